@@ -1,0 +1,51 @@
+import { scenario, dtTarget, certKeyInfo } from '../../src/harness';
+
+describe('device-token · metadata', function () {
+  const h = scenario(this, { profile: 'device-token', family: 'metadata' });
+
+  /** DT-MD-01: metadata with an IDPSSODescriptor, an HTTP-POST SingleSignOnService and an RSA ≥ 2048 signing certificate. */
+  h.check(
+    {
+      id: 'DT-MD-01-idp-metadata',
+      level: 'MUST',
+      requirements: ['DT-MD-01'],
+      title:
+        'tenant metadata has an IDPSSODescriptor, an HTTP-POST SSO endpoint and an RSA ≥ 2048 signing certificate',
+    },
+    async (v) => {
+      const { idp } = await dtTarget();
+      v.ok(!idp.parseError, 'metadata document', 'well-formed XML without DTD', idp.parseError ?? '');
+      v.ok(idp.hasIdpSsoDescriptor, 'md:IDPSSODescriptor', 'present', 'absent');
+      v.present('HTTP-POST SingleSignOnService', idp.ssoPost, 'md:SingleSignOnService');
+      v.ok(idp.signingCerts.length > 0, 'signing certificates', 'at least one', 'none', 'md:KeyDescriptor');
+      for (const pem of idp.signingCerts) {
+        const k = certKeyInfo(pem);
+        v.ok(
+          k.type === 'rsa' ? k.bits >= 2048 : k.type === 'ec',
+          'signing key',
+          'RSA ≥ 2048 bits',
+          `${k.type} ${k.bits} bits`,
+        );
+      }
+    },
+  );
+
+  /** DT-MD-02: WantAuthnRequestsSigned="true". */
+  h.check(
+    {
+      id: 'DT-MD-02-want-authn-requests-signed',
+      level: 'MUST',
+      requirements: ['DT-MD-02'],
+      title: 'the IDPSSODescriptor declares WantAuthnRequestsSigned="true"',
+    },
+    async (v) => {
+      const { idp } = await dtTarget();
+      v.oneOf(
+        'WantAuthnRequestsSigned',
+        idp.wantAuthnRequestsSigned,
+        ['true', '1'],
+        'md:IDPSSODescriptor/@WantAuthnRequestsSigned',
+      );
+    },
+  );
+});

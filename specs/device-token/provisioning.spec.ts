@@ -1,0 +1,230 @@
+import {
+  scenario,
+  silentLogin,
+  dtToken,
+  dtTarget,
+  dtAdmin,
+  dtApi,
+  withSettings,
+  directory,
+  expectSuccess,
+  expectErrorStatus,
+  newDevice,
+  newUserName,
+  type AssertionInfo,
+} from '../../src/harness';
+
+const attr = (a: AssertionInfo, name: string) => a.attributes.find((x) => x.name === name)?.values;
+
+/** The gateway's provisioned user for a NameID (from this IdP), if any. */
+function provisioned(nameId: string | undefined) {
+  return [...directory().values()].filter((u) => u.nameId === nameId);
+}
+
+describe('device-token · provisioning', function () {
+  const h = scenario(this, { profile: 'device-token', family: 'provisioning' });
+
+  /** DT-PROV-01: first login of a new user with JIT on succeeds; the user exists at the IdP; one user and one device at the gateway. */
+  h.check(
+    {
+      id: 'DT-PROV-01-jit-first-login',
+      level: 'MUST',
+      requirements: ['DT-PROV-01'],
+      title:
+        'a new user with JIT on gets Success, appears in the IdP directory, and is provisioned once with one device',
+    },
+    async (v, s) => {
+      const { token } = await dtToken();
+      const t = await dtTarget();
+      if (s.config.capabilities.settingsAdmin) await withSettings(dtAdmin(t), { jitProvisioning: true });
+      const r = await silentLogin({ token });
+      const a = expectSuccess(v, r);
+      const users = provisioned(a.nameId?.value);
+      v.equal('gateway users for the NameID', users.length, 1);
+      v.equal('gateway devices of the user', users[0].devices.size, 1);
+      if (s.config.capabilities.userAdmin) {
+        const u = await dtApi.getUser(dtAdmin(t), r.request.userId);
+        v.equal(`IdP directory GET /users/${r.request.userId}`, u.status, 200);
+      }
+    },
+  );
+
+  /** DT-PROV-02: a repeat login from the same device: same NameID and deviceId, nothing new at the gateway. */
+  h.check(
+    {
+      id: 'DT-PROV-02-repeat-login',
+      level: 'MUST',
+      requirements: ['DT-PROV-02'],
+      title: 'a repeat login from the same device gives the same NameID and deviceId: one user, one device',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const device = newDevice();
+      const userName = newUserName();
+      const a1 = expectSuccess(v, await silentLogin({ token, device, userName }));
+      const a2 = expectSuccess(v, await silentLogin({ token, device, userName }));
+      v.equal('NameID', a2.nameId?.value, a1.nameId?.value);
+      v.equal('deviceId', attr(a2, 'deviceId')?.[0], attr(a1, 'deviceId')?.[0]);
+      const users = provisioned(a1.nameId?.value);
+      v.equal('gateway users', users.length, 1);
+      v.equal('gateway devices', users[0].devices.size, 1);
+    },
+  );
+
+  /** DT-PROV-03: the same user from a second device: one user, two devices. */
+  h.check(
+    {
+      id: 'DT-PROV-03-second-device',
+      level: 'MUST',
+      requirements: ['DT-PROV-03'],
+      title: 'the same user from a second device: same NameID, another deviceId — one user, two devices',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const userName = newUserName();
+      const a1 = expectSuccess(v, await silentLogin({ token, userName, device: newDevice() }));
+      const d2 = newDevice({ osType: 'linux', hostname: 'WORKSTATION-2' });
+      const a2 = expectSuccess(v, await silentLogin({ token, userName, device: d2 }));
+      v.equal('NameID', a2.nameId?.value, a1.nameId?.value);
+      v.equal('deviceId of the second login', attr(a2, 'deviceId')?.[0], d2.deviceId);
+      const users = provisioned(a1.nameId?.value);
+      v.equal('gateway users', users.length, 1);
+      v.equal('gateway devices', users[0].devices.size, 2);
+    },
+  );
+
+  /** DT-PROV-04: user IDs differing only in letter case map to one NameID. */
+  h.check(
+    {
+      id: 'DT-PROV-04-case-insensitive-user',
+      level: 'MUST',
+      requirements: ['DT-PROV-04', 'DT-RSP-02'],
+      title: 'Mixed.Case@Domain and mixed.case@domain give one NameID and one gateway user',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const t = await dtTarget();
+      const name = newUserName('Mixed.Case');
+      const a1 = expectSuccess(
+        v,
+        await silentLogin({ token, userName: name, userDomain: t.tenant.userDomain.toUpperCase() }),
+      );
+      const a2 = expectSuccess(v, await silentLogin({ token, userName: name.toLowerCase() }));
+      v.equal('NameID of the lowercase login', a2.nameId?.value, a1.nameId?.value);
+      v.equal('gateway users', provisioned(a1.nameId?.value).length, 1);
+    },
+  );
+
+  /** DT-PROV-05: with JIT off an unknown user gets UnknownPrincipal; a directory user gets Success with its attributes. */
+  h.check(
+    {
+      id: 'DT-PROV-05-jit-off',
+      level: 'MUST',
+      requirements: ['DT-PROV-05'],
+      title:
+        'JIT off: an unknown user gets UnknownPrincipal, a directory user gets Success with directory attributes',
+    },
+    async (v) => {
+      h.requires('settingsAdmin');
+      h.requires('userAdmin');
+      const { token } = await dtToken();
+      const t = await dtTarget();
+      const admin = dtAdmin(t);
+      await withSettings(admin, { jitProvisioning: false });
+      v.step = 'unknown user';
+      expectErrorStatus(v, await silentLogin({ token }), 'UnknownPrincipal');
+      v.step = 'directory user';
+      const userId = `${newUserName()}@${t.tenant.userDomain}`;
+      const put = await dtApi.putUser(admin, {
+        userId,
+        displayName: 'Dir User',
+        department: 'Audit',
+        memberOf: ['g1', 'g2'],
+      });
+      v.equal('POST /users status', put.status, 201);
+      const a = expectSuccess(v, await silentLogin({ token, userId }));
+      v.equal('displayName', JSON.stringify(attr(a, 'displayName')), JSON.stringify(['Dir User']));
+      v.equal('department', JSON.stringify(attr(a, 'department')), JSON.stringify(['Audit']));
+      v.equal('memberOf', JSON.stringify(attr(a, 'memberOf')), JSON.stringify(['g1', 'g2']));
+    },
+  );
+
+  /** DT-PROV-06: eight parallel first logins of one new user all succeed and leave one directory record. */
+  h.check(
+    {
+      id: 'DT-PROV-06-parallel-first-logins',
+      level: 'MUST',
+      requirements: ['DT-PROV-06'],
+      title:
+        'eight parallel first logins of one new user from eight devices: all Success, one NameID, one IdP record',
+    },
+    async (v) => {
+      h.requires('userAdmin');
+      const { token } = await dtToken();
+      const t = await dtTarget();
+      const userName = newUserName('race');
+      const rs = await Promise.all(
+        Array.from({ length: 8 }, () => silentLogin({ token, userName, device: newDevice() })),
+      );
+      const as = rs.map((r) => expectSuccess(v, r));
+      v.equal('distinct NameIDs', new Set(as.map((a) => a.nameId?.value)).size, 1);
+      v.equal('distinct Assertion IDs', new Set(as.map((a) => a.id)).size, 8);
+      const list = await dtApi.listUsers(dtAdmin(t));
+      const userId = rs[0].request.userId.toLowerCase();
+      const records = (list.json as { userId: string }[]).filter((u) => u.userId.toLowerCase() === userId);
+      v.equal(`IdP directory records for ${userId}`, records.length, 1);
+    },
+  );
+
+  /** DT-PROV-07: a domain outside allowedDomains gets RequestDenied; nothing is provisioned. */
+  h.check(
+    {
+      id: 'DT-PROV-07-domain-not-allowed',
+      level: 'MUST',
+      requirements: ['DT-PROV-07'],
+      title: 'a user domain outside allowedDomains gets RequestDenied and is provisioned nowhere',
+    },
+    async (v, s) => {
+      h.requires('settingsAdmin');
+      const { token } = await dtToken();
+      const t = await dtTarget();
+      const admin = dtAdmin(t);
+      await withSettings(admin, { allowedDomains: [t.tenant.userDomain] });
+      const r = await silentLogin({ token, userDomain: 'not-allowed.test' });
+      expectErrorStatus(v, r, 'RequestDenied');
+      v.equal('gateway users', provisioned(r.request.userId.toLowerCase()).length, 0);
+      if (s.config.capabilities.userAdmin) {
+        v.equal('IdP directory GET /users/<id>', (await dtApi.getUser(admin, r.request.userId)).status, 404);
+      }
+    },
+  );
+
+  /** DT-PROV-08: a changed directory attribute shows in the next assertion; a removed one is absent. */
+  h.check(
+    {
+      id: 'DT-PROV-08-attribute-updates',
+      level: 'MUST',
+      requirements: ['DT-PROV-08'],
+      title:
+        'a changed displayName shows in the next assertion and a removed department disappears (also at the gateway)',
+    },
+    async (v) => {
+      h.requires('userAdmin');
+      const { token } = await dtToken();
+      const t = await dtTarget();
+      const admin = dtAdmin(t);
+      const userId = `${newUserName()}@${t.tenant.userDomain}`;
+      const device = newDevice();
+      await dtApi.putUser(admin, { userId, displayName: 'Before', department: 'Ops' });
+      const a1 = expectSuccess(v, await silentLogin({ token, userId, device }));
+      v.equal('department', attr(a1, 'department')?.[0], 'Ops');
+      const upd = await dtApi.putUser(admin, { userId, displayName: 'After' });
+      v.equal('POST /users (replace) status', upd.status, 200);
+      const a2 = expectSuccess(v, await silentLogin({ token, userId, device }));
+      v.equal('displayName after the change', attr(a2, 'displayName')?.[0], 'After');
+      v.absent('department after its removal', attr(a2, 'department'));
+      const user = provisioned(a2.nameId?.value)[0];
+      v.absent('department at the gateway', user?.attributes.department);
+    },
+  );
+});

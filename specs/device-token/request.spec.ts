@@ -1,0 +1,369 @@
+import {
+  scenario,
+  silentLogin,
+  dtToken,
+  dtTarget,
+  expectSuccess,
+  expectErrorStatus,
+  expectRefused,
+  expectRejected,
+  describeAnswer,
+  newDevice,
+  newId,
+  newUserName,
+  samlTime,
+  BINDING_REDIRECT,
+  type Verdict,
+  type SilentLogin,
+  type SilentLoginOptions,
+} from '../../src/harness';
+
+const MINUTE = 60_000;
+
+/** DT-REQ-08: the only HTML is one auto-post form: no password field, no other form, at most one script. */
+function expectNoInteractiveContent(v: Verdict, r: SilentLogin): void {
+  v.ok(!r.loginFormShown, 'login form', 'none (device-token requests get no UI)', 'a password form');
+  for (const p of r.pages) {
+    v.ok(
+      p.page.forms.length <= 1,
+      'forms on the page',
+      'at most the auto-post form',
+      `${p.page.forms.length} forms`,
+    );
+    v.ok(
+      p.page.scripts <= 1,
+      'scripts on the page',
+      'at most the auto-submit script',
+      `${p.page.scripts} scripts`,
+    );
+    v.equal('links, buttons or frames', p.page.interactive, 0);
+  }
+}
+
+describe('device-token · request parsing', function () {
+  const h = scenario(this, { profile: 'device-token', family: 'request-parsing' });
+
+  /** DT-REQ-01: the AuthnRequest of step 2 delivered as in step 3 is answered with Success. */
+  h.check(
+    {
+      id: 'DT-REQ-01-valid-request',
+      level: 'MUST',
+      requirements: ['DT-REQ-01', 'DT-TOK-01'],
+      title: 'a signed device-token request with a valid token gets Success',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      expectSuccess(v, await silentLogin({ token }));
+    },
+  );
+
+  /** DT-REQ-02: a device-token request without dt:DeviceContext gets Requester/RequestUnsupported. */
+  h.check(
+    {
+      id: 'DT-REQ-02-no-device-context',
+      level: 'MUST',
+      requirements: ['DT-REQ-02'],
+      title: 'a request with the token header but no DeviceContext gets RequestUnsupported',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const r = await silentLogin({ token, request: (b) => b.withExtensions(undefined) });
+      expectErrorStatus(v, r, 'RequestUnsupported', ['Requester']);
+    },
+  );
+
+  /** DT-REQ-03: UserDomain not equal to the domain part of UserId gets RequestDenied. */
+  h.check(
+    {
+      id: 'DT-REQ-03-user-domain-mismatch',
+      level: 'MUST',
+      requirements: ['DT-REQ-03'],
+      title: 'a UserDomain other than the domain of UserId gets RequestDenied',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const t = await dtTarget();
+      // The UserId stays in an allowed domain, so only the UserDomain mismatch can refuse it.
+      const r = await silentLogin({
+        token,
+        userId: `${newUserName()}@${t.tenant.userDomain}`,
+        userDomain: `other-${t.tenant.userDomain}`,
+      });
+      expectErrorStatus(v, r, 'RequestDenied');
+    },
+  );
+
+  /** DT-REQ-04: a UserId that breaks the UserId rule gets an error with top-level Requester. */
+  h.check(
+    {
+      id: 'DT-REQ-04-invalid-userid',
+      level: 'MUST',
+      requirements: ['DT-REQ-04'],
+      title:
+        'malformed UserIds (space, empty or 65-char local part, bad character, two @, one-label domain) get Requester errors',
+    },
+    async (v) => {
+      const t = await dtTarget();
+      const d = t.tenant.userDomain;
+      const variants: [string, string][] = [
+        [`a b@${d}`, d],
+        [`@${d}`, d],
+        [`${'a'.repeat(65)}@${d}`, d],
+        [`a!b@${d}`, d],
+        [`a@b@${d}`, d],
+        ['a@localhost', 'localhost'],
+      ];
+      const { token } = await dtToken();
+      for (const [userId, userDomain] of variants) {
+        v.step = `UserId ${userId}`;
+        const r = await silentLogin({ token, userId, userDomain });
+        if (r.delivery === undefined) expectRejected(v, r);
+        else expectErrorStatus(v, r, undefined, ['Requester']);
+      }
+    },
+  );
+
+  /** DT-REQ-05: a CloudName other than the tenant's gets RequestDenied. */
+  h.check(
+    {
+      id: 'DT-REQ-05-cloud-name-mismatch',
+      level: 'MUST',
+      requirements: ['DT-REQ-05'],
+      title: 'a CloudName other than the tenant cloud gets RequestDenied',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const t = await dtTarget();
+      expectErrorStatus(
+        v,
+        await silentLogin({ token, cloudName: `${t.tenant.cloudName}-other` }),
+        'RequestDenied',
+      );
+    },
+  );
+
+  /** DT-REQ-06: a DeviceContext that breaks the DeviceContext rule gets an error with top-level Requester. */
+  h.check(
+    {
+      id: 'DT-REQ-06-device-context-rule',
+      level: 'MUST',
+      requirements: ['DT-REQ-06'],
+      title: 'missing, repeated, unknown dt elements, bad values and two DeviceContexts get Requester errors',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const mutations: [string, (x: string) => string][] = [
+        ['missing DeviceId', (x) => x.replace(/<dt:DeviceId>[^<]*<\/dt:DeviceId>/, '')],
+        ['repeated Hostname', (x) => x.replace(/(<dt:Hostname>[^<]*<\/dt:Hostname>)/, '$1$1')],
+        ['unknown dt element', (x) => x.replace('</dt:Device>', '<dt:Color>red</dt:Color></dt:Device>')],
+        ['OSType not in the enum', (x) => x.replace(/<dt:OSType>[^<]*</, '<dt:OSType>beos<')],
+        ['empty Hostname', (x) => x.replace(/<dt:Hostname>[^<]*</, '<dt:Hostname><')],
+        ['leading whitespace', (x) => x.replace(/<dt:Hostname>/, '<dt:Hostname> ')],
+        ['control character (TAB)', (x) => x.replace(/<dt:Hostname>([^<]*)</, '<dt:Hostname>LAP\tTOP<')],
+        ['257-character value', (x) => x.replace(/<dt:Hostname>[^<]*</, `<dt:Hostname>${'h'.repeat(257)}<`)],
+        ['element content', (x) => x.replace(/<dt:Hostname>([^<]*)</, '<dt:Hostname><b>x</b><')],
+        ['two DeviceContexts', (x) => x + x],
+      ];
+      for (const [what, mutate] of mutations) {
+        v.step = what;
+        const r = await silentLogin({ token, deviceContext: mutate });
+        expectErrorStatus(v, r, undefined, ['Requester']);
+      }
+    },
+  );
+
+  /** DT-REQ-06: elements of other namespaces inside DeviceContext are ignored. */
+  h.check(
+    {
+      id: 'DT-REQ-06-foreign-elements-ignored',
+      level: 'MUST',
+      requirements: ['DT-REQ-06'],
+      title: 'an element of another namespace inside DeviceContext is ignored (Success)',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const r = await silentLogin({
+        token,
+        deviceContext: (x) =>
+          x.replace(
+            '</dt:DeviceContext>',
+            '<x:Extra xmlns:x="urn:example:other">1</x:Extra></dt:DeviceContext>',
+          ),
+      });
+      expectSuccess(v, r);
+    },
+  );
+
+  /** DT-REQ-07: a value split by a comment is read whole or refused: never an assertion for the truncated value. */
+  h.check(
+    {
+      id: 'DT-REQ-07-comment-split-value',
+      level: 'MUST',
+      requirements: ['DT-REQ-07'],
+      title: 'UserId admin@<domain><!---->.evil.test never yields an assertion for admin@<domain>',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const t = await dtTarget();
+      const truncated = `admin-${newId().slice(1, 7)}@${t.tenant.userDomain}`;
+      const r = await silentLogin({
+        token,
+        userId: truncated,
+        deviceContext: (x) =>
+          x.replace(
+            `<dt:UserId>${truncated}</dt:UserId>`,
+            `<dt:UserId>${truncated}<!---->.evil.test</dt:UserId>`,
+          ),
+      });
+      const nameId = r.verify?.assertion?.nameId?.value;
+      v.ok(
+        nameId === undefined || nameId === `${truncated}.evil.test`.toLowerCase(),
+        'NameID',
+        `no assertion, or one for the whole value ${truncated}.evil.test`,
+        String(nameId),
+      );
+    },
+  );
+
+  /** DT-REQ-08: a device-token request never gets interactive content. */
+  h.check(
+    {
+      id: 'DT-REQ-08-no-interactive-content',
+      level: 'MUST',
+      requirements: ['DT-REQ-08'],
+      title:
+        'success and error answers are one auto-post form: no password field, no other form, no extra script',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const ok = await silentLogin({ token });
+      expectSuccess(v, ok);
+      expectNoInteractiveContent(v, ok);
+      const none = await silentLogin({});
+      expectNoInteractiveContent(v, none);
+    },
+  );
+
+  /** DT-REQ-09: RelayState comes back unchanged. */
+  h.check(
+    {
+      id: 'DT-REQ-09-relaystate',
+      level: 'MUST',
+      requirements: ['DT-REQ-09', 'SAMLBind-3.5.3'],
+      title: 'RelayState (with markup characters) comes back unchanged on success and on error',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const relayState = `dt"<&>'${newId().slice(1, 11)}`;
+      const ok = await silentLogin({ token, relayState });
+      expectSuccess(v, ok);
+      v.equal('RelayState (success)', ok.delivery?.relayState, relayState);
+      const err = await silentLogin({ relayState });
+      v.equal('RelayState (error)', err.delivery?.relayState, relayState);
+    },
+  );
+
+  /** DT-REQ-10: the token is taken only from the Authorization header. */
+  h.check(
+    {
+      id: 'DT-REQ-10-token-only-from-header',
+      level: 'MUST',
+      requirements: ['DT-REQ-10', 'DT-TOK-02'],
+      title: 'a token in the query string or in a form field does not authenticate (NoPassive)',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const q = await silentLogin({
+        query: `token=${encodeURIComponent(token)}&DeviceToken=${encodeURIComponent(token)}`,
+      });
+      expectErrorStatus(v, q, 'NoPassive');
+      const f = await silentLogin({
+        extraFields: { token, DeviceToken: token, Authorization: `DeviceToken ${token}` },
+      });
+      expectErrorStatus(v, f, 'NoPassive');
+    },
+  );
+
+  /** DT-REQ-11: hostile XML is rejected quickly and the IdP keeps serving. */
+  h.check(
+    {
+      id: 'DT-REQ-11-doctype-rejected',
+      level: 'MUST',
+      requirements: ['DT-REQ-11', 'SDP-G03'],
+      title: 'a request with a DOCTYPE and an entity is rejected, and a valid login right after succeeds',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const t0 = Date.now();
+      const r = await silentLogin({
+        token,
+        afterSigning: (x) => `<!DOCTYPE samlp:AuthnRequest [<!ENTITY e "x">]>${x}`,
+      });
+      expectRejected(v, r);
+      v.ok(Date.now() - t0 < 10_000, 'time to reject', '< 10 s', `${Date.now() - t0} ms`);
+      expectSuccess(v, await silentLogin({ token }));
+    },
+  );
+
+  /** DT-REQ-12: Version, Destination, IssueInstant and ProtocolBinding are enforced. */
+  h.check(
+    {
+      id: 'DT-REQ-12-request-envelope',
+      level: 'MUST',
+      requirements: ['DT-REQ-12', 'SAMLCore-3.2.1'],
+      title:
+        'Version 2.1, a missing or foreign Destination, a stale or future IssueInstant, a Redirect ProtocolBinding are refused',
+    },
+    async (v, s) => {
+      const { token } = await dtToken();
+      const now = s.now().getTime();
+      const variants: [string, SilentLoginOptions['request']][] = [
+        ['Version 2.1', (b) => b.withVersion('2.1')],
+        ['no Destination', (b) => b.withDestination(undefined)],
+        ['other Destination', (b) => b.withDestination(`${b.destination}/other`)],
+        ['IssueInstant 11 minutes old', (b) => b.withIssueInstant(samlTime(new Date(now - 11 * MINUTE)))],
+        ['IssueInstant 4 minutes ahead', (b) => b.withIssueInstant(samlTime(new Date(now + 4 * MINUTE)))],
+        ['ProtocolBinding HTTP-Redirect', (b) => b.withProtocolBinding(BINDING_REDIRECT)],
+      ];
+      for (const [what, request] of variants) {
+        v.step = what;
+        const r = await silentLogin({ token, request });
+        v.ok(
+          !(r.verify?.assertion && r.verify.response?.statusCode?.endsWith('Success')),
+          what,
+          'refused',
+          describeAnswer(r),
+        );
+        expectRefused(v, r);
+      }
+    },
+  );
+
+  /** DT-REQ-13: the IdP SHOULD refuse a replayed request ID. */
+  h.check(
+    {
+      id: 'DT-REQ-13-replayed-request',
+      level: 'SHOULD',
+      requirements: ['DT-REQ-13'],
+      title: 'the same signed request sent twice is refused the second time',
+    },
+    async (v, s) => {
+      const { token } = await dtToken();
+      const id = newId();
+      const instant = samlTime(s.now());
+      const device = newDevice();
+      const userName = newUserName();
+      const same = {
+        token,
+        device,
+        userName,
+        request: (b: { withId(i: string): unknown; withIssueInstant(t: string): unknown }) => {
+          b.withId(id);
+          b.withIssueInstant(instant);
+        },
+      };
+      expectSuccess(v, await silentLogin(same));
+      expectRefused(v, await silentLogin(same));
+    },
+  );
+});

@@ -1,0 +1,208 @@
+import {
+  scenario,
+  silentLogin,
+  dtToken,
+  dtTarget,
+  dtAdmin,
+  registerDtGateway,
+  expectSuccess,
+  expectRejected,
+  expectRefused,
+  fixtureKey,
+  wrapRequest,
+  newId,
+  NAMEID_PERSISTENT,
+  type XswVariant,
+} from '../../src/harness';
+
+const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
+const EXC_C14N_COMMENTS = 'http://www.w3.org/2001/10/xml-exc-c14n#WithComments';
+const C14N = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
+const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
+const ALLOWED_SIG = [
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384',
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
+];
+
+describe('device-token · signatures', function () {
+  const h = scenario(this, { profile: 'device-token', family: 'signature' });
+
+  /** DT-SIG-01: an unsigned device-token AuthnRequest is rejected. */
+  h.check(
+    {
+      id: 'DT-SIG-01-unsigned-rejected',
+      level: 'MUST',
+      requirements: ['DT-SIG-01'],
+      title: 'an unsigned device-token request with a valid token is rejected',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      expectRejected(v, await silentLogin({ token, sign: false }));
+    },
+  );
+
+  /** DT-SIG-02: a key not in the gateway's metadata is rejected, also with its certificate in KeyInfo. */
+  h.check(
+    {
+      id: 'DT-SIG-02-unknown-key-rejected',
+      level: 'MUST',
+      requirements: ['DT-SIG-02'],
+      title: 'a request signed by an unregistered key carrying its certificate in KeyInfo is rejected',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      expectRejected(v, await silentLogin({ token, signKey: fixtureKey('attacker') }));
+    },
+  );
+
+  /** DT-SIG-03: a request altered after signing is rejected, whatever was altered. */
+  h.check(
+    {
+      id: 'DT-SIG-03-altered-after-signing',
+      level: 'MUST',
+      requirements: ['DT-SIG-03'],
+      title:
+        'DeviceContext, ACS URL, IsPassive, NameIDPolicy, Issuer, Destination or ID changed after signing is rejected',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const edits: [string, (x: string) => string][] = [
+        ['DeviceContext', (x) => x.replace(/<dt:Hostname>[^<]*</, '<dt:Hostname>EVIL-HOST<')],
+        [
+          'ACS URL',
+          (x) => x.replace(/AssertionConsumerServiceURL="([^"]*)"/, 'AssertionConsumerServiceURL="$1x"'),
+        ],
+        ['IsPassive', (x) => x.replace('IsPassive="true"', 'IsPassive="false"')],
+        [
+          'NameIDPolicy',
+          (x) => x.replace(/(<samlp:NameIDPolicy[^>]*Format=")[^"]*/, `$1${NAMEID_PERSISTENT}`),
+        ],
+        ['Issuer', (x) => x.replace(/<saml:Issuer>([^<]*)</, '<saml:Issuer>$1-evil<')],
+        ['Destination', (x) => x.replace(/Destination="([^"]*)"/, 'Destination="$1?x=1"')],
+        ['ID', (x) => x.replace(/ ID="[^"]*"/, ` ID="${newId()}"`)],
+      ];
+      for (const [what, afterSigning] of edits) {
+        v.step = `${what} altered`;
+        expectRejected(v, await silentLogin({ token, afterSigning }));
+      }
+    },
+  );
+
+  /** DT-SIG-04: signature-wrapped requests are rejected. */
+  h.check(
+    {
+      id: 'DT-SIG-04-wrapping-rejected',
+      level: 'MUST',
+      requirements: ['DT-SIG-04'],
+      title:
+        'XSW1, XSW2, original-in-Extensions (distinct and same ID) and original-in-Object requests are rejected',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const variants: XswVariant[] = ['xsw1', 'xsw2', 'extensions', 'extensions-same-id', 'object'];
+      const evilEdit = (x: string) =>
+        x.replace(/<dt:UserId>[^<]*</, (m) => m.replace(/>[^@<]*@/, '>victim@'));
+      for (const variant of variants) {
+        v.step = variant;
+        const r = await silentLogin({ token, afterSigning: (x) => wrapRequest(x, variant, evilEdit) });
+        expectRejected(v, r);
+      }
+    },
+  );
+
+  /** DT-SIG-05: a signature that breaks the request-signature rule is rejected. */
+  h.check(
+    {
+      id: 'DT-SIG-05-signature-rule',
+      level: 'MUST',
+      requirements: ['DT-SIG-05'],
+      title:
+        'Reference URI="", a signature not under the root, comments in SignedInfo, WithComments, extra transforms are rejected',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const cases = [
+        { signOptions: { referenceUri: '' } },
+        { signOptions: { canonicalization: EXC_C14N_COMMENTS } },
+        { signOptions: { transforms: [ENVELOPED, C14N, EXC_C14N] } },
+        { afterSigning: (x: string) => x.replace('<ds:SignedInfo>', '<ds:SignedInfo><!-- note -->') },
+        {
+          afterSigning: (x: string) => {
+            const sig = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(x)![0];
+            return x.replace(sig, '').replace('</samlp:Extensions>', `${sig}</samlp:Extensions>`);
+          },
+        },
+      ];
+      for (const c of cases) expectRejected(v, await silentLogin({ token, ...c }));
+    },
+  );
+
+  /** DT-SIG-06: RSA-SHA1 / SHA-1 digests SHOULD be refused. */
+  h.check(
+    {
+      id: 'DT-SIG-06-sha1-refused',
+      level: 'SHOULD',
+      requirements: ['DT-SIG-06'],
+      title: 'a request signed with RSA-SHA1 and a SHA-1 digest is refused',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      expectRefused(v, await silentLogin({ token, sha1: true }));
+    },
+  );
+
+  /** DT-SIG-07: the Assertion (or a Response covering it) is signed with a metadata key, RSA-SHA256+, exc-c14n, "#ID". */
+  h.check(
+    {
+      id: 'DT-SIG-07-response-signature',
+      level: 'MUST',
+      requirements: ['DT-SIG-07'],
+      title:
+        'the assertion is signed (directly or by the Response) with a metadata key, RSA-SHA256+, exc-c14n, Reference "#ID"',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const r = await silentLogin({ token });
+      const a = expectSuccess(v, r);
+      const resp = r.verify!.response!;
+      const sigs = [
+        ...(a.signature ? [{ on: 'Assertion', id: a.id, sig: a.signature }] : []),
+        ...(resp.signature ? [{ on: 'Response', id: resp.id, sig: resp.signature }] : []),
+      ];
+      v.ok(sigs.length > 0, 'signatures', 'the Assertion or the Response signed', 'none');
+      for (const x of sigs) {
+        v.ok(x.sig.valid, `${x.on} signature`, 'valid with the metadata key', x.sig.error ?? 'invalid');
+        v.oneOf(`${x.on} SignatureMethod`, x.sig.signatureAlgorithm, ALLOWED_SIG);
+        v.equal(`${x.on} CanonicalizationMethod`, x.sig.canonicalization, EXC_C14N);
+        v.equal(`${x.on} Reference URI`, x.sig.referenceUri, `#${x.id}`);
+      }
+    },
+  );
+
+  /** DT-SIG-08: any of several registered certificates is accepted; a removed one no longer works. */
+  h.check(
+    {
+      id: 'DT-SIG-08-key-rollover',
+      level: 'MUST',
+      requirements: ['DT-SIG-08', 'SDP-IDP32'],
+      title:
+        'a request signed with the second of two registered certificates succeeds; after its removal it is rejected',
+    },
+    async (v, s) => {
+      h.requires('spAdmin');
+      const t = await dtTarget();
+      const admin = dtAdmin(t);
+      const next = fixtureKey('gateway-2');
+      const { token } = await dtToken();
+      try {
+        await registerDtGateway(s, admin, [s.gatewayKey.certPem, next.certPem]);
+        expectSuccess(v, await silentLogin({ token, signKey: next }));
+        await registerDtGateway(s, admin, [s.gatewayKey.certPem]);
+        expectRejected(v, await silentLogin({ token, signKey: next }));
+      } finally {
+        await registerDtGateway(s, admin, [s.gatewayKey.certPem]);
+      }
+    },
+  );
+});

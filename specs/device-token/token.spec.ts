@@ -1,0 +1,321 @@
+import { randomBytes } from 'node:crypto';
+import {
+  scenario,
+  silentLogin,
+  dtToken,
+  freshToken,
+  dtTarget,
+  dtAdmin,
+  dtApi,
+  session,
+  expectSuccess,
+  expectErrorStatus,
+  expectRejected,
+  receivedResponse,
+  statusName,
+  describeAnswer,
+  newDevice,
+  newUserName,
+  DT_AUTHN_CONTEXT,
+  type SilentLogin,
+  type Verdict,
+} from '../../src/harness';
+
+const PASSWORD_CLASS = 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every output of the SSO endpoint a token could leak through: pages, headers, the Response XML, RelayState. */
+function outputs(r: SilentLogin): string[] {
+  const out: string[] = [];
+  for (const p of r.pages) out.push(p.body, JSON.stringify(p.headers));
+  if (r.delivery) out.push(JSON.stringify(r.delivery.fields), r.delivery.action);
+  if (r.verify?.xml) out.push(r.verify.xml);
+  return out;
+}
+
+function expectNoLeak(v: Verdict, r: SilentLogin, token: string): void {
+  const forms = [token, encodeURIComponent(token), Buffer.from(token).toString('base64')];
+  const leaked = outputs(r).some((o) => forms.some((f) => o.includes(f)));
+  v.ok(
+    !leaked,
+    'token value in the SSO output',
+    'absent from HTML, headers, Response XML and RelayState',
+    'present',
+  );
+}
+
+describe('device-token · tokens', function () {
+  const h = scenario(this, { profile: 'device-token', family: 'token' });
+
+  /** DT-TOK-01: a valid token with a valid request produces a Success Response for the user ID. */
+  h.check(
+    {
+      id: 'DT-TOK-01-valid-token',
+      level: 'MUST',
+      requirements: ['DT-TOK-01'],
+      title: 'a valid token gets a Success Response whose NameID is the user ID',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const r = await silentLogin({ token });
+      const a = expectSuccess(v, r);
+      v.equal('NameID', a.nameId?.value, r.request.userId.toLowerCase(), 'saml:Subject/saml:NameID');
+    },
+  );
+
+  /** DT-TOK-02: no token gets error NoPassive and no UI. */
+  h.check(
+    {
+      id: 'DT-TOK-02-no-token',
+      level: 'MUST',
+      requirements: ['DT-TOK-02'],
+      title: 'a device-token request without a token gets NoPassive and no login page',
+    },
+    async (v) => {
+      const r = await silentLogin({});
+      v.ok(!r.loginFormShown, 'login page', 'none', 'a password form');
+      expectErrorStatus(v, r, 'NoPassive');
+    },
+  );
+
+  /** DT-TOK-03: an unknown token gets Responder/AuthnFailed. */
+  h.check(
+    {
+      id: 'DT-TOK-03-unknown-token',
+      level: 'MUST',
+      requirements: ['DT-TOK-03'],
+      title: 'an unknown token gets Responder/AuthnFailed',
+    },
+    async (v) => {
+      const r = await silentLogin({ token: randomBytes(32).toString('base64url') });
+      expectErrorStatus(v, r, 'AuthnFailed', ['Responder']);
+    },
+  );
+
+  /** DT-TOK-04: a deleted token fails on the first request after deletion; other tokens keep working. */
+  h.check(
+    {
+      id: 'DT-TOK-04-deleted-token',
+      level: 'MUST',
+      requirements: ['DT-TOK-04'],
+      title: 'a deleted token gets AuthnFailed on the next request while another token keeps working',
+    },
+    async (v, s) => {
+      if (s.config.capabilities.tokenAdmin) {
+        const admin = dtAdmin(await dtTarget());
+        const doomed = await freshToken();
+        const other = await freshToken();
+        expectSuccess(v, await silentLogin({ token: doomed.token }));
+        const del = await dtApi.deleteToken(admin, doomed.id);
+        v.equal('admin DELETE status', del.status, 204);
+        v.step = 'after deletion';
+        expectErrorStatus(v, await silentLogin({ token: doomed.token }), 'AuthnFailed', ['Responder']);
+        v.step = 'the other token';
+        expectSuccess(v, await silentLogin({ token: other.token }));
+      } else {
+        const revoked = await dtToken('revoked');
+        expectErrorStatus(v, await silentLogin({ token: revoked.token }), 'AuthnFailed', ['Responder']);
+        expectSuccess(v, await silentLogin({ token: (await dtToken()).token }));
+      }
+    },
+  );
+
+  /** DT-TOK-05: a token of another tenant gets AuthnFailed or RequestDenied. */
+  h.check(
+    {
+      id: 'DT-TOK-05-other-tenant-token',
+      level: 'MUST',
+      requirements: ['DT-TOK-05'],
+      title: "another tenant's token gets AuthnFailed or RequestDenied",
+    },
+    async (v) => {
+      h.requires('otherTenant');
+      const { token } = await dtToken('otherTenant');
+      const r = await silentLogin({ token });
+      const resp = receivedResponse(v, r);
+      v.oneOf('second-level StatusCode', statusName(resp.statusSubCode), ['AuthnFailed', 'RequestDenied']);
+      v.equal('Assertions', resp.assertionCount, 0);
+    },
+  );
+
+  /** DT-TOK-06: the token value never appears in any output of the SSO endpoint. */
+  h.check(
+    {
+      id: 'DT-TOK-06-no-token-echo',
+      level: 'MUST',
+      requirements: ['DT-TOK-06'],
+      title: 'the token value appears in no SSO output: success, error, or malformed-header answers',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const ok = await silentLogin({ token, relayState: 'leak-check' });
+      expectSuccess(v, ok);
+      expectNoLeak(v, ok, token);
+      const other = randomBytes(32).toString('base64url');
+      expectNoLeak(v, await silentLogin({ token: other }), other);
+      expectNoLeak(v, await silentLogin({ authorization: `Bearer ${token}` }), token);
+    },
+  );
+
+  /** DT-TOK-07: a malformed Authorization header is refused cleanly, and a valid login right after succeeds. */
+  h.check(
+    {
+      id: 'DT-TOK-07-malformed-header',
+      level: 'MUST',
+      requirements: ['DT-TOK-07'],
+      title:
+        'other scheme, empty, double space, short, overlong or bad-character tokens get NoPassive/AuthnFailed, never a 5xx',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const variants: [string, string][] = [
+        ['another scheme', `Bearer ${token}`],
+        ['empty value', 'DeviceToken '],
+        ['scheme only', 'DeviceToken'],
+        ['two spaces', `DeviceToken  ${token}`],
+        ['15 characters', 'DeviceToken abcdefghijklmno'],
+        ['513 characters', `DeviceToken ${'a'.repeat(513)}`],
+        ['bad character', `DeviceToken ${token.slice(0, 20)}!${token.slice(20)}`],
+      ];
+      for (const [what, authorization] of variants) {
+        v.step = what;
+        const r = await silentLogin({ authorization });
+        v.ok((r.lastStatus ?? 0) < 500 && !r.failure, 'HTTP status', 'not a 5xx', describeAnswer(r));
+        const resp = receivedResponse(v, r);
+        v.oneOf('second-level StatusCode', statusName(resp.statusSubCode), ['NoPassive', 'AuthnFailed']);
+      }
+      v.step = 'valid login after';
+      expectSuccess(v, await silentLogin({ token }));
+    },
+  );
+
+  /** DT-TOK-08: admin API: created token shown once; listings never show it; a 17th live token → 409; password rule → 400. */
+  h.check(
+    {
+      id: 'DT-TOK-08-admin-api',
+      level: 'MUST',
+      requirements: ['DT-TOK-08'],
+      title:
+        'token values are shown once, never listed; the 17th live token gets 409; weak passwords get 400',
+    },
+    async (v) => {
+      h.requires('tokenAdmin');
+      const admin = dtAdmin(await dtTarget());
+      const created = await freshToken();
+      const list = await dtApi.listTokens(admin);
+      v.equal('GET /device-tokens status', list.status, 200);
+      v.ok(!list.body.includes(created.token), 'token listing', 'no full token value', 'the full value');
+      const entry = (list.json as { id: string; hint?: string }[]).find((t) => t.id === created.id);
+      v.present('listed token', entry);
+      v.equal('hint', entry!.hint, created.token.slice(-4));
+      for (const [what, password] of [
+        ['5 characters', 'abc12'],
+        ['no digit', 'abcdefgh'],
+        ['no letter', '12345678'],
+      ]) {
+        v.step = `password ${what}`;
+        const weak = await dtApi.createToken(admin, { description: 'weak', password });
+        if (weak.status === 201) await dtApi.deleteToken(admin, (weak.json as { id: string }).id);
+        v.equal('POST /device-tokens status', weak.status, 400);
+      }
+      v.step = '17th live token';
+      const live = (list.json as unknown[]).length;
+      for (let i = live; i < 16; i++) await freshToken();
+      const over = await dtApi.createToken(admin, { description: '17th', password: 'Seventeen17' });
+      if (over.status === 201) await dtApi.deleteToken(admin, (over.json as { id: string }).id);
+      v.equal('POST /device-tokens status for the 17th live token', over.status, 409);
+    },
+  );
+
+  /** DT-TOK-09: ForceAuthn re-validates the token: later AuthnInstant; a deleted token fails despite an earlier login. */
+  h.check(
+    {
+      id: 'DT-TOK-09-forceauthn-revalidates',
+      level: 'MUST',
+      requirements: ['DT-TOK-09'],
+      title: 'ForceAuthn gives a later AuthnInstant, and a deleted token fails even after an earlier success',
+    },
+    async (v) => {
+      h.requires('tokenAdmin');
+      const admin = dtAdmin(await dtTarget());
+      const t = await freshToken();
+      const device = newDevice();
+      const userName = newUserName();
+      const a1 = expectSuccess(v, await silentLogin({ token: t.token, device, userName }));
+      await sleep(1100);
+      const a2 = expectSuccess(
+        v,
+        await silentLogin({ token: t.token, device, userName, request: (b) => b.withForceAuthn() }),
+      );
+      const i1 = Date.parse(a1.authnStatements[0]?.authnInstant ?? '');
+      const i2 = Date.parse(a2.authnStatements[0]?.authnInstant ?? '');
+      v.ok(
+        i2 > i1,
+        'AuthnInstant after ForceAuthn',
+        `later than ${a1.authnStatements[0]?.authnInstant}`,
+        String(a2.authnStatements[0]?.authnInstant),
+      );
+      await dtApi.deleteToken(admin, t.id);
+      v.step = 'ForceAuthn with the deleted token';
+      const r = await silentLogin({ token: t.token, device, userName, request: (b) => b.withForceAuthn() });
+      expectErrorStatus(v, r, 'AuthnFailed', ['Responder']);
+    },
+  );
+
+  /** DT-TOK-10: a RequestedAuthnContext the device token cannot satisfy gets NoAuthnContext. */
+  h.check(
+    {
+      id: 'DT-TOK-10-no-authn-context-downgrade',
+      level: 'MUST',
+      requirements: ['DT-TOK-10', 'SAMLCore-3.4.1'],
+      title:
+        'exact PasswordProtectedTransport or "better" than device-token gets NoAuthnContext; exact device-token succeeds',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      v.step = 'exact PasswordProtectedTransport';
+      const r1 = await silentLogin({
+        token,
+        request: (b) => b.withRequestedAuthnContext({ comparison: 'exact', classRefs: [PASSWORD_CLASS] }),
+      });
+      expectErrorStatus(v, r1, 'NoAuthnContext');
+      v.step = 'better than device-token';
+      const r2 = await silentLogin({
+        token,
+        request: (b) => b.withRequestedAuthnContext({ comparison: 'better', classRefs: [DT_AUTHN_CONTEXT] }),
+      });
+      expectErrorStatus(v, r2, 'NoAuthnContext');
+      v.step = 'exact device-token';
+      const r3 = await silentLogin({
+        token,
+        request: (b) => b.withRequestedAuthnContext({ comparison: 'exact', classRefs: [DT_AUTHN_CONTEXT] }),
+      });
+      expectSuccess(v, r3);
+    },
+  );
+
+  /** DT-TOK-11: the IdP SHOULD throttle token guessing (per source address, 20 failures → 429 for all). */
+  h.check(
+    {
+      id: 'DT-TOK-11-throttling',
+      level: 'SHOULD',
+      requirements: ['DT-TOK-11'],
+      title:
+        'after 20 bad tokens from one address even a valid token gets 429; another address is unaffected',
+    },
+    async (v) => {
+      const [guesser, bystander] = session().config.client.sourceAddresses;
+      if (!guesser || !bystander)
+        return v.notApplicable('client.sourceAddresses needs two extra loopback addresses');
+      const { token } = await dtToken();
+      for (let i = 0; i < 20; i++)
+        await silentLogin({ token: randomBytes(32).toString('base64url'), localAddress: guesser });
+      const locked = await silentLogin({ token, localAddress: guesser });
+      expectRejected(v, locked);
+      v.equal('HTTP status after 20 failures', locked.ssoStatus, 429);
+      v.present('Retry-After', locked.pages[0]?.headers['retry-after']);
+      v.step = 'another address';
+      expectSuccess(v, await silentLogin({ token, localAddress: bystander }));
+    },
+  );
+});

@@ -1,0 +1,111 @@
+import { scenario, certKeyInfo, BINDING_POST, BINDING_REDIRECT } from '../../src/harness';
+
+describe('saml-web-sso · metadata', function () {
+  const h = scenario(this, { profile: 'saml-web-sso', family: 'metadata' });
+
+  /** SAMLMeta §2.4.3: an IdP's metadata has an IDPSSODescriptor for SAML 2.0 with an HTTP-POST SSO endpoint. */
+  h.check(
+    {
+      id: 'SAMLMeta-2.4.3-idpsso-post-endpoint',
+      level: 'MUST',
+      requirements: ['SAMLMeta-2.4.3', 'SAMLBind-3.5'],
+      title: 'metadata has an IDPSSODescriptor for SAML 2.0 with an HTTP-POST SingleSignOnService',
+    },
+    async (v, s) => {
+      v.ok(!s.idp.parseError, 'metadata document', 'well-formed XML without DTD', s.idp.parseError ?? '');
+      v.ok(
+        s.idp.hasIdpSsoDescriptor,
+        'md:IDPSSODescriptor',
+        'present',
+        'absent',
+        '/md:EntityDescriptor/md:IDPSSODescriptor',
+      );
+      v.ok(
+        (s.idp.protocolSupport ?? '').split(/\s+/).includes('urn:oasis:names:tc:SAML:2.0:protocol'),
+        'protocolSupportEnumeration',
+        'includes urn:oasis:names:tc:SAML:2.0:protocol',
+        String(s.idp.protocolSupport),
+      );
+      v.present(
+        `SingleSignOnService Binding=${BINDING_POST}`,
+        s.idp.ssoPost,
+        'md:IDPSSODescriptor/md:SingleSignOnService',
+      );
+    },
+  );
+
+  /** SDP-IDP02: the IdP MUST support the HTTP-Redirect binding for receiving AuthnRequests. */
+  h.check(
+    {
+      id: 'SDP-IDP02-redirect-endpoint',
+      level: 'MUST',
+      requirements: ['SDP-IDP02', 'SAMLBind-3.4'],
+      title: 'metadata lists an HTTP-Redirect SingleSignOnService',
+    },
+    async (v, s) => {
+      v.present(
+        `SingleSignOnService Binding=${BINDING_REDIRECT}`,
+        s.idp.ssoRedirect,
+        'md:IDPSSODescriptor/md:SingleSignOnService',
+      );
+    },
+  );
+
+  /** SDP-MD08: IdP metadata MUST carry at least one signing certificate. */
+  h.check(
+    {
+      id: 'SDP-MD08-signing-certificate',
+      level: 'MUST',
+      requirements: ['SDP-MD08', 'SDP-MD05'],
+      title: 'metadata has at least one signing certificate in a KeyDescriptor',
+    },
+    async (v, s) => {
+      v.ok(
+        s.idp.signingCerts.length > 0,
+        'signing certificates',
+        'at least one X509Certificate in a KeyDescriptor (use="signing" or no use)',
+        'none',
+        'md:IDPSSODescriptor/md:KeyDescriptor',
+      );
+    },
+  );
+
+  /** SDP-MD06/07: RSA keys MUST be at least 2048 bits, EC keys at least 256 bits. */
+  h.check(
+    {
+      id: 'SDP-MD06-key-size',
+      level: 'MUST',
+      requirements: ['SDP-MD06', 'SDP-MD07'],
+      title: 'every signing key is RSA ≥ 2048 bits or EC ≥ 256 bits',
+    },
+    async (v, s) => {
+      if (s.idp.signingCerts.length === 0)
+        v.notApplicable('the metadata has no signing certificate (see SDP-MD08)');
+      for (const [i, pem] of s.idp.signingCerts.entries()) {
+        const k = certKeyInfo(pem);
+        const min = k.type === 'ec' ? 256 : 2048;
+        v.ok(
+          k.type !== 'other' && k.bits >= min,
+          `signing key ${i + 1}`,
+          `RSA ≥ 2048 or EC ≥ 256 bits`,
+          `${k.type} ${k.bits} bits`,
+        );
+      }
+    },
+  );
+
+  /** SDP-G04: entityID MUST be an absolute URI of at most 256 characters. */
+  h.check(
+    {
+      id: 'SDP-G04-entityid-absolute-uri',
+      level: 'MUST',
+      requirements: ['SDP-G04'],
+      title: 'entityID is an absolute URI of at most 256 characters',
+    },
+    async (v, s) => {
+      const id = v.present('entityID', s.idp.entityId, '/md:EntityDescriptor/@entityID');
+      v.ok(/^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(id), 'entityID', 'an absolute URI', id);
+      v.ok(id.length <= 256, 'entityID length', '≤ 256', String(id.length));
+    },
+  );
+});

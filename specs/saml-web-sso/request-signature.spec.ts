@@ -1,0 +1,163 @@
+import {
+  scenario,
+  webLogin,
+  expectSuccess,
+  expectRejected,
+  redirectUrl,
+  redirectEncode,
+  fixtureKey,
+} from '../../src/harness';
+
+/** Adds an attribute to the root element: a change inside the signed content. */
+const tamperRoot = (xml: string) =>
+  xml.replace('<samlp:AuthnRequest ', '<samlp:AuthnRequest ProviderName="tampered" ');
+
+describe('saml-web-sso · signed AuthnRequests', function () {
+  const h = scenario(this, { profile: 'saml-web-sso', family: 'signature' });
+
+  /** SDP-IDP04: the IdP MUST reject unsigned requests when the SP metadata has AuthnRequestsSigned="true". */
+  h.check(
+    {
+      id: 'SDP-IDP04-unsigned-redirect-rejected',
+      level: 'MUST',
+      requirements: ['SDP-IDP04', 'SAMLMeta-2.4.4'],
+      title: 'an unsigned Redirect request from an SP with AuthnRequestsSigned="true" is rejected',
+    },
+    async (v) => {
+      expectRejected(v, await webLogin({ entity: 'signed', binding: 'redirect', sign: false }), 'error-page');
+    },
+  );
+
+  h.check(
+    {
+      id: 'SDP-IDP04-unsigned-post-rejected',
+      level: 'MUST',
+      requirements: ['SDP-IDP04', 'SAMLMeta-2.4.4'],
+      title: 'an unsigned POST request from an SP with AuthnRequestsSigned="true" is rejected',
+    },
+    async (v) => {
+      expectRejected(v, await webLogin({ entity: 'signed', binding: 'post', sign: false }), 'error-page');
+    },
+  );
+
+  /** SDP-IDP05: a signed request MUST be verified; a valid one is served. */
+  h.check(
+    {
+      id: 'SDP-IDP05-signed-redirect-accepted',
+      level: 'MUST',
+      requirements: ['SDP-IDP05', 'SAMLBind-3.4.4.1'],
+      title: 'a Redirect request signed (rsa-sha256) with the SP metadata key gets Success',
+    },
+    async (v) => {
+      expectSuccess(
+        v,
+        await webLogin({ entity: 'signed', binding: 'redirect', relayState: 'signed-redirect' }),
+      );
+    },
+  );
+
+  h.check(
+    {
+      id: 'SDP-IDP05-signed-post-accepted',
+      level: 'MUST',
+      requirements: ['SDP-IDP05', 'SAMLCore-5.4'],
+      title: 'a POST request with an enveloped signature by the SP metadata key gets Success',
+    },
+    async (v) => {
+      expectSuccess(v, await webLogin({ entity: 'signed', binding: 'post' }));
+    },
+  );
+
+  /** SDP-IDP05: a signature that does not verify MUST fail the request. */
+  h.check(
+    {
+      id: 'SDP-IDP05-redirect-signature-mismatch',
+      level: 'MUST',
+      requirements: ['SDP-IDP05', 'SAMLBind-3.4.4.1'],
+      title: 'a Redirect request whose SAMLRequest was changed after signing is rejected',
+    },
+    async (v) => {
+      const r = await webLogin({
+        entity: 'signed',
+        binding: 'redirect',
+        redirect: (p, sso, xml) => redirectUrl(sso, { ...p, SAMLRequest: redirectEncode(tamperRoot(xml)) }),
+      });
+      expectRejected(v, r, 'error-page');
+    },
+  );
+
+  h.check(
+    {
+      id: 'SDP-IDP05-redirect-relaystate-tampered',
+      level: 'MUST',
+      requirements: ['SDP-IDP05', 'SAMLBind-3.4.4.1'],
+      title: 'a Redirect request whose RelayState was changed, or added, after signing is rejected',
+    },
+    async (v) => {
+      v.step = 'RelayState changed';
+      const changed = await webLogin({
+        entity: 'signed',
+        binding: 'redirect',
+        relayState: 'original',
+        redirect: (p, sso) => redirectUrl(sso, { ...p, RelayState: 'tampered' }),
+      });
+      expectRejected(v, changed, 'error-page');
+      v.step = 'RelayState added';
+      const added = await webLogin({
+        entity: 'signed',
+        binding: 'redirect',
+        redirect: (p, sso) => redirectUrl(sso, { ...p, RelayState: 'injected' }),
+      });
+      expectRejected(v, added, 'error-page');
+    },
+  );
+
+  h.check(
+    {
+      id: 'SDP-IDP05-redirect-unknown-key',
+      level: 'MUST',
+      requirements: ['SDP-IDP05', 'SAMLBind-3.4.4.1'],
+      title: 'a Redirect request signed with a key not in the SP metadata is rejected',
+    },
+    async (v) => {
+      expectRejected(
+        v,
+        await webLogin({ entity: 'signed', binding: 'redirect', signKey: fixtureKey('attacker') }),
+        'error-page',
+      );
+    },
+  );
+
+  h.check(
+    {
+      id: 'SDP-IDP05-post-tampered',
+      level: 'MUST',
+      requirements: ['SDP-IDP05', 'SAMLCore-5.4'],
+      title: 'a POST request changed after signing is rejected',
+    },
+    async (v) => {
+      expectRejected(
+        v,
+        await webLogin({ entity: 'signed', binding: 'post', afterSigning: tamperRoot }),
+        'error-page',
+      );
+    },
+  );
+
+  /** SDP-MD01 / SDP-IDP05: keys come from metadata only; a certificate in KeyInfo is never trusted. */
+  h.check(
+    {
+      id: 'SDP-IDP05-post-keyinfo-not-trusted',
+      level: 'MUST',
+      requirements: ['SDP-IDP05', 'SDP-MD01'],
+      title: 'a POST request signed by an unknown key that carries its certificate in KeyInfo is rejected',
+    },
+    async (v) => {
+      expectRejected(
+        v,
+        await webLogin({ entity: 'signed', binding: 'post', signKey: fixtureKey('attacker') }),
+        'error-page',
+      );
+    },
+  );
+});

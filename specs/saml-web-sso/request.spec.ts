@@ -1,0 +1,332 @@
+import {
+  scenario,
+  webLogin,
+  expectSuccess,
+  expectRejected,
+  expectRefused,
+  expectErrorStatus,
+  describeAnswer,
+  statusName,
+  samlTime,
+  newId,
+  NAMEID_EMAIL,
+  NAMEID_PERSISTENT,
+  NAMEID_KERBEROS,
+} from '../../src/harness';
+
+const MINUTE = 60_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('saml-web-sso · AuthnRequest handling', function () {
+  const h = scenario(this, { profile: 'saml-web-sso', family: 'request-parsing' });
+
+  /** SDP-IDP02: the IdP MUST accept AuthnRequests over HTTP-Redirect. */
+  h.check(
+    {
+      id: 'SDP-IDP02-redirect-login',
+      level: 'MUST',
+      requirements: ['SDP-IDP02', 'SAMLBind-3.4', 'SAMLProf-4.1.4.1'],
+      title: 'an AuthnRequest over HTTP-Redirect from a registered SP gets a Success Response',
+    },
+    async (v) => {
+      expectSuccess(v, await webLogin({ binding: 'redirect' }));
+    },
+  );
+
+  /** SAMLBind §3.5: the HTTP-POST binding carries AuthnRequests too (SAMLProf §4.1.3.3 allows either). */
+  h.check(
+    {
+      id: 'SAMLBind-3.5-post-login',
+      level: 'MUST',
+      requirements: ['SAMLBind-3.5', 'SAMLProf-4.1.4.1'],
+      title: 'an AuthnRequest over HTTP-POST from a registered SP gets a Success Response',
+    },
+    async (v) => {
+      expectSuccess(v, await webLogin({ binding: 'post' }));
+    },
+  );
+
+  /** SAMLCore §3.4.1: the IdP must know the requester; an unknown Issuer gets no Response at all. */
+  h.check(
+    {
+      id: 'SAMLCore-3.4.1-unknown-issuer',
+      level: 'MUST',
+      requirements: ['SAMLCore-3.4.1', 'SAMLProf-4.1.4.1'],
+      title: 'a request from an unknown Issuer is rejected without a SAMLResponse',
+    },
+    async (v) => {
+      const r = await webLogin({
+        request: (b) => b.withIssuer(`https://unknown-${newId().slice(1, 9)}.test/sp`),
+      });
+      expectRejected(v, r, 'error-page');
+    },
+  );
+
+  /** SDP-IDP06: the ACS URL MUST be verified against the SP's metadata; nothing goes to another URL. */
+  h.check(
+    {
+      id: 'SDP-IDP06-unregistered-acs',
+      level: 'MUST',
+      requirements: ['SDP-IDP06', 'SAMLCore-3.4.1'],
+      title: 'an AssertionConsumerServiceURL not in the SP metadata is never posted to',
+    },
+    async (v, s) => {
+      const evil = new URL('/not-registered-acs', s.gateway.acsUrl).toString();
+      const r = await webLogin({ request: (b) => b.withAcsUrl(evil) });
+      v.ok(
+        r.delivery?.action !== evil,
+        'where the Response went',
+        'never to the unregistered URL',
+        describeAnswer(r),
+      );
+      v.ok(!r.failure, 'the IdP answer', 'an answer', describeAnswer(r));
+    },
+  );
+
+  /** SDP-IDP06: without an ACS URL in the request the default ACS from metadata is used. */
+  h.check(
+    {
+      id: 'SDP-IDP06-default-acs',
+      level: 'MUST',
+      requirements: ['SDP-IDP06', 'SAMLMeta-2.2.3'],
+      title: 'a request without ACS URL is answered at the default ACS of the SP metadata',
+    },
+    async (v) => {
+      const r = await webLogin({ request: (b) => b.withAcsUrl(undefined).withProtocolBinding(undefined) });
+      expectSuccess(v, r);
+    },
+  );
+
+  /** SAMLCore §3.2.2.2 / §4.1.3: a request of another SAML version is refused with VersionMismatch. */
+  h.check(
+    {
+      id: 'SAMLCore-3.2.2.2-version-mismatch',
+      level: 'MUST',
+      requirements: ['SAMLCore-3.2.2.2', 'SAMLCore-4.1.3'],
+      title: 'Version="3.0" is refused, and an error Response carries top-level VersionMismatch',
+    },
+    async (v) => {
+      const r = await webLogin({ request: (b) => b.withVersion('3.0') });
+      const resp = expectRefused(v, r);
+      if (resp) v.equal('top-level StatusCode', statusName(resp.statusCode), 'VersionMismatch');
+    },
+  );
+
+  /** SAMLCore §1.3.3 with SDP-G01 skew: a request issued an hour ago should not be served. */
+  h.check(
+    {
+      id: 'SAMLCore-1.3.3-stale-issueinstant',
+      level: 'SHOULD',
+      requirements: ['SAMLCore-1.3.3', 'SDP-G01'],
+      title: 'a request whose IssueInstant is one hour old is refused',
+    },
+    async (v, s) => {
+      const r = await webLogin({
+        request: (b) => b.withIssueInstant(samlTime(new Date(s.now().getTime() - 60 * MINUTE))),
+      });
+      expectRefused(v, r);
+    },
+  );
+
+  h.check(
+    {
+      id: 'SAMLCore-1.3.3-future-issueinstant',
+      level: 'SHOULD',
+      requirements: ['SAMLCore-1.3.3', 'SDP-G01'],
+      title: 'a request whose IssueInstant is one hour in the future is refused',
+    },
+    async (v, s) => {
+      const r = await webLogin({
+        request: (b) => b.withIssueInstant(samlTime(new Date(s.now().getTime() + 60 * MINUTE))),
+      });
+      expectRefused(v, r);
+    },
+  );
+
+  /** SAMLCore §3.2.1: a Destination that is not the receiving endpoint MUST cause the request to be discarded. */
+  h.check(
+    {
+      id: 'SAMLCore-3.2.1-destination-mismatch',
+      level: 'MUST',
+      requirements: ['SAMLCore-3.2.1', 'SAMLBind-3.4.5.2'],
+      title: 'a request whose Destination is another endpoint is refused',
+    },
+    async (v, s) => {
+      const other = new URL(
+        '/elsewhere/sso',
+        s.idp.ssoRedirect ?? s.idp.ssoPost ?? 'http://127.0.0.1/',
+      ).toString();
+      const r = await webLogin({ request: (b) => b.withDestination(other) });
+      expectRefused(v, r);
+    },
+  );
+
+  /** SAMLCore §1.3.4: request IDs are unique; a replayed request should not be answered twice. */
+  h.check(
+    {
+      id: 'SAMLCore-1.3.4-replayed-request',
+      level: 'SHOULD',
+      requirements: ['SAMLCore-1.3.4'],
+      title: 'the same AuthnRequest sent twice is refused the second time',
+    },
+    async (v, s) => {
+      const id = newId();
+      const instant = samlTime(s.now());
+      const same = (b: { withId(i: string): unknown; withIssueInstant(t: string): unknown }) => {
+        b.withId(id);
+        b.withIssueInstant(instant);
+      };
+      const first = await webLogin({ request: same });
+      expectSuccess(v, first);
+      const again = await webLogin({ request: same });
+      expectRefused(v, again);
+    },
+  );
+
+  /** SAMLCore §3.4.1: IsPassive="true" — the IdP MUST NOT visibly take control; without a session: NoPassive. */
+  h.check(
+    {
+      id: 'SAMLCore-3.4.1-ispassive-nopassive',
+      level: 'MUST',
+      requirements: ['SAMLCore-3.4.1', 'SAMLCore-3.2.2.2'],
+      title: 'IsPassive without an IdP session gets NoPassive and no login page',
+    },
+    async (v) => {
+      const r = await webLogin({ request: (b) => b.withIsPassive(), credentials: null });
+      v.ok(!r.loginFormShown, 'login page', 'none (IsPassive)', 'a login form was shown');
+      expectErrorStatus(v, r, 'NoPassive');
+    },
+  );
+
+  /** SDP-IDP07: ForceAuthn MUST cause a real challenge and a fresh AuthnInstant. */
+  h.check(
+    {
+      id: 'SDP-IDP07-forceauthn',
+      level: 'MUST',
+      requirements: ['SDP-IDP07', 'SAMLCore-3.4.1'],
+      title: 'ForceAuthn in a browser with an IdP session re-authenticates, with a later AuthnInstant',
+    },
+    async (v) => {
+      const first = await webLogin();
+      const a1 = expectSuccess(v, first);
+      // A later AuthnInstant must be visible: wait past the next whole second when the IdP omits fractions.
+      await sleep(/\.\d+Z$/.test(a1.authnStatements[0]?.authnInstant ?? '') ? 20 : 1100);
+      const second = await webLogin({ ua: first.ua, request: (b) => b.withForceAuthn() });
+      v.ok(second.loginFormShown, 'credential challenge', 'a login form despite the session', 'no challenge');
+      const a2 = expectSuccess(v, second);
+      const t1 = Date.parse(a1.authnStatements[0]?.authnInstant ?? '');
+      const t2 = Date.parse(a2.authnStatements[0]?.authnInstant ?? '');
+      v.ok(
+        t2 > t1,
+        'AuthnInstant after ForceAuthn',
+        `later than ${a1.authnStatements[0]?.authnInstant}`,
+        String(a2.authnStatements[0]?.authnInstant),
+      );
+    },
+  );
+
+  /** SAMLCore §3.4.1.1: a NameIDPolicy Format the IdP cannot produce gets InvalidNameIDPolicy. */
+  h.check(
+    {
+      id: 'SAMLCore-3.4.1.1-unsupported-nameid-policy',
+      level: 'MUST',
+      requirements: ['SAMLCore-3.4.1.1', 'SAMLCore-3.2.2.2'],
+      title: 'an unsupported NameIDPolicy Format (kerberos) gets InvalidNameIDPolicy',
+    },
+    async (v, s) => {
+      if (s.idp.nameIdFormats.includes(NAMEID_KERBEROS))
+        v.notApplicable('the IdP lists the kerberos NameID format');
+      const r = await webLogin({
+        request: (b) => b.withNameIdPolicy({ format: NAMEID_KERBEROS, allowCreate: 'true' }),
+      });
+      expectErrorStatus(v, r, 'InvalidNameIDPolicy');
+    },
+  );
+
+  /** SAMLCore §3.4.1.1: the NameID has the Format the request asked for. */
+  h.check(
+    {
+      id: 'SAMLCore-3.4.1.1-nameid-format-honoured',
+      level: 'MUST',
+      requirements: ['SAMLCore-3.4.1.1', 'SAMLCore-2.2.2'],
+      title: 'a requested NameID Format the IdP lists in its metadata is the Format of the NameID',
+    },
+    async (v, s) => {
+      const format = [NAMEID_EMAIL, NAMEID_PERSISTENT].find((f) => s.idp.nameIdFormats.includes(f));
+      if (!format)
+        return v.notApplicable('the IdP metadata lists neither emailAddress nor persistent NameID formats');
+      const a = expectSuccess(
+        v,
+        await webLogin({ request: (b) => b.withNameIdPolicy({ format, allowCreate: 'true' }) }),
+      );
+      v.equal('NameID Format', a.nameId?.format, format, 'saml:Subject/saml:NameID/@Format');
+    },
+  );
+
+  /** SAMLBind §3.4.3: RelayState MUST be returned exactly (HTTP-Redirect request). */
+  h.check(
+    {
+      id: 'SAMLBind-3.4.3-relaystate-redirect',
+      level: 'MUST',
+      requirements: ['SAMLBind-3.4.3', 'SAMLBind-3.5.3'],
+      title: 'RelayState of a Redirect request comes back unchanged',
+    },
+    async (v) => {
+      const relayState = `rs-${newId().slice(1, 17)}`;
+      const r = await webLogin({ binding: 'redirect', relayState });
+      expectSuccess(v, r);
+      v.equal('RelayState', r.delivery?.relayState, relayState, 'form input RelayState');
+    },
+  );
+
+  /** SAMLBind §3.5.3: RelayState MUST be returned exactly (HTTP-POST request). */
+  h.check(
+    {
+      id: 'SAMLBind-3.5.3-relaystate-post',
+      level: 'MUST',
+      requirements: ['SAMLBind-3.5.3'],
+      title: 'RelayState of a POST request comes back unchanged',
+    },
+    async (v) => {
+      const relayState = `rs-${newId().slice(1, 17)}`;
+      const r = await webLogin({ binding: 'post', relayState });
+      expectSuccess(v, r);
+      v.equal('RelayState', r.delivery?.relayState, relayState, 'form input RelayState');
+    },
+  );
+
+  /** SAMLBind §3.5.3: the exact bytes, whatever they are: markup characters are escaped, not lost. */
+  h.check(
+    {
+      id: 'SAMLBind-3.5.3-relaystate-markup',
+      level: 'MUST',
+      requirements: ['SAMLBind-3.5.3', 'SAMLBind-3.4.3'],
+      title: 'a RelayState with quotes, angle brackets, ampersand and UTF-8 comes back byte-exact',
+    },
+    async (v) => {
+      const relayState = `a"b'c<d>e&f=g h/é?${newId().slice(1, 9)}`;
+      const r = await webLogin({ relayState });
+      expectSuccess(v, r);
+      v.equal('RelayState', r.delivery?.relayState, relayState, 'form input RelayState');
+    },
+  );
+
+  /** SAMLProf §4.1.4.1: the IdP authenticates the presenter; a wrong password gets no assertion. */
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.1-wrong-password',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.4.1', 'SAMLProf-4.1.3.4'],
+      title: 'a wrong password yields no Response, only the login form again',
+    },
+    async (v, s) => {
+      const form = s.config.login?.form;
+      if (!form) return v.notApplicable('the target config has no login.form');
+      const r = await webLogin({
+        credentials: { username: form.username, password: `${form.password}-wrong` },
+      });
+      v.ok(!r.delivery, 'the IdP answer', 'no SAMLResponse', describeAnswer(r));
+      v.ok(r.loginFormShown, 'login page', 'shown (again)', describeAnswer(r));
+    },
+  );
+});

@@ -1,0 +1,610 @@
+import {
+  scenario,
+  webLogin,
+  expectSuccess,
+  expectAccepted,
+  receivedResponse,
+  statusName,
+  describeAnswer,
+  type WebLogin,
+  type Verdict,
+} from '../../src/harness';
+
+const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+const SKEW_MS = 180_000;
+const ALLOWED_SIG = [
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384',
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
+  'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256',
+  'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384',
+  'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512',
+];
+const ALLOWED_DIGEST = [
+  'http://www.w3.org/2001/04/xmlenc#sha256',
+  'http://www.w3.org/2001/04/xmldsig-more#sha384',
+  'http://www.w3.org/2001/04/xmlenc#sha512',
+];
+const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
+const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
+const UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** The signatures a Response carries, with where they sit. */
+function signatures(r: WebLogin) {
+  const out = [];
+  const resp = r.verify?.response;
+  if (resp?.signature) out.push({ on: 'Response', id: resp.id, sig: resp.signature });
+  const a = r.verify?.assertion;
+  if (a?.signature) out.push({ on: 'Assertion', id: a.id, sig: a.signature });
+  return out;
+}
+
+function within(v: Verdict, what: string, t: string | undefined, from: number, to: number): void {
+  const ms = Date.parse(t ?? '');
+  v.ok(
+    Number.isFinite(ms) && ms >= from - SKEW_MS && ms <= to + SKEW_MS,
+    what,
+    `between ${new Date(from - SKEW_MS).toISOString()} and ${new Date(to + SKEW_MS).toISOString()}`,
+    String(t),
+  );
+}
+
+describe('saml-web-sso · Response', function () {
+  const h = scenario(this, { profile: 'saml-web-sso', family: 'response' });
+  const login = h.shared('login', () => webLogin({ relayState: 'response-checks' }));
+  const second = h.shared('login-2', () => webLogin());
+  const passive = h.shared('passive-error', () =>
+    webLogin({ request: (b) => b.withIsPassive(), credentials: null }),
+  );
+
+  /** SAMLProf §4.1.2 / §4.1.4.5: the Response goes to the ACS by HTTP-POST, in a form with only SAMLResponse and RelayState. */
+  h.check(
+    {
+      id: 'SAMLProf-4.1.2-post-delivery',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.2', 'SDP-IDP08', 'SAMLBind-3.5.4'],
+      title:
+        'the Response is delivered by an HTTP-POST form to the ACS with only SAMLResponse and RelayState',
+    },
+    async (v) => {
+      const r = await login();
+      v.present('delivery of a SAMLResponse', r.delivery, describeAnswer(r));
+      v.equal('binding', r.delivery!.via, 'post-form');
+      v.equal('form method', r.delivery!.method, 'post');
+      v.ok(r.postedToGateway, 'form action', 'the registered ACS', r.delivery!.action);
+      const extra = r.delivery!.fieldNames.filter((n) => n !== 'SAMLResponse' && n !== 'RelayState');
+      v.equal('other form fields', extra.join(','), '');
+    },
+  );
+
+  /** SAMLBind §3.5.5.2: a signed Response MUST carry Destination, equal to the ACS it is posted to. */
+  h.check(
+    {
+      id: 'SAMLBind-3.5.5.2-response-destination',
+      level: 'MUST',
+      requirements: ['SAMLBind-3.5.5.2', 'SAMLCore-3.2.2'],
+      title: 'Response Destination is the ACS URL',
+    },
+    async (v, s) => {
+      const resp = receivedResponse(v, await login());
+      v.equal('Destination', resp.destination, s.gateway.acsUrl, '/samlp:Response/@Destination');
+    },
+  );
+
+  /** SAMLProf §4.1.4.2: InResponseTo MUST be the AuthnRequest's ID. */
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.2-response-inresponseto',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.4.2'],
+      title: 'Response InResponseTo is the AuthnRequest ID',
+    },
+    async (v) => {
+      const r = await login();
+      const resp = receivedResponse(v, r);
+      v.equal('InResponseTo', resp.inResponseTo, r.request.id, '/samlp:Response/@InResponseTo');
+    },
+  );
+
+  /** SAMLProf §4.1.4.2: the Response Issuer, if present, is the IdP's entityID (Format absent or entity). */
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.2-response-issuer',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.4.2'],
+      title: 'Response Issuer is the IdP entityID, Format absent or entity',
+    },
+    async (v, s) => {
+      const resp = receivedResponse(v, await login());
+      v.equal('Response Issuer', resp.issuer, s.idp.entityId, '/samlp:Response/saml:Issuer');
+      v.oneOf('Issuer Format', resp.issuerFormat, [
+        undefined,
+        'urn:oasis:names:tc:SAML:2.0:nameid-format:entity',
+      ]);
+    },
+  );
+
+  /** SDP-IDP10: a successful Response contains exactly one assertion. */
+  h.check(
+    {
+      id: 'SDP-IDP10-one-assertion',
+      level: 'MUST',
+      requirements: ['SDP-IDP10', 'SAMLProf-4.1.4.2'],
+      title: 'a Success Response contains exactly one Assertion',
+    },
+    async (v) => {
+      const resp = receivedResponse(v, await login());
+      v.equal('StatusCode', statusName(resp.statusCode), 'Success');
+      v.equal(
+        'Assertions',
+        resp.assertionCount + resp.encryptedAssertionCount,
+        1,
+        '/samlp:Response/saml:Assertion',
+      );
+    },
+  );
+
+  /** SDP-IDP09: successful Responses MUST be directly signed. */
+  h.check(
+    {
+      id: 'SDP-IDP09-response-signed',
+      level: 'MUST',
+      requirements: ['SDP-IDP09'],
+      title: 'the Response itself carries a ds:Signature that verifies with the metadata key',
+    },
+    async (v) => {
+      const resp = receivedResponse(v, await login());
+      v.ok(
+        resp.signed,
+        'Response signature',
+        'a ds:Signature child of samlp:Response',
+        'none',
+        '/samlp:Response/ds:Signature',
+      );
+      v.ok(
+        resp.signature?.valid === true,
+        'Response signature',
+        'valid with the metadata key',
+        resp.signature?.error ?? 'invalid',
+      );
+    },
+  );
+
+  /** SAMLProf §4.1.4.5 / SAMLCore §5.4: every signature verifies with a key from the IdP metadata. */
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.5-signatures-verify',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.4.5', 'SAMLCore-5.4', 'SDP-MD01'],
+      title: 'every signature in the Response verifies with a signing key of the IdP metadata',
+    },
+    async (v) => {
+      const r = await login();
+      receivedResponse(v, r);
+      const sigs = signatures(r);
+      v.ok(sigs.length > 0, 'signatures', 'at least one', 'none');
+      for (const x of sigs)
+        v.ok(x.sig.valid, `${x.on} signature`, 'valid with the metadata key', x.sig.error ?? 'invalid');
+    },
+  );
+
+  /** SDP-ALG01: rsa-sha256 (or stronger) signatures with sha256 (or stronger) digests. */
+  h.check(
+    {
+      id: 'SDP-ALG01-signature-algorithms',
+      level: 'MUST',
+      requirements: ['SDP-ALG01'],
+      title: 'signatures use RSA/ECDSA with SHA-256 or stronger, digests SHA-256 or stronger',
+    },
+    async (v) => {
+      const r = await login();
+      receivedResponse(v, r);
+      const sigs = signatures(r);
+      v.ok(sigs.length > 0, 'signatures', 'at least one', 'none');
+      for (const x of sigs) {
+        v.oneOf(
+          `${x.on} SignatureMethod`,
+          x.sig.signatureAlgorithm,
+          ALLOWED_SIG,
+          'ds:SignedInfo/ds:SignatureMethod/@Algorithm',
+        );
+        v.oneOf(
+          `${x.on} DigestMethod`,
+          x.sig.digestAlgorithm,
+          ALLOWED_DIGEST,
+          'ds:Reference/ds:DigestMethod/@Algorithm',
+        );
+      }
+    },
+  );
+
+  /** SAMLCore §5.4.2-5.4.4: enveloped signature, Reference "#" + the signed element's ID, exc-c14n. */
+  h.check(
+    {
+      id: 'SAMLCore-5.4.2-signature-reference',
+      level: 'MUST',
+      requirements: ['SAMLCore-5.4.2', 'SAMLCore-5.4.3', 'SAMLCore-5.4.4'],
+      title: 'each signature references its parent by "#ID", enveloped-signature + exc-c14n transforms only',
+    },
+    async (v) => {
+      const r = await login();
+      receivedResponse(v, r);
+      const sigs = signatures(r);
+      v.ok(sigs.length > 0, 'signatures', 'at least one', 'none');
+      for (const x of sigs) {
+        v.equal(`${x.on} Reference URI`, x.sig.referenceUri, `#${x.id}`, 'ds:Reference/@URI');
+        v.ok(
+          x.sig.transforms.every((t) => t === ENVELOPED || t === EXC_C14N) &&
+            x.sig.transforms.includes(ENVELOPED),
+          `${x.on} transforms`,
+          'enveloped-signature (+ exc-c14n)',
+          x.sig.transforms.join(' '),
+        );
+        v.equal(`${x.on} CanonicalizationMethod`, x.sig.canonicalization, EXC_C14N);
+      }
+    },
+  );
+
+  /** The whole Response passes the strict gateway (every rule of the harness's SP verifier). */
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.3-gateway-accepts',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.4.3', 'SAMLProf-4.1.4.2'],
+      title: 'the strict gateway accepts the Response with no violation',
+    },
+    async (v) => {
+      expectAccepted(v, await login());
+    },
+  );
+
+  /** SAMLProf §4.1.4.2: the Assertion Issuer is the IdP's entityID. */
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.2-assertion-issuer',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.4.2', 'SAMLCore-2.3.3'],
+      title: 'Assertion Issuer is the IdP entityID',
+    },
+    async (v, s) => {
+      const a = expectSuccess(v, await login());
+      v.equal('Assertion Issuer', a.issuer, s.idp.entityId, 'saml:Assertion/saml:Issuer');
+    },
+  );
+
+  /** SAMLProf §4.1.4.2: the Assertion's Subject identifies the principal (a NameID). */
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.2-subject-nameid',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.4.2', 'SAMLCore-2.4.1'],
+      title: 'the Subject carries a non-empty NameID',
+    },
+    async (v) => {
+      const a = expectSuccess(v, await login());
+      v.present('NameID', a.nameId?.value, 'saml:Subject/saml:NameID');
+    },
+  );
+
+  /** SAMLProf §4.1.4.2: a bearer SubjectConfirmation whose Recipient is the ACS. */
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.2-bearer-recipient',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.4.2'],
+      title: 'a bearer SubjectConfirmation has Recipient = the ACS URL',
+    },
+    async (v, s) => {
+      const a = expectSuccess(v, await login());
+      const bearer = a.subjectConfirmations.filter((c) => c.method === BEARER);
+      v.ok(bearer.length > 0, 'bearer SubjectConfirmation', 'at least one', 'none');
+      v.ok(
+        bearer.some((c) => c.recipient === s.gateway.acsUrl),
+        'SubjectConfirmationData Recipient',
+        s.gateway.acsUrl,
+        bearer.map((c) => String(c.recipient)).join(', '),
+        'saml:SubjectConfirmationData/@Recipient',
+      );
+    },
+  );
+
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.2-bearer-inresponseto',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.4.2'],
+      title: 'the bearer SubjectConfirmationData has InResponseTo = request ID and a future NotOnOrAfter',
+    },
+    async (v, s) => {
+      const r = await login();
+      const a = expectSuccess(v, r);
+      const c = a.subjectConfirmations.find((x) => x.method === BEARER);
+      v.present('bearer SubjectConfirmation', c);
+      v.equal('SubjectConfirmationData InResponseTo', c!.inResponseTo, r.request.id);
+      const nooa = Date.parse(c!.notOnOrAfter ?? '');
+      v.ok(
+        nooa > s.now().getTime() - SKEW_MS,
+        'SubjectConfirmationData NotOnOrAfter',
+        'in the future',
+        String(c!.notOnOrAfter),
+      );
+    },
+  );
+
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.2-bearer-no-notbefore',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.4.2'],
+      title: 'the bearer SubjectConfirmationData has no NotBefore',
+    },
+    async (v) => {
+      const a = expectSuccess(v, await login());
+      for (const c of a.subjectConfirmations.filter((x) => x.method === BEARER)) {
+        v.absent('SubjectConfirmationData NotBefore', c.notBefore, 'saml:SubjectConfirmationData/@NotBefore');
+      }
+    },
+  );
+
+  /** SAMLProf §4.1.4.2: an AudienceRestriction naming the SP. */
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.2-audience',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.4.2', 'SAMLCore-2.5.1.4'],
+      title: 'Conditions carry an AudienceRestriction containing the SP entityID',
+    },
+    async (v, s) => {
+      const a = expectSuccess(v, await login());
+      const restrictions = a.conditions?.audienceRestrictions ?? [];
+      v.ok(
+        restrictions.length > 0,
+        'AudienceRestriction',
+        'present',
+        'absent',
+        'saml:Conditions/saml:AudienceRestriction',
+      );
+      for (const aud of restrictions) {
+        v.ok(aud.includes(s.config.gateway.entityId), 'Audience', s.config.gateway.entityId, aud.join(', '));
+      }
+    },
+  );
+
+  /** SAMLCore §2.5.1.2: the Assertion is valid now (NotBefore ≤ now < NotOnOrAfter, within the skew). */
+  h.check(
+    {
+      id: 'SAMLCore-2.5.1.2-conditions-window',
+      level: 'MUST',
+      requirements: ['SAMLCore-2.5.1.2', 'SDP-G01'],
+      title: 'the Conditions validity window contains the time of delivery',
+    },
+    async (v, s) => {
+      const a = expectSuccess(v, await login());
+      const now = s.now().getTime();
+      const nb = a.conditions?.notBefore ? Date.parse(a.conditions.notBefore) : -Infinity;
+      const nooa = a.conditions?.notOnOrAfter ? Date.parse(a.conditions.notOnOrAfter) : Infinity;
+      v.ok(
+        nb <= now + SKEW_MS,
+        'Conditions NotBefore',
+        'not after now + skew',
+        String(a.conditions?.notBefore),
+      );
+      v.ok(
+        nooa > now - SKEW_MS,
+        'Conditions NotOnOrAfter',
+        'after now - skew',
+        String(a.conditions?.notOnOrAfter),
+      );
+    },
+  );
+
+  /** SDP-IDP10: exactly one AuthnStatement. */
+  h.check(
+    {
+      id: 'SDP-IDP10-one-authnstatement',
+      level: 'MUST',
+      requirements: ['SDP-IDP10', 'SAMLProf-4.1.4.2'],
+      title: 'the Assertion has exactly one AuthnStatement',
+    },
+    async (v) => {
+      const a = expectSuccess(v, await login());
+      v.equal('AuthnStatements', a.authnStatements.length, 1, 'saml:Assertion/saml:AuthnStatement');
+    },
+  );
+
+  /** SAMLProf §4.1.4.2 / SAMLCore §2.7.2: AuthnInstant is the time of this authentication. */
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.2-authninstant',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.4.2', 'SAMLCore-2.7.2'],
+      title: 'AuthnInstant is the time of the login just made (within the skew)',
+    },
+    async (v, s) => {
+      const r = await login();
+      const a = expectSuccess(v, r);
+      within(v, 'AuthnInstant', a.authnStatements[0]?.authnInstant, r.startedAt.getTime(), s.now().getTime());
+    },
+  );
+
+  /** SAMLProf §4.1.4.2: a SessionIndex is needed for Single Logout. */
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.2-sessionindex',
+      level: 'SHOULD',
+      requirements: ['SAMLProf-4.1.4.2', 'SAMLProf-4.4'],
+      title: 'the AuthnStatement carries a SessionIndex',
+    },
+    async (v) => {
+      const a = expectSuccess(v, await login());
+      v.present('SessionIndex', a.authnStatements[0]?.sessionIndex, 'saml:AuthnStatement/@SessionIndex');
+    },
+  );
+
+  /** SDP-IDP20: each value of a multi-valued attribute is its own AttributeValue. */
+  h.check(
+    {
+      id: 'SDP-IDP20-multivalued-attributes',
+      level: 'MUST',
+      requirements: ['SDP-IDP20'],
+      title: 'multi-valued attributes are sent as separate AttributeValues, not a joined list',
+    },
+    async (v) => {
+      const a = expectSuccess(v, await login());
+      v.ok(a.attributes.length > 0, 'attributes', 'an AttributeStatement with attributes', 'none');
+      for (const at of a.attributes) {
+        const joined = at.values.length === 1 && /^[^,;\s]+([,;][^,;\s]+)+$/.test(at.values[0]);
+        v.ok(
+          !joined,
+          `attribute ${at.name}`,
+          'one AttributeValue per value',
+          `one value ${JSON.stringify(at.values[0])}`,
+        );
+      }
+    },
+  );
+
+  /** SDP-IDP19 / SAMLCore §2.7.3.1: attribute names are not repeated. */
+  h.check(
+    {
+      id: 'SDP-IDP19-attributes-unique',
+      level: 'SHOULD',
+      requirements: ['SDP-IDP19', 'SAMLCore-2.7.3.1'],
+      title: 'no Attribute name appears twice in the AttributeStatement',
+    },
+    async (v) => {
+      const a = expectSuccess(v, await login());
+      const names = a.attributes.map((x) => `${x.nameFormat ?? ''}|${x.name}`);
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      v.absent('repeated Attribute', dup?.split('|')[1], 'saml:AttributeStatement/saml:Attribute/@Name');
+    },
+  );
+
+  /** SAMLCore §1.3.3: every time is xs:dateTime in UTC with the Z designator. */
+  h.check(
+    {
+      id: 'SAMLCore-1.3.3-utc-timestamps',
+      level: 'MUST',
+      requirements: ['SAMLCore-1.3.3'],
+      title: 'all timestamps of the Response and Assertion are UTC with "Z"',
+    },
+    async (v) => {
+      const r = await login();
+      const resp = receivedResponse(v, r);
+      const a = expectSuccess(v, r);
+      const times: [string, string | undefined][] = [
+        ['Response IssueInstant', resp.issueInstant],
+        ['Assertion IssueInstant', a.issueInstant],
+        ['Conditions NotBefore', a.conditions?.notBefore],
+        ['Conditions NotOnOrAfter', a.conditions?.notOnOrAfter],
+        ...a.authnStatements.map((x) => ['AuthnInstant', x.authnInstant] as [string, string | undefined]),
+        ...a.subjectConfirmations.map(
+          (x) => ['SubjectConfirmationData NotOnOrAfter', x.notOnOrAfter] as [string, string | undefined],
+        ),
+      ];
+      for (const [what, t] of times)
+        if (t !== undefined) v.ok(UTC.test(t), what, 'xs:dateTime ending in Z', t);
+    },
+  );
+
+  /** SAMLCore §1.3.3 + SDP-G01: Response and Assertion are issued now (within the skew). */
+  h.check(
+    {
+      id: 'SAMLCore-1.3.3-issueinstant-now',
+      level: 'MUST',
+      requirements: ['SAMLCore-1.3.3', 'SDP-G01'],
+      title: 'Response and Assertion IssueInstant are the time of issue (within the skew)',
+    },
+    async (v, s) => {
+      const r = await login();
+      const resp = receivedResponse(v, r);
+      const a = expectSuccess(v, r);
+      within(v, 'Response IssueInstant', resp.issueInstant, r.startedAt.getTime(), s.now().getTime());
+      within(v, 'Assertion IssueInstant', a.issueInstant, r.startedAt.getTime(), s.now().getTime());
+    },
+  );
+
+  /** SAMLCore §1.3.4: identifiers are unique: no two Responses or Assertions share an ID. */
+  h.check(
+    {
+      id: 'SAMLCore-1.3.4-unique-ids',
+      level: 'MUST',
+      requirements: ['SAMLCore-1.3.4'],
+      title: 'two logins give four distinct Response and Assertion IDs',
+    },
+    async (v) => {
+      const r1 = await login();
+      const r2 = await second();
+      const a1 = expectSuccess(v, r1);
+      const a2 = expectSuccess(v, r2);
+      const ids = [receivedResponse(v, r1).id, a1.id, receivedResponse(v, r2).id, a2.id];
+      v.equal('distinct IDs', new Set(ids).size, 4, '@ID');
+    },
+  );
+
+  /** SAMLCore §1.3.4: IDs SHOULD carry at least 128 bits of randomness (checked by length). */
+  h.check(
+    {
+      id: 'SAMLCore-1.3.4-id-randomness',
+      level: 'SHOULD',
+      requirements: ['SAMLCore-1.3.4'],
+      title: 'Response and Assertion IDs are long enough to hold 128 random bits',
+    },
+    async (v) => {
+      const r = await login();
+      const resp = receivedResponse(v, r);
+      const a = expectSuccess(v, r);
+      for (const [what, id] of [
+        ['Response ID', resp.id],
+        ['Assertion ID', a.id],
+      ] as const) {
+        const body = (id ?? '').replace(/^[_a-zA-Z]?/, '').replace(/-/g, '');
+        v.ok(body.length >= 22, what, '≥ 22 characters after the prefix (128 bits)', String(id));
+      }
+    },
+  );
+
+  /** SDP-G03: no SAML message contains a DTD. */
+  h.check(
+    {
+      id: 'SDP-G03-no-dtd',
+      level: 'MUST',
+      requirements: ['SDP-G03'],
+      title: 'the Response contains no DOCTYPE',
+    },
+    async (v) => {
+      const resp = receivedResponse(v, await login());
+      v.equal('DOCTYPE', resp.hasDoctype, false);
+    },
+  );
+
+  /** SAMLProf §4.1.4.2: an error Response MUST NOT contain an assertion. */
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.2-error-no-assertion',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.4.2'],
+      title: 'an error Response (NoPassive) contains no Assertion',
+    },
+    async (v) => {
+      const resp = receivedResponse(v, await passive());
+      v.ok(statusName(resp.statusCode) !== 'Success', 'StatusCode', 'an error status', 'Success');
+      v.equal('Assertions in the error Response', resp.assertionCount + resp.encryptedAssertionCount, 0);
+    },
+  );
+
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.2-error-addressing',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.1.4.2', 'SAMLBind-3.5.5.2'],
+      title: 'an error Response carries InResponseTo = request ID and Destination = ACS',
+    },
+    async (v, s) => {
+      const r = await passive();
+      const resp = receivedResponse(v, r);
+      v.equal('InResponseTo', resp.inResponseTo, r.request.id, '/samlp:Response/@InResponseTo');
+      v.equal('Destination', resp.destination, s.gateway.acsUrl, '/samlp:Response/@Destination');
+    },
+  );
+});

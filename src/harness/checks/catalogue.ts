@@ -1,0 +1,20 @@
+import type { CheckDef } from '../types';
+
+/** Every check the loaded specs declare, by ID. Filled when spec files are loaded (list and run). */
+const registry = new Map<string, CheckDef>();
+
+export function registerCheck(def: CheckDef): void {
+  const prev = registry.get(def.id);
+  if (prev && JSON.stringify(prev) !== JSON.stringify(def)) {
+    throw new Error(`check ID ${def.id} is declared twice with different definitions`);
+  }
+  registry.set(def.id, def);
+}
+
+export function allChecks(): CheckDef[] {
+  return [...registry.values()];
+}
+
+export function clearCatalogue(): void {
+  registry.clear();
+}

@@ -1,0 +1,158 @@
+import type { Verdict } from './verdict';
+import type { FlowResult } from '../roles/client/browser-flow';
+import type { VerifyResult } from '../roles/gateway/verifier';
+import type { AssertionInfo, ResponseInfo } from '../roles/gateway/verifier';
+
+/** What any login flow (browser or device agent) gives the checks. */
+export type Answer = FlowResult & { verify?: VerifyResult; request: { id: string } };
+
+const STATUS = 'urn:oasis:names:tc:SAML:2.0:status:';
+export const TOP_LEVEL = ['Requester', 'Responder', 'VersionMismatch'] as const;
+
+export function statusName(uri: string | undefined): string | undefined {
+  return uri?.startsWith(STATUS) ? uri.slice(STATUS.length) : uri;
+}
+
+/** What the IdP did with a request, in one word, for "expected …, got …". */
+export function describe(r: Answer): string {
+  if (r.failure) return `no answer (${r.failure.message})`;
+  if (r.foreignNavigation) return `navigation to ${r.foreignNavigation}`;
+  if (r.delivery) {
+    const where = r.postedToGateway ? 'the ACS' : r.delivery.action;
+    const st = r.verify?.response;
+    const status = st
+      ? `${statusName(st.statusCode)}${st.statusSubCode ? `/${statusName(st.statusSubCode)}` : ''}`
+      : 'a Response';
+    return `${status} delivered to ${where}${r.delivery.via === 'redirect-query' ? ' by redirect' : ''}`;
+  }
+  if (r.loginFormShown) return `a login form (HTTP ${r.lastStatus})`;
+  return `HTTP ${r.lastStatus ?? '?'} with no SAMLResponse`;
+}
+
+/** The Response the gateway received and parsed, or FAIL saying what happened instead. */
+export function receivedResponse(v: Verdict, r: Answer): ResponseInfo {
+  if (!r.delivery) v.fail('the IdP answer', 'a SAMLResponse delivered to the ACS', describe(r));
+  if (r.delivery.via !== 'post-form')
+    v.fail('Response binding', 'HTTP-POST form', 'HTTP-Redirect (query string)');
+  if (!r.postedToGateway) v.fail('Response delivered to', 'the registered ACS', r.delivery.action);
+  const resp = r.verify?.response;
+  if (!resp) {
+    const why = r.verify?.findings.map((f) => `${f.code} ${f.message}`).join('; ') ?? 'nothing received';
+    v.fail('the Response', 'a parseable samlp:Response', why);
+  }
+  return resp;
+}
+
+/** A Success Response reached the ACS; returns the Assertion read from its verified signed bytes. */
+export function expectSuccess(v: Verdict, r: Answer): AssertionInfo {
+  const resp = receivedResponse(v, r);
+  v.equal(
+    'StatusCode',
+    statusName(resp.statusCode),
+    'Success',
+    '/samlp:Response/samlp:Status/samlp:StatusCode/@Value',
+  );
+  if (!r.verify!.assertion) {
+    const rejects = r.verify!.findings.filter((f) => f.severity === 'reject');
+    v.fail(
+      'a verified Assertion',
+      'an Assertion whose signature (or the Response signature) verifies with the metadata key',
+      rejects.length ? rejects.map((f) => `${f.code} ${f.message}`).join('; ') : 'none',
+    );
+  }
+  v.asserted++;
+  return r.verify!.assertion;
+}
+
+/** The strict gateway accepts the whole Response: no finding that makes it reject. */
+export function expectAccepted(v: Verdict, r: Answer): void {
+  receivedResponse(v, r);
+  const rejects = r.verify!.findings.filter((f) => f.severity === 'reject');
+  if (rejects.length > 0) {
+    const f = rejects[0];
+    v.fail(
+      `gateway verification ${f.code}: ${f.message}`,
+      f.expected ?? 'a Response the strict gateway accepts',
+      f.actual ?? `${rejects.length} violation(s): ${rejects.map((x) => x.code).join(', ')}`,
+      f.where,
+    );
+  }
+  v.asserted++;
+}
+
+/**
+ * Rejected: no SAMLResponse anywhere, nothing posted to any ACS. The device-token profile also fixes
+ * the HTTP status (4xx); SAML itself does not, so saml-web-sso accepts any non-5xx error page.
+ */
+export function expectRejected(v: Verdict, r: Answer, status: '4xx' | 'error-page' = '4xx'): void {
+  v.ok(!r.delivery, 'the IdP answer', 'an error page without SAMLResponse', describe(r));
+  v.ok(!r.failure, 'the IdP answer', 'an error page', describe(r));
+  const st = r.lastStatus ?? 0;
+  if (status === '4xx') v.ok(st >= 400 && st < 500, 'HTTP status', '4xx', String(st));
+  else v.ok(st > 0 && st < 500, 'HTTP status', 'an error page (not a 5xx crash)', String(st));
+}
+
+/** Refused: rejected, or an error Response to the registered ACS — never Success, never an Assertion. */
+export function expectRefused(v: Verdict, r: Answer): ResponseInfo | undefined {
+  if (r.failure) v.fail('the IdP answer', 'a refusal (4xx or an error Response)', describe(r));
+  if (!r.delivery) {
+    const st = r.lastStatus ?? 0;
+    v.ok(
+      !r.loginFormShown || st >= 400,
+      'the IdP answer',
+      'a refusal (4xx or an error Response)',
+      describe(r),
+    );
+    v.ok(st >= 400 && st < 500, 'HTTP status of the refusal', '4xx', String(st));
+    return undefined;
+  }
+  const resp = receivedResponse(v, r);
+  v.ok(
+    statusName(resp.statusCode) !== 'Success',
+    'StatusCode',
+    'a non-Success status',
+    'Success',
+    '/samlp:Response/samlp:Status/samlp:StatusCode/@Value',
+  );
+  v.equal('Assertions in the error Response', resp.assertionCount + resp.encryptedAssertionCount, 0);
+  return resp;
+}
+
+/** An error Response to the ACS with the given second-level code (and top-level, where fixed). */
+export function expectErrorStatus(
+  v: Verdict,
+  r: Answer,
+  second: string | undefined,
+  tops: readonly string[] = ['Requester', 'Responder'],
+): ResponseInfo {
+  const resp = receivedResponse(v, r);
+  v.oneOf(
+    'top-level StatusCode',
+    statusName(resp.statusCode),
+    tops,
+    '/samlp:Response/samlp:Status/samlp:StatusCode/@Value',
+  );
+  if (second) {
+    v.equal(
+      'second-level StatusCode',
+      statusName(resp.statusSubCode),
+      second,
+      '/samlp:Response/samlp:Status/samlp:StatusCode/samlp:StatusCode/@Value',
+    );
+  }
+  v.equal('Assertions in the error Response', resp.assertionCount + resp.encryptedAssertionCount, 0);
+  return resp;
+}
+
+/** The gateway's finding with that code, if any (e.g. 'S-04'). */
+export function finding(r: Answer, code: string) {
+  return r.verify?.findings.find((f) => f.code === code);
+}
+
+/** FAIL with the verifier's finding when present. */
+export function expectNoFinding(v: Verdict, r: Answer, code: string, what: string): void {
+  const f = finding(r, code);
+  if (f)
+    v.fail(`${what} (${f.code}: ${f.message})`, f.expected ?? 'conformant', f.actual ?? 'violation', f.where);
+  v.asserted++;
+}

@@ -1,0 +1,84 @@
+import type { CheckDef } from '../types';
+
+/** The IdP broke a requirement. Never mixed with HarnessError. */
+export class ConformanceFailure extends Error {
+  constructor(
+    readonly requirement: string,
+    readonly what: string,
+    readonly expected: string,
+    readonly actual: string,
+    readonly where?: string,
+  ) {
+    super(`${requirement}: ${what}: expected ${expected}, got ${actual}`);
+    this.name = 'ConformanceFailure';
+  }
+}
+
+/** The check cannot run against this target (a capability is missing): never a pass. */
+export class NotApplicable extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'NotApplicable';
+  }
+}
+
+export function show(v: unknown): string {
+  if (v === undefined) return '(absent)';
+  if (v === null) return '(none)';
+  if (typeof v === 'string') return JSON.stringify(v.length > 300 ? `${v.slice(0, 300)}…` : v);
+  return JSON.stringify(v);
+}
+
+/** Collects one check's verdict. The first failed expectation ends the check with FAIL. */
+export class Verdict {
+  /** How many expectations held: a check that ends with none is an ERROR (fail closed). */
+  asserted = 0;
+  /** The variant being judged in a check that loops over several (named in the failure). */
+  step: string | undefined;
+  constructor(readonly def: CheckDef) {}
+
+  private get req(): string {
+    return this.def.requirements[0];
+  }
+
+  fail(what: string, expected: string, actual: string, where?: string): never {
+    throw new ConformanceFailure(
+      this.req,
+      this.step ? `[${this.step}] ${what}` : what,
+      expected,
+      actual,
+      where,
+    );
+  }
+
+  equal<T>(what: string, actual: T, expected: T, where?: string): void {
+    if (actual !== expected) this.fail(what, show(expected), show(actual), where);
+    this.asserted++;
+  }
+
+  ok(cond: boolean, what: string, expected: string, actual: string, where?: string): void {
+    if (!cond) this.fail(what, expected, actual, where);
+    this.asserted++;
+  }
+
+  present<T>(what: string, actual: T | undefined | null, where?: string): T {
+    if (actual === undefined || actual === null || actual === '') this.fail(what, 'present', 'absent', where);
+    this.asserted++;
+    return actual as T;
+  }
+
+  absent(what: string, actual: unknown, where?: string): void {
+    if (actual !== undefined && actual !== null) this.fail(what, 'absent', show(actual), where);
+    this.asserted++;
+  }
+
+  oneOf<T>(what: string, actual: T, allowed: readonly T[], where?: string): void {
+    if (!allowed.includes(actual))
+      this.fail(what, `one of ${allowed.map(show).join(', ')}`, show(actual), where);
+    this.asserted++;
+  }
+
+  notApplicable(reason: string): never {
+    throw new NotApplicable(reason);
+  }
+}

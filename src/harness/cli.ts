@@ -1,0 +1,307 @@
+import path from 'node:path';
+import Mocha from 'mocha';
+import type { ProfileId, RunReport } from './types';
+import { HarnessError, PROFILES } from './types';
+import { allChecks } from './checks/catalogue';
+import { runConformance, specFiles } from './runner';
+import { embeddedTargetConfig, loadTargetConfig } from './targets/config';
+import type { TargetConfig } from './targets/config-types';
+import { formatConsoleSummary } from './reporting/summary';
+import { spMetadataXml } from './roles/gateway/sp-metadata';
+import { loadSigningKey } from './session';
+import { harnessVersion, repoRoot } from './paths';
+import { onExitStop } from './targets/process';
+
+const HELP = `idp-conformance — conformance test harness for SAML identity providers
+
+Usage:
+  idp-conformance run [--target FILE] [--profile P]... [--grep TEXT] [--strict] [--report-dir DIR] [--fault NAME]...
+  idp-conformance list [--profile P] [--json]
+  idp-conformance sp-metadata [--target FILE] [--signed] [--profile device-token]
+  idp-conformance reference-idp [--port N] [--fault NAME]...
+  idp-conformance --help | --version
+
+Commands:
+  run            run the conformance checks against a target (default: the embedded reference IdP)
+  list           print the check catalogue (id, profile, family, level, requirements, title)
+  sp-metadata    print the gateway's SP metadata, to register the harness at an IdP
+  reference-idp  run the reference IdP standalone on 127.0.0.1 (prints its endpoints as JSON)
+
+Options:
+  --target FILE      target config (YAML or JSON); without it, run starts the embedded reference IdP
+  --profile P        saml-web-sso or device-token; repeatable; default: the target's profiles
+  --grep TEXT        run only checks whose ID or title contains TEXT (e.g. DT-TOK, SAMLProf-4.1.4.2)
+  --strict           SHOULD failures count as FAIL (exit 1) instead of WARN
+  --report-dir DIR   where reports go (default: reports)
+  --fault NAME       embedded reference IdP only: switch on a named fault (see reference-idp --list-faults)
+  --json             list: print JSON
+  --signed           sp-metadata: the entity registered with AuthnRequestsSigned="true"
+                     (sp-metadata --profile device-token: gateway.entityId, always AuthnRequestsSigned="true")
+  --port N           reference-idp: port to listen on (default 0 = any free port)
+  --list-faults      reference-idp: print the named faults and exit
+
+Exit codes: 0 every MUST holds; 1 the IdP failed at least one requirement; 2 the harness could not run.`;
+
+interface Args {
+  command: string;
+  flags: Map<string, string[]>;
+}
+
+const FLAGS: Record<string, { value: boolean; commands: string[] }> = {
+  '--target': { value: true, commands: ['run', 'sp-metadata'] },
+  '--profile': { value: true, commands: ['run', 'list', 'sp-metadata'] },
+  '--grep': { value: true, commands: ['run'] },
+  '--strict': { value: false, commands: ['run'] },
+  '--report-dir': { value: true, commands: ['run'] },
+  '--fault': { value: true, commands: ['run', 'reference-idp'] },
+  '--json': { value: false, commands: ['list'] },
+  '--signed': { value: false, commands: ['sp-metadata'] },
+  '--port': { value: true, commands: ['reference-idp'] },
+  '--list-faults': { value: false, commands: ['reference-idp'] },
+};
+
+export function parseArgs(argv: string[]): Args {
+  const [command, ...rest] = argv;
+  if (!command) throw new HarnessError('ERR_USAGE', 'no command given', 'try `idp-conformance --help`');
+  const flags = new Map<string, string[]>();
+  for (let i = 0; i < rest.length; i++) {
+    let a = rest[i];
+    let inline: string | undefined;
+    if (a.startsWith('--') && a.includes('=')) {
+      inline = a.slice(a.indexOf('=') + 1);
+      a = a.slice(0, a.indexOf('='));
+    }
+    const spec = FLAGS[a];
+    if (!spec) throw new HarnessError('ERR_USAGE', `unknown option ${a}`, 'see `idp-conformance --help`');
+    if (!spec.commands.includes(command)) {
+      throw new HarnessError(
+        'ERR_USAGE',
+        `${a} does not apply to ${command}`,
+        `it works with: ${spec.commands.join(', ')}`,
+      );
+    }
+    let value = 'true';
+    if (spec.value) {
+      value = inline ?? rest[++i];
+      if (value === undefined || value.startsWith('--'))
+        throw new HarnessError('ERR_USAGE', `${a} needs a value`, 'see `idp-conformance --help`');
+    }
+    flags.set(a, [...(flags.get(a) ?? []), value]);
+  }
+  return { command, flags };
+}
+
+function profilesOf(args: Args): ProfileId[] | undefined {
+  const ps = args.flags.get('--profile');
+  if (!ps) return undefined;
+  for (const p of ps) {
+    if (!PROFILES.includes(p as ProfileId)) {
+      throw new HarnessError(
+        'ERR_USAGE',
+        `--profile ${p}: unknown profile`,
+        `use one of: ${PROFILES.join(', ')}`,
+      );
+    }
+  }
+  return ps as ProfileId[];
+}
+
+/** Loads the spec files (without running them) so their checks register in the catalogue. */
+export function loadCatalogue(profiles: readonly ProfileId[]): void {
+  const mocha = new Mocha();
+  for (const f of specFiles(profiles)) mocha.addFile(f);
+  (mocha as unknown as { loadFiles(): void }).loadFiles();
+}
+
+async function cmdList(args: Args, out: (s: string) => void): Promise<number> {
+  const profiles = profilesOf(args) ?? [...PROFILES];
+  loadCatalogue(profiles);
+  const checks = allChecks()
+    .filter((c) => profiles.includes(c.profile))
+    .map(({ id, profile, family, level, requirements, title }) => ({
+      id,
+      profile,
+      family,
+      level,
+      requirements,
+      title,
+    }));
+  if (args.flags.has('--json')) out(JSON.stringify(checks, null, 2));
+  else {
+    for (const c of checks)
+      out(`${c.id.padEnd(48)} ${c.level.padEnd(6)} ${c.profile}/${c.family}  ${c.title}`);
+    out(`${checks.length} checks`);
+  }
+  return 0;
+}
+
+type EmbeddedIdp = {
+  baseUrl: string;
+  close(): Promise<void>;
+  tenants: Record<string, { metadataUrl: string; adminBaseUrl: string; adminKey: string }>;
+};
+
+export async function startEmbedded(faults: string[]): Promise<EmbeddedIdp> {
+  // The CLI may start the reference IdP; nothing else in the harness imports it.
+  const ref = (await import('../reference-idp')) as unknown as {
+    startReferenceIdp(o: { faults?: string[] }): Promise<EmbeddedIdp>;
+  };
+  try {
+    return await ref.startReferenceIdp({ faults });
+  } catch (e) {
+    throw new HarnessError(
+      'ERR_USAGE',
+      `--fault: ${(e as Error).message}`,
+      'see `idp-conformance reference-idp --list-faults`',
+    );
+  }
+}
+
+async function cmdRun(args: Args, out: (s: string) => void): Promise<number> {
+  const reportDir = path.resolve(args.flags.get('--report-dir')?.[0] ?? 'reports');
+  const faults = args.flags.get('--fault') ?? [];
+  const targetFile = args.flags.get('--target')?.[0];
+  let config: TargetConfig;
+  let embedded: EmbeddedIdp | undefined;
+  if (targetFile) {
+    if (faults.length > 0)
+      throw new HarnessError(
+        'ERR_USAGE',
+        '--fault applies to the embedded reference IdP only',
+        'drop --target or --fault',
+      );
+    config = loadTargetConfig(path.resolve(targetFile));
+  } else {
+    embedded = await startEmbedded(faults);
+    onExitStop(() => embedded!.close());
+    const t = embedded.tenants;
+    config = embeddedTargetConfig({
+      baseUrl: embedded.baseUrl,
+      web: t.web,
+      acme: t.acme,
+      globex: t.globex,
+    } as never);
+  }
+  let report: RunReport;
+  try {
+    out(
+      `idp-conformance ${harnessVersion()}: ${config.name}${faults.length ? ` (faults: ${faults.join(', ')})` : ''}`,
+    );
+    report = await runConformance({
+      config,
+      profiles: profilesOf(args),
+      grep: args.flags.get('--grep')?.[0],
+      strict: args.flags.has('--strict'),
+      reportDir,
+      faults: embedded ? faults : undefined,
+      log: out,
+    });
+  } finally {
+    await embedded?.close();
+  }
+  out('');
+  out(formatConsoleSummary(report));
+  return report.exitCode;
+}
+
+async function cmdSpMetadata(args: Args, out: (s: string) => void): Promise<number> {
+  const targetFile = args.flags.get('--target')?.[0];
+  const signed = args.flags.has('--signed');
+  const gw = targetFile
+    ? loadTargetConfig(path.resolve(targetFile)).gateway
+    : {
+        entityId: 'https://gateway.test/sp',
+        signedEntityId: 'https://gateway.test/sp-signed',
+        acsUrl: 'http://127.0.0.1:7400/acs',
+        signingKey: undefined,
+        signingCert: undefined,
+      };
+  const key = loadSigningKey(
+    gw.signingKey ?? path.join(repoRoot(), 'fixtures/keys/gateway.key.pem'),
+    gw.signingCert ?? path.join(repoRoot(), 'fixtures/keys/gateway.cert.pem'),
+  );
+  // A device-token tenant only accepts signed requests: the gateway entity is registered as signing.
+  const dt = profilesOf(args)?.includes('device-token') ?? false;
+  const entityId = signed && !dt ? gw.signedEntityId : gw.entityId;
+  if (!entityId)
+    throw new HarnessError(
+      'ERR_USAGE',
+      '--signed: the target config has no gateway.signedEntityId',
+      'add one or drop --signed',
+    );
+  out(
+    spMetadataXml({
+      entityId,
+      acsUrl: gw.acsUrl,
+      certsPem: [key.certPem],
+      authnRequestsSigned: signed || dt,
+    }).trimEnd(),
+  );
+  return 0;
+}
+
+async function cmdReferenceIdp(args: Args): Promise<number> {
+  const ref = (await import('../reference-idp')) as unknown as {
+    main(argv: string[]): Promise<void>;
+    FAULTS: { name: string; description: string; requirements: string[] }[];
+  };
+  if (args.flags.has('--list-faults')) {
+    for (const f of ref.FAULTS)
+      process.stdout.write(`${f.name.padEnd(44)} ${f.requirements.join(',').padEnd(28)} ${f.description}\n`);
+    return 0;
+  }
+  const argv: string[] = [];
+  for (const p of args.flags.get('--port') ?? []) argv.push('--port', p);
+  for (const f of args.flags.get('--fault') ?? []) argv.push('--fault', f);
+  await ref.main(argv);
+  return -1; // keeps running until a signal
+}
+
+export async function runCli(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    out(HELP);
+    return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === '--version') {
+    out(harnessVersion());
+    return 0;
+  }
+  const args = parseArgs(argv);
+  if (args.flags.has('--help')) {
+    out(HELP);
+    return 0;
+  }
+  switch (args.command) {
+    case 'run':
+      return cmdRun(args, out);
+    case 'list':
+      return cmdList(args, out);
+    case 'sp-metadata':
+      return cmdSpMetadata(args, out);
+    case 'reference-idp':
+      return cmdReferenceIdp(args);
+    default:
+      throw new HarnessError(
+        'ERR_USAGE',
+        `unknown command ${args.command}`,
+        'use run, list, sp-metadata or reference-idp',
+      );
+  }
+}
+
+/** The bin entry: never a stack trace at a user; exit 2 for anything that is not the IdP's fault. */
+export function main(argv: string[]): void {
+  runCli(argv).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (e: unknown) => {
+      if (e instanceof HarnessError) process.stderr.write(`idp-conformance: ${e.oneLine()}\n`);
+      else process.stderr.write(`idp-conformance: ERR_INTERNAL: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

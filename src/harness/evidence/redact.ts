@@ -1,0 +1,158 @@
+/**
+ * Redaction: the one place secrets are removed from evidence before anything is written or attached.
+ * Registered secrets (device tokens, passwords, admin keys) go in every form they travel in (raw,
+ * URL-encoded, base64 at any alignment); credential-shaped fields are redacted by pattern.
+ */
+
+export const REDACTED = '[REDACTED]';
+
+/** Shorter secrets would redact ordinary text; they are still covered by the field patterns. */
+const MIN_SECRET_LENGTH = 4;
+/** A base64 fragment shorter than this is too likely to match by chance. */
+const MIN_B64_FRAGMENT = 6;
+
+const CREDENTIAL_HEADERS = /^(?:proxy-)?authorization$/i;
+const COOKIE_HEADERS = /^(?:cookie|set-cookie)$/i;
+/** Headers whose whole value is a secret. */
+const SECRET_HEADERS = /(?:api[-_]?key|token|secret|password|passwd|admin[-_]?key|session)/i;
+/** Form/query/JSON field names whose value is a secret. */
+const SECRET_FIELD = String.raw`[A-Za-z0-9_.-]*?(?:password|passwd|pass|secret|token|api[-_]?key|admin[-_]?key|private[-_]?key)`;
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+  private forms: string[] = [];
+
+  constructor(secrets: string[] = []) {
+    for (const s of secrets) this.addSecret(s);
+  }
+
+  addSecret(s: string): void {
+    if (typeof s !== 'string' || s.length < MIN_SECRET_LENGTH || this.secrets.has(s)) return;
+    this.secrets.add(s);
+    this.forms = [...new Set([...this.forms, ...formsOf(s)])].sort((a, b) => b.length - a.length);
+  }
+
+  redact(text: string): string {
+    if (!text) return text;
+    let out = text;
+    for (const f of this.forms) {
+      if (out.includes(f)) out = out.split(f).join(REDACTED);
+    }
+    return redactPatterns(out);
+  }
+
+  redactHeaders(h: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(h ?? {})) {
+      const v = this.redact(String(value));
+      out[name] = redactHeaderValue(name, v);
+    }
+    return out;
+  }
+}
+
+/** Every form a secret is likely to travel in. */
+function formsOf(s: string): string[] {
+  const forms = new Set<string>([s]);
+  const uri = encodeURIComponent(s);
+  forms.add(uri);
+  forms.add(uri.replace(/%20/g, '+'));
+  forms.add(uri.toLowerCase() === uri ? uri : uri.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  forms.add(JSON.stringify(s).slice(1, -1));
+  // Base64 of the secret at each of the three byte alignments it can have inside a longer blob; keep the
+  // characters that depend only on the secret's own bytes.
+  const bytes = Buffer.from(s, 'utf8');
+  for (let k = 0; k < 3; k++) {
+    const buf = Buffer.concat([Buffer.alloc(k), bytes]);
+    const full = buf.toString('base64');
+    const startChars = k === 0 ? 0 : 4;
+    const tailBytes = buf.length % 3;
+    const endChars = tailBytes === 0 ? full.length : full.length - 4;
+    const core = full.slice(startChars, endChars);
+    if (k === 0) {
+      forms.add(full);
+      forms.add(full.replace(/=+$/, ''));
+      forms.add(toUrlSafe(full.replace(/=+$/, '')));
+    }
+    if (core.length >= MIN_B64_FRAGMENT) {
+      forms.add(core);
+      forms.add(toUrlSafe(core));
+    }
+  }
+  forms.delete('');
+  return [...forms];
+}
+
+function toUrlSafe(b64: string): string {
+  return b64.replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+function redactHeaderValue(name: string, value: string): string {
+  if (CREDENTIAL_HEADERS.test(name)) return redactCredentials(value);
+  if (/^set-cookie$/i.test(name)) return redactSetCookie(value);
+  if (/^cookie$/i.test(name)) return redactCookie(value);
+  if (SECRET_HEADERS.test(name) && !COOKIE_HEADERS.test(name)) return value ? REDACTED : value;
+  return value;
+}
+
+/** `DeviceToken abc` → `DeviceToken [REDACTED]`; a bare credential is redacted whole. */
+function redactCredentials(value: string): string {
+  const m = /^(\s*)([A-Za-z][A-Za-z0-9_-]*)(\s+)(\S[\s\S]*)$/.exec(value);
+  if (m) return `${m[1]}${m[2]}${m[3]}${REDACTED}`;
+  return value.trim() ? REDACTED : value;
+}
+
+/** `a=1; b=2` → `a=[REDACTED]; b=[REDACTED]` (names stay readable). */
+function redactCookie(value: string): string {
+  return value.replace(/(^|;\s*)([^=;\s]+)=([^;]*)/g, (_m, sep: string, n: string, v: string) =>
+    v === '' ? `${sep}${n}=` : `${sep}${n}=${REDACTED}`,
+  );
+}
+
+/** Only each cookie's own value; attributes (Path, Expires, HttpOnly) stay. Handles `, `- and line-joined lists. */
+function redactSetCookie(value: string): string {
+  return value.replace(/(^|\n|,\s*)([^=;,\s]+)=([^;\n]*)/g, (m, sep: string, n: string, v: string) =>
+    /^(?:expires|max-age|domain|path|samesite)$/i.test(n) ? m : v === '' ? m : `${sep}${n}=${REDACTED}`,
+  );
+}
+
+function redactPatterns(text: string): string {
+  let out = text;
+  // PEM private keys, also inside JSON strings with \n escapes.
+  out = out.replace(
+    /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g,
+    (_m, kind: string) => `-----BEGIN ${kind}PRIVATE KEY-----${REDACTED}-----END ${kind}PRIVATE KEY-----`,
+  );
+  // Header lines in transcripts: Authorization keeps its scheme, cookies keep their names.
+  out = out.replace(
+    /^([ \t]*(?:proxy-)?authorization[ \t]*:[ \t]*)(.*)$/gim,
+    (_m, head: string, v: string) => head + redactCredentials(v),
+  );
+  out = out.replace(
+    /^([ \t]*cookie[ \t]*:[ \t]*)(.*)$/gim,
+    (_m, head: string, v: string) => head + redactCookie(v),
+  );
+  out = out.replace(
+    /^([ \t]*set-cookie[ \t]*:[ \t]*)(.*)$/gim,
+    (_m, head: string, v: string) => head + redactSetCookie(v),
+  );
+  out = out.replace(
+    /^([ \t]*[A-Za-z0-9-]*(?:api-?key|token|secret|admin-?key)[ \t]*:[ \t]*)(\S.*)$/gim,
+    (_m, head: string) => head + REDACTED,
+  );
+  // JSON: "token": "…", "password": "…", "authorization": "Bearer …", "apiKey": "…".
+  out = out.replace(
+    new RegExp(String.raw`("${SECRET_FIELD}"\s*:\s*")((?:[^"\\]|\\.)*)(")`, 'gi'),
+    (m, a: string, v: string, b: string) => (v === '' ? m : a + REDACTED + b),
+  );
+  out = out.replace(
+    /("(?:proxy-)?authorization"\s*:\s*")((?:[^"\\]|\\.)*)(")/gi,
+    (m, a: string, v: string, b: string) => (v === '' ? m : a + redactCredentials(v) + b),
+  );
+  // Form bodies and query strings: password=…, token=…
+  out = out.replace(
+    new RegExp(String.raw`(^|[?&;\s])(${SECRET_FIELD})=([^&\s#"'<]*)`, 'gim'),
+    (m, sep: string, n: string, v: string) => (v === '' || v === REDACTED ? m : `${sep}${n}=${REDACTED}`),
+  );
+  return out;
+}

@@ -1,0 +1,146 @@
+/**
+ * The transcript of one check: every HTTP exchange and decoded SAML message, in order, and how it is
+ * written out as readable, redacted, size-bounded text files.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { EvidenceItem } from '../types';
+import type { Redactor } from './redact';
+import { prettyXml } from './pretty-xml';
+
+/** Bodies above this are cut, with a marker saying how much was left out. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export class Transcript {
+  private readonly list: EvidenceItem[];
+
+  /** Pass an array to record into it (the items are kept by reference: HTTP items are completed later). */
+  constructor(items: EvidenceItem[] = []) {
+    this.list = items;
+  }
+
+  add(item: EvidenceItem): void {
+    this.list.push(item);
+  }
+
+  items(): EvidenceItem[] {
+    return [...this.list];
+  }
+
+  get length(): number {
+    return this.list.length;
+  }
+}
+
+/**
+ * Writes each item to `<dir>/evidence/<checkId>/NN-<slug>.txt`, redacted and bounded.
+ * Returns the paths relative to dir (forward slashes), in order.
+ */
+export function writeEvidence(
+  dir: string,
+  checkId: string,
+  items: EvidenceItem[],
+  redactor: Redactor,
+): string[] {
+  if (items.length === 0) return [];
+  // A second write for the same ID (another profile, a retry) gets its own folder instead of mixing files.
+  let relDir = path.posix.join('evidence', safeName(checkId));
+  for (let n = 2; fs.existsSync(path.join(dir, ...relDir.split('/'))); n++) {
+    relDir = path.posix.join('evidence', `${safeName(checkId)}_${n}`);
+  }
+  const absDir = path.join(dir, ...relDir.split('/'));
+  fs.mkdirSync(absDir, { recursive: true });
+  const width = Math.max(2, String(items.length).length);
+  return items.map((item, i) => {
+    const name = `${String(i + 1).padStart(width, '0')}-${slug(redactor.redact(item.label || item.kind))}.txt`;
+    fs.writeFileSync(path.join(absDir, name), renderEvidenceText(item, redactor));
+    return path.posix.join(relDir, name);
+  });
+}
+
+/** The readable text of one item, redacted and bounded: what an evidence file or text attachment holds. */
+export function renderEvidenceText(item: EvidenceItem, redactor: Redactor): string {
+  const lines: string[] = [`# ${oneLine(item.label)}`, `# ${item.kind} at ${item.at}`, ''];
+  if (item.http) lines.push(...renderHttp(item.http, redactor));
+  if (item.saml) {
+    if (item.http) lines.push('', '-- SAML --');
+    lines.push(`${item.saml.messageType}${item.saml.binding ? ` (${item.saml.binding})` : ''}`, '');
+    lines.push(bound(redactor.redact(prettyXml(item.saml.xml))));
+  }
+  if (item.text !== undefined) {
+    if (item.http || item.saml) lines.push('');
+    lines.push(bound(redactor.redact(item.text)));
+  }
+  // A last pass over the assembled text: anything the per-part passes could not see in context.
+  return redactor.redact(lines.join('\n').replace(/\n*$/, '\n'));
+}
+
+/** The pretty, redacted, bounded XML of a SAML item (for application/xml attachments). */
+export function renderSamlXml(item: EvidenceItem, redactor: Redactor): string {
+  return bound(redactor.redact(prettyXml(item.saml?.xml ?? '')));
+}
+
+function renderHttp(h: NonNullable<EvidenceItem['http']>, redactor: Redactor): string[] {
+  const out: string[] = [];
+  out.push(`-- request (${h.direction}) --`);
+  out.push(`${h.method} ${redactor.redact(h.url)}`);
+  out.push(...headerLines(redactor.redactHeaders(h.requestHeaders ?? {})));
+  if (h.requestBody !== undefined && h.requestBody !== '')
+    out.push('', bound(redactor.redact(h.requestBody)));
+  out.push('');
+  if (h.error !== undefined) {
+    out.push(`-- no response: ${oneLine(redactor.redact(h.error))} --`);
+  }
+  if (h.status !== undefined) {
+    out.push(`-- response${h.durationMs !== undefined ? ` (${h.durationMs} ms)` : ''} --`);
+    out.push(`HTTP ${h.status}`);
+    out.push(...headerLines(redactor.redactHeaders(h.responseHeaders ?? {})));
+    if (h.responseBody !== undefined && h.responseBody !== '')
+      out.push('', bound(redactor.redact(h.responseBody)));
+  } else if (h.error === undefined) {
+    out.push('-- no response recorded --');
+  }
+  return out;
+}
+
+function headerLines(h: Record<string, string>): string[] {
+  return Object.entries(h).flatMap(([k, v]) =>
+    String(v)
+      .split('\n')
+      .map((line) => `${k}: ${line}`),
+  );
+}
+
+/** Cuts text above MAX_BODY_BYTES (UTF-8) and says so. */
+export function bound(text: string, max = MAX_BODY_BYTES): string {
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size <= max) return text;
+  const head = Buffer.from(text, 'utf8')
+    .subarray(0, max)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
+  return `${head}\n[… truncated: ${size - Buffer.byteLength(head, 'utf8')} of ${size} bytes not shown …]`;
+}
+
+export function slug(label: string): string {
+  const s = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return s || 'item';
+}
+
+/** A check ID as a folder name: IDs are already safe, but never trust a path segment. */
+function safeName(id: string): string {
+  const s = id
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/\.{2,}/g, '_')
+    .replace(/^\./, '_');
+  return s.slice(0, 120) || 'unknown';
+}
+
+function oneLine(s: string): string {
+  return String(s ?? '').replace(/\s*[\r\n]+\s*/g, ' ');
+}

@@ -1,0 +1,57 @@
+/** The public surface specs use: scenario(), flows, builders, outcome checks. No XPath, no HTTP here. */
+export { scenario } from './scenario';
+export type { CheckSpec } from './scenario';
+export { Verdict, ConformanceFailure, NotApplicable, show } from './checks/verdict';
+export {
+  expectSuccess,
+  expectAccepted,
+  expectRejected,
+  expectRefused,
+  expectErrorStatus,
+  expectNoFinding,
+  finding,
+  receivedResponse,
+  statusName,
+  describe as describeAnswer,
+} from './checks/outcomes';
+export { webLogin, webRequest, newBrowser, type WebLogin, type WebLoginOptions } from './roles/web-login';
+export {
+  AuthnRequestBuilder,
+  NAMEID_EMAIL,
+  NAMEID_PERSISTENT,
+  NAMEID_TRANSIENT,
+  NAMEID_UNSPECIFIED,
+  NAMEID_KERBEROS,
+  BINDING_POST,
+  BINDING_REDIRECT,
+  samlTime,
+  newId,
+} from './messages/authn-request';
+export { signedOctets, redirectUrl, redirectEncode, type RedirectParams } from './messages/bindings';
+export { session, fixtureKey } from './session';
+export { certKeyInfo } from './xml';
+export type { AssertionInfo, ResponseInfo } from './roles/gateway/verifier';
+export {
+  silentLogin,
+  dtTarget,
+  dtToken,
+  freshToken,
+  dtApi,
+  withSettings,
+  afterCheck,
+  dtAdmin,
+  createToken,
+  deleteToken,
+  registerDtGateway,
+  directory,
+  newDevice,
+  newUserName,
+  deviceContextXml,
+  DT_NS,
+  DT_AUTHN_CONTEXT,
+  type SilentLogin,
+  type SilentLoginOptions,
+  type DeviceFacts,
+} from './roles/device-token';
+export { adminCall } from './roles/admin';
+export { wrapRequest, type XswVariant } from './messages/xsw';

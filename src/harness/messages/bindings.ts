@@ -1,0 +1,97 @@
+import { ALG, encodePostBinding, encodeRedirectBinding, signEnveloped, signRedirectQuery } from '../xml';
+
+export type RedirectSigAlg = 'rsa-sha256' | 'rsa-sha1' | 'rsa-sha512';
+
+export interface SigningKey {
+  keyPem: string;
+  certPem: string;
+}
+
+const SIGALG_URI: Record<RedirectSigAlg, string> = {
+  'rsa-sha256': ALG.rsaSha256,
+  'rsa-sha1': ALG.rsaSha1,
+  'rsa-sha512': ALG.rsaSha512,
+};
+
+/** The query parameters of an HTTP-Redirect message, URL-encoded exactly as they will be sent. */
+export interface RedirectParams {
+  SAMLRequest: string;
+  RelayState?: string;
+  SigAlg?: string;
+  Signature?: string;
+}
+
+/**
+ * SAMLBind §3.4.4.1: the signed octets are SAMLRequest=…&RelayState=…&SigAlg=… over the URL-encoded
+ * values as sent (RelayState omitted when absent).
+ */
+export function redirectParams(
+  xml: string,
+  opts: { relayState?: string; sign?: SigningKey; sigAlg?: RedirectSigAlg } = {},
+): RedirectParams {
+  const p: RedirectParams = { SAMLRequest: encodeURIComponent(encodeRedirectBinding(xml)) };
+  if (opts.relayState !== undefined) p.RelayState = encodeURIComponent(opts.relayState);
+  if (opts.sign) {
+    const alg = opts.sigAlg ?? 'rsa-sha256';
+    p.SigAlg = encodeURIComponent(SIGALG_URI[alg]);
+    const octets = signedOctets(p);
+    p.Signature = encodeURIComponent(signRedirectQuery(octets, opts.sign.keyPem, alg));
+  }
+  return p;
+}
+
+export function signedOctets(p: RedirectParams): string {
+  const parts = [`SAMLRequest=${p.SAMLRequest}`];
+  if (p.RelayState !== undefined) parts.push(`RelayState=${p.RelayState}`);
+  if (p.SigAlg !== undefined) parts.push(`SigAlg=${p.SigAlg}`);
+  return parts.join('&');
+}
+
+/** Joins params (already encoded) in the given order onto the SSO URL. */
+export function redirectUrl(
+  ssoUrl: string,
+  p: RedirectParams,
+  order: (keyof RedirectParams)[] = ['SAMLRequest', 'RelayState', 'SigAlg', 'Signature'],
+): string {
+  const q = order.filter((k) => p[k] !== undefined).map((k) => `${k}=${p[k]}`);
+  return `${ssoUrl}${ssoUrl.includes('?') ? '&' : '?'}${q.join('&')}`;
+}
+
+export interface RequestSignOptions {
+  sha1?: boolean;
+  /** Hostile variants: another Reference URI, transforms or canonicalization. */
+  referenceUri?: string;
+  transforms?: string[];
+  canonicalization?: string;
+}
+
+/** Enveloped signature right after saml:Issuer, as SAML core §5 and the device-token profile place it. */
+export function signRequestXml(
+  xml: string,
+  id: string,
+  key: SigningKey,
+  opts: RequestSignOptions = {},
+): string {
+  return signEnveloped(xml, {
+    privateKeyPem: key.keyPem,
+    certPem: key.certPem,
+    referenceId: id,
+    placeAfter: "/*/*[local-name()='Issuer']",
+    signatureAlgorithm: opts.sha1 ? 'rsa-sha1' : 'rsa-sha256',
+    digestAlgorithm: opts.sha1 ? 'sha1' : 'sha256',
+    referenceUri: opts.referenceUri,
+    transforms: opts.transforms,
+    canonicalization: opts.canonicalization,
+  });
+}
+
+export function postFields(xml: string, relayState?: string): Record<string, string> {
+  const f: Record<string, string> = { SAMLRequest: encodePostBinding(xml) };
+  if (relayState !== undefined) f.RelayState = relayState;
+  return f;
+}
+
+/** The SAMLRequest parameter value of an HTTP-Redirect message (deflate, base64, URL-encode). */
+export function redirectEncode(xml: string): string {
+  return encodeURIComponent(encodeRedirectBinding(xml));
+}

@@ -1,0 +1,92 @@
+/**
+ * Allure mapping, called from inside a running mocha test whose reporter is allure-mocha: labels and
+ * requirement links from the check definition, evidence as ordered attachments.
+ */
+import * as allure from 'allure-js-commons';
+import type { Redactor } from '../evidence/redact';
+import { renderEvidenceText, renderSamlXml } from '../evidence/transcript';
+import type { CheckDef, EvidenceItem, Level } from '../types';
+
+/** The mocha reporter module (pass as `reporter`, e.g. `new Mocha({ reporter: ALLURE_REPORTER })`). */
+export const ALLURE_REPORTER: string = require.resolve('allure-mocha');
+
+/** reporterOptions for allure-mocha writing `*-result.json` files into resultsDir. */
+export function allureReporterOptions(resultsDir: string): { resultsDir: string } {
+  return { resultsDir };
+}
+
+const SEVERITY: Record<Level, allure.Severity> = {
+  MUST: allure.Severity.CRITICAL,
+  SHOULD: allure.Severity.NORMAL,
+  MAY: allure.Severity.MINOR,
+};
+
+const OASIS = 'https://docs.oasis-open.org/security/saml/v2.0/';
+const SAML2INT = 'https://kantarainitiative.github.io/SAMLprofiles/saml2int.html';
+const DEVICE_TOKEN_DOC = 'docs/profiles/device-token.md';
+
+/** The spec a requirement ID comes from, or undefined for an ID we cannot place. */
+export function requirementUrl(id: string): string | undefined {
+  if (/^SAMLCore-/i.test(id)) return `${OASIS}saml-core-2.0-os.pdf`;
+  if (/^SAMLBind-/i.test(id)) return `${OASIS}saml-bindings-2.0-os.pdf`;
+  if (/^SAMLProf-/i.test(id)) return `${OASIS}saml-profiles-2.0-os.pdf`;
+  if (/^SAMLMeta-/i.test(id)) return `${OASIS}saml-metadata-2.0-os.pdf`;
+  if (/^SDP-/i.test(id)) return SAML2INT;
+  if (/^DT-/i.test(id)) return `${DEVICE_TOKEN_DOC}#${id.toLowerCase()}`;
+  return undefined;
+}
+
+/** True while a real Allure runtime (the allure-mocha reporter) is listening; otherwise calls are skipped. */
+export function allureActive(): boolean {
+  // allure-js-commons keeps the runtime a reporter installs under this global (setGlobalTestRuntime); its
+  // no-op fallback prints a warning per call, which a run with another reporter should not get.
+  const get = (globalThis as { allureTestRuntime?: () => unknown }).allureTestRuntime;
+  const rt = typeof get === 'function' ? (get() as { sendMessage?: unknown } | undefined) : undefined;
+  return typeof rt?.sendMessage === 'function';
+}
+
+/** Severity from the level, epic = profile, feature = family, a story and a link per requirement. */
+export async function annotateAllure(def: CheckDef): Promise<void> {
+  if (!allureActive()) return;
+  await allure.severity(SEVERITY[def.level]);
+  await allure.epic(def.profile);
+  await allure.feature(def.family);
+  for (const req of def.requirements) await allure.story(req);
+  await allure.tag(def.level);
+  await allure.label('checkId', def.id);
+  const links = def.requirements.flatMap((req) => {
+    const url = requirementUrl(req);
+    return url ? [{ url, name: req, type: allure.LinkType.DEFAULT as string }] : [];
+  });
+  if (links.length > 0) await allure.links(...links);
+}
+
+/** Each item as one attachment, named in order (`01 GET /x …`): HTTP as text/plain, SAML as application/xml. */
+export async function attachEvidence(items: EvidenceItem[], redactor: Redactor): Promise<void> {
+  if (!allureActive()) return;
+  const width = Math.max(2, String(items.length).length);
+  for (const [i, item] of items.entries()) {
+    const name = `${String(i + 1).padStart(width, '0')} ${redactor.redact(attachmentLabel(item))}`;
+    if (item.kind === 'saml' && item.saml && !item.http) {
+      await allure.attachment(name, renderSamlXml(item, redactor), allure.ContentType.XML);
+    } else {
+      await allure.attachment(name, renderEvidenceText(item, redactor), allure.ContentType.TEXT);
+    }
+  }
+}
+
+function attachmentLabel(item: EvidenceItem): string {
+  let label = (item.label || '').replace(/\s+/g, ' ').trim();
+  if (!label && item.http) {
+    let p = item.http.url;
+    try {
+      p = new URL(item.http.url).pathname;
+    } catch {
+      // keep the raw URL
+    }
+    label = `${item.http.method} ${p}`;
+  }
+  if (!label) label = item.saml?.messageType ?? item.kind;
+  if (item.http?.status !== undefined && !/→\s*\d{3}/.test(label)) label += ` → ${item.http.status}`;
+  return label.length > 120 ? `${label.slice(0, 119)}…` : label;
+}

@@ -1,0 +1,165 @@
+/**
+ * junit.xml for CI: one testsuite per profile+family, one testcase per check result.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FAMILIES, PROFILES, type CheckResult, type RunReport } from '../types';
+
+export const JUNIT_XML = 'junit.xml';
+
+/** Writes `<dir>/junit.xml` and returns its path. */
+export function writeJunit(dir: string, report: RunReport): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, JUNIT_XML);
+  fs.writeFileSync(file, junitXml(report));
+  return file;
+}
+
+export function junitXml(report: RunReport): string {
+  const groups = new Map<string, CheckResult[]>();
+  for (const r of report.results) {
+    const key = `${r.profile}.${r.family}`;
+    const list = groups.get(key) ?? [];
+    list.push(r);
+    groups.set(key, list);
+  }
+  const order = (key: string) => {
+    const [p, f] = key.split('.');
+    const pi = (PROFILES as readonly string[]).indexOf(p);
+    const fi = (FAMILIES as readonly string[]).indexOf(f);
+    return (pi < 0 ? 99 : pi) * 100 + (fi < 0 ? 99 : fi);
+  };
+  const keys = [...groups.keys()].sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+
+  const all = report.results;
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  out.push(
+    `<testsuites${attrs({
+      name: `idp-conformance: ${report.target.name}`,
+      tests: all.length,
+      failures: count(all, 'FAIL'),
+      errors: count(all, 'ERROR'),
+      skipped: count(all, 'NOT_APPLICABLE'),
+      time: secs(report.durationMs),
+      timestamp: report.startedAt,
+    })}>`,
+  );
+  for (const key of keys) {
+    const rs = groups.get(key)!;
+    out.push(
+      `  <testsuite${attrs({
+        name: key,
+        tests: rs.length,
+        failures: count(rs, 'FAIL'),
+        errors: count(rs, 'ERROR'),
+        skipped: count(rs, 'NOT_APPLICABLE'),
+        time: secs(rs.reduce((t, r) => t + (r.durationMs || 0), 0)),
+        timestamp: report.startedAt,
+      })}>`,
+    );
+    out.push('    <properties>');
+    out.push(`      <property${attrs({ name: 'target', value: report.target.name })}/>`);
+    out.push(`      <property${attrs({ name: 'strict', value: String(report.strict) })}/>`);
+    out.push('    </properties>');
+    for (const r of rs) out.push(...testcase(r, key));
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}
+
+function testcase(r: CheckResult, classname: string): string[] {
+  const open = `    <testcase${attrs({ classname, name: `${r.id} ${r.title}`, time: secs(r.durationMs) })}`;
+  const details = detailText(r);
+  switch (r.outcome) {
+    case 'FAIL':
+      return [
+        open + '>',
+        `      <failure${attrs({ message: r.message, type: r.level })}>${text(details)}</failure>`,
+        '    </testcase>',
+      ];
+    case 'ERROR':
+      return [
+        open + '>',
+        `      <error${attrs({ message: r.message, type: 'ERROR' })}>${text(details)}</error>`,
+        '    </testcase>',
+      ];
+    case 'NOT_APPLICABLE':
+      return [open + '>', `      <skipped${attrs({ message: r.message })}/>`, '    </testcase>'];
+    case 'WARN':
+      return [
+        open + '>',
+        `      <system-out>${text(`WARN: ${r.message}\n${details}`)}</system-out>`,
+        '    </testcase>',
+      ];
+    case 'KNOWN': {
+      const e = r.expectation;
+      const why = e
+        ? `KNOWN (expected ${e.expect}${e.until ? ` until ${e.until}` : ''}): ${e.reason}`
+        : 'KNOWN';
+      return [
+        open + '>',
+        `      <system-out>${text(`${why}\n${r.message}\n${details}`)}</system-out>`,
+        '    </testcase>',
+      ];
+    }
+    default: {
+      const e = r.expectation;
+      if (e?.unexpectedPass) {
+        const note = `UNEXPECTED PASS: the expectations file says ${e.expect} (${e.reason}); remove the entry`;
+        return [open + '>', `      <system-out>${text(note)}</system-out>`, '    </testcase>'];
+      }
+      return [open + '/>'];
+    }
+  }
+}
+
+function detailText(r: CheckResult): string {
+  const lines: string[] = [];
+  if (r.expected !== undefined) lines.push(`expected: ${r.expected}`);
+  if (r.actual !== undefined) lines.push(`actual: ${r.actual}`);
+  if (r.where !== undefined) lines.push(`where: ${r.where}`);
+  lines.push(`requirements: ${r.requirements.join(', ')} (${r.level})`);
+  if (r.evidence?.length) lines.push(`evidence: ${r.evidence.join(', ')}`);
+  return lines.join('\n');
+}
+
+function count(rs: CheckResult[], o: CheckResult['outcome']): number {
+  return rs.filter((r) => r.outcome === o).length;
+}
+
+function secs(ms: number): string {
+  return (Math.max(0, ms || 0) / 1000).toFixed(3);
+}
+
+function attrs(a: Record<string, string | number | undefined>): string {
+  return Object.entries(a)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ` ${k}="${attr(String(v))}"`)
+    .join('');
+}
+
+/** What XML 1.0 cannot carry at all: C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF. */
+const INVALID_XML_CHARS =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function stripInvalidXmlChars(s: string): string {
+  return s.replace(INVALID_XML_CHARS, '');
+}
+
+export function text(s: string): string {
+  return stripInvalidXmlChars(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;');
+}
+
+export function attr(s: string): string {
+  return text(s)
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;');
+}

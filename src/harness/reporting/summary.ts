@@ -1,0 +1,138 @@
+/**
+ * Counts, the exit code, and the console summary a person reads in five seconds.
+ */
+import * as path from 'node:path';
+import {
+  emptySummary,
+  OUTCOMES,
+  type CheckResult,
+  type Outcome,
+  type RunReport,
+  type Summary,
+} from '../types';
+
+export function summarize(results: CheckResult[]): Summary {
+  const s = emptySummary();
+  for (const r of results) s[r.outcome]++;
+  return s;
+}
+
+/**
+ * 1 when the IdP failed a requirement: any FAIL (with --strict the runner already made SHOULD failures
+ * FAIL; a WARN under strict counts too). ERROR is the harness's problem, not the IdP's: the CLI decides
+ * whether that is exit 2.
+ */
+export function exitCodeFor(results: CheckResult[], strict: boolean): 0 | 1 {
+  return results.some((r) => r.outcome === 'FAIL' || (strict && r.outcome === 'WARN')) ? 1 : 0;
+}
+
+export interface ConsoleSummaryOptions {
+  color?: boolean;
+  /** Report files to list at the end; default: conformance.json, junit.xml and allure-results/ under reportDir. */
+  reportFiles?: string[];
+  reportDir?: string;
+}
+
+const COLORS: Record<Outcome | 'dim' | 'bold', [number, number]> = {
+  PASS: [32, 39],
+  FAIL: [31, 39],
+  WARN: [33, 39],
+  NOT_APPLICABLE: [90, 39],
+  KNOWN: [36, 39],
+  ERROR: [35, 39],
+  dim: [2, 22],
+  bold: [1, 22],
+};
+
+const MAX_FIELD = 160;
+
+export function formatConsoleSummary(report: RunReport, opts: ConsoleSummaryOptions = {}): string {
+  const paint = (k: keyof typeof COLORS, s: string) =>
+    opts.color ? `\u001b[${COLORS[k][0]}m${s}\u001b[${COLORS[k][1]}m` : s;
+  const results = report.results;
+  const summary = report.summary ?? summarize(results);
+  const lines: string[] = [];
+
+  const counts = OUTCOMES.filter((o) => o === 'PASS' || o === 'FAIL' || summary[o] > 0)
+    .map((o) => paint(summary[o] > 0 ? o : 'dim', `${o} ${summary[o]}`))
+    .join('  ');
+  lines.push(
+    `${paint('bold', report.target.name)}: ${results.length} checks in ${seconds(report.durationMs)}` +
+      `${report.strict ? ' (strict)' : ''} — ${counts}`,
+  );
+
+  const fails = results.filter((r) => r.outcome === 'FAIL');
+  const errors = results.filter((r) => r.outcome === 'ERROR');
+  const warns = results.filter((r) => r.outcome === 'WARN');
+  const unexpected = results.filter((r) => r.outcome === 'PASS' && r.expectation?.unexpectedPass);
+  const idWidth = Math.min(
+    48,
+    Math.max(0, ...[...fails, ...errors, ...warns, ...unexpected].map((r) => r.id.length)),
+  );
+  const label = (o: string, k: keyof typeof COLORS) => paint(k, o.padEnd(5));
+  const id = (r: CheckResult) => r.id.padEnd(idWidth);
+
+  if (fails.length + errors.length + warns.length + unexpected.length > 0) lines.push('');
+  for (const r of fails)
+    lines.push(`${label('FAIL', 'FAIL')}  ${id(r)}  ${r.requirements.join(',')}  ${verdictText(r)}`);
+  for (const r of errors) {
+    lines.push(
+      `${label('ERROR', 'ERROR')}  ${id(r)}  ${clip(r.message)}  ${paint('dim', '(harness/environment, not the IdP)')}`,
+    );
+  }
+  for (const r of warns)
+    lines.push(`${label('WARN', 'WARN')}  ${id(r)}  ${r.requirements.join(',')}  ${verdictText(r)}`);
+  for (const r of unexpected) {
+    const e = r.expectation!;
+    lines.push(
+      `${label('PASS', 'PASS')}  ${id(r)}  passed, but the expectations file says ${e.expect} (${clip(e.reason)}) — remove the entry`,
+    );
+  }
+
+  const files =
+    opts.reportFiles ??
+    (opts.reportDir
+      ? [
+          path.join(opts.reportDir, 'conformance.json'),
+          path.join(opts.reportDir, 'junit.xml'),
+          `${path.join(opts.reportDir, 'allure-results')}${path.sep}`,
+        ]
+      : []);
+  if (files.length > 0) lines.push('', `Reports: ${files.map((f) => paint('dim', f)).join('  ')}`);
+  lines.push('', verdictLine(report, paint));
+  return lines.join('\n') + '\n';
+}
+
+function verdictText(r: CheckResult): string {
+  const core =
+    r.expected !== undefined || r.actual !== undefined
+      ? `expected ${clip(r.expected ?? '?')}, got ${clip(r.actual ?? '?')}`
+      : clip(r.message);
+  return r.where ? `${core}  at ${clip(r.where)}` : core;
+}
+
+function verdictLine(report: RunReport, paint: (k: keyof typeof COLORS, s: string) => string): string {
+  switch (report.exitCode) {
+    case 0:
+      return (
+        paint('PASS', 'Every MUST holds.') +
+        (report.summary.WARN > 0 ? ' (SHOULD failures are warnings; --strict makes them fail)' : '')
+      );
+    case 1:
+      return paint('FAIL', 'The IdP failed at least one requirement.');
+    default:
+      return paint(
+        'ERROR',
+        'The harness could not complete the run — see the ERROR lines; this is not a verdict on the IdP.',
+      );
+  }
+}
+
+function clip(s: string): string {
+  const one = String(s).replace(/\s+/g, ' ').trim();
+  return one.length > MAX_FIELD ? `${one.slice(0, MAX_FIELD - 1)}…` : one;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,150 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { EvidenceItem } from '../../types';
+import { record } from '../../evidence/context';
+
+export type Direction = NonNullable<EvidenceItem['http']>['direction'];
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Source address on loopback (throttling checks use 127.0.0.2 and up). */
+  localAddress?: string;
+  timeoutMs: number;
+  /** Bodies beyond this are cut (and the exchange marked truncated): a hostile IdP cannot fill memory. */
+  maxBodyBytes?: number;
+  direction: Direction;
+  label?: string;
+}
+
+export interface HttpResponse {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  /** Raw Set-Cookie values. */
+  setCookies: string[];
+  body: string;
+  truncated: boolean;
+  durationMs: number;
+}
+
+/** Why an exchange produced no HTTP answer: the IdP's doing once the target was reachable at start. */
+export class ExchangeFailed extends Error {
+  constructor(
+    readonly reason: 'timeout' | 'network',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ExchangeFailed';
+  }
+}
+
+export const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+
+let exchanges = 0;
+/** HTTP exchanges made by this process (for `npm run bench`). */
+export function exchangeCount(): number {
+  return exchanges;
+}
+
+function flatHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+/** One HTTP exchange, bounded in time and size, recorded as evidence. */
+export function httpExchange(req: HttpRequest): Promise<HttpResponse> {
+  const started = Date.now();
+  exchanges++;
+  const url = new URL(req.url);
+  const lib = url.protocol === 'https:' ? https : http;
+  const maxBody = req.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const headers: Record<string, string> = { 'user-agent': 'idp-conformance', ...req.headers };
+  if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+  const evidence: EvidenceItem = {
+    kind: 'http',
+    label: `${req.method} ${url.pathname}${req.label ? ` (${req.label})` : ''}`,
+    at: new Date(started).toISOString(),
+    http: {
+      direction: req.direction,
+      method: req.method,
+      url: req.url,
+      requestHeaders: headers,
+      requestBody: req.body,
+    },
+  };
+  record(evidence);
+
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let settled = false;
+    const fail = (reason: 'timeout' | 'network', message: string) => {
+      if (settled) return;
+      settled = true;
+      evidence.http!.error = message;
+      evidence.http!.durationMs = Date.now() - started;
+      reject(new ExchangeFailed(reason, message));
+    };
+    const r = lib.request(
+      url,
+      { method: req.method, headers, localAddress: req.localAddress, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let truncated = false;
+        res.on('data', (c: Buffer) => {
+          if (truncated) return;
+          if (size + c.length > maxBody) {
+            chunks.push(c.subarray(0, maxBody - size));
+            size = maxBody;
+            truncated = true;
+            res.destroy();
+            finish();
+            return;
+          }
+          chunks.push(c);
+          size += c.length;
+        });
+        const finish = () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          const body = Buffer.concat(chunks).toString('utf8');
+          const out: HttpResponse = {
+            url: req.url,
+            status: res.statusCode ?? 0,
+            headers: flatHeaders(res.headers),
+            setCookies: res.headers['set-cookie'] ?? [],
+            body,
+            truncated,
+            durationMs: Date.now() - started,
+          };
+          Object.assign(evidence.http!, {
+            status: out.status,
+            responseHeaders: out.headers,
+            responseBody: truncated ? `${body.slice(0, 65536)}\n[… truncated at ${maxBody} bytes]` : body,
+            durationMs: out.durationMs,
+          });
+          resolve(out);
+        };
+        res.on('end', finish);
+        res.on('error', (e) => (truncated ? undefined : fail('network', e.message)));
+      },
+    );
+    const timer = setTimeout(() => {
+      fail('timeout', `no answer within ${req.timeoutMs} ms`);
+      r.destroy();
+    }, req.timeoutMs);
+    r.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      fail('network', `${e.code ?? 'error'}: ${e.message}`);
+    });
+    if (req.body !== undefined) r.write(req.body);
+    r.end();
+  });
+}

@@ -1,0 +1,471 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { session, type HarnessSession } from '../session';
+import { AuthnRequestBuilder, BINDING_POST, NAMEID_EMAIL, xmlEscape } from '../messages/authn-request';
+import { postFields, signRequestXml, type RequestSignOptions, type SigningKey } from '../messages/bindings';
+import { record } from '../evidence/context';
+import { runBrowserFlow, type FlowResult } from './client/browser-flow';
+import { UserAgent } from './client/user-agent';
+import { GATEWAY_SESSION_COOKIE } from './gateway/gateway';
+import type { AssertionInfo, VerifyResult } from './gateway/verifier';
+import { NotApplicable } from '../checks/verdict';
+import { HarnessError } from '../types';
+import { loadIdpMetadata, type IdpMetadata } from '../targets/idp-metadata';
+import type { AdminApiConfig, TenantConfig } from '../targets/config-types';
+import { adminCall } from './admin';
+import { spMetadataXml } from './gateway/sp-metadata';
+import { ExchangeFailed } from './client/http';
+
+export const DT_NS = 'urn:idp-conformance:device-token:1.0';
+export const DT_AUTHN_CONTEXT = 'urn:idp-conformance:device-token:1.0:ac:device-token';
+export const OS_TYPES = ['windows', 'macos', 'linux', 'ios', 'android', 'chromeos'] as const;
+
+/** Device facts the agent knows and sends in the DeviceContext. */
+export interface DeviceFacts {
+  deviceId: string;
+  hostname: string;
+  osType: string;
+  osVersion: string;
+  clientVersion: string;
+}
+
+/** The agent's install options (device token, user domain, cloud name, optional user name). */
+export interface AgentInstall {
+  deviceToken?: string;
+  userDomain: string;
+  cloudName: string;
+  userName: string;
+}
+
+export function newDevice(overrides: Partial<DeviceFacts> = {}): DeviceFacts {
+  return {
+    deviceId: randomUUID(),
+    hostname: `LAPTOP-${randomBytes(3).toString('hex').toUpperCase()}`,
+    osType: 'windows',
+    osVersion: '10.0.22631',
+    clientVersion: '4.3.0',
+    ...overrides,
+  };
+}
+
+/** A fresh user name for a test (fresh gateway user per test, house style). */
+export function newUserName(prefix = 'user'): string {
+  return `${prefix}.${randomBytes(4).toString('hex')}`;
+}
+
+/** Values of the DeviceContext as sent; `raw` replaces the whole element (hostile variants). */
+export interface DeviceContextValues {
+  userId: string;
+  userDomain: string;
+  cloudName: string;
+  device: DeviceFacts;
+}
+
+export function deviceContextXml(c: DeviceContextValues): string {
+  const d = c.device;
+  const el = (name: string, v: string) => `<dt:${name}>${xmlEscape(v)}</dt:${name}>`;
+  return (
+    `<dt:DeviceContext xmlns:dt="${DT_NS}">` +
+    el('UserId', c.userId) +
+    el('UserDomain', c.userDomain) +
+    el('CloudName', c.cloudName) +
+    `<dt:Device>${el('DeviceId', d.deviceId)}${el('Hostname', d.hostname)}${el('OSType', d.osType)}` +
+    `${el('OSVersion', d.osVersion)}${el('ClientVersion', d.clientVersion)}</dt:Device>` +
+    `</dt:DeviceContext>`
+  );
+}
+
+/** The device-token view of the target: its tenant metadata, admin API, the other tenant. */
+export interface DtTarget {
+  idp: IdpMetadata;
+  tenant: TenantConfig;
+  admin?: AdminApiConfig;
+  other?: { idp?: IdpMetadata; tenant: TenantConfig; admin?: AdminApiConfig };
+}
+
+/** Loads (once per run) the device-token tenant's metadata and registers the gateway there (spAdmin). */
+export async function dtTarget(s: HarnessSession = session()): Promise<DtTarget> {
+  const cached = s.extras.get('dt-target') as Promise<DtTarget> | undefined;
+  if (cached) return cached;
+  const p = (async () => {
+    const dt = s.config.deviceToken;
+    if (!dt) throw new NotApplicable('the target config has no deviceToken section');
+    const idp = dt.metadata ? await loadIdpMetadata(dt.metadata, s.config.timeouts.exchangeMs) : s.idp;
+    const t: DtTarget = { idp, tenant: dt.tenant, admin: dt.admin };
+    if (dt.otherTenant) {
+      const other = dt.otherTenant.metadata
+        ? await loadIdpMetadata(dt.otherTenant.metadata, s.config.timeouts.exchangeMs)
+        : undefined;
+      t.other = { idp: other, tenant: dt.otherTenant.tenant, admin: dt.otherTenant.admin };
+    }
+    if (s.config.capabilities.spAdmin) {
+      if (dt.admin) await registerDtGateway(s, dt.admin, [s.gatewayKey.certPem]);
+      if (dt.otherTenant?.admin) await registerDtGateway(s, dt.otherTenant.admin, [s.gatewayKey.certPem]);
+    }
+    return t;
+  })();
+  s.extras.set('dt-target', p);
+  return p;
+}
+
+/** PUT /service-providers with the gateway's metadata (AuthnRequestsSigned="true"). */
+export async function registerDtGateway(
+  s: HarnessSession,
+  admin: AdminApiConfig,
+  certsPem: string[],
+): Promise<void> {
+  const xml = spMetadataXml({
+    entityId: s.config.gateway.entityId,
+    acsUrl: s.gateway.acsUrl,
+    certsPem,
+    authnRequestsSigned: true,
+  });
+  let res;
+  try {
+    res = await adminCall(admin, 'PUT', '/service-providers', {
+      xml,
+      timeoutMs: s.config.timeouts.exchangeMs,
+    });
+  } catch (e) {
+    throw new HarnessError(
+      'ERR_TARGET_UNREACHABLE',
+      `deviceToken.admin.baseUrl: ${(e as Error).message}`,
+      'check the admin URL',
+    );
+  }
+  if (res.status !== 200 && res.status !== 201) {
+    throw new HarnessError(
+      'ERR_TARGET_START',
+      `deviceToken.admin: registering the gateway answered HTTP ${res.status} ${res.body.slice(0, 200)}`,
+      'check deviceToken.admin.apiKey, or register the gateway by hand and set capabilities.spAdmin: false',
+    );
+  }
+}
+
+export interface SilentLoginOptions {
+  /** The token presented; undefined = none. */
+  token?: string;
+  userName?: string;
+  /** Defaults to the target tenant's. */
+  userDomain?: string;
+  cloudName?: string;
+  /** Overrides the UserId sent (default userName@userDomain). */
+  userId?: string;
+  device?: DeviceFacts;
+  relayState?: string;
+  /** Adjust the known-good request before it is encoded. */
+  request?: (b: AuthnRequestBuilder) => void;
+  /** Replace the DeviceContext XML (after building) — hostile variants. */
+  deviceContext?: (xml: string) => string;
+  xml?: (xml: string) => string;
+  afterSigning?: (xml: string) => string;
+  /** Sign (default true) and with which key. */
+  sign?: boolean;
+  signKey?: SigningKey;
+  sha1?: boolean;
+  signOptions?: RequestSignOptions;
+  /** Authorization header value to send instead of `DeviceToken <token>`; null = no header. */
+  authorization?: string | null;
+  /** Extra headers (e.g. X-Device-Id) and form fields (e.g. a token in a field). */
+  headers?: Record<string, string>;
+  extraFields?: Record<string, string>;
+  query?: string;
+  /** Which tenant's SSO URL receives it. */
+  tenant?: 'main' | 'other';
+  localAddress?: string;
+}
+
+export interface SilentLogin extends FlowResult {
+  request: {
+    id: string;
+    xml: string;
+    relayState?: string;
+    userId: string;
+    device: DeviceFacts;
+    issueInstant?: string;
+  };
+  verify?: VerifyResult;
+  startedAt: Date;
+  /** The raw first answer of the SSO endpoint (status, headers, body) for token-leak checks. */
+  ssoStatus?: number;
+}
+
+/** One silent device-token login: gateway builds and signs, the agent presents the token, the ACS verifies. */
+export async function silentLogin(opts: SilentLoginOptions = {}): Promise<SilentLogin> {
+  const s = session();
+  const t = await dtTarget(s);
+  const idp = opts.tenant === 'other' ? t.other?.idp : t.idp;
+  if (!idp) throw new NotApplicable('the target config has no deviceToken.otherTenant metadata');
+  const ssoUrl = idp.ssoPost;
+  if (!ssoUrl)
+    throw new NotApplicable('the device-token tenant metadata lists no HTTP-POST SingleSignOnService');
+  const userDomain = opts.userDomain ?? t.tenant.userDomain;
+  const userName = opts.userName ?? newUserName();
+  const userId = opts.userId ?? `${userName}@${userDomain}`;
+  const device = opts.device ?? newDevice();
+  const b = new AuthnRequestBuilder(s.now())
+    .withDestination(ssoUrl)
+    .withAcsUrl(s.gateway.acsUrl)
+    .withProtocolBinding(BINDING_POST)
+    .withIssuer(s.config.gateway.entityId)
+    .withIsPassive('true')
+    .withNameIdPolicy({ format: NAMEID_EMAIL, allowCreate: 'true' });
+  let dc = deviceContextXml({ userId, userDomain, cloudName: opts.cloudName ?? t.tenant.cloudName, device });
+  if (opts.deviceContext) dc = opts.deviceContext(dc);
+  b.withExtensions(dc);
+  opts.request?.(b);
+  let xml = b.toXml();
+  if (opts.xml) xml = opts.xml(xml);
+  if (opts.sign ?? true)
+    xml = signRequestXml(xml, b.id, opts.signKey ?? s.gatewayKey, { sha1: opts.sha1, ...opts.signOptions });
+  if (opts.afterSigning) xml = opts.afterSigning(xml);
+  record({
+    kind: 'saml',
+    label: 'device-token AuthnRequest',
+    at: new Date().toISOString(),
+    saml: { messageType: 'AuthnRequest', binding: 'post', xml },
+  });
+
+  const ua = new UserAgent({ timeoutMs: s.config.timeouts.exchangeMs, localAddress: opts.localAddress });
+  const gwSession = s.gateway.begin({
+    requestId: b.id,
+    spEntityId: s.config.gateway.entityId,
+    idpEntityId: idp.entityId ?? '',
+    idpCertsPem: idp.signingCerts,
+    requestedNameIdFormat: NAMEID_EMAIL,
+  });
+  ua.jar.set(new URL(s.gateway.acsUrl).host, GATEWAY_SESSION_COOKIE, gwSession);
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.authorization !== null) {
+    const auth = opts.authorization ?? (opts.token !== undefined ? `DeviceToken ${opts.token}` : undefined);
+    if (auth !== undefined) headers.authorization = auth;
+  }
+  const form = { ...postFields(xml, opts.relayState), ...opts.extraFields };
+  const url = opts.query ? `${ssoUrl}${ssoUrl.includes('?') ? '&' : '?'}${opts.query}` : ssoUrl;
+  const startedAt = s.now();
+  let ssoStatus: number | undefined;
+  const flow = await runBrowserFlow(
+    async () => {
+      const res = await ua.send('POST', url, { form, headers, label: 'device-token AuthnRequest' });
+      ssoStatus = res.status;
+      return res;
+    },
+    { ua, idpOrigins: new Set([new URL(ssoUrl).origin]), acsUrls: new Set([s.gateway.acsUrl]), maxSteps: 3 },
+  ).catch((e: unknown) => {
+    if (e instanceof ExchangeFailed)
+      return {
+        pages: [],
+        loginFormShown: false,
+        loggedIn: false,
+        postedToGateway: false,
+        failure: { reason: e.reason, message: e.message, url },
+      } as FlowResult;
+    throw e;
+  });
+  const verify = s.gateway.result(gwSession)?.received?.verify;
+  s.gateway.end(gwSession);
+  const result: SilentLogin = {
+    ...flow,
+    request: { id: b.id, xml, relayState: opts.relayState, userId, device, issueInstant: b.issueInstant },
+    verify,
+    startedAt,
+    ssoStatus,
+  };
+  if (verify?.accepted && verify.assertion) provision(s, idp.entityId ?? '', verify.assertion);
+  return result;
+}
+
+/** The gateway's auto-provisioning directory: users by (IdP entityID, NameID), devices by deviceId. */
+export interface ProvisionedUser {
+  idp: string;
+  nameId: string;
+  attributes: Record<string, string[]>;
+  devices: Set<string>;
+}
+
+export function directory(s: HarnessSession = session()): Map<string, ProvisionedUser> {
+  let d = s.extras.get('dt-directory') as Map<string, ProvisionedUser> | undefined;
+  if (!d) {
+    d = new Map();
+    s.extras.set('dt-directory', d);
+  }
+  return d;
+}
+
+export function provision(
+  s: HarnessSession,
+  idpEntityId: string,
+  a: AssertionInfo,
+): ProvisionedUser | undefined {
+  const nameId = a.nameId?.value;
+  if (!nameId) return undefined;
+  const key = `${idpEntityId}\u0000${nameId}`;
+  const dir = directory(s);
+  const attrs: Record<string, string[]> = {};
+  for (const at of a.attributes) attrs[at.name] = [...at.values];
+  const user = dir.get(key) ?? { idp: idpEntityId, nameId, attributes: {}, devices: new Set<string>() };
+  // Attributes are replaced on each login: absent ones are removed.
+  user.attributes = attrs;
+  const deviceId = attrs.deviceId?.[0];
+  if (deviceId) user.devices.add(deviceId);
+  dir.set(key, user);
+  return user;
+}
+
+/** The tenant admin API, for lifecycle scenarios. */
+export function dtAdmin(t: DtTarget, which: 'main' | 'other' = 'main'): AdminApiConfig {
+  const admin = which === 'main' ? t.admin : t.other?.admin;
+  if (!admin)
+    throw new NotApplicable(
+      `the target config has no ${which === 'main' ? 'deviceToken.admin' : 'deviceToken.otherTenant.admin'}`,
+    );
+  return admin;
+}
+
+export async function createToken(
+  admin: AdminApiConfig,
+  description = 'idp-conformance',
+): Promise<{ id: string; token: string }> {
+  const s = session();
+  const res = await adminCall(admin, 'POST', '/device-tokens', {
+    json: { description, password: `Conf0rmance-${randomBytes(4).toString('hex')}` },
+    timeoutMs: s.config.timeouts.exchangeMs,
+  });
+  const body = res.json as { id?: string; token?: string } | undefined;
+  if (res.status !== 201 || !body?.id || !body.token) {
+    throw new HarnessError(
+      'ERR_TARGET_START',
+      `admin POST /device-tokens answered HTTP ${res.status}`,
+      'check the admin API and its key',
+    );
+  }
+  s.redactor.addSecret(body.token);
+  return { id: body.id, token: body.token };
+}
+
+export async function deleteToken(admin: AdminApiConfig, id: string): Promise<number> {
+  const s = session();
+  const res = await adminCall(admin, 'DELETE', `/device-tokens/${encodeURIComponent(id)}`, {
+    timeoutMs: s.config.timeouts.exchangeMs,
+  });
+  return res.status;
+}
+
+/** Work to undo after the current check (created tokens, changed settings), run by scenario.check. */
+export function afterCheck(fn: () => Promise<unknown>): void {
+  const s = session();
+  const list = (s.extras.get('after-check') as (() => Promise<unknown>)[] | undefined) ?? [];
+  list.push(fn);
+  s.extras.set('after-check', list);
+}
+
+export async function runAfterCheck(s: HarnessSession): Promise<void> {
+  const list = (s.extras.get('after-check') as (() => Promise<unknown>)[] | undefined) ?? [];
+  s.extras.delete('after-check');
+  for (const fn of list.reverse()) await fn().catch(() => undefined);
+}
+
+/** A token created for this check only (deleted after it). */
+export async function freshToken(which: 'main' | 'other' = 'main'): Promise<{ token: string; id: string }> {
+  const s = session();
+  const t = await dtTarget(s);
+  if (!s.config.capabilities.tokenAdmin)
+    throw new NotApplicable('the target does not declare the capability tokenAdmin');
+  const admin = dtAdmin(t, which);
+  const created = await createToken(admin);
+  afterCheck(() => deleteToken(admin, created.id));
+  return created;
+}
+
+/**
+ * A token of the given kind: with tokenAdmin, created once per run through the admin API (a revoked
+ * one is created and deleted); otherwise the static token of the config; otherwise N/A.
+ */
+export async function dtToken(
+  kind: 'valid' | 'revoked' | 'otherTenant' = 'valid',
+): Promise<{ token: string; id?: string }> {
+  const s = session();
+  const key = `dt-token-${kind}`;
+  let p = s.extras.get(key) as Promise<{ token: string; id?: string }> | undefined;
+  if (!p) {
+    p = tokenOfKind(s, kind);
+    s.extras.set(key, p);
+    p.catch(() => s.extras.delete(key));
+  }
+  return p;
+}
+
+async function tokenOfKind(
+  s: HarnessSession,
+  kind: 'valid' | 'revoked' | 'otherTenant',
+): Promise<{ token: string; id?: string }> {
+  const t = await dtTarget(s);
+  const admin = s.config.capabilities.tokenAdmin;
+  if (kind === 'valid' && admin && t.admin) return createToken(t.admin);
+  if (kind === 'otherTenant' && admin && s.config.capabilities.otherTenant && t.other?.admin)
+    return createToken(t.other.admin);
+  if (kind === 'revoked' && admin && t.admin) {
+    const created = await createToken(t.admin);
+    const status = await deleteToken(t.admin, created.id);
+    if (status !== 204)
+      throw new HarnessError(
+        'ERR_TARGET_START',
+        `admin DELETE /device-tokens answered HTTP ${status}`,
+        'check the admin API',
+      );
+    return created;
+  }
+  const stat = s.config.deviceToken?.tokens?.[kind];
+  if (stat) return { token: stat };
+  throw new NotApplicable(
+    `no ${kind} device token: the target has neither tokenAdmin nor deviceToken.tokens.${kind}`,
+  );
+}
+
+/** Admin API calls the lifecycle scenarios use; each returns status and parsed JSON. */
+export const dtApi = {
+  async call(admin: AdminApiConfig, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown) {
+    const s = session();
+    const res = await adminCall(admin, method, path, { json, timeoutMs: s.config.timeouts.exchangeMs });
+    return { status: res.status, json: res.json as unknown, body: res.body };
+  },
+  listTokens: (admin: AdminApiConfig) => dtApi.call(admin, 'GET', '/device-tokens'),
+  createToken: (admin: AdminApiConfig, body: unknown) => dtApi.call(admin, 'POST', '/device-tokens', body),
+  deleteToken: (admin: AdminApiConfig, id: string) =>
+    dtApi.call(admin, 'DELETE', `/device-tokens/${encodeURIComponent(id)}`),
+  getSettings: (admin: AdminApiConfig) => dtApi.call(admin, 'GET', '/settings'),
+  putSettings: (admin: AdminApiConfig, body: unknown) => dtApi.call(admin, 'PUT', '/settings', body),
+  listUsers: (admin: AdminApiConfig) => dtApi.call(admin, 'GET', '/users'),
+  getUser: (admin: AdminApiConfig, userId: string) =>
+    dtApi.call(admin, 'GET', `/users/${encodeURIComponent(userId)}`),
+  putUser: (
+    admin: AdminApiConfig,
+    body: { userId: string; displayName?: string; department?: string; memberOf?: string[] },
+  ) => dtApi.call(admin, 'POST', '/users', body),
+  deleteUser: (admin: AdminApiConfig, userId: string) =>
+    dtApi.call(admin, 'DELETE', `/users/${encodeURIComponent(userId)}`),
+};
+
+/** Changes tenant settings for this check and puts the old ones back after it. */
+export async function withSettings(
+  admin: AdminApiConfig,
+  change: { allowedDomains?: string[]; jitProvisioning?: boolean },
+): Promise<void> {
+  const before = await dtApi.getSettings(admin);
+  if (before.status !== 200)
+    throw new HarnessError(
+      'ERR_TARGET_START',
+      `admin GET /settings answered HTTP ${before.status}`,
+      'check the admin API',
+    );
+  const old = before.json as { allowedDomains?: string[]; jitProvisioning?: boolean };
+  afterCheck(() =>
+    dtApi.putSettings(admin, { allowedDomains: old.allowedDomains, jitProvisioning: old.jitProvisioning }),
+  );
+  const res = await dtApi.putSettings(admin, change);
+  if (res.status !== 200)
+    throw new HarnessError(
+      'ERR_TARGET_START',
+      `admin PUT /settings answered HTTP ${res.status}`,
+      'check the admin API',
+    );
+}

@@ -1,0 +1,36 @@
+import { BINDING_POST, NAMEID_EMAIL, xmlEscape } from '../../messages/authn-request';
+
+function certBody(pem: string): string {
+  return pem
+    .replace(/-----(BEGIN|END) CERTIFICATE-----/g, '')
+    .replace(/\s+/g, '')
+    .trim();
+}
+
+/** The gateway's SP metadata, as an IdP operator registers it (`idp-conformance sp-metadata`). */
+export function spMetadataXml(opts: {
+  entityId: string;
+  acsUrl: string;
+  certsPem: string[];
+  authnRequestsSigned: boolean;
+  wantAssertionsSigned?: boolean;
+}): string {
+  const keys = opts.certsPem
+    .map(
+      (c) =>
+        `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certBody(c)}` +
+        `</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`,
+    )
+    .join('');
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ` +
+    `xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${xmlEscape(opts.entityId)}">` +
+    `<md:SPSSODescriptor AuthnRequestsSigned="${opts.authnRequestsSigned}" ` +
+    `WantAssertionsSigned="${opts.wantAssertionsSigned ?? true}" ` +
+    `protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keys}` +
+    `<md:NameIDFormat>${NAMEID_EMAIL}</md:NameIDFormat>` +
+    `<md:AssertionConsumerService Binding="${BINDING_POST}" Location="${xmlEscape(opts.acsUrl)}" index="0" isDefault="true"/>` +
+    `</md:SPSSODescriptor></md:EntityDescriptor>\n`
+  );
+}

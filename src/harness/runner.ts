@@ -1,0 +1,233 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Mocha from 'mocha';
+import type { CheckResult, ProfileId, RunReport } from './types';
+import { HarnessError, emptySummary, PROFILES } from './types';
+import type { TargetConfig } from './targets/config-types';
+import { setSession, loadSigningKey, type HarnessSession } from './session';
+import { GatewayServer } from './roles/gateway/gateway';
+import { spMetadataXml } from './roles/gateway/sp-metadata';
+import { loadIdpMetadata } from './targets/idp-metadata';
+import { startProcess, type StartedTarget } from './targets/process';
+import { adminCall } from './roles/admin';
+import { ExchangeFailed, exchangeCount } from './roles/client/http';
+import { Redactor } from './evidence/redact';
+import { summarize } from './reporting/summary';
+import { writeConformanceJson } from './reporting/json';
+import { writeJunit } from './reporting/junit';
+import { allureReporterOptions, ALLURE_REPORTER } from './reporting/allure';
+import { repoRoot, harnessVersion } from './paths';
+
+export interface RunOptions {
+  config: TargetConfig;
+  profiles?: ProfileId[];
+  grep?: string;
+  strict: boolean;
+  reportDir: string;
+  /** Faults of the embedded reference IdP (recorded in the report). */
+  faults?: string[];
+  /** Progress lines (one per check). */
+  log?: (line: string) => void;
+}
+
+export function specFiles(profiles: readonly ProfileId[]): string[] {
+  const root = path.join(repoRoot(), 'dist', 'specs');
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir).sort()) {
+      const p = path.join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.spec.js')) out.push(p);
+    }
+  };
+  for (const p of profiles) walk(path.join(root, p));
+  return out;
+}
+
+async function registerGateway(s: HarnessSession): Promise<void> {
+  const { config } = s;
+  if (!config.capabilities.spAdmin || !config.idp.admin) return;
+  const entities: [string, boolean][] = [[config.gateway.entityId, false]];
+  if (config.gateway.signedEntityId) entities.push([config.gateway.signedEntityId, true]);
+  for (const [entityId, signed] of entities) {
+    const xml = spMetadataXml({
+      entityId,
+      acsUrl: s.gateway.acsUrl,
+      certsPem: [s.gatewayKey.certPem],
+      authnRequestsSigned: signed,
+    });
+    let res;
+    try {
+      res = await adminCall(config.idp.admin, 'PUT', '/service-providers', {
+        xml,
+        timeoutMs: config.timeouts.exchangeMs,
+      });
+    } catch (e) {
+      const why = e instanceof ExchangeFailed ? e.message : String(e);
+      throw new HarnessError(
+        'ERR_TARGET_UNREACHABLE',
+        `idp.admin.baseUrl: cannot register the gateway (${why})`,
+        'check the admin URL',
+      );
+    }
+    if (res.status !== 200 && res.status !== 201) {
+      throw new HarnessError(
+        'ERR_TARGET_START',
+        `idp.admin: registering ${entityId} answered HTTP ${res.status} ${res.body.slice(0, 200)}`,
+        'check idp.admin.apiKey, or register the gateway by hand (idp-conformance sp-metadata) and set capabilities.spAdmin: false',
+      );
+    }
+  }
+}
+
+function clean(reportDir: string): void {
+  mkdirSync(reportDir, { recursive: true });
+  for (const sub of ['allure-results', 'evidence'])
+    rmSync(path.join(reportDir, sub), { recursive: true, force: true });
+}
+
+export interface OpenRun {
+  session: HarnessSession;
+  /** Stops what the run started and writes the reports. Safe to call once. */
+  finish(): Promise<RunReport>;
+}
+
+/**
+ * Opens a conformance run: starts what the config says, the gateway, registers it, loads the IdP
+ * metadata, and installs the session specs read. Throws HarnessError when the run cannot happen (exit 2).
+ */
+export async function openRun(opts: RunOptions): Promise<OpenRun> {
+  const { config } = opts;
+  const profiles = (opts.profiles ?? config.profiles).filter((p) => PROFILES.includes(p));
+  const startedAt = new Date();
+  const t0 = Date.now();
+  clean(opts.reportDir);
+
+  const redactor = new Redactor();
+  for (const secret of [
+    config.idp.admin?.apiKey,
+    config.deviceToken?.admin?.apiKey,
+    config.deviceToken?.otherTenant?.admin?.apiKey,
+    config.login?.form?.password,
+    ...Object.values(config.deviceToken?.tokens ?? {}),
+  ]) {
+    if (secret) redactor.addSecret(secret);
+  }
+
+  let target: StartedTarget | undefined;
+  let gateway: GatewayServer | undefined;
+  const results: CheckResult[] = [];
+  const stop = async () => {
+    setSession(undefined);
+    await gateway?.close();
+    await target?.stop();
+  };
+  let s: HarnessSession;
+  try {
+    if (config.start?.process) target = await startProcess(config.start.process);
+    if (config.start?.container) {
+      throw new HarnessError(
+        'ERR_USAGE',
+        'start.container: the container driver is not available in this version',
+        'use start.process or run the IdP yourself',
+      );
+    }
+    const keyFile = config.gateway.signingKey ?? path.join(repoRoot(), 'fixtures/keys/gateway.key.pem');
+    const certFile = config.gateway.signingCert ?? path.join(repoRoot(), 'fixtures/keys/gateway.cert.pem');
+    gateway = await GatewayServer.start(config.gateway.acsUrl);
+    const idp = await loadIdpMetadata(config.idp.metadata, config.timeouts.exchangeMs);
+    s = {
+      config,
+      strict: opts.strict,
+      reportDir: opts.reportDir,
+      now: () => new Date(),
+      gateway,
+      gatewayKey: loadSigningKey(keyFile, certFile),
+      idp,
+      redactor,
+      results,
+      memo: new Map(),
+      extras: new Map(),
+    };
+    await registerGateway(s);
+    setSession(s);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  let finished: Promise<RunReport> | undefined;
+  const finish = () =>
+    (finished ??= (async () => {
+      await stop();
+      const report: RunReport = {
+        schemaVersion: 1,
+        harness: { name: 'idp-conformance', version: harnessVersion(), node: process.version },
+        target: {
+          name: config.name,
+          configFile: config.configFile,
+          metadataUrl: config.idp.metadata,
+          faults: opts.faults,
+        },
+        profiles,
+        startedAt: startedAt.toISOString(),
+        durationMs: Date.now() - t0,
+        strict: opts.strict,
+        summary: { ...emptySummary(), ...summarize(results) },
+        results,
+        stats: { httpExchanges: exchangeCount() },
+        exitCode: results.some((r) => r.outcome === 'FAIL') ? 1 : 0,
+      };
+      writeConformanceJson(opts.reportDir, report);
+      writeJunit(opts.reportDir, report);
+      return report;
+    })());
+  return { session: s, finish };
+}
+
+function progressLine(r: CheckResult): string {
+  return `  ${r.outcome.padEnd(14)} ${r.id}${r.outcome === 'PASS' ? '' : `  ${r.message}`}`;
+}
+
+/** One conformance run through mocha, programmatically (the CLI's `run`). */
+export async function runConformance(opts: RunOptions): Promise<RunReport> {
+  const profiles = (opts.profiles ?? opts.config.profiles).filter((p) => PROFILES.includes(p));
+  const files = specFiles(profiles);
+  if (files.length === 0) {
+    throw new HarnessError(
+      'ERR_INTERNAL',
+      `no spec files for ${profiles.join(', ')} under dist/specs`,
+      'run `npm run build`',
+    );
+  }
+  const run = await openRun(opts);
+  const { results } = run.session;
+  let printed = 0;
+  const flush = () => {
+    while (printed < results.length) opts.log?.(progressLine(results[printed++]));
+  };
+  const progress = setInterval(flush, 50);
+  try {
+    const mocha = new Mocha({
+      reporter: ALLURE_REPORTER,
+      reporterOptions: allureReporterOptions(path.join(opts.reportDir, 'allure-results')),
+      timeout: opts.config.timeouts.exchangeMs * 6 + 10_000,
+      grep: opts.grep,
+      color: false,
+    });
+    for (const f of files) mocha.addFile(f);
+    await new Promise<void>((resolve) => mocha.run(() => resolve()));
+  } finally {
+    clearInterval(progress);
+    flush();
+  }
+  const report = await run.finish();
+  if (report.results.length === 0) {
+    throw new HarnessError(
+      'ERR_USAGE',
+      `no check matched${opts.grep ? ` --grep ${opts.grep}` : ''}`,
+      'see `idp-conformance list`',
+    );
+  }
+  return report;
+}

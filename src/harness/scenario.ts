@@ -1,0 +1,146 @@
+import type {
+  CheckDef,
+  CheckResult,
+  EvidenceItem,
+  Family,
+  Level,
+  Outcome,
+  ProfileId,
+  Capability,
+} from './types';
+import { HarnessError } from './types';
+import { ConformanceFailure, NotApplicable, Verdict } from './checks/verdict';
+import { registerCheck } from './checks/catalogue';
+import { currentEvidence, withEvidence } from './evidence/context';
+import { session, type HarnessSession } from './session';
+import { writeEvidence } from './evidence/transcript';
+import { applyExpectations } from './reporting/expectations';
+import { annotateAllure, attachEvidence } from './reporting/allure';
+import { runAfterCheck } from './roles/device-token';
+
+export interface CheckSpec {
+  id: string;
+  level: Level;
+  requirements: string[];
+  title: string;
+  /** Defaults to the scenario's family. */
+  family?: Family;
+}
+
+export type CheckBody = (v: Verdict, s: HarnessSession) => Promise<void>;
+
+interface Judged {
+  outcome: Outcome;
+  message: string;
+  expected?: string;
+  actual?: string;
+  where?: string;
+}
+
+function judge(def: CheckDef, v: Verdict, error: unknown, strict: boolean): Judged {
+  if (error === undefined) {
+    if (v.asserted === 0)
+      return { outcome: 'ERROR', message: 'the check ended without a verdict (fail closed)' };
+    return { outcome: 'PASS', message: 'conformant' };
+  }
+  if (error instanceof ConformanceFailure) {
+    const outcome: Outcome = def.level === 'MUST' || strict ? 'FAIL' : 'WARN';
+    return {
+      outcome,
+      message: error.message,
+      expected: error.expected,
+      actual: error.actual,
+      where: error.where,
+    };
+  }
+  if (error instanceof NotApplicable) return { outcome: 'NOT_APPLICABLE', message: error.reason };
+  if (error instanceof HarnessError) return { outcome: 'ERROR', message: error.oneLine() };
+  const e = error as Error;
+  const at = e?.stack?.split('\n')[1]?.trim() ?? '';
+  return { outcome: 'ERROR', message: `internal error: ${e?.message ?? String(error)} ${at}`.trim() };
+}
+
+/**
+ * A describe block's handle on the run: `check()` declares one conformance check (one `it`),
+ * `shared()` memoizes a flow several checks read, `requires()` turns a missing capability into N/A.
+ */
+export function scenario(_suite: Mocha.Suite, opts: { profile: ProfileId; family: Family }) {
+  return {
+    check(spec: CheckSpec, body: CheckBody): void {
+      const def: CheckDef = {
+        id: spec.id,
+        profile: opts.profile,
+        family: spec.family ?? opts.family,
+        level: spec.level,
+        requirements: spec.requirements,
+        title: spec.title,
+      };
+      if (!def.id.startsWith(def.requirements[0] ?? '\u0000') && !/^[A-Z]+-/.test(def.id)) {
+        throw new Error(`check ${def.id}: the ID must start with a requirement ID`);
+      }
+      registerCheck(def);
+      it(`${def.id} ${def.title}`, async function () {
+        const s = session();
+        this.timeout(s.config.timeouts.exchangeMs * 6 + 10_000);
+        const evidence: EvidenceItem[] = [];
+        const started = Date.now();
+        const v = new Verdict(def);
+        let error: unknown;
+        try {
+          await withEvidence(evidence, () => body(v, s));
+        } catch (e) {
+          error = e;
+        }
+        await withEvidence(evidence, () => runAfterCheck(s));
+        const j = judge(def, v, error, s.strict);
+        let result: CheckResult = {
+          ...def,
+          outcome: j.outcome,
+          message: j.message,
+          expected: j.expected,
+          actual: j.actual,
+          where: j.where,
+          durationMs: Date.now() - started,
+          evidence: [],
+        };
+        result = applyExpectations([result], s.config.expectations, s.now())[0];
+        result.message = s.redactor.redact(result.message);
+        result.evidence = writeEvidence(s.reportDir, def.id, evidence, s.redactor);
+        await annotateAllure(def);
+        await attachEvidence(evidence, s.redactor);
+        s.results.push(result);
+        if (result.outcome === 'NOT_APPLICABLE') this.skip();
+        if (result.outcome === 'FAIL' || result.outcome === 'ERROR') {
+          const err = new Error(`${result.outcome}: ${result.message}`);
+          err.stack = err.message;
+          throw err;
+        }
+      });
+    },
+
+    /** A flow run once per run and read by several checks; its evidence goes to each of them. */
+    shared<T>(name: string, fn: () => Promise<T>): () => Promise<T> {
+      return async () => {
+        const s = session();
+        const key = `${opts.profile}:${name}`;
+        let entry = s.memo.get(key) as { evidence: EvidenceItem[]; value: Promise<T> } | undefined;
+        if (!entry) {
+          const ev: EvidenceItem[] = [];
+          entry = { evidence: ev, value: withEvidence(ev, fn) };
+          s.memo.set(key, entry as unknown as Promise<unknown>);
+        }
+        try {
+          return await entry.value;
+        } finally {
+          currentEvidence()?.push(...entry.evidence);
+        }
+      };
+    },
+
+    requires(cap: Capability): void {
+      if (!session().config.capabilities[cap]) {
+        throw new NotApplicable(`the target does not declare the capability ${cap}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './paths';
+import type { TargetConfig } from './targets/config-types';
+import type { CheckResult } from './types';
+import { HarnessError } from './types';
+import type { GatewayServer } from './roles/gateway/gateway';
+import type { IdpMetadata } from './targets/idp-metadata';
+import type { SigningKey } from './messages/bindings';
+import { Redactor } from './evidence/redact';
+
+/** Everything one conformance run shares: the target, the gateway, the results. Set by the runner. */
+export interface HarnessSession {
+  config: TargetConfig;
+  strict: boolean;
+  reportDir: string;
+  now: () => Date;
+  gateway: GatewayServer;
+  gatewayKey: SigningKey;
+  /** The IdP metadata of the saml-web-sso target (idp.metadata). */
+  idp: IdpMetadata;
+  redactor: Redactor;
+  results: CheckResult[];
+  /** Per-run memo of shared flows, keyed by a name the spec gives. */
+  memo: Map<string, Promise<unknown>>;
+  /** Extra state profiles keep per run (device-token directory, tokens...). */
+  extras: Map<string, unknown>;
+}
+
+let current: HarnessSession | undefined;
+
+export function setSession(s: HarnessSession | undefined): void {
+  current = s;
+}
+
+export function session(): HarnessSession {
+  if (!current) {
+    throw new HarnessError(
+      'ERR_USAGE',
+      'no conformance run in progress',
+      'run the specs through `idp-conformance run` (or mocha with --require dist/src/harness/reporting/mocha-plugin.js)',
+    );
+  }
+  return current;
+}
+
+export function hasSession(): boolean {
+  return current !== undefined;
+}
+
+export function loadSigningKey(keyFile: string, certFile: string): SigningKey {
+  return { keyPem: readFileSync(keyFile, 'utf8'), certPem: readFileSync(certFile, 'utf8') };
+}
+
+/** A test key pair from fixtures/keys (gateway, gateway-2, attacker, weak). */
+export function fixtureKey(name: 'gateway' | 'gateway-2' | 'attacker' | 'weak'): SigningKey {
+  const dir = path.join(repoRoot(), 'fixtures', 'keys');
+  return loadSigningKey(path.join(dir, `${name}.key.pem`), path.join(dir, `${name}.cert.pem`));
+}

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { HarnessError } from '../types';
+import { httpExchange } from '../roles/client/http';
+import { ExchangeFailed } from '../roles/client/http';
+import { certPemFromBase64, parseXml, selectElements, selectOne, textOf, XmlRejected } from '../xml';
+import { BINDING_POST, BINDING_REDIRECT } from '../messages/authn-request';
+
+/** What the harness reads from an IdP's metadata. Absent parts stay undefined: checks judge them. */
+export interface IdpMetadata {
+  source: string;
+  xml: string;
+  entityId?: string;
+  hasIdpSsoDescriptor: boolean;
+  protocolSupport?: string;
+  wantAuthnRequestsSigned?: string;
+  ssoRedirect?: string;
+  ssoPost?: string;
+  /** PEM certificates of KeyDescriptors usable for signing (use="signing" or no use). */
+  signingCerts: string[];
+  nameIdFormats: string[];
+  /** Set when the document could not be parsed at all. */
+  parseError?: string;
+}
+
+export function parseIdpMetadata(xml: string, source: string): IdpMetadata {
+  const md: IdpMetadata = { source, xml, hasIdpSsoDescriptor: false, signingCerts: [], nameIdFormats: [] };
+  let doc;
+  try {
+    doc = parseXml(xml);
+  } catch (e) {
+    md.parseError = e instanceof XmlRejected ? `${e.code}: ${e.message}` : String(e);
+    return md;
+  }
+  const ed =
+    selectOne('/md:EntityDescriptor', doc) ?? selectOne('/md:EntitiesDescriptor/md:EntityDescriptor', doc);
+  if (!ed) return md;
+  md.entityId = ed.getAttribute('entityID') ?? undefined;
+  const idp = selectOne('md:IDPSSODescriptor', ed);
+  if (!idp) return md;
+  md.hasIdpSsoDescriptor = true;
+  md.protocolSupport = idp.getAttribute('protocolSupportEnumeration') ?? undefined;
+  md.wantAuthnRequestsSigned = idp.getAttribute('WantAuthnRequestsSigned') ?? undefined;
+  for (const s of selectElements('md:SingleSignOnService', idp)) {
+    const binding = s.getAttribute('Binding');
+    const loc = s.getAttribute('Location') ?? undefined;
+    if (binding === BINDING_REDIRECT && !md.ssoRedirect) md.ssoRedirect = loc;
+    if (binding === BINDING_POST && !md.ssoPost) md.ssoPost = loc;
+  }
+  for (const kd of selectElements('md:KeyDescriptor', idp)) {
+    const use = kd.getAttribute('use');
+    if (use && use !== 'signing') continue;
+    for (const c of selectElements('ds:KeyInfo/ds:X509Data/ds:X509Certificate', kd)) {
+      try {
+        md.signingCerts.push(certPemFromBase64(textOf(c)));
+      } catch {
+        // An unparseable certificate is not a signing key: the metadata checks report it.
+      }
+    }
+  }
+  md.nameIdFormats = selectElements('md:NameIDFormat', idp).map((e) => textOf(e).trim());
+  return md;
+}
+
+/** Loads metadata from a URL or file. Unreachable or unreadable is a harness error (exit 2). */
+export async function loadIdpMetadata(location: string, timeoutMs: number): Promise<IdpMetadata> {
+  if (/^https?:\/\//.test(location)) {
+    let res;
+    try {
+      res = await httpExchange({
+        method: 'GET',
+        url: location,
+        timeoutMs,
+        direction: 'harness->admin',
+        label: 'IdP metadata',
+      });
+    } catch (e) {
+      const why = e instanceof ExchangeFailed ? e.message : String(e);
+      throw new HarnessError(
+        'ERR_TARGET_UNREACHABLE',
+        `idp.metadata: cannot fetch ${location} (${why})`,
+        'start the IdP or fix the URL in the target config',
+      );
+    }
+    if (res.status !== 200) {
+      throw new HarnessError(
+        'ERR_METADATA',
+        `idp.metadata: ${location} answered HTTP ${res.status}`,
+        'point idp.metadata at the IdP metadata document',
+      );
+    }
+    return parseIdpMetadata(res.body, location);
+  }
+  try {
+    return parseIdpMetadata(readFileSync(location, 'utf8'), location);
+  } catch (e) {
+    throw new HarnessError(
+      'ERR_METADATA',
+      `idp.metadata: cannot read ${location} (${(e as Error).message})`,
+      'fix the path',
+    );
+  }
+}

@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { HarnessError } from '../types';
+import type { ProcessStartConfig } from './config-types';
+import { httpExchange } from '../roles/client/http';
+
+export interface StartedTarget {
+  /** Output of the target (stdout and stderr, interleaved), kept as evidence. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+const MAX_LOG = 512 * 1024;
+
+async function waitReady(url: string, timeoutMs: number, alive: () => string | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const dead = alive();
+    if (dead)
+      throw new HarnessError(
+        'ERR_TARGET_START',
+        `start.process: the process exited before ${url} answered (${dead})`,
+        'run the command by hand to see why',
+      );
+    try {
+      const res = await httpExchange({
+        method: 'GET',
+        url,
+        timeoutMs: 2000,
+        direction: 'harness->admin',
+        label: 'readiness',
+      });
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      throw new HarnessError(
+        'ERR_TARGET_START',
+        `start.process.readyUrl: ${url} did not answer within ${timeoutMs} ms`,
+        'check the command and readyUrl, or raise start.process.readyTimeoutMs',
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Spawns the target, waits for readyUrl, keeps its output; stop() ends the whole process group. */
+export async function startProcess(cfg: ProcessStartConfig): Promise<StartedTarget> {
+  let output = '';
+  let exited: string | undefined;
+  const child: ChildProcess = spawn(cfg.command, {
+    cwd: cfg.cwd,
+    env: { ...process.env, ...cfg.env },
+    shell: true,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (b: Buffer) => {
+    if (output.length < MAX_LOG) output += b.toString('utf8');
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  child.on('exit', (code, signal) => {
+    exited = signal ? `signal ${signal}` : `exit code ${code}`;
+  });
+  child.on('error', (e) => {
+    exited = e.message;
+  });
+
+  const stop = async () => {
+    if (exited || child.pid === undefined) return;
+    const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, 3000);
+    await gone;
+    clearTimeout(timer);
+  };
+  onExitStop(stop);
+  try {
+    await waitReady(
+      cfg.readyUrl,
+      cfg.readyTimeoutMs ?? 30_000,
+      () => exited && `${exited}; output: ${output.slice(-300).trim()}`,
+    );
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { log: () => output, stop };
+}
+
+const stoppers = new Set<() => Promise<void>>();
+let hooked = false;
+
+/** Targets are stopped on Ctrl-C and termination too, never left running. */
+export function onExitStop(stop: () => Promise<void>): void {
+  stoppers.add(stop);
+  if (hooked) return;
+  hooked = true;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      void Promise.allSettled([...stoppers].map((s) => s())).then(() =>
+        process.exit(sig === 'SIGINT' ? 130 : 143),
+      );
+    });
+  }
+}

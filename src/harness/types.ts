@@ -1,0 +1,126 @@
+/**
+ * The harness's shared vocabulary: checks, outcomes, results, the run report.
+ * Everything a spec, a reporter or the CLI exchanges is typed here.
+ */
+
+export type ProfileId = 'saml-web-sso' | 'device-token';
+export const PROFILES: readonly ProfileId[] = ['saml-web-sso', 'device-token'];
+
+export type Family = 'metadata' | 'request-parsing' | 'signature' | 'response' | 'token' | 'provisioning';
+export const FAMILIES: readonly Family[] = [
+  'metadata',
+  'request-parsing',
+  'signature',
+  'response',
+  'token',
+  'provisioning',
+];
+
+/** From the requirement's own wording (RFC 2119). SHOULD failures are WARN unless --strict. */
+export type Level = 'MUST' | 'SHOULD' | 'MAY';
+
+export type Outcome = 'PASS' | 'FAIL' | 'WARN' | 'NOT_APPLICABLE' | 'KNOWN' | 'ERROR';
+export const OUTCOMES: readonly Outcome[] = ['PASS', 'FAIL', 'WARN', 'NOT_APPLICABLE', 'KNOWN', 'ERROR'];
+
+export type Capability = 'tokenAdmin' | 'settingsAdmin' | 'userAdmin' | 'spAdmin' | 'otherTenant';
+
+/** A check's static description: what `list` prints, what a result carries. */
+export interface CheckDef {
+  /** Stable; starts with the (first) requirement ID, e.g. `DT-TOK-03-unknown-token`. */
+  id: string;
+  profile: ProfileId;
+  family: Family;
+  level: Level;
+  /** Requirement IDs verified, e.g. ['SAMLProf-4.1.4.2', 'SDP-IDP09']. */
+  requirements: string[];
+  title: string;
+}
+
+/** One piece of evidence: an HTTP exchange or a decoded SAML message, already redacted. */
+export interface EvidenceItem {
+  kind: 'http' | 'saml' | 'note' | 'log';
+  /** Human label, e.g. `GET /t/web/sso (HTTP-Redirect AuthnRequest)`. */
+  label: string;
+  /** Start time, ISO. */
+  at: string;
+  http?: {
+    /** Who sent it: the client role to the IdP, the client to the gateway, the gateway's ACS receiving. */
+    direction: 'client->idp' | 'client->gateway' | 'harness->admin' | 'idp->gateway';
+    method: string;
+    url: string;
+    requestHeaders: Record<string, string>;
+    requestBody?: string;
+    status?: number;
+    responseHeaders?: Record<string, string>;
+    responseBody?: string;
+    durationMs?: number;
+    error?: string;
+  };
+  saml?: { messageType: string; binding?: string; xml: string };
+  text?: string;
+}
+
+export interface CheckResult extends CheckDef {
+  outcome: Outcome;
+  /** One line; for FAIL: `<REQ>: expected <x>, got <y>`. */
+  message: string;
+  expected?: string;
+  actual?: string;
+  /** The XPath, field or HTTP element the verdict is about. */
+  where?: string;
+  durationMs: number;
+  /** Relative paths of evidence files under the report dir. */
+  evidence: string[];
+  /** For KNOWN (or an unexpected pass): the expectation's reason. */
+  expectation?: { expect: Outcome; reason: string; until?: string; unexpectedPass?: boolean };
+}
+
+export type Summary = Record<Outcome, number>;
+
+export interface RunReport {
+  schemaVersion: 1;
+  harness: { name: 'idp-conformance'; version: string; node: string };
+  target: { name: string; configFile?: string; metadataUrl?: string; faults?: string[] };
+  profiles: ProfileId[];
+  startedAt: string;
+  durationMs: number;
+  strict: boolean;
+  summary: Summary;
+  results: CheckResult[];
+  /** Run statistics: HTTP exchanges the harness made (client, admin, metadata). */
+  stats?: { httpExchanges: number };
+  /** 0, 1 or 2 as the CLI exits. */
+  exitCode: 0 | 1 | 2;
+}
+
+export function emptySummary(): Summary {
+  return { PASS: 0, FAIL: 0, WARN: 0, NOT_APPLICABLE: 0, KNOWN: 0, ERROR: 0 };
+}
+
+/** Harness failures: our bug, our config, the environment. Never blamed on the IdP (exit 2). */
+export type HarnessErrorCode =
+  | 'ERR_CONFIG_INVALID'
+  | 'ERR_CONFIG_NOT_FOUND'
+  | 'ERR_CONFIG_PARSE'
+  | 'ERR_TARGET_UNREACHABLE'
+  | 'ERR_TARGET_START'
+  | 'ERR_METADATA'
+  | 'ERR_USAGE'
+  | 'ERR_INTERNAL'
+  | 'ERR_TIMEOUT'
+  | 'ERR_DOCKER_UNAVAILABLE';
+
+export class HarnessError extends Error {
+  constructor(
+    readonly code: HarnessErrorCode,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'HarnessError';
+  }
+  /** One line for a person: what went wrong and how to fix it. */
+  oneLine(): string {
+    return `${this.code}: ${this.message}${this.hint ? ` — ${this.hint}` : ''}`;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The harness's XML layer: the ONLY importer of @xmldom/xmldom, xpath and xml-crypto in src/harness.
+ * Strict parsing, namespace-aware selection, binding codecs, enveloped signatures. Nothing here knows
+ * about SAML profiles beyond namespace URIs.
+ */
+export { NS, ALG, LIMITS, XmlRejected } from './constants';
+export type { XmlDocument, XmlElement, XmlNode, XmlRejectCode } from './constants';
+export {
+  decodeBase64Strict,
+  decodeUtf8Strict,
+  inflateRawBounded,
+  decodePostBinding,
+  decodeRedirectBinding,
+  encodePostBinding,
+  encodeRedirectBinding,
+} from './codec';
+export {
+  parseXml,
+  select,
+  selectElements,
+  selectOne,
+  textOf,
+  serialize,
+  childElements,
+  descendantElements,
+  walk,
+  NODE_TYPES,
+} from './parse';
+export {
+  signEnveloped,
+  verifyEnveloped,
+  resignSignature,
+  describeSignature,
+  certKeyInfo,
+  certPemFromBase64,
+  sameCertificate,
+  signRedirectQuery,
+} from './dsig';
+export type { SignOptions, SignatureCheck, ResignOptions } from './dsig';

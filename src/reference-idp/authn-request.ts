@@ -1,0 +1,319 @@
+/**
+ * AuthnRequest intake, in the profile's processing order: decode (step 2), attribute to a registered SP
+ * with its signature and ACS (step 3), then the protocol checks that give a "refused" outcome (step 4).
+ */
+import type { Param } from './codec';
+import { boundedInflate, parseUrlEncoded, singleParam, strictBase64, strictUtf8 } from './codec';
+import type { SecondStatus, TopStatus } from './constants';
+import { BINDING, DEFLATE_ENCODING, LIMITS, NAMEID, NS } from './constants';
+import { Reject } from './errors';
+import type { Faults } from './faults';
+import type { RedirectSignatureParams } from './request-signature';
+import { verifyPostSignature, verifyRedirectSignature } from './request-signature';
+import type { SpRecord } from './sp-metadata';
+import { parseXsBoolean } from './sp-metadata';
+import type { Tenant } from './store';
+import { parseUtcInstant } from './time';
+import type { Document, Element } from './xml';
+import {
+  attr,
+  childrenNamed,
+  descendantsNamed,
+  isNamed,
+  isNcName,
+  parseStrictXml,
+  simpleText,
+  XmlRejected,
+} from './xml';
+
+export interface InboundRequest {
+  binding: 'redirect' | 'post';
+  params: Param[];
+  xml: string;
+  doc: Document;
+  relayState?: string;
+  redirect?: RedirectSignatureParams;
+}
+
+/** Longest base64 text that can decode to at most LIMITS.requestBytes (plus room for line breaks). */
+const MAX_ENCODED = Math.ceil(LIMITS.requestBytes / 3) * 4 + 16384;
+
+export function decodeRedirect(query: string, faults: Faults): InboundRequest {
+  const params = parseUrlEncoded(query);
+  const encoding = singleParam(params, 'SAMLEncoding');
+  if (encoding && encoding.value !== DEFLATE_ENCODING) throw new Reject(400, 'unsupported SAMLEncoding');
+  const samlRequest = requireParam(params);
+  const redirect: RedirectSignatureParams = {
+    samlRequest,
+    relayState: singleParam(params, 'RelayState'),
+    sigAlg: singleParam(params, 'SigAlg'),
+    signature: singleParam(params, 'Signature'),
+  };
+  const bytes = boundedInflate(strictBase64(samlRequest.value, 'SAMLRequest'));
+  return { binding: 'redirect', params, redirect, relayState: relayStateOf(params), ...parse(bytes, faults) };
+}
+
+export function decodePost(body: string, faults: Faults): InboundRequest {
+  const params = parseUrlEncoded(body);
+  const samlRequest = requireParam(params);
+  const bytes = strictBase64(samlRequest.value, 'SAMLRequest');
+  return { binding: 'post', params, relayState: relayStateOf(params), ...parse(bytes, faults) };
+}
+
+function requireParam(params: Param[]): Param {
+  const p = singleParam(params, 'SAMLRequest');
+  if (!p || p.value === '') throw new Reject(400, 'no SAMLRequest');
+  if (p.value.length > MAX_ENCODED) throw new Reject(413, 'SAMLRequest is larger than 256 KiB');
+  return p;
+}
+
+function relayStateOf(params: Param[]): string | undefined {
+  const p = singleParam(params, 'RelayState');
+  // [BIND] §3.4.3: RelayState MUST NOT exceed 80 bytes; the profile lets the IdP reject a longer one.
+  if (p && Buffer.byteLength(p.value, 'utf8') > LIMITS.relayStateBytes) {
+    throw new Reject(400, 'RelayState is longer than 80 bytes');
+  }
+  return p?.value;
+}
+
+function parse(bytes: Buffer, faults: Faults): { xml: string; doc: Document } {
+  if (bytes.length > LIMITS.requestBytes)
+    throw new Reject(413, 'the decoded SAMLRequest is larger than 256 KiB');
+  const xml = strictUtf8(bytes, 'SAMLRequest');
+  try {
+    return { xml, doc: parseStrictXml(xml, { allowDoctype: faults.has('accept-doctype') }) };
+  } catch (e) {
+    throw new Reject(400, e instanceof XmlRejected ? e.message : 'unparseable SAMLRequest');
+  }
+}
+
+// ---------------------------------------------------------------- fields
+
+export interface RequestedAuthnContext {
+  comparison?: string;
+  classRefs: string[];
+  declRefs: number;
+}
+
+export interface AuthnRequestInfo {
+  /** The element the IdP acts on: the signed data when the request was signed. */
+  root: Element;
+  id: string;
+  issuer: string;
+  version?: string;
+  issueInstant?: string;
+  destination?: string;
+  acsUrl?: string;
+  acsIndex?: string;
+  protocolBinding?: string;
+  isPassive?: string;
+  forceAuthn?: string;
+  nameIdFormat?: string;
+  allowCreate?: string;
+  requestedAuthnContext?: RequestedAuthnContext;
+  /** A schema problem found while reading (answered as an error, top-level Requester). */
+  malformed?: string;
+}
+
+/** [PROF] §4.1.4.1: exactly one Issuer, Format omitted or entity. */
+export function readIssuer(root: Element): string {
+  const issuers = childrenNamed(root, NS.saml, 'Issuer');
+  if (issuers.length !== 1) throw new Reject(400, 'the AuthnRequest must have exactly one saml:Issuer');
+  const el = issuers[0] as Element;
+  const format = attr(el, 'Format');
+  if (format !== undefined && format !== NAMEID.entity)
+    throw new Reject(400, 'the Issuer Format must be entity');
+  const value = simpleText(el);
+  if (!value) throw new Reject(400, 'the Issuer is empty');
+  return value;
+}
+
+export function readAuthnRequest(root: Element): AuthnRequestInfo {
+  if (!isNamed(root, NS.samlp, 'AuthnRequest'))
+    throw new Reject(400, 'the message is not a samlp:AuthnRequest');
+  const id = attr(root, 'ID');
+  // [CORE] §1.3.4: ID is an xs:ID; without a usable one there is nothing to answer InResponseTo.
+  if (!id || id.length > 256 || !isNcName(id))
+    throw new Reject(400, 'the AuthnRequest ID is missing or not an xs:ID');
+  const info: AuthnRequestInfo = {
+    root,
+    id,
+    issuer: readIssuer(root),
+    version: attr(root, 'Version'),
+    issueInstant: attr(root, 'IssueInstant'),
+    destination: attr(root, 'Destination'),
+    acsUrl: attr(root, 'AssertionConsumerServiceURL'),
+    acsIndex: attr(root, 'AssertionConsumerServiceIndex'),
+    protocolBinding: attr(root, 'ProtocolBinding'),
+    isPassive: attr(root, 'IsPassive'),
+    forceAuthn: attr(root, 'ForceAuthn'),
+  };
+  const policies = childrenNamed(root, NS.samlp, 'NameIDPolicy');
+  if (policies.length > 1) info.malformed = 'more than one NameIDPolicy';
+  if (policies[0]) {
+    info.nameIdFormat = attr(policies[0], 'Format');
+    info.allowCreate = attr(policies[0], 'AllowCreate');
+  }
+  const racs = childrenNamed(root, NS.samlp, 'RequestedAuthnContext');
+  if (racs.length > 1) info.malformed = 'more than one RequestedAuthnContext';
+  if (racs[0]) {
+    const classRefs = childrenNamed(racs[0], NS.saml, 'AuthnContextClassRef').map((e) => simpleText(e) ?? '');
+    const declRefs = childrenNamed(racs[0], NS.saml, 'AuthnContextDeclRef').length;
+    info.requestedAuthnContext = { comparison: attr(racs[0], 'Comparison'), classRefs, declRefs };
+  }
+  return info;
+}
+
+// ---------------------------------------------------------------- attribution (step 3)
+
+export interface Attributed {
+  sp: SpRecord;
+  acs: string;
+  info: AuthnRequestInfo;
+  /** The root element as received (only the first-text-node-only fault reads from it). */
+  receivedRoot: Element;
+  signed: boolean;
+}
+
+export function attribute(tenant: Tenant, req: InboundRequest, faults: Faults): Attributed {
+  const receivedRoot = req.doc.documentElement as Element;
+  if (!isNamed(receivedRoot, NS.samlp, 'AuthnRequest')) {
+    throw new Reject(400, 'the message is not a samlp:AuthnRequest');
+  }
+  const issuer = readIssuer(receivedRoot);
+  let sp = tenant.sps.get(issuer);
+  const registered = !!sp;
+  if (!sp) {
+    const requestAcs = attr(receivedRoot, 'AssertionConsumerServiceURL');
+    if (!faults.has('accept-unknown-issuer') || !requestAcs) throw new Reject(400, 'unknown Issuer');
+    sp = {
+      entityId: issuer,
+      acs: [],
+      defaultAcs: requestAcs,
+      certs: [],
+      authnRequestsSigned: false,
+      wantAssertionsSigned: false,
+    };
+  }
+
+  const embedded = descendantsNamed(req.doc, NS.ds, 'Signature').length > 0;
+  // [BIND] §3.4.4.1: an embedded signature must have been removed from a Redirect message.
+  if (req.binding === 'redirect' && embedded)
+    throw new Reject(400, 'HTTP-Redirect requests must not embed ds:Signature');
+  const carriesSignature =
+    req.binding === 'redirect' ? !!(req.redirect?.sigAlg || req.redirect?.signature) : embedded;
+  if (carriesSignature && faults.has('reject-signed-requests'))
+    throw new Reject(400, 'signed requests are not supported');
+
+  let signedRoot = receivedRoot;
+  const mustSign = sp.authnRequestsSigned || !!tenant.deviceToken;
+  if (faults.has('skip-request-signature-check') || !registered) {
+    // nothing verified (faults only)
+  } else if (carriesSignature) {
+    if (req.binding === 'post') signedRoot = verifyPostSignature(req.doc, req.xml, sp.certs, faults);
+    else verifyRedirectSignature(req.redirect as RedirectSignatureParams, sp.certs, faults);
+  } else if (mustSign) {
+    // [META] §2.4.3/§2.4.4 and DT-SIG-01: unsigned requests are rejected when signing is required.
+    throw new Reject(400, 'the AuthnRequest must be signed');
+  }
+
+  const info = readAuthnRequest(signedRoot);
+  if (info.issuer !== issuer) throw new Reject(400, 'the signed Issuer differs from the received one');
+  return { sp, acs: resolveAcs(sp, info, faults), info, receivedRoot, signed: carriesSignature };
+}
+
+/** [CORE] §3.4.1 / DT-RSP-08: only a registered ACS, compared by exact string equality; none → the default. */
+function resolveAcs(sp: SpRecord, info: AuthnRequestInfo, faults: Faults): string {
+  if (info.acsUrl !== undefined && info.acsIndex !== undefined) {
+    throw new Reject(
+      400,
+      'AssertionConsumerServiceURL and AssertionConsumerServiceIndex are mutually exclusive',
+    );
+  }
+  if (info.acsUrl !== undefined) {
+    if (sp.acs.length === 0 || sp.acs.some((a) => a.url === info.acsUrl)) return info.acsUrl;
+    if (faults.has('trust-request-acs')) return info.acsUrl;
+    throw new Reject(400, 'the AssertionConsumerServiceURL is not registered for this SP');
+  }
+  if (info.acsIndex !== undefined) {
+    const hit = /^\d{1,5}$/.test(info.acsIndex)
+      ? sp.acs.find((a) => a.index === Number(info.acsIndex))
+      : undefined;
+    if (!hit) throw new Reject(400, 'unknown AssertionConsumerServiceIndex');
+    return hit.url;
+  }
+  if (faults.has('no-default-acs')) throw new Reject(400, 'no AssertionConsumerServiceURL in the request');
+  return sp.defaultAcs;
+}
+
+// ---------------------------------------------------------------- protocol checks (step 4)
+
+export interface ErrorSpec {
+  top: TopStatus;
+  second?: SecondStatus;
+  message: string;
+}
+
+/** Returns the error Response to send, or undefined; throws Reject for a bad Destination or a replay. */
+export function checkProtocol(
+  tenant: Tenant,
+  a: Attributed,
+  now: number,
+  faults: Faults,
+): ErrorSpec | undefined {
+  const { info } = a;
+  if (!faults.has('ignore-version') && info.version !== '2.0') {
+    // [CORE] §3.2.2.2: VersionMismatch with RequestVersionTooHigh/TooLow.
+    const major = /^(\d+)\.(\d+)$/.exec(info.version ?? '');
+    const high = !!major && (Number(major[1]) > 2 || (Number(major[1]) === 2 && Number(major[2]) > 0));
+    return {
+      top: 'VersionMismatch',
+      second: high ? 'RequestVersionTooHigh' : 'RequestVersionTooLow',
+      message: 'only SAML 2.0 is supported',
+    };
+  }
+  if (!faults.has('ignore-destination')) {
+    // [CORE] §3.2.1, [BIND] §3.4.5.2/§3.5.5.2: Destination must be this endpoint, and present when signed.
+    if (info.destination === undefined ? a.signed : info.destination !== tenant.urls.ssoUrl) {
+      throw new Reject(400, 'the Destination is missing or is not this SSO endpoint');
+    }
+  }
+  if (!faults.has('accept-stale-request')) {
+    const t = parseUtcInstant(info.issueInstant ?? '');
+    if (t === undefined) return { top: 'Requester', message: 'IssueInstant is not a UTC xs:dateTime' };
+    // Profile "Times": older than 10 minutes or more than 3 minutes in the future is refused.
+    if (t < now - LIMITS.requestMaxAgeMs || t > now + LIMITS.skewMs) {
+      return {
+        top: 'Requester',
+        second: 'RequestDenied',
+        message: 'IssueInstant is outside the accepted window',
+      };
+    }
+  }
+  if (info.protocolBinding !== undefined && info.protocolBinding !== BINDING.post) {
+    // [PROF] §4.1.2: the Response is only delivered over HTTP-POST.
+    return {
+      top: 'Requester',
+      second: 'UnsupportedBinding',
+      message: 'only HTTP-POST responses are supported',
+    };
+  }
+  for (const [name, value] of [
+    ['IsPassive', info.isPassive],
+    ['ForceAuthn', info.forceAuthn],
+    ['AllowCreate', info.allowCreate],
+  ] as const) {
+    if (value !== undefined && parseXsBoolean(value) === undefined) {
+      return { top: 'Requester', message: `${name} is not an xs:boolean` };
+    }
+  }
+  if (info.malformed) return { top: 'Requester', message: info.malformed };
+  if (!faults.has('accept-replayed-request') && tenant.isReplay(a.sp.entityId, info.id, now)) {
+    throw new Reject(400, 'this request ID was already answered');
+  }
+  return undefined;
+}
+
+export function flag(value: string | undefined): boolean {
+  return parseXsBoolean(value) === true;
+}

@@ -1,0 +1,146 @@
+/** The device-token profile's DeviceContext and UserId rules (DT-REQ-02, 03, 04, 06, 07). */
+import { DEVICE_OS_TYPES, NS } from './constants';
+import type { Faults } from './faults';
+import type { Element } from './xml';
+import {
+  childElements,
+  childrenNamed,
+  descendantsNamed,
+  firstTextNode,
+  hasOwnText,
+  isNamed,
+  simpleText,
+} from './xml';
+
+export interface DeviceContext {
+  userId: string;
+  userDomain: string;
+  cloudName: string;
+  deviceId: string;
+  hostname: string;
+  osType: string;
+  osVersion: string;
+  clientVersion: string;
+}
+
+export type DcResult = { ok: DeviceContext } | { missing: true } | { malformed: string } | { denied: string };
+
+const EMPTY: DeviceContext = {
+  userId: '',
+  userDomain: '',
+  cloudName: '',
+  deviceId: '',
+  hostname: '',
+  osType: '',
+  osVersion: '',
+  clientVersion: '',
+};
+
+const TOP_FIELDS = { UserId: 'userId', UserDomain: 'userDomain', CloudName: 'cloudName' } as const;
+const DEVICE_FIELDS = {
+  DeviceId: 'deviceId',
+  Hostname: 'hostname',
+  OSType: 'osType',
+  OSVersion: 'osVersion',
+  ClientVersion: 'clientVersion',
+} as const;
+
+export function readDeviceContext(signedRoot: Element, receivedRoot: Element, faults: Faults): DcResult {
+  const lenient = faults.has('lenient-device-context');
+  // first-text-node-only reads the received document, where a comment still splits the text.
+  const firstText = faults.has('first-text-node-only');
+  const root = firstText ? receivedRoot : signedRoot;
+  const all = faults.has('xsw-vulnerable')
+    ? childrenNamed(root, NS.samlp, 'Extensions').flatMap((e) => childrenNamed(e, NS.dt, 'DeviceContext'))
+    : descendantsNamed(root, NS.dt, 'DeviceContext');
+  if (all.length === 0) return { missing: true };
+  if (all.length > 1 && !lenient) return { malformed: 'more than one DeviceContext' };
+  const dcEl = all[0] as Element;
+  const parent = dcEl.parentNode;
+  if (!lenient && !(isNamed(parent, NS.samlp, 'Extensions') && parent.parentNode === root)) {
+    return { malformed: 'DeviceContext must be in the samlp:Extensions of the AuthnRequest' };
+  }
+  const values: Partial<DeviceContext> = {};
+  const read = (
+    el: Element,
+    fields: Record<string, keyof DeviceContext>,
+    nested?: (e: Element) => string | undefined,
+  ) => {
+    if (!lenient && hasOwnText(el)) return `text content in ${el.localName}`;
+    const seen = new Set<string>();
+    for (const child of childElements(el)) {
+      if (child.namespaceURI !== NS.dt) continue; // other namespaces are ignored
+      const local = child.localName ?? '';
+      if (nested && local === 'Device') {
+        if (seen.has(local) && !lenient) return 'Device is repeated';
+        if (!seen.has(local)) {
+          seen.add(local);
+          const problem = nested(child);
+          if (problem) return problem;
+        }
+        continue;
+      }
+      const field = fields[local];
+      if (!field) {
+        if (lenient) continue;
+        return `unknown element dt:${local}`;
+      }
+      if (seen.has(local)) {
+        if (lenient) continue;
+        return `dt:${local} is repeated`;
+      }
+      seen.add(local);
+      const value = firstText ? firstTextNode(child) : simpleText(child);
+      if (value === undefined) return `dt:${local} has element content`;
+      const problem = lenient ? undefined : valueProblem(value);
+      if (problem) return `dt:${local} ${problem}`;
+      values[field] = value;
+    }
+    if (!lenient) {
+      const missing = Object.keys(fields).filter((k) => !seen.has(k));
+      if (nested && !seen.has('Device')) missing.push('Device');
+      if (missing.length > 0) return `missing ${missing.map((m) => `dt:${m}`).join(', ')}`;
+    }
+    return undefined;
+  };
+  const problem = read(dcEl, TOP_FIELDS, (device) => read(device, DEVICE_FIELDS));
+  if (problem) return { malformed: problem };
+  // Only the lenient-device-context fault can get here with values missing.
+  const ctx: DeviceContext = { ...EMPTY, ...values };
+  if (!lenient && !(DEVICE_OS_TYPES as readonly string[]).includes(ctx.osType)) {
+    return { malformed: 'dt:OSType is not one of the allowed values' };
+  }
+  if (!faults.has('lenient-userid') && !isValidUserId(ctx.userId)) {
+    return { malformed: 'UserId breaks the UserId rule' };
+  }
+  if (!ctx.userId.includes('@')) return { malformed: 'UserId has no domain' };
+  const domain = ctx.userId.slice(ctx.userId.lastIndexOf('@') + 1);
+  // DT-REQ-03: UserDomain must equal the domain part of UserId (case-insensitive).
+  if (!faults.has('ignore-user-domain') && domain.toLowerCase() !== ctx.userDomain.toLowerCase()) {
+    return { denied: 'UserDomain does not match the domain of UserId' };
+  }
+  return { ok: ctx };
+}
+
+/** Profile "DeviceContext": 1–256 characters, no surrounding whitespace, no control characters (Cc). */
+function valueProblem(v: string): string | undefined {
+  const length = [...v].length;
+  if (length < 1 || length > 256) return 'must be 1-256 characters';
+  if (/^\s|\s$/u.test(v)) return 'has leading or trailing whitespace';
+  if (/\p{Cc}/u.test(v)) return 'contains control characters';
+  return undefined;
+}
+
+const LOCAL_PART = /^[A-Za-z0-9._%+-]{1,64}$/;
+const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** Profile "UserId": one "@", a restricted local part, a domain of two or more DNS labels, ≤ 127 characters. */
+export function isValidUserId(s: string): boolean {
+  if (s.length > 127) return false;
+  const parts = s.split('@');
+  if (parts.length !== 2) return false;
+  const [local, domain] = parts as [string, string];
+  if (!LOCAL_PART.test(local)) return false;
+  const labels = domain.split('.');
+  return labels.length >= 2 && labels.every((l) => LABEL.test(l));
+}

@@ -1,0 +1,296 @@
+/**
+ * Named faults: each one is a single, plausible implementation bug that breaks one behaviour, so the
+ * self-test can prove that every conformance check can fail. With no faults the IdP is conformant.
+ */
+
+export interface FaultInfo {
+  name: string;
+  description: string;
+  requirements: string[];
+}
+
+const DEFS = [
+  // --- metadata
+  f('metadata-no-redirect-sso', 'metadata lacks the HTTP-Redirect SingleSignOnService', ['SDP-IDP02']),
+  f('metadata-no-post-sso', 'metadata lacks the HTTP-POST SingleSignOnService', [
+    'SAMLMeta-2.4.3',
+    'DT-MD-01',
+  ]),
+  f('metadata-no-signing-key', 'metadata has no KeyDescriptor', ['SDP-MD08', 'DT-MD-01']),
+  f('metadata-weak-key', 'tenant signs with fixtures/keys/weak (RSA-1024) and publishes it', [
+    'SDP-MD06',
+    'DT-MD-01',
+  ]),
+  f('metadata-entityid-relative', 'entityID is the relative string "reference-idp"', ['SDP-G04']),
+  f(
+    'metadata-no-want-signed',
+    'device-token tenants omit WantAuthnRequestsSigned="true" from the IDPSSODescriptor',
+    ['DT-MD-02'],
+  ),
+  // --- bindings and request attribution
+  f('reject-redirect-binding', 'HTTP-Redirect AuthnRequests get 400', ['SDP-IDP02']),
+  f('reject-post-binding', 'HTTP-POST AuthnRequests get 400 (browser and device-token)', ['SAMLBind-3.5']),
+  f('accept-unknown-issuer', "an unregistered Issuer is served, posting to the request's ACS URL", [
+    'SAMLCore-3.4.1',
+  ]),
+  f('trust-request-acs', "a request's AssertionConsumerServiceURL is used even if not registered", [
+    'SDP-IDP06',
+    'DT-RSP-08',
+  ]),
+  f('no-default-acs', 'a request without ACS URL gets 400', ['SDP-IDP06']),
+  // --- request checks
+  f('ignore-version', 'Version is not checked', ['SAMLCore-3.2.2.2']),
+  f('accept-stale-request', 'IssueInstant is not checked', ['SAMLCore-1.3.3', 'DT-REQ-12']),
+  f('ignore-destination', 'Destination is not checked', ['SAMLCore-3.2.1', 'DT-REQ-12']),
+  f('accept-replayed-request', 'no replay cache', ['SAMLCore-1.3.4', 'DT-REQ-13']),
+  f('ispassive-shows-login', 'IsPassive is ignored: the login form is shown', ['SAMLCore-3.4.1']),
+  f('forceauthn-reuses-session', 'ForceAuthn is ignored: the session is reused, old AuthnInstant', [
+    'SDP-IDP07',
+  ]),
+  f('ignore-nameid-policy', 'an unsupported NameIDPolicy Format gets Success with the default format', [
+    'SAMLCore-3.4.1.1',
+  ]),
+  f('nameid-format-ignores-policy', 'NameID Format is always transient whatever was requested', [
+    'SAMLCore-3.4.1.1',
+  ]),
+  f('drop-relaystate', 'RelayState is not returned', ['SAMLBind-3.5.3', 'DT-REQ-09']),
+  f('relaystate-unescaped', 'RelayState is written into the form value without HTML escaping', [
+    'SAMLBind-3.5.3',
+  ]),
+  // --- request signatures
+  f(
+    'skip-request-signature-check',
+    'request signatures are never verified; unsigned accepted where signing is required',
+    ['SDP-IDP04', 'SDP-IDP05', 'DT-SIG-01', 'DT-SIG-03'],
+  ),
+  f('reject-signed-requests', 'any request that carries a signature (either binding) gets 400', [
+    'SDP-IDP05',
+  ]),
+  f('trust-keyinfo-cert', 'POST signatures are verified with the certificate in KeyInfo when present', [
+    'SDP-IDP05',
+    'DT-SIG-02',
+  ]),
+  f(
+    'redirect-signature-ignores-relaystate',
+    'the Redirect signed string may be built without RelayState (a signature over SAMLRequest&SigAlg is accepted, so RelayState is unprotected)',
+    ['SAMLBind-3.4.4.1'],
+  ),
+  f(
+    'xsw-vulnerable',
+    'after a successful xml-crypto check (no placement/Reference rule), the request data is read from the first AuthnRequest element in document order',
+    ['DT-SIG-04', 'DT-SIG-05'],
+  ),
+  f(
+    'ignore-signature-rule',
+    'the request-signature rule (placement, one Reference to the root, transforms, c14n, no comments) is not checked; any verifying signature is trusted',
+    ['DT-SIG-05'],
+  ),
+  f('accept-sha1-requests', 'requests signed with RSA-SHA1 or using SHA-1 digests are accepted', [
+    'DT-SIG-06',
+  ]),
+  f('first-cert-only', "only the first signing certificate of the gateway's metadata is tried", [
+    'DT-SIG-08',
+  ]),
+  f(
+    'sp-certs-accumulate',
+    'replacing SP metadata adds its certificates to the old ones: a removed certificate keeps working',
+    ['DT-SIG-08'],
+  ),
+  f('accept-doctype', 'AuthnRequests with a DOCTYPE are parsed (nothing resolved) instead of rejected', [
+    'DT-REQ-11',
+  ]),
+  // --- response envelope
+  f('response-destination-missing', 'Response has no Destination', ['SAMLBind-3.5.5.2', 'DT-RSP-01']),
+  f('response-inresponseto-missing', 'Response has no InResponseTo', ['SAMLProf-4.1.4.2', 'DT-RSP-01']),
+  f('response-issuer-wrong', 'Response Issuer is https://wrong.example/idp', ['SAMLProf-4.1.4.2']),
+  f('two-assertions', 'a second (unsigned) copy of the Assertion with another ID is appended', [
+    'SDP-IDP10',
+    'DT-RSP-01',
+  ]),
+  f('unsigned-response', 'only the Assertion is signed, the Response is not', ['SDP-IDP09']),
+  f('sign-with-sha1', 'every signature uses rsa-sha1 and sha1 digests', ['SDP-ALG01', 'DT-SIG-07']),
+  f('sign-with-other-key', 'signs with fixtures/keys/idp-rogue while metadata shows the tenant key', [
+    'SAMLProf-4.1.4.5',
+    'DT-SIG-07',
+  ]),
+  f('signature-reference-empty-uri', 'signature References use URI=""', ['SAMLCore-5.4.2', 'DT-SIG-07']),
+  // --- assertion content
+  f('assertion-issuer-wrong', 'Assertion Issuer is https://wrong.example/idp', ['SAMLProf-4.1.4.2']),
+  f('nameid-missing', 'Subject has no NameID', ['SAMLProf-4.1.4.2']),
+  f('subject-confirmation-recipient-missing', 'SubjectConfirmationData has no Recipient', [
+    'SAMLProf-4.1.4.2',
+    'DT-RSP-03',
+  ]),
+  f('subject-confirmation-notbefore', 'SubjectConfirmationData carries NotBefore', [
+    'SAMLProf-4.1.4.2',
+    'DT-RSP-03',
+  ]),
+  f('subject-confirmation-inresponseto-missing', 'SubjectConfirmationData has no InResponseTo', [
+    'SAMLProf-4.1.4.2',
+    'DT-RSP-03',
+  ]),
+  f('assertion-audience-missing', 'Conditions has no AudienceRestriction', ['SAMLProf-4.1.4.2', 'DT-RSP-04']),
+  f('conditions-expired', 'Conditions NotOnOrAfter is 10 minutes in the past', [
+    'SAMLCore-2.5.1.2',
+    'DT-RSP-04',
+  ]),
+  f('authnstatement-missing', 'no AuthnStatement', ['SDP-IDP10', 'DT-RSP-05']),
+  f('authninstant-stale', 'AuthnInstant is one day in the past', ['SAMLProf-4.1.4.2', 'DT-RSP-05']),
+  f('sessionindex-missing', 'AuthnStatement has no SessionIndex', ['SAMLProf-4.1.4.2', 'DT-RSP-05']),
+  f('attributes-joined-values', 'multi-valued attributes are one AttributeValue joined by ","', [
+    'SDP-IDP20',
+    'DT-RSP-06',
+  ]),
+  f('attributes-duplicated', 'every Attribute element appears twice', ['SDP-IDP19']),
+  f('timestamps-with-offset', 'timestamps use "+00:00" instead of "Z"', ['SAMLCore-1.3.3']),
+  f('reuse-response-ids', 'Response and Assertion IDs are constant across responses', [
+    'SAMLCore-1.3.4',
+    'DT-RSP-09',
+  ]),
+  f('short-ids', 'IDs are "_" + 8 hex characters', ['SAMLCore-1.3.4']),
+  f('response-issueinstant-skewed', 'Response and Assertion IssueInstant are one hour in the future', [
+    'SAMLCore-1.3.3',
+  ]),
+  f('response-via-redirect', 'the Response is sent as a 302 redirect with SAMLResponse in the query', [
+    'SAMLProf-4.1.2',
+  ]),
+  f('response-with-doctype', 'the Response XML starts with <!DOCTYPE Response> (signatures still valid)', [
+    'SDP-G03',
+  ]),
+  f('error-response-with-assertion', 'error Responses include an Assertion', [
+    'SAMLProf-4.1.4.2',
+    'DT-RSP-07',
+  ]),
+  f('error-response-no-inresponseto', 'error Responses have no InResponseTo and no Destination', [
+    'SAMLProf-4.1.4.2',
+    'DT-RSP-07',
+  ]),
+  f('accept-any-password', 'the form login accepts any password for a known user', ['SAMLProf-4.1.4.1']),
+  // --- device-token request processing
+  f(
+    'ispassive-before-token',
+    'IsPassive is checked against the browser session before the device token: a device-token request gets NoPassive even with a valid token',
+    ['DT-REQ-01', 'DT-TOK-01'],
+  ),
+  f(
+    'missing-device-context-tolerated',
+    'a request with a DeviceToken header but no DeviceContext is served as a browser request (NoPassive) instead of RequestUnsupported',
+    ['DT-REQ-02'],
+  ),
+  f('ignore-user-domain', 'UserDomain is not compared with the domain of UserId', ['DT-REQ-03']),
+  f('lenient-userid', 'the UserId rule is not checked: the domain is whatever follows the last "@"', [
+    'DT-REQ-04',
+  ]),
+  f('ignore-cloud-name', 'CloudName is not compared with the tenant cloudName', ['DT-REQ-05']),
+  f(
+    'lenient-device-context',
+    'DeviceContext structure is not checked: first occurrence wins, repeated/unknown/missing elements and bad values pass',
+    ['DT-REQ-06'],
+  ),
+  f(
+    'first-text-node-only',
+    'DeviceContext values are read from the first text node of the received element (a value split by a comment is truncated)',
+    ['DT-REQ-07'],
+  ),
+  f(
+    'interactive-device-login',
+    'a device-token request without a token gets the HTML login form instead of NoPassive',
+    ['DT-REQ-08', 'DT-TOK-02'],
+  ),
+  f(
+    'token-from-query',
+    'when the Authorization header is absent, the token is taken from any query or form parameter',
+    ['DT-REQ-10'],
+  ),
+  f(
+    'device-attrs-from-headers',
+    'device attributes are overridden by X-Device-Id/X-Hostname/... headers or deviceId/hostname/... form fields',
+    ['DT-RSP-06'],
+  ),
+  f(
+    'device-attrs-cached-per-user',
+    "device attributes are taken from the user's first login (a second device shows up as the first one)",
+    ['DT-PROV-03', 'DT-RSP-06'],
+  ),
+  // --- tokens
+  f('accept-unknown-token', 'any syntactically valid token authenticates (unknown tokens included)', [
+    'DT-TOK-03',
+  ]),
+  f('accept-revoked-token', 'deleted tokens keep working', ['DT-TOK-04']),
+  f('accept-other-tenant-token', "a token of another tenant is accepted as this tenant's", ['DT-TOK-05']),
+  f('echo-token-in-response', 'the token value is released as a "deviceToken" attribute in the Assertion', [
+    'DT-TOK-06',
+  ]),
+  f('5xx-on-bad-header', 'a malformed Authorization header gets HTTP 500', ['DT-TOK-07']),
+  f('list-shows-token', 'GET /device-tokens includes the full token value', ['DT-TOK-08']),
+  f('token-limit-unenforced', 'a 17th live token is created (no 409)', ['DT-TOK-08']),
+  f('weak-admin-password-rule', 'any non-empty token password is accepted', ['DT-TOK-08']),
+  f('token-id-is-value', 'the token id is the token value itself (tokenId attribute, listings)', [
+    'DT-RSP-06',
+    'DT-TOK-06',
+    'DT-TOK-08',
+  ]),
+  f(
+    'forceauthn-no-revalidation',
+    'ForceAuthn device-token requests are answered from the cached login of that user and device: token not re-checked, old AuthnInstant',
+    ['DT-TOK-09'],
+  ),
+  f('downgrade-authn-context', 'RequestedAuthnContext is ignored (silent downgrade)', ['DT-TOK-10']),
+  f('no-throttling', 'failed token presentations are never throttled', ['DT-TOK-11']),
+  // --- names and provisioning
+  f('nameid-case-preserved', 'the device-token NameID keeps the letter case of the signed UserId', [
+    'DT-RSP-02',
+    'DT-PROV-04',
+  ]),
+  f('nameid-per-login', 'the device-token NameID is a fresh random value on every login', [
+    'DT-RSP-02',
+    'DT-PROV-02',
+  ]),
+  f('jit-not-persisted', 'JIT-provisioned users are asserted but never stored in the directory', [
+    'DT-PROV-01',
+  ]),
+  f('jit-ignores-setting', 'unknown users are provisioned even with jitProvisioning off', ['DT-PROV-05']),
+  f(
+    'duplicate-user-on-race',
+    'JIT check-then-insert is not atomic: parallel first logins create duplicate directory records',
+    ['DT-PROV-06'],
+  ),
+  f('ignore-allowed-domains', 'allowedDomains is not enforced', ['DT-PROV-07']),
+  f(
+    'attributes-not-updated',
+    'directory attributes are cached at the first login of a user and never refreshed',
+    ['DT-PROV-08'],
+  ),
+] as const;
+
+function f<N extends string>(name: N, description: string, requirements: string[]) {
+  return { name, description, requirements };
+}
+
+export type FaultName = (typeof DEFS)[number]['name'];
+
+export const FAULTS: FaultInfo[] = DEFS.map((d) => ({ ...d, requirements: [...d.requirements] }));
+
+/** The active faults of one IdP instance. */
+export class Faults {
+  private readonly active: ReadonlySet<string>;
+
+  constructor(names: readonly string[] = []) {
+    const known = new Set(FAULTS.map((x) => x.name));
+    const unknown = names.filter((n) => !known.has(n));
+    if (unknown.length > 0) {
+      throw new Error(
+        `unknown fault name(s): ${unknown.join(', ')}; valid names: ${FAULTS.map((x) => x.name).join(', ')}`,
+      );
+    }
+    this.active = new Set(names);
+  }
+
+  has(name: FaultName): boolean {
+    return this.active.has(name);
+  }
+
+  list(): string[] {
+    return [...this.active];
+  }
+}

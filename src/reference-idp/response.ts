@@ -1,0 +1,225 @@
+/**
+ * Builds and signs samlp:Response messages ([PROF] §4.1.4.2, DT-RSP-*): the Assertion is signed
+ * (enveloped, after its Issuer), then the Response (after its Issuer); RSA-SHA256, SHA-256, exc-c14n,
+ * Reference "#ID", transforms enveloped + exc-c14n, KeyInfo with the certificate (see xml-signer).
+ */
+import * as crypto from 'node:crypto';
+import type { SecondStatus, TopStatus } from './constants';
+import { BEARER, LIMITS, NAMEID, NS, STATUS } from './constants';
+import type { Faults } from './faults';
+import { loadSigningKey } from './keys';
+import type { Tenant } from './store';
+import { formatInstant } from './time';
+import { c14nAttr, c14nText, signElement } from './xml-signer';
+
+/** Where an answer goes and what it answers. */
+export interface ResponseTarget {
+  spEntityId: string;
+  acs: string;
+  requestId: string;
+  relayState?: string;
+  /** The request's IssueInstant (ms), for the replay cache. */
+  requestIssueInstant: number;
+}
+
+export interface NameIdSpec {
+  format: string;
+  value: string;
+  nameQualifier?: string;
+  spNameQualifier?: string;
+}
+
+export interface SamlAttribute {
+  name: string;
+  nameFormat: string;
+  friendlyName?: string;
+  values: string[];
+}
+
+export interface SubjectInfo {
+  nameId: NameIdSpec;
+  authnInstant: number;
+  sessionIndex: string;
+  authnContextClassRef: string;
+  attributes: SamlAttribute[];
+}
+
+const WRONG_ISSUER = 'https://wrong.example/idp';
+const CONSTANT_IDS = { response: `_${'a'.repeat(40)}`, assertion: `_${'b'.repeat(40)}` };
+
+export function newId(faults?: Faults): string {
+  // [CORE] §1.3.4: identifiers with at least 128 bits of randomness (160 here).
+  return `_${crypto.randomBytes(faults?.has('short-ids') ? 4 : 20).toString('hex')}`;
+}
+
+export class ResponseBuilder {
+  constructor(
+    private readonly tenant: Tenant,
+    private readonly faults: Faults,
+    private readonly now: number,
+  ) {}
+
+  success(target: ResponseTarget, subject: SubjectInfo): string {
+    const f = this.faults;
+    const responseId = this.id('response');
+    const assertionId = this.id('assertion');
+    let assertions = this.sign(this.assertion(assertionId, target, subject), assertionId);
+    if (f.has('two-assertions')) assertions += this.assertion(newId(f), target, subject);
+    const xml = this.envelope(responseId, target, {
+      issuer: f.has('response-issuer-wrong') ? WRONG_ISSUER : this.tenant.urls.entityId,
+      destination: !f.has('response-destination-missing'),
+      inResponseTo: !f.has('response-inresponseto-missing'),
+      status: statusXml('Success'),
+      body: assertions,
+    });
+    return this.finish(f.has('unsigned-response') ? xml : this.sign(xml, responseId));
+  }
+
+  error(target: ResponseTarget, top: TopStatus, second: SecondStatus | undefined, message: string): string {
+    const f = this.faults;
+    const responseId = this.id('response');
+    const assertionId = this.id('assertion');
+    const plain = !f.has('error-response-no-inresponseto');
+    const xml = this.envelope(responseId, target, {
+      issuer: this.tenant.urls.entityId,
+      destination: plain,
+      inResponseTo: plain,
+      status: statusXml(top, second, message),
+      body: f.has('error-response-with-assertion')
+        ? this.sign(this.assertion(assertionId, target, placeholderSubject(this.now)), assertionId)
+        : '',
+    });
+    return this.finish(f.has('unsigned-response') ? xml : this.sign(xml, responseId));
+  }
+
+  private id(kind: 'response' | 'assertion'): string {
+    return this.faults.has('reuse-response-ids') ? CONSTANT_IDS[kind] : newId(this.faults);
+  }
+
+  private time(ms: number): string {
+    return formatInstant(ms, this.faults.has('timestamps-with-offset'));
+  }
+
+  private issueInstant(): string {
+    return this.time(this.now + (this.faults.has('response-issueinstant-skewed') ? 60 * 60 * 1000 : 0));
+  }
+
+  // Every element below is written in exclusive-canonical form (see xml-signer): attributes sorted by
+  // name, explicit end tags, c14n escaping, namespaces declared where exc-c14n renders them.
+
+  private envelope(
+    id: string,
+    t: ResponseTarget,
+    o: { issuer: string; destination: boolean; inResponseTo: boolean; status: string; body: string },
+  ): string {
+    return (
+      `<samlp:Response xmlns:samlp="${NS.samlp}"` +
+      (o.destination ? ` Destination="${c14nAttr(t.acs)}"` : '') +
+      ` ID="${id}"` +
+      (o.inResponseTo ? ` InResponseTo="${c14nAttr(t.requestId)}"` : '') +
+      ` IssueInstant="${this.issueInstant()}" Version="2.0">` +
+      `<saml:Issuer xmlns:saml="${NS.saml}">${c14nText(o.issuer)}</saml:Issuer>${o.status}${o.body}</samlp:Response>`
+    );
+  }
+
+  private assertion(id: string, t: ResponseTarget, s: SubjectInfo): string {
+    const f = this.faults;
+    const now = this.now;
+    const expiry = this.time(now + LIMITS.assertionLifetimeMs);
+    const issuer = f.has('assertion-issuer-wrong') ? WRONG_ISSUER : this.tenant.urls.entityId;
+    const n = s.nameId;
+    const nameId = f.has('nameid-missing')
+      ? ''
+      : `<saml:NameID Format="${c14nAttr(n.format)}"` +
+        (n.nameQualifier ? ` NameQualifier="${c14nAttr(n.nameQualifier)}"` : '') +
+        (n.spNameQualifier ? ` SPNameQualifier="${c14nAttr(n.spNameQualifier)}"` : '') +
+        `>${c14nText(n.value)}</saml:NameID>`;
+    // DT-RSP-03: Recipient = ACS, InResponseTo = request ID, NotOnOrAfter <= IssueInstant + 5 min, no NotBefore.
+    const confirmationData =
+      `<saml:SubjectConfirmationData` +
+      (f.has('subject-confirmation-inresponseto-missing') ? '' : ` InResponseTo="${c14nAttr(t.requestId)}"`) +
+      (f.has('subject-confirmation-notbefore')
+        ? ` NotBefore="${this.time(now - LIMITS.notBeforeSkewMs)}"`
+        : '') +
+      ` NotOnOrAfter="${expiry}"` +
+      (f.has('subject-confirmation-recipient-missing') ? '' : ` Recipient="${c14nAttr(t.acs)}"`) +
+      `></saml:SubjectConfirmationData>`;
+    const expired = f.has('conditions-expired');
+    const conditions =
+      `<saml:Conditions NotBefore="${this.time(expired ? now - 15 * 60000 : now - LIMITS.notBeforeSkewMs)}"` +
+      ` NotOnOrAfter="${expired ? this.time(now - 10 * 60000) : expiry}">` +
+      (f.has('assertion-audience-missing')
+        ? ''
+        : `<saml:AudienceRestriction><saml:Audience>${c14nText(t.spEntityId)}</saml:Audience></saml:AudienceRestriction>`) +
+      `</saml:Conditions>`;
+    const authnInstant = f.has('authninstant-stale') ? now - 24 * 60 * 60 * 1000 : s.authnInstant;
+    const authnStatement = f.has('authnstatement-missing')
+      ? ''
+      : `<saml:AuthnStatement AuthnInstant="${this.time(authnInstant)}"` +
+        (f.has('sessionindex-missing') ? '' : ` SessionIndex="${c14nAttr(s.sessionIndex)}"`) +
+        `><saml:AuthnContext><saml:AuthnContextClassRef>${c14nText(s.authnContextClassRef)}` +
+        `</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`;
+    return (
+      `<saml:Assertion xmlns:saml="${NS.saml}" ID="${id}" IssueInstant="${this.issueInstant()}" Version="2.0">` +
+      `<saml:Issuer>${c14nText(issuer)}</saml:Issuer>` +
+      `<saml:Subject>${nameId}<saml:SubjectConfirmation Method="${BEARER}">${confirmationData}` +
+      `</saml:SubjectConfirmation></saml:Subject>` +
+      conditions +
+      authnStatement +
+      this.attributeStatement(s.attributes) +
+      `</saml:Assertion>`
+    );
+  }
+
+  private attributeStatement(attributes: SamlAttribute[]): string {
+    if (attributes.length === 0) return '';
+    const joined = this.faults.has('attributes-joined-values');
+    const copies = this.faults.has('attributes-duplicated') ? 2 : 1;
+    let out = '';
+    for (const a of attributes) {
+      const values = joined && a.values.length > 1 ? [a.values.join(',')] : a.values;
+      const el =
+        `<saml:Attribute` +
+        (a.friendlyName ? ` FriendlyName="${c14nAttr(a.friendlyName)}"` : '') +
+        ` Name="${c14nAttr(a.name)}" NameFormat="${c14nAttr(a.nameFormat)}">` +
+        values.map((v) => `<saml:AttributeValue>${c14nText(v)}</saml:AttributeValue>`).join('') +
+        `</saml:Attribute>`;
+      out += el.repeat(copies);
+    }
+    return `<saml:AttributeStatement>${out}</saml:AttributeStatement>`;
+  }
+
+  private sign(element: string, id: string): string {
+    const f = this.faults;
+    return signElement(element, id, {
+      key: f.has('sign-with-other-key') ? loadSigningKey('idp-rogue') : this.tenant.signingKey,
+      sha1: f.has('sign-with-sha1'),
+      emptyUri: f.has('signature-reference-empty-uri'),
+    });
+  }
+
+  private finish(xml: string): string {
+    return this.faults.has('response-with-doctype') ? `<!DOCTYPE Response>${xml}` : xml;
+  }
+}
+
+function statusXml(top: TopStatus | 'Success', second?: SecondStatus, message?: string): string {
+  return (
+    `<samlp:Status><samlp:StatusCode Value="${STATUS[top]}">` +
+    (second ? `<samlp:StatusCode Value="${STATUS[second]}"></samlp:StatusCode>` : '') +
+    `</samlp:StatusCode>` +
+    (message ? `<samlp:StatusMessage>${c14nText(message)}</samlp:StatusMessage>` : '') +
+    `</samlp:Status>`
+  );
+}
+
+/** Only for the error-response-with-assertion fault: an error Response must never carry an Assertion. */
+function placeholderSubject(now: number): SubjectInfo {
+  return {
+    nameId: { format: NAMEID.unspecified, value: 'anonymous' },
+    authnInstant: now,
+    sessionIndex: newId(),
+    authnContextClassRef: 'urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified',
+    attributes: [],
+  };
+}

@@ -1,0 +1,262 @@
+/** The SSO endpoint (both bindings) and the login form: the profile's processing order, end to end. */
+import * as crypto from 'node:crypto';
+import type * as http from 'node:http';
+import type { Attributed, ErrorSpec, InboundRequest } from './authn-request';
+import { attribute, checkProtocol, decodePost, decodeRedirect } from './authn-request';
+import { parseUrlEncoded, singleParam, strictUtf8 } from './codec';
+import type { Param } from './codec';
+import { LIMITS } from './constants';
+import { isDeviceTokenRequest, processDeviceTokenRequest } from './device-token';
+import { Reject } from './errors';
+import { autoPostPage, errorPage, loginPage } from './html';
+import type { AutoPostField } from './html';
+import { clientAddress, readBody, readCookie, redirect, sendHtml } from './http-util';
+import type { ResponseTarget, SubjectInfo } from './response';
+import { newId, ResponseBuilder } from './response';
+import type { IdpContext, Session, Tenant } from './store';
+import { parseUtcInstant } from './time';
+import { browserDecision, checkPassword, webSubject } from './web-sso';
+
+export const SESSION_COOKIE = 'rid_session';
+
+export class SsoHandler {
+  constructor(private readonly idp: IdpContext) {}
+
+  /** GET (HTTP-Redirect) or POST (HTTP-POST) /t/{tenant}/sso. */
+  async sso(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    tenant: Tenant,
+    query: string,
+  ): Promise<void> {
+    const { faults, throttle } = this.idp;
+    const ip = clientAddress(req);
+    // Step 1: a throttled client gets 429 before anything else (DT-TOK-11).
+    const wait = faults.has('no-throttling') ? 0 : throttle.lockedFor(ip, this.idp.now());
+    if (wait > 0) {
+      throw new Reject(429, 'too many failed token presentations', {
+        'Retry-After': String(Math.ceil(wait / 1000)),
+      });
+    }
+    const inbound = await this.decode(req, query);
+    const now = this.idp.now();
+
+    // Step 3: signature, Issuer, ACS (reject), then step 4: the protocol checks (refused).
+    const a = attribute(tenant, inbound, faults);
+    const target: ResponseTarget = {
+      spEntityId: a.sp.entityId,
+      acs: a.acs,
+      requestId: a.info.id,
+      relayState: inbound.relayState,
+      requestIssueInstant: parseUtcInstant(a.info.issueInstant ?? '') ?? now,
+    };
+    const refused = checkProtocol(tenant, a, now, faults);
+    if (refused) return this.answerError(res, tenant, target, refused, now);
+
+    if (isDeviceTokenRequest(a.info.root, req.rawHeaders)) {
+      const d = await processDeviceTokenRequest({
+        tenant,
+        allTenants: Object.values(this.idp.tenants),
+        throttle,
+        faults,
+        a,
+        rawHeaders: req.rawHeaders,
+        headers: req.headers,
+        params: [...inbound.params, ...(req.method === 'POST' ? queryParams(query) : [])],
+        ip,
+        now,
+      });
+      switch (d.kind) {
+        case 'error':
+          return this.answerError(res, tenant, target, d.error, now);
+        case 'success':
+          return this.answerSuccess(res, tenant, target, d.subject, now);
+        case 'login-form':
+          return this.showLogin(res, tenant, target, a, now);
+        case 'server-error':
+          sendHtml(res, 500, errorPage(500, 'internal error'));
+          return;
+        case 'browser':
+          break;
+      }
+    }
+    return this.browser(req, res, tenant, a, target, now);
+  }
+
+  /** GET|POST /t/{tenant}/login: the form of a pending browser login. */
+  async login(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    tenant: Tenant,
+    query: string,
+  ): Promise<void> {
+    const now = this.idp.now();
+    const params =
+      req.method === 'POST'
+        ? parseUrlEncoded(strictUtf8(await readBody(req, LIMITS.bodyBytes), 'the form'))
+        : parseUrlEncoded(query);
+    const state = singleParam(params, 'state')?.value ?? '';
+    const pending = tenant.pending.get(state);
+    if (!pending || pending.expires <= now) {
+      tenant.pending.delete(state);
+      throw new Reject(400, 'unknown or expired login; start again from the service provider');
+    }
+    const username = singleParam(params, 'username')?.value;
+    const password = singleParam(params, 'password')?.value;
+    if (req.method !== 'POST' || username === undefined || password === undefined) {
+      sendHtml(res, 200, loginPage({ action: tenant.urls.loginUrl, state, tenant: tenant.name }));
+      return;
+    }
+    const user = checkPassword(tenant, username, password, this.idp.faults);
+    if (!user) {
+      // [PROF] §4.1.4.1: a failed login is never answered with a Response; the user may retry.
+      sendHtml(
+        res,
+        200,
+        loginPage({
+          action: tenant.urls.loginUrl,
+          state,
+          tenant: tenant.name,
+          username,
+          error: 'Wrong username or password.',
+        }),
+      );
+      return;
+    }
+    tenant.pending.delete(state);
+    const { target } = pending;
+    if (
+      !this.idp.faults.has('accept-replayed-request') &&
+      tenant.isReplay(target.spEntityId, target.requestId, now)
+    ) {
+      throw new Reject(400, 'this request ID was already answered');
+    }
+    const old = readCookie(req, SESSION_COOKIE);
+    if (old) tenant.sessions.delete(old);
+    const session: Session = {
+      id: crypto.randomBytes(32).toString('base64url'),
+      userKey: user.userId.toLowerCase(),
+      authnInstant: now,
+      sessionIndex: newId(),
+      expires: now + LIMITS.sessionMs,
+    };
+    sweep(tenant.sessions, now);
+    tenant.sessions.set(session.id, session);
+    const cookie = `${SESSION_COOKIE}=${session.id}; Path=/t/${tenant.name}; HttpOnly; SameSite=Lax`;
+    const subject = webSubject(tenant, session, target.spEntityId, pending.nameIdFormat, this.idp.faults);
+    if (!subject) throw new Reject(400, 'the user no longer exists');
+    this.answerSuccess(res, tenant, target, subject, now, { 'Set-Cookie': cookie });
+  }
+
+  private async decode(req: http.IncomingMessage, query: string): Promise<InboundRequest> {
+    const { faults } = this.idp;
+    if (req.method === 'GET') {
+      if (faults.has('reject-redirect-binding'))
+        throw new Reject(400, 'the HTTP-Redirect binding is not supported');
+      return decodeRedirect(query, faults);
+    }
+    const body = await readBody(req, LIMITS.bodyBytes);
+    if (faults.has('reject-post-binding')) throw new Reject(400, 'the HTTP-POST binding is not supported');
+    const type = (req.headers['content-type'] ?? 'application/x-www-form-urlencoded').split(';')[0]?.trim();
+    if (type?.toLowerCase() !== 'application/x-www-form-urlencoded') {
+      throw new Reject(400, 'the HTTP-POST binding needs an application/x-www-form-urlencoded body');
+    }
+    return decodePost(strictUtf8(body, 'the form body'), faults);
+  }
+
+  private browser(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    tenant: Tenant,
+    a: Attributed,
+    target: ResponseTarget,
+    now: number,
+  ): void {
+    const d = browserDecision(tenant, a, readCookie(req, SESSION_COOKIE), now, this.idp.faults);
+    if (d.kind === 'error') return this.answerError(res, tenant, target, d.error, now);
+    if (d.kind === 'login-form') return this.showLogin(res, tenant, target, a, now);
+    const subject = webSubject(tenant, d.session, target.spEntityId, a.info.nameIdFormat, this.idp.faults);
+    if (!subject) return this.showLogin(res, tenant, target, a, now);
+    this.answerSuccess(res, tenant, target, subject, now);
+  }
+
+  private showLogin(
+    res: http.ServerResponse,
+    tenant: Tenant,
+    target: ResponseTarget,
+    a: Attributed,
+    now: number,
+  ): void {
+    const state = crypto.randomBytes(24).toString('base64url');
+    sweep(tenant.pending, now);
+    tenant.pending.set(state, {
+      target,
+      nameIdFormat: a.info.nameIdFormat,
+      expires: now + LIMITS.pendingLoginMs,
+    });
+    sendHtml(res, 200, loginPage({ action: tenant.urls.loginUrl, state, tenant: tenant.name }));
+  }
+
+  private answerSuccess(
+    res: http.ServerResponse,
+    tenant: Tenant,
+    target: ResponseTarget,
+    subject: SubjectInfo,
+    now: number,
+    headers: Record<string, string> = {},
+  ): void {
+    const xml = new ResponseBuilder(tenant, this.idp.faults, now).success(target, subject);
+    tenant.rememberAnswered(target.spEntityId, target.requestId, target.requestIssueInstant, now);
+    this.deliver(res, target, xml, headers);
+  }
+
+  private answerError(
+    res: http.ServerResponse,
+    tenant: Tenant,
+    target: ResponseTarget,
+    e: ErrorSpec,
+    now: number,
+  ): void {
+    const xml = new ResponseBuilder(tenant, this.idp.faults, now).error(target, e.top, e.second, e.message);
+    tenant.rememberAnswered(target.spEntityId, target.requestId, target.requestIssueInstant, now);
+    this.deliver(res, target, xml, {});
+  }
+
+  /** [PROF] §4.1.2 / [BIND] §3.5.4: the Response goes by HTTP-POST, RelayState returned exactly. */
+  private deliver(
+    res: http.ServerResponse,
+    target: ResponseTarget,
+    xml: string,
+    headers: Record<string, string>,
+  ): void {
+    const { faults } = this.idp;
+    const samlResponse = Buffer.from(xml, 'utf8').toString('base64');
+    const relayState = faults.has('drop-relaystate') ? undefined : target.relayState;
+    if (faults.has('response-via-redirect')) {
+      const q = new URLSearchParams({ SAMLResponse: samlResponse });
+      if (relayState !== undefined) q.set('RelayState', relayState);
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      redirect(res, `${target.acs}${target.acs.includes('?') ? '&' : '?'}${q.toString()}`);
+      return;
+    }
+    const fields: AutoPostField[] = [{ name: 'SAMLResponse', value: samlResponse }];
+    if (relayState !== undefined) {
+      fields.push({ name: 'RelayState', value: relayState, raw: faults.has('relaystate-unescaped') });
+    }
+    sendHtml(res, 200, autoPostPage(target.acs, fields), headers);
+  }
+}
+
+/** Query parameters of a POST (only faults look at them: token-from-query, device-attrs-from-headers). */
+function queryParams(query: string): Param[] {
+  try {
+    return parseUrlEncoded(query);
+  } catch {
+    return [];
+  }
+}
+
+function sweep(m: Map<string, { expires: number }>, now: number): void {
+  if (m.size < 1000) return;
+  for (const [k, v] of m) if (v.expires <= now) m.delete(k);
+}

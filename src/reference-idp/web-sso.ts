@@ -1,0 +1,148 @@
+/** Plain saml-web-sso behaviour for browser logins: sessions, IsPassive/ForceAuthn, NameID, attributes. */
+import * as crypto from 'node:crypto';
+import type { Attributed, ErrorSpec, RequestedAuthnContext } from './authn-request';
+import { flag } from './authn-request';
+import { ATTRNAME_FORMAT, AUTHN_CONTEXT, NAMEID } from './constants';
+import type { Faults } from './faults';
+import type { NameIdSpec, SamlAttribute, SubjectInfo } from './response';
+import { newId } from './response';
+import type { PasswordUser, Session, Tenant } from './store';
+
+export type BrowserDecision =
+  { kind: 'error'; error: ErrorSpec } | { kind: 'session'; session: Session } | { kind: 'login-form' };
+
+const SUPPORTED_FORMATS = new Set<string>([
+  NAMEID.unspecified,
+  NAMEID.email,
+  NAMEID.persistent,
+  NAMEID.transient,
+]);
+
+export function browserDecision(
+  tenant: Tenant,
+  a: Attributed,
+  sessionId: string | undefined,
+  now: number,
+  faults: Faults,
+): BrowserDecision {
+  const format = a.info.nameIdFormat;
+  if (format !== undefined && !SUPPORTED_FORMATS.has(format) && !faults.has('ignore-nameid-policy')) {
+    // [CORE] §3.4.1.1: a Format the IdP cannot supply gets InvalidNameIDPolicy.
+    return {
+      kind: 'error',
+      error: { top: 'Requester', second: 'InvalidNameIDPolicy', message: 'unsupported NameID format' },
+    };
+  }
+  const rac = a.info.requestedAuthnContext;
+  if (rac && !passwordSatisfies(rac) && !faults.has('downgrade-authn-context')) {
+    return {
+      kind: 'error',
+      error: {
+        top: 'Responder',
+        second: 'NoAuthnContext',
+        message: 'the requested authentication context is not available',
+      },
+    };
+  }
+  const session = tenant.liveSession(sessionId, now);
+  const live = session && tenant.directory.find(session.userKey) ? session : undefined;
+  const forceAuthn = flag(a.info.forceAuthn) && !faults.has('forceauthn-reuses-session');
+  if (flag(a.info.isPassive) && !faults.has('ispassive-shows-login')) {
+    // [CORE] §3.4.1: IsPassive: no visible UI; without a usable session → NoPassive.
+    if (live && !forceAuthn) return { kind: 'session', session: live };
+    return {
+      kind: 'error',
+      error: { top: 'Responder', second: 'NoPassive', message: 'no session for a passive request' },
+    };
+  }
+  if (live && !forceAuthn) return { kind: 'session', session: live };
+  return { kind: 'login-form' };
+}
+
+/** A form login is PasswordProtectedTransport ([CORE] §3.3.2.2.1 comparison rules). */
+function passwordSatisfies(rac: RequestedAuthnContext): boolean {
+  if (rac.declRefs > 0) return false;
+  const refs = rac.classRefs;
+  switch (rac.comparison ?? 'exact') {
+    case 'exact':
+    case 'maximum':
+      return refs.includes(AUTHN_CONTEXT.passwordProtectedTransport);
+    case 'minimum':
+      return [
+        AUTHN_CONTEXT.passwordProtectedTransport,
+        AUTHN_CONTEXT.password,
+        AUTHN_CONTEXT.unspecified,
+      ].some((c) => refs.includes(c));
+    case 'better':
+      return [AUTHN_CONTEXT.password, AUTHN_CONTEXT.unspecified].some((c) => refs.includes(c));
+    default:
+      return false;
+  }
+}
+
+export function checkPassword(
+  tenant: Tenant,
+  username: string,
+  password: string,
+  faults: Faults,
+): PasswordUser | undefined {
+  const name = username.trim().toLowerCase();
+  const user = tenant.passwords.find((p) => p.logins.includes(name));
+  if (!user) return undefined;
+  if (faults.has('accept-any-password')) return user;
+  const a = crypto.createHash('sha256').update(password).digest();
+  const b = crypto.createHash('sha256').update(user.password).digest();
+  return crypto.timingSafeEqual(a, b) ? user : undefined;
+}
+
+export function webSubject(
+  tenant: Tenant,
+  session: Session,
+  spEntityId: string,
+  requestedFormat: string | undefined,
+  faults: Faults,
+): SubjectInfo | undefined {
+  const rec = tenant.directory.find(session.userKey);
+  if (!rec) return undefined;
+  const mail = rec.mail ?? (rec.userId.includes('@') ? rec.userId : undefined);
+  const uid = rec.uid ?? rec.userId.split('@')[0];
+  let nameId: NameIdSpec;
+  if (faults.has('nameid-format-ignores-policy') || requestedFormat === NAMEID.transient) {
+    nameId = { format: NAMEID.transient, value: newId() };
+  } else if (requestedFormat === NAMEID.persistent) {
+    // Stable and opaque per (user, SP); never reveals the user ID to the SP.
+    const value = crypto
+      .createHmac('sha256', tenant.nameIdSecret)
+      .update(`${rec.userId.toLowerCase()}\n${spEntityId}`)
+      .digest('base64url');
+    nameId = {
+      format: NAMEID.persistent,
+      value,
+      nameQualifier: tenant.urls.entityId,
+      spNameQualifier: spEntityId,
+    };
+  } else {
+    nameId = { format: NAMEID.email, value: mail ?? rec.userId };
+  }
+  const uri = (name: string, friendlyName: string, values: string[]): SamlAttribute => ({
+    name,
+    nameFormat: ATTRNAME_FORMAT.uri,
+    friendlyName,
+    values,
+  });
+  const attributes: SamlAttribute[] = [];
+  if (mail) attributes.push(uri('urn:oid:0.9.2342.19200300.100.1.3', 'mail', [mail]));
+  if (rec.displayName)
+    attributes.push(uri('urn:oid:2.16.840.1.113730.3.1.241', 'displayName', [rec.displayName]));
+  if (uid) attributes.push(uri('urn:oid:0.9.2342.19200300.100.1.1', 'uid', [uid]));
+  if (rec.memberOf && rec.memberOf.length > 0) {
+    attributes.push(uri('urn:oid:1.3.6.1.4.1.5923.1.5.1.1', 'isMemberOf', rec.memberOf));
+  }
+  return {
+    nameId,
+    authnInstant: session.authnInstant,
+    sessionIndex: session.sessionIndex,
+    authnContextClassRef: AUTHN_CONTEXT.passwordProtectedTransport,
+    attributes,
+  };
+}

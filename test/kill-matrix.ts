@@ -1,0 +1,133 @@
+/**
+ * Proving the checks bite: run the conformance suite against the faultless reference IdP and against
+ * each named fault (in parallel processes), then require every check to be killed by some fault.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunReport } from '../src/harness/types';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'idp-conformance.js');
+
+export interface RunOutcome {
+  name: string;
+  exitCode: number;
+  report?: RunReport;
+  stderr: string;
+  ms: number;
+}
+
+export function runCli(args: string[], name: string): Promise<RunOutcome> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stdout.resume();
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('exit', (code) => {
+      const dir = args[args.indexOf('--report-dir') + 1];
+      const file = path.join(dir, 'conformance.json');
+      const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunReport) : undefined;
+      resolve({ name, exitCode: code ?? -1, report, stderr, ms: Date.now() - t0 });
+    });
+  });
+}
+
+async function pool<T, R>(items: T[], width: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
+
+export interface KillMatrix {
+  faults: string[];
+  checks: { id: string; killedBy: string[]; unkillableReason?: string }[];
+}
+
+/** The profiles a fault can touch, from the requirements it breaks (DT-* → device-token). */
+function profilesFor(requirements: string[]): string[] {
+  const has = (p: string) => existsSync(path.join(ROOT, 'dist', 'specs', p));
+  const dt = has('device-token') && requirements.some((r) => r.startsWith('DT-'));
+  const web = requirements.some((r) => !r.startsWith('DT-')) || !dt;
+  return [...(web ? ['--profile', 'saml-web-sso'] : []), ...(dt ? ['--profile', 'device-token'] : [])];
+}
+
+export async function buildKillMatrix(
+  faultInfo: { name: string; requirements: string[] }[],
+  log: (s: string) => void,
+): Promise<{ matrix: KillMatrix; problems: string[] }> {
+  const base = path.join(ROOT, 'reports', 'kill');
+  mkdirSync(base, { recursive: true });
+  const problems: string[] = [];
+  const width = Math.max(2, Math.min(4, os.cpus().length + 1));
+
+  const clean = await runCli(['run', '--report-dir', path.join(base, '_none')], '(none)');
+  if (!clean.report) throw new Error(`faultless run wrote no report: ${clean.stderr}`);
+  const bad = clean.report.results.filter((r) => r.outcome !== 'PASS');
+  for (const r of bad) problems.push(`faultless reference IdP: ${r.outcome} ${r.id}: ${r.message}`);
+  log(`faultless run: ${clean.report.results.length} checks, exit ${clean.exitCode}, ${clean.ms} ms`);
+
+  const faults = faultInfo.map((f) => f.name);
+  const runs = await pool(faultInfo, width, (f) =>
+    runCli(
+      ['run', '--fault', f.name, ...profilesFor(f.requirements), '--report-dir', path.join(base, f.name)],
+      f.name,
+    ),
+  );
+  const killedBy = new Map<string, string[]>(clean.report.results.map((r) => [r.id, []]));
+  for (const run of runs) {
+    if (!run.report) {
+      problems.push(
+        `fault ${run.name}: no report (exit ${run.exitCode}) ${run.stderr.trim().split('\n').pop()}`,
+      );
+      continue;
+    }
+    for (const r of run.report.results) {
+      if (r.outcome === 'FAIL' || r.outcome === 'WARN') killedBy.get(r.id)?.push(run.name);
+      if (r.outcome === 'ERROR')
+        problems.push(
+          `fault ${run.name}: ERROR in ${r.id} (the harness must judge, not crash): ${r.message}`,
+        );
+    }
+  }
+  const exceptionsFile = path.join(ROOT, 'test', 'kill-matrix-exceptions.json');
+  const exceptions = existsSync(exceptionsFile)
+    ? (JSON.parse(readFileSync(exceptionsFile, 'utf8')) as Record<string, string>)
+    : {};
+  const matrix: KillMatrix = {
+    faults,
+    checks: [...killedBy].map(([id, by]) => ({
+      id,
+      killedBy: by,
+      ...(by.length === 0 && exceptions[id] ? { unkillableReason: exceptions[id] } : {}),
+    })),
+  };
+  for (const c of matrix.checks) {
+    if (c.killedBy.length === 0 && !c.unkillableReason) problems.push(`check ${c.id} is killed by no fault`);
+  }
+  const idle = runs.filter(
+    (run) => run.report && !run.report.results.some((r) => r.outcome === 'FAIL' || r.outcome === 'WARN'),
+  );
+  if (idle.length)
+    log(`note: ${idle.length} faults kill no check yet: ${idle.map((r) => r.name).join(', ')}`);
+  writeFileSync(path.join(ROOT, 'reports', 'kill-matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
+  return { matrix, problems };
+}
+
+export function formatKillMatrix(m: KillMatrix): string {
+  const lines = m.checks.map(
+    (c) =>
+      `  ${c.id.padEnd(52)} ${c.killedBy.length ? c.killedBy.join(', ') : `(unkillable: ${c.unkillableReason ?? 'NONE'})`}`,
+  );
+  return [`kill matrix: ${m.checks.length} checks × ${m.faults.length} faults`, ...lines].join('\n');
+}

@@ -1,0 +1,55 @@
+/**
+ * `npm test`: the harness's own unit tests (mocha), then the self-test against the reference IdP with
+ * every named fault (the kill matrix). Prints "N passed, N failed" last.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, buildKillMatrix, formatKillMatrix } from './kill-matrix';
+import { FAULTS } from '../src/reference-idp';
+
+function testFiles(dir: string): string[] {
+  const abs = path.join(ROOT, 'dist', dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs)
+    .filter((f) => f.endsWith('.test.js'))
+    .map((f) => path.join(abs, f));
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  let passed = 0;
+  let failed = 0;
+  const files = [...testFiles('test/unit'), ...testFiles('test/reference-idp'), ...testFiles('test/hostile')];
+  const mocha = path.join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
+  const unit = spawnSync(
+    process.execPath,
+    [mocha, '--no-config', '--timeout', '60000', '--reporter', 'dot', ...files],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  if (unit.status === 0) passed++;
+  else failed++;
+  console.log(`unit tests: ${unit.status === 0 ? 'passed' : 'FAILED'} (${files.length} files)`);
+
+  const only = process.env.IDPC_FAULTS ? process.env.IDPC_FAULTS.split(',').filter(Boolean) : undefined;
+  const faults = FAULTS.filter((f) => !only || only.includes(f.name));
+  const { matrix, problems } = await buildKillMatrix(faults, (s) => console.log(s));
+  console.log(formatKillMatrix(matrix));
+  const killed = matrix.checks.filter((c) => c.killedBy.length > 0).length;
+  console.log(
+    `kill matrix: ${killed}/${matrix.checks.length} checks killed by at least one of ${faults.length} faults`,
+  );
+  if (problems.length) {
+    console.log(`self-test problems (${problems.length}):`);
+    for (const p of problems) console.log(`  - ${p}`);
+    failed++;
+  } else passed++;
+  console.log(`npm test: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+void main();

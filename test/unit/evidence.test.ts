@@ -1,0 +1,318 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  currentEvidence,
+  record,
+  startEvidence,
+  takeEvidence,
+  withEvidence,
+} from '../../src/harness/evidence/context';
+import { prettyXml } from '../../src/harness/evidence/pretty-xml';
+import { REDACTED, Redactor } from '../../src/harness/evidence/redact';
+import { MAX_BODY_BYTES, Transcript, writeEvidence } from '../../src/harness/evidence/transcript';
+import type { EvidenceItem } from '../../src/harness/types';
+
+const TOKEN = 'dt_9f8e7d6c5b4a39281706f5e4d3c2b1a0+/=x';
+const ADMIN_KEY = 'acme-admin-key-0001';
+const PASSWORD = 'alice pass&word';
+
+const AT = '2030-01-01T00:00:00.000Z';
+
+function httpItem(
+  over: Partial<NonNullable<EvidenceItem['http']>> = {},
+  label = 'GET /t/acme/sso (device token)',
+): EvidenceItem {
+  return {
+    kind: 'http',
+    label,
+    at: AT,
+    http: {
+      direction: 'client->idp',
+      method: 'GET',
+      url: `http://127.0.0.1:8080/t/acme/sso?SAMLRequest=fZBBa&token=${encodeURIComponent(TOKEN)}`,
+      requestHeaders: { authorization: `DeviceToken ${TOKEN}`, accept: 'text/html' },
+      status: 200,
+      responseHeaders: {
+        'content-type': 'text/html',
+        'set-cookie': 'idp_session=s3cr3tsessionvalue; Path=/; HttpOnly',
+      },
+      responseBody: `<form><input type="hidden" name="SAMLResponse" value="${Buffer.from(`<Assertion>${TOKEN}</Assertion>`).toString('base64')}"/></form>`,
+      durationMs: 12,
+      ...over,
+    },
+  };
+}
+
+describe('evidence', () => {
+  describe('Redactor', () => {
+    const r = new Redactor([TOKEN, ADMIN_KEY]);
+    r.addSecret(PASSWORD);
+
+    it('removes registered secrets in raw, URL-encoded, JSON-escaped and base64 forms', () => {
+      const forms = [
+        TOKEN,
+        encodeURIComponent(TOKEN),
+        JSON.stringify(TOKEN),
+        Buffer.from(TOKEN).toString('base64'),
+        Buffer.from(TOKEN).toString('base64url'),
+        encodeURIComponent(PASSWORD),
+        encodeURIComponent(PASSWORD).replace(/%20/g, '+'),
+      ];
+      for (const f of forms) {
+        const out = r.redact(`before ${f} after`);
+        expect(out, f).to.include(REDACTED);
+        expect(out).not.to.include(f);
+      }
+    });
+
+    it('finds a secret inside a longer base64 blob at any alignment', () => {
+      for (const prefix of ['', 'a', 'ab', 'abc', 'user:']) {
+        const blob = Buffer.from(`${prefix}${TOKEN}-trailing`).toString('base64');
+        const out = r.redact(`Basic ${blob}`);
+        expect(out, prefix).to.include(REDACTED);
+        const core = Buffer.from(TOKEN).toString('base64').slice(4, -4);
+        expect(out).not.to.include(core);
+      }
+    });
+
+    it('keeps the Authorization scheme and redacts the credential', () => {
+      const plain = new Redactor();
+      expect(plain.redactHeaders({ Authorization: 'DeviceToken abc.def' })).to.deep.equal({
+        Authorization: `DeviceToken ${REDACTED}`,
+      });
+      expect(plain.redactHeaders({ authorization: 'Bearer xyz' }).authorization).to.equal(
+        `Bearer ${REDACTED}`,
+      );
+      expect(plain.redact('GET / HTTP/1.1\nAuthorization: Basic dXNlcjpwYXNz\nAccept: */*')).to.equal(
+        `GET / HTTP/1.1\nAuthorization: Basic ${REDACTED}\nAccept: */*`,
+      );
+      expect(plain.redact('{"Authorization":"DeviceToken abc"}')).to.equal(
+        `{"Authorization":"DeviceToken ${REDACTED}"}`,
+      );
+    });
+
+    it('redacts cookie values but keeps names and attributes', () => {
+      const plain = new Redactor();
+      const h = plain.redactHeaders({
+        Cookie: 'gw_session=abc123; theme=dark',
+        'Set-Cookie': 'sid=xyz; Path=/; Expires=Wed, 21 Oct 2037 07:28:00 GMT; HttpOnly, other=1; Path=/',
+        'X-Api-Key': 'k-123',
+        'Content-Type': 'text/html',
+      });
+      expect(h.Cookie).to.equal(`gw_session=${REDACTED}; theme=${REDACTED}`);
+      expect(h['Set-Cookie']).to.equal(
+        `sid=${REDACTED}; Path=/; Expires=Wed, 21 Oct 2037 07:28:00 GMT; HttpOnly, other=${REDACTED}; Path=/`,
+      );
+      expect(h['X-Api-Key']).to.equal(REDACTED);
+      expect(h['Content-Type']).to.equal('text/html');
+      expect(plain.redact('Set-Cookie: a=b; Path=/')).to.equal(`Set-Cookie: a=${REDACTED}; Path=/`);
+    });
+
+    it('redacts password fields, JSON tokens and PEM private keys', () => {
+      const plain = new Redactor();
+      expect(plain.redact('username=alice&password=hunter2&RelayState=x')).to.equal(
+        `username=alice&password=${REDACTED}&RelayState=x`,
+      );
+      expect(plain.redact('user=a&passwd=1&pass=2')).to.equal(`user=a&passwd=${REDACTED}&pass=${REDACTED}`);
+      expect(plain.redact('{"token":"abc","id":"t1","deviceToken": "d\\"ef"}')).to.equal(
+        `{"token":"${REDACTED}","id":"t1","deviceToken": "${REDACTED}"}`,
+      );
+      const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
+      const out = plain.redact(`key:\n${pem}\ncert stays`);
+      expect(out).not.to.include('MIIEvQ');
+      expect(out).to.include('BEGIN PRIVATE KEY');
+      expect(out).to.include('cert stays');
+      expect(
+        plain.redact('"-----BEGIN RSA PRIVATE KEY-----\\nAAAA\\n-----END RSA PRIVATE KEY-----"'),
+      ).not.to.include('AAAA');
+    });
+
+    it('leaves ordinary evidence alone and does not mutate its input', () => {
+      const plain = new Redactor(['abc']); // too short to register: would shred ordinary text
+      const text =
+        'GET /sso?SAMLRequest=fZBBa&RelayState=abc HTTP/1.1\nContent-Type: text/html\n\n<p>abc</p>';
+      expect(plain.redact(text)).to.equal(text);
+      const h = { authorization: 'DeviceToken t' };
+      plain.redactHeaders(h);
+      expect(h.authorization).to.equal('DeviceToken t');
+    });
+  });
+
+  describe('prettyXml', () => {
+    it('indents element-only content and keeps text as is', () => {
+      const xml =
+        '<?xml version="1.0"?><a x="1>2"><b>text  with  spaces</b><c/><d><e>1</e></d><!-- c --></a>';
+      expect(prettyXml(xml)).to.equal(
+        [
+          '<?xml version="1.0"?>',
+          '<a x="1>2">',
+          '  <b>text  with  spaces</b>',
+          '  <c/>',
+          '  <d>',
+          '    <e>1</e>',
+          '  </d>',
+          '  <!-- c -->',
+          '</a>',
+        ].join('\n'),
+      );
+    });
+
+    it('returns what it cannot follow unchanged', () => {
+      expect(prettyXml('<a><b')).to.equal('<a><b');
+      expect(prettyXml('not xml')).to.equal('not xml');
+    });
+  });
+
+  describe('Transcript and context', () => {
+    it('keeps items by reference, in order', () => {
+      const t = new Transcript();
+      const item = httpItem();
+      t.add(item);
+      item.http!.status = 500;
+      expect(t.items()[0].http!.status).to.equal(500);
+      expect(t.items()).not.to.equal(t.items());
+      expect(t.length).to.equal(1);
+    });
+
+    it('records into the current test, a scoped list, or an explicit one', async () => {
+      expect(currentEvidence()).to.equal(undefined);
+      record(httpItem()); // outside a test: dropped
+      const list = startEvidence();
+      record(httpItem());
+      const scoped: EvidenceItem[] = [];
+      await withEvidence(scoped, async () => {
+        await new Promise((r) => setTimeout(r, 1));
+        record(httpItem());
+        expect(currentEvidence()).to.equal(scoped);
+      });
+      const explicit: EvidenceItem[] = [];
+      record(httpItem(), explicit);
+      expect(takeEvidence()).to.equal(list);
+      expect([list.length, scoped.length, explicit.length]).to.deep.equal([1, 1, 1]);
+      expect(currentEvidence()).to.equal(undefined);
+    });
+  });
+
+  describe('writeEvidence', () => {
+    let dir: string;
+    beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idpc-evidence-'))));
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const redactor = () => new Redactor([TOKEN, ADMIN_KEY, PASSWORD]);
+
+    it('writes one readable file per item and returns the relative paths', () => {
+      const items: EvidenceItem[] = [
+        httpItem(),
+        {
+          kind: 'saml',
+          label: 'Response received at the ACS',
+          at: AT,
+          saml: {
+            messageType: 'Response',
+            binding: 'HTTP-POST',
+            xml: '<samlp:Response><saml:Issuer>idp</saml:Issuer></samlp:Response>',
+          },
+        },
+        { kind: 'note', label: 'note', at: AT, text: 'token revoked via admin API' },
+      ];
+      const paths = writeEvidence(dir, 'DT-TOK-03-revoked-token', items, redactor());
+      expect(paths).to.deep.equal([
+        'evidence/DT-TOK-03-revoked-token/01-get-t-acme-sso-device-token.txt',
+        'evidence/DT-TOK-03-revoked-token/02-response-received-at-the-acs.txt',
+        'evidence/DT-TOK-03-revoked-token/03-note.txt',
+      ]);
+      const http = fs.readFileSync(path.join(dir, paths[0]), 'utf8');
+      expect(http).to.include('GET http://127.0.0.1:8080/t/acme/sso?SAMLRequest=fZBBa&token=');
+      expect(http).to.include(`authorization: DeviceToken ${REDACTED}`);
+      expect(http).to.include('accept: text/html');
+      expect(http).to.include('HTTP 200');
+      expect(http).to.include(`set-cookie: idp_session=${REDACTED}; Path=/; HttpOnly`);
+      expect(http).to.include('name="SAMLResponse"');
+      const saml = fs.readFileSync(path.join(dir, paths[1]), 'utf8');
+      expect(saml).to.include('Response (HTTP-POST)');
+      expect(saml).to.include('<samlp:Response>\n  <saml:Issuer>idp</saml:Issuer>\n</samlp:Response>');
+      expect(fs.readFileSync(path.join(dir, paths[2]), 'utf8')).to.include('token revoked via admin API');
+    });
+
+    it('never writes a registered secret, in any form, to any file', () => {
+      const items: EvidenceItem[] = [
+        httpItem(),
+        httpItem(
+          {
+            direction: 'harness->admin',
+            method: 'POST',
+            url: 'http://127.0.0.1:8080/t/acme/admin/tokens',
+            requestHeaders: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+            requestBody: JSON.stringify({ userId: 'alice@example.com' }),
+            responseHeaders: { 'content-type': 'application/json' },
+            responseBody: JSON.stringify({ id: 't1', value: TOKEN, note: `key ${ADMIN_KEY}` }),
+          },
+          'POST /t/acme/admin/tokens',
+        ),
+        httpItem(
+          {
+            method: 'POST',
+            url: 'http://127.0.0.1:8080/login',
+            requestHeaders: {
+              'content-type': 'application/x-www-form-urlencoded',
+              cookie: 'idp_session=abc',
+            },
+            requestBody: `username=alice&password=${encodeURIComponent(PASSWORD)}`,
+            error: `socket hang up after sending ${TOKEN}`,
+            status: undefined,
+          },
+          `POST /login ${TOKEN}`,
+        ),
+        {
+          kind: 'saml',
+          label: 'echoed',
+          at: AT,
+          saml: { messageType: 'Response', xml: `<r><t>${TOKEN}</t></r>` },
+        },
+      ];
+      const paths = writeEvidence(dir, 'DT-TOK-09-no-token-echo', items, redactor());
+      expect(paths).to.have.length(4);
+      const forms = [
+        TOKEN,
+        encodeURIComponent(TOKEN),
+        Buffer.from(TOKEN).toString('base64').slice(4, -4),
+        ADMIN_KEY,
+        PASSWORD,
+        encodeURIComponent(PASSWORD),
+        'abc',
+      ];
+      for (const p of paths) {
+        expect(p).not.to.include('9f8e7d6c5b4a');
+        const body = fs.readFileSync(path.join(dir, p), 'utf8');
+        for (const f of forms)
+          expect(body, `${p} contains ${f}`).not.to.include(f === 'abc' ? 'idp_session=abc' : f);
+      }
+    });
+
+    it('truncates bodies over 256 KiB with a marker, after redacting', () => {
+      const big = `${'x'.repeat(MAX_BODY_BYTES - 5)}${TOKEN}${'y'.repeat(1000)}`;
+      const [p] = writeEvidence(dir, 'big', [httpItem({ responseBody: big })], redactor());
+      const body = fs.readFileSync(path.join(dir, p), 'utf8');
+      expect(body).to.match(/\[… truncated: \d+ of \d+ bytes not shown …\]/);
+      expect(body).not.to.include(TOKEN.slice(0, 5));
+      expect(Buffer.byteLength(body)).to.be.lessThan(MAX_BODY_BYTES + 4096);
+    });
+
+    it('gives a second write for the same check its own folder', () => {
+      const a = writeEvidence(dir, 'DT-TOK-01-x', [httpItem()], redactor());
+      const b = writeEvidence(dir, 'DT-TOK-01-x', [httpItem()], redactor());
+      expect(a[0]).to.match(/^evidence\/DT-TOK-01-x\//);
+      expect(b[0]).to.match(/^evidence\/DT-TOK-01-x_2\//);
+      expect(writeEvidence(dir, 'none', [], redactor())).to.deep.equal([]);
+    });
+
+    it('keeps check IDs from escaping the evidence folder', () => {
+      const [p] = writeEvidence(dir, '../../etc/x', [httpItem()], redactor());
+      expect(p.startsWith('evidence/')).to.equal(true);
+      expect(p).not.to.include('..');
+      expect(fs.existsSync(path.join(dir, p))).to.equal(true);
+    });
+  });
+});

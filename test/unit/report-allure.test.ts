@@ -1,0 +1,156 @@
+import { expect } from 'chai';
+import Mocha from 'mocha';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Redactor } from '../../src/harness/evidence/redact';
+import {
+  ALLURE_REPORTER,
+  allureActive,
+  allureReporterOptions,
+  annotateAllure,
+  attachEvidence,
+  requirementUrl,
+} from '../../src/harness/reporting/allure';
+import type { CheckDef, EvidenceItem } from '../../src/harness/types';
+
+const TOKEN = 'dt_allure_secret_token_0123456789';
+
+const DEF: CheckDef = {
+  id: 'DT-TOK-03-revoked-token',
+  profile: 'device-token',
+  family: 'token',
+  level: 'MUST',
+  requirements: ['DT-TOK-03', 'SAMLCore-3.2.2.2', 'SDP-IDP09'],
+  title: 'A revoked token is refused',
+};
+
+const ITEMS: EvidenceItem[] = [
+  {
+    kind: 'http',
+    label: 'GET /t/acme/sso (HTTP-Redirect AuthnRequest)',
+    at: '2030-01-01T00:00:00.000Z',
+    http: {
+      direction: 'client->idp',
+      method: 'GET',
+      url: 'http://127.0.0.1:8080/t/acme/sso?SAMLRequest=abc',
+      requestHeaders: { authorization: `DeviceToken ${TOKEN}` },
+      status: 200,
+      responseHeaders: { 'content-type': 'text/html' },
+      responseBody: '<html/>',
+    },
+  },
+  {
+    kind: 'saml',
+    label: 'Response received at the ACS',
+    at: '2030-01-01T00:00:01.000Z',
+    saml: {
+      messageType: 'Response',
+      binding: 'HTTP-POST',
+      xml: `<Response><Token>${TOKEN}</Token></Response>`,
+    },
+  },
+];
+
+interface AllureResult {
+  name: string;
+  status: string;
+  labels: { name: string; value: string }[];
+  links: { name?: string; url: string; type?: string }[];
+  attachments: AllureAttachment[];
+  steps: { name: string; attachments: AllureAttachment[] }[];
+}
+type AllureAttachment = { name: string; type: string; source: string };
+
+/** allure-js-commons 3 records a runtime attachment as a step holding it; take both places. */
+const attachmentsOf = (r: AllureResult) => [...r.attachments, ...r.steps.flatMap((s) => s.attachments)];
+
+/** Runs one test under allure-mocha in this process and returns the result files' content. */
+async function runUnderAllure(resultsDir: string, body: () => Promise<void>): Promise<AllureResult[]> {
+  const key = 'allureTestRuntime';
+  const g = globalThis as Record<string, unknown>;
+  const previous = g[key];
+  const mocha = new Mocha({ reporter: ALLURE_REPORTER, reporterOptions: allureReporterOptions(resultsDir) });
+  const suite = Mocha.Suite.create(mocha.suite, 'allure mapping');
+  const test = new Mocha.Test('annotates and attaches', body);
+  // allure-mocha derives the test's path from `file`, which mocha only sets for tests loaded from files.
+  suite.file = test.file = __filename;
+  suite.addTest(test);
+  try {
+    const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+    expect(failures, 'the inner test failed').to.equal(0);
+  } finally {
+    // The reporter installs a global runtime; give the outer run back what it had.
+    if (previous === undefined) delete g[key];
+    else g[key] = previous;
+  }
+  return fs
+    .readdirSync(resultsDir)
+    .filter((f) => f.endsWith('-result.json'))
+    .map((f) => JSON.parse(fs.readFileSync(path.join(resultsDir, f), 'utf8')) as AllureResult);
+}
+
+describe('reporting: allure', () => {
+  it('maps requirement IDs to spec links', () => {
+    expect(requirementUrl('SAMLCore-3.2.2.2')).to.equal(
+      'https://docs.oasis-open.org/security/saml/v2.0/saml-core-2.0-os.pdf',
+    );
+    expect(requirementUrl('SAMLBind-3.5.4')).to.match(/saml-bindings-2\.0-os\.pdf$/);
+    expect(requirementUrl('SAMLProf-4.1.4.2')).to.match(/saml-profiles-2\.0-os\.pdf$/);
+    expect(requirementUrl('SAMLMeta-2.4.4')).to.match(/saml-metadata-2\.0-os\.pdf$/);
+    expect(requirementUrl('SDP-IDP09')).to.equal(
+      'https://kantarainitiative.github.io/SAMLprofiles/saml2int.html',
+    );
+    expect(requirementUrl('DT-TOK-03')).to.equal('docs/profiles/device-token.md#dt-tok-03');
+    expect(requirementUrl('XYZ-1')).to.equal(undefined);
+  });
+
+  it('names the allure-mocha reporter', () => {
+    expect(fs.existsSync(ALLURE_REPORTER)).to.equal(true);
+    expect(allureReporterOptions('/tmp/r')).to.deep.equal({ resultsDir: '/tmp/r' });
+  });
+
+  it('is silent outside an allure run', async () => {
+    expect(allureActive()).to.equal(false);
+    await annotateAllure(DEF);
+    await attachEvidence(ITEMS, new Redactor([TOKEN]));
+  });
+
+  it('writes labels, links and ordered, redacted attachments in a real allure-mocha run', async function () {
+    this.timeout(20000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idpc-allure-'));
+    try {
+      const results = await runUnderAllure(dir, async () => {
+        expect(allureActive()).to.equal(true);
+        await annotateAllure(DEF);
+        await attachEvidence(ITEMS, new Redactor([TOKEN]));
+      });
+      expect(results).to.have.length(1);
+      const r = results[0];
+      expect(r.status).to.equal('passed');
+      const label = (n: string) => r.labels.filter((l) => l.name === n).map((l) => l.value);
+      expect(label('severity')).to.deep.equal(['critical']);
+      expect(label('epic')).to.deep.equal(['device-token']);
+      expect(label('feature')).to.deep.equal(['token']);
+      expect(label('story')).to.deep.equal(['DT-TOK-03', 'SAMLCore-3.2.2.2', 'SDP-IDP09']);
+      expect(r.links.map((l) => [l.name, l.url])).to.deep.equal([
+        ['DT-TOK-03', 'docs/profiles/device-token.md#dt-tok-03'],
+        ['SAMLCore-3.2.2.2', 'https://docs.oasis-open.org/security/saml/v2.0/saml-core-2.0-os.pdf'],
+        ['SDP-IDP09', 'https://kantarainitiative.github.io/SAMLprofiles/saml2int.html'],
+      ]);
+      expect(attachmentsOf(r).map((a) => [a.name, a.type])).to.deep.equal([
+        ['01 GET /t/acme/sso (HTTP-Redirect AuthnRequest) → 200', 'text/plain'],
+        ['02 Response received at the ACS', 'application/xml'],
+      ]);
+      const files = attachmentsOf(r).map((a) => fs.readFileSync(path.join(dir, a.source), 'utf8'));
+      expect(files[0]).to.include('GET http://127.0.0.1:8080/t/acme/sso?SAMLRequest=abc');
+      expect(files[0]).to.include('DeviceToken [REDACTED]');
+      expect(files[1]).to.equal('<Response>\n  <Token>[REDACTED]</Token>\n</Response>');
+      for (const f of fs.readdirSync(dir))
+        expect(fs.readFileSync(path.join(dir, f), 'utf8')).not.to.include(TOKEN);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(allureActive()).to.equal(false);
+  });
+});
