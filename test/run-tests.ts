@@ -20,7 +20,12 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   let passed = 0;
   let failed = 0;
-  const files = [...testFiles('test/unit'), ...testFiles('test/reference-idp'), ...testFiles('test/hostile')];
+  const files = [
+    ...testFiles('test/unit'),
+    ...testFiles('test/reference-idp'),
+    ...testFiles('test/hostile'),
+    ...testFiles('test/interop'),
+  ];
   const mocha = path.join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
   const unit = spawnSync(
     process.execPath,

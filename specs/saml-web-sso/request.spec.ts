@@ -107,7 +107,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
     },
     async (v) => {
       const r = await webLogin({ request: (b) => b.withVersion('3.0') });
-      const resp = expectRefused(v, r);
+      const resp = expectRefused(v, r, 'error-page');
       if (resp) v.equal('top-level StatusCode', statusName(resp.statusCode), 'VersionMismatch');
     },
   );
@@ -124,7 +124,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       const r = await webLogin({
         request: (b) => b.withIssueInstant(samlTime(new Date(s.now().getTime() - 60 * MINUTE))),
       });
-      expectRefused(v, r);
+      expectRefused(v, r, 'error-page');
     },
   );
 
@@ -139,7 +139,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       const r = await webLogin({
         request: (b) => b.withIssueInstant(samlTime(new Date(s.now().getTime() + 60 * MINUTE))),
       });
-      expectRefused(v, r);
+      expectRefused(v, r, 'error-page');
     },
   );
 
@@ -157,7 +157,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
         s.idp.ssoRedirect ?? s.idp.ssoPost ?? 'http://127.0.0.1/',
       ).toString();
       const r = await webLogin({ request: (b) => b.withDestination(other) });
-      expectRefused(v, r);
+      expectRefused(v, r, 'error-page');
     },
   );
 
@@ -179,7 +179,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       const first = await webLogin({ request: same });
       expectSuccess(v, first);
       const again = await webLogin({ request: same });
-      expectRefused(v, again);
+      expectRefused(v, again, 'error-page');
     },
   );
 

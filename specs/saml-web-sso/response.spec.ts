@@ -7,6 +7,9 @@ import {
   statusName,
   describeAnswer,
   type WebLogin,
+  type WebLoginOptions,
+  NotApplicable,
+  NAMEID_KERBEROS,
   type Verdict,
 } from '../../src/harness';
 
@@ -53,9 +56,22 @@ describe('saml-web-sso · Response', function () {
   const h = scenario(this, { profile: 'saml-web-sso', family: 'response' });
   const login = h.shared('login', () => webLogin({ relayState: 'response-checks' }));
   const second = h.shared('login-2', () => webLogin());
-  const passive = h.shared('passive-error', () =>
-    webLogin({ request: (b) => b.withIsPassive(), credentials: null }),
-  );
+  /** The first error Response the IdP gives: IsPassive without a session, else an unsupported NameID format, else Version 3.0. */
+  const errorResponse = h.shared('error-response', async () => {
+    const triggers: WebLoginOptions[] = [
+      { request: (b) => b.withIsPassive(), credentials: null },
+      { request: (b) => b.withNameIdPolicy({ format: NAMEID_KERBEROS, allowCreate: 'true' }) },
+      { request: (b) => b.withVersion('3.0') },
+    ];
+    for (const t of triggers) {
+      const r = await webLogin(t);
+      const code = r.verify?.response?.statusCode;
+      if (r.delivery && code && statusName(code) !== 'Success') return r;
+    }
+    throw new NotApplicable(
+      'the IdP answered none of IsPassive, an unsupported NameID format or Version 3.0 with an error Response',
+    );
+  });
 
   /** SAMLProf §4.1.2 / §4.1.4.5: the Response goes to the ACS by HTTP-POST, in a form with only SAMLResponse and RelayState. */
   h.check(
@@ -584,10 +600,10 @@ describe('saml-web-sso · Response', function () {
       id: 'SAMLProf-4.1.4.2-error-no-assertion',
       level: 'MUST',
       requirements: ['SAMLProf-4.1.4.2'],
-      title: 'an error Response (NoPassive) contains no Assertion',
+      title: 'an error Response (NoPassive, InvalidNameIDPolicy or VersionMismatch) contains no Assertion',
     },
     async (v) => {
-      const resp = receivedResponse(v, await passive());
+      const resp = receivedResponse(v, await errorResponse());
       v.ok(statusName(resp.statusCode) !== 'Success', 'StatusCode', 'an error status', 'Success');
       v.equal('Assertions in the error Response', resp.assertionCount + resp.encryptedAssertionCount, 0);
     },
@@ -601,7 +617,7 @@ describe('saml-web-sso · Response', function () {
       title: 'an error Response carries InResponseTo = request ID and Destination = ACS',
     },
     async (v, s) => {
-      const r = await passive();
+      const r = await errorResponse();
       const resp = receivedResponse(v, r);
       v.equal('InResponseTo', resp.inResponseTo, r.request.id, '/samlp:Response/@InResponseTo');
       v.equal('Destination', resp.destination, s.gateway.acsUrl, '/samlp:Response/@Destination');

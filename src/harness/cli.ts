@@ -7,6 +7,7 @@ import { runConformance, specFiles } from './runner';
 import { embeddedTargetConfig, loadTargetConfig } from './targets/config';
 import type { TargetConfig } from './targets/config-types';
 import { formatConsoleSummary } from './reporting/summary';
+import { writeMatrix } from './reporting/matrix';
 import { spMetadataXml } from './roles/gateway/sp-metadata';
 import { loadSigningKey } from './session';
 import { harnessVersion, repoRoot } from './paths';
@@ -19,6 +20,7 @@ Usage:
   idp-conformance list [--profile P] [--json]
   idp-conformance sp-metadata [--target FILE] [--signed] [--profile device-token]
   idp-conformance reference-idp [--port N] [--fault NAME]...
+  idp-conformance report --matrix FILE... [--report-dir DIR]
   idp-conformance --help | --version
 
 Commands:
@@ -26,6 +28,7 @@ Commands:
   list           print the check catalogue (id, profile, family, level, requirements, title)
   sp-metadata    print the gateway's SP metadata, to register the harness at an IdP
   reference-idp  run the reference IdP standalone on 127.0.0.1 (prints its endpoints as JSON)
+  report         --matrix: compare conformance.json files, one column per IdP (matrix.md + matrix.html)
 
 Options:
   --target FILE      target config (YAML or JSON); without it, run starts the embedded reference IdP
@@ -33,6 +36,7 @@ Options:
   --grep TEXT        run only checks whose ID or title contains TEXT (e.g. DT-TOK, SAMLProf-4.1.4.2)
   --strict           SHOULD failures count as FAIL (exit 1) instead of WARN
   --report-dir DIR   where reports go (default: reports)
+  --matrix FILE...   report: the conformance.json files to compare (all following arguments)
   --fault NAME       embedded reference IdP only: switch on a named fault (see reference-idp --list-faults)
   --json             list: print JSON
   --signed           sp-metadata: the entity registered with AuthnRequestsSigned="true"
@@ -52,7 +56,8 @@ const FLAGS: Record<string, { value: boolean; commands: string[] }> = {
   '--profile': { value: true, commands: ['run', 'list', 'sp-metadata'] },
   '--grep': { value: true, commands: ['run'] },
   '--strict': { value: false, commands: ['run'] },
-  '--report-dir': { value: true, commands: ['run'] },
+  '--report-dir': { value: true, commands: ['run', 'report'] },
+  '--matrix': { value: false, commands: ['report'] },
   '--fault': { value: true, commands: ['run', 'reference-idp'] },
   '--json': { value: false, commands: ['list'] },
   '--signed': { value: false, commands: ['sp-metadata'] },
@@ -70,6 +75,10 @@ export function parseArgs(argv: string[]): Args {
     if (a.startsWith('--') && a.includes('=')) {
       inline = a.slice(a.indexOf('=') + 1);
       a = a.slice(0, a.indexOf('='));
+    }
+    if (command === 'report' && !a.startsWith('--') && flags.has('--matrix')) {
+      flags.set('files', [...(flags.get('files') ?? []), a]);
+      continue;
     }
     const spec = FLAGS[a];
     if (!spec) throw new HarnessError('ERR_USAGE', `unknown option ${a}`, 'see `idp-conformance --help`');
@@ -240,6 +249,24 @@ async function cmdSpMetadata(args: Args, out: (s: string) => void): Promise<numb
   return 0;
 }
 
+async function cmdReport(args: Args, out: (s: string) => void): Promise<number> {
+  const files = args.flags.get('files') ?? [];
+  if (!args.flags.has('--matrix') || files.length === 0) {
+    throw new HarnessError(
+      'ERR_USAGE',
+      'report needs --matrix and at least one conformance.json',
+      'e.g. `idp-conformance report --matrix reports/a/conformance.json reports/b/conformance.json`',
+    );
+  }
+  const dir = path.resolve(args.flags.get('--report-dir')?.[0] ?? 'reports');
+  for (const f of writeMatrix(
+    files.map((f) => path.resolve(f)),
+    dir,
+  ))
+    out(`wrote ${f}`);
+  return 0;
+}
+
 async function cmdReferenceIdp(args: Args): Promise<number> {
   const ref = (await import('../reference-idp')) as unknown as {
     main(argv: string[]): Promise<void>;
@@ -283,6 +310,8 @@ export async function runCli(
       return cmdSpMetadata(args, out);
     case 'reference-idp':
       return cmdReferenceIdp(args);
+    case 'report':
+      return cmdReport(args, out);
     default:
       throw new HarnessError(
         'ERR_USAGE',

@@ -55,3 +55,6 @@ export {
 } from './roles/device-token';
 export { adminCall } from './roles/admin';
 export { wrapRequest, type XswVariant } from './messages/xsw';
+export { Canary } from './roles/canary';
+export { hostileXml, hostileSignature, hostileEncoding } from './messages/hostile';
+export { signRedirectParams } from './messages/bindings';

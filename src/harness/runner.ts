@@ -9,6 +9,7 @@ import { GatewayServer } from './roles/gateway/gateway';
 import { spMetadataXml } from './roles/gateway/sp-metadata';
 import { loadIdpMetadata } from './targets/idp-metadata';
 import { startProcess, type StartedTarget } from './targets/process';
+import { startContainer } from './targets/container';
 import { adminCall } from './roles/admin';
 import { ExchangeFailed, exchangeCount } from './roles/client/http';
 import { Redactor } from './evidence/redact';
@@ -126,13 +127,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
   let s: HarnessSession;
   try {
     if (config.start?.process) target = await startProcess(config.start.process);
-    if (config.start?.container) {
-      throw new HarnessError(
-        'ERR_USAGE',
-        'start.container: the container driver is not available in this version',
-        'use start.process or run the IdP yourself',
-      );
-    }
+    if (config.start?.container) target = await startContainer(config.start.container);
     const keyFile = config.gateway.signingKey ?? path.join(repoRoot(), 'fixtures/keys/gateway.key.pem');
     const certFile = config.gateway.signingCert ?? path.join(repoRoot(), 'fixtures/keys/gateway.cert.pem');
     gateway = await GatewayServer.start(config.gateway.acsUrl);

@@ -48,6 +48,7 @@ export function decodeRedirect(query: string, faults: Faults): InboundRequest {
     relayState: singleParam(params, 'RelayState'),
     sigAlg: singleParam(params, 'SigAlg'),
     signature: singleParam(params, 'Signature'),
+    order: params.map((x) => x.name),
   };
   const bytes = boundedInflate(strictBase64(samlRequest.value, 'SAMLRequest'));
   return { binding: 'redirect', params, redirect, relayState: relayStateOf(params), ...parse(bytes, faults) };

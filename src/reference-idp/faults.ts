@@ -76,6 +76,16 @@ const DEFS = [
     ['SAMLBind-3.4.4.1'],
   ),
   f(
+    'redirect-signature-reencoded',
+    'the Redirect signed string is rebuilt from re-encoded values instead of the values as received',
+    ['SAMLBind-3.4.4.1'],
+  ),
+  f(
+    'redirect-signature-url-order',
+    'the Redirect signed string follows the order of the parameters in the URL instead of the spec order',
+    ['SAMLBind-3.4.4.1'],
+  ),
+  f(
     'xsw-vulnerable',
     'after a successful xml-crypto check (no placement/Reference rule), the request data is read from the first AuthnRequest element in document order',
     ['DT-SIG-04', 'DT-SIG-05'],
@@ -98,6 +108,7 @@ const DEFS = [
   ),
   f('accept-doctype', 'AuthnRequests with a DOCTYPE are parsed (nothing resolved) instead of rejected', [
     'DT-REQ-11',
+    'IDPC-SEC-01',
   ]),
   // --- response envelope
   f('response-destination-missing', 'Response has no Destination', ['SAMLBind-3.5.5.2', 'DT-RSP-01']),

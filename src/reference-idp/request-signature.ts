@@ -51,6 +51,8 @@ export interface RedirectSignatureParams {
   relayState?: Param;
   sigAlg?: Param;
   signature?: Param;
+  /** Parameter names in the order they appeared in the URL. */
+  order?: string[];
 }
 
 /** [BIND] §3.4.4.1: the signed octets are built from the parameters exactly as received, in spec order. */
@@ -59,9 +61,19 @@ export function verifyRedirectSignature(p: RedirectSignatureParams, certs: SpCer
   const alg = signatureAlgs(faults)[p.sigAlg.value];
   if (!alg) throw new Reject(400, 'unsupported SigAlg');
   const sig = strictBase64(p.signature.value, 'Signature');
-  const octets = [`SAMLRequest=${p.samlRequest.raw}`];
-  if (p.relayState) octets.push(`RelayState=${p.relayState.raw}`);
-  octets.push(`SigAlg=${p.sigAlg.raw}`);
+  // Fault redirect-signature-reencoded: values re-encoded from their decoded form instead of as received.
+  const wire = (x: Param) =>
+    faults.has('redirect-signature-reencoded') ? encodeURIComponent(x.value) : x.raw;
+  const fields: Record<string, Param | undefined> = {
+    SAMLRequest: p.samlRequest,
+    RelayState: p.relayState,
+    SigAlg: p.sigAlg,
+  };
+  // Fault redirect-signature-url-order: the octets follow the URL's parameter order, not the spec's.
+  const order = faults.has('redirect-signature-url-order')
+    ? (p.order ?? []).filter((n) => n in fields)
+    : ['SAMLRequest', 'RelayState', 'SigAlg'];
+  const octets = order.filter((n) => fields[n]).map((n) => `${n}=${wire(fields[n] as Param)}`);
   const candidates = [octets.join('&')];
   if (faults.has('redirect-signature-ignores-relaystate') && p.relayState) {
     candidates.push(`SAMLRequest=${p.samlRequest.raw}&SigAlg=${p.sigAlg.raw}`);

@@ -38,7 +38,7 @@ export interface HostileIdp {
   baseUrl: string;
   metadataUrl: string;
   entityId: string;
-  /** Logins completed (credentials accepted), for the tests to see the flow got that far. */
+  /** What the IdP saw and did (AuthnRequests, accepted logins, Responses sent, logins left hanging). */
   readonly stats: { authnRequests: number; logins: number; responses: number; hung: number };
   close(): Promise<void>;
 }

@@ -5,21 +5,35 @@
  * 0, not 2), write conformance.json, finish in bounded time and keep its peak RSS bounded.
  *
  * Every mode runs the Response checks plus SDP-IDP02-redirect-login (30 checks, three logins and one
- * IsPassive request) with timeouts.exchangeMs 2000. Peak RSS is measured inside the child with
- * process.resourceUsage().maxRSS (getrusage, the same figure /usr/bin/time -v reports) via rss-probe.
+ * IsPassive request) with timeouts.exchangeMs 2000, and also feeds one hostile SAMLResponse straight to
+ * the strict verifier. Peak RSS is measured inside the child by rss-probe (VmHWM on Linux; it agreed
+ * with /usr/bin/time -v). A run that outlives KILL_AFTER_MS gets SIGUSR2 first, so Node writes a
+ * diagnostic report (open handles, JS stack) that the failure message summarizes; its files are kept.
  *
- * Measured on the development machine (2 vCPU, Node 20.20), wall time of the CLI / peak RSS:
- *   honest 1.9 s / 87 MB, xsw-other-user 2.0 s / 87 MB, xsw-wrapped-response 1.9 s / 86 MB,
- *   attacker-key 2.1 s / 88 MB, doctype 1.9 s / 83 MB, entity-expansion 1.9 s / 83 MB,
- *   huge-response (20 MB) 7-8 s / 385 MB, huge-response (60 MB) 9-10 s / 398 MB,
- *   never-answers 7.6 s / 80 MB, invalid-utf8 2.0 s / 82 MB, comment-split-nameid 2.1 s / 88 MB.
- * Set IDPC_HOSTILE_KEEP=1 to keep the temporary target files and reports.
+ * Measured on the development machine (2 vCPU, Node 20.20, often under load 7-11 from other work),
+ * CLI wall time / peak RSS over 8 full runs:
+ *   honest 1.1-7.2 s / 86 MB, xsw-other-user 1.1-6.0 s / 86 MB, xsw-wrapped-response 1.0-5.6 s / 84 MB,
+ *   attacker-key 1.2-6.7 s / 86 MB, doctype 1.0-6.7 s / 82 MB, entity-expansion 1.0-5.2 s / 82 MB
+ *   (one early run was killed at 60 s with no diagnosis; not reproduced in 30 runs since),
+ *   huge-response (20 MB) 3.5-10.9 s / 95-97 MB (377-393 MB while the client still cut pages at 4 MB),
+ *   huge-response (40 MB) 4.7-15.0 s / 84-97 MB, never-answers 7.1-10.0 s / 79 MB,
+ *   invalid-utf8 1.2-4.5 s / 81 MB, comment-split-nameid 1.5-5.8 s / 86 MB.
+ * The whole file takes 40-70 s. Set IDPC_HOSTILE_KEEP=1 to keep the temporary targets and reports.
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import * as zlib from 'node:zlib';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,7 +72,7 @@ const MB = 1024; // maxRSS is in kilobytes
 const RSS_LIMIT_KB = 512 * MB;
 /** Entity modes: a parser that expanded billion laughs would need gigabytes; allow GC noise only. */
 const RSS_ENTITY_MARGIN_KB = 64 * MB;
-/** huge-response at 60 MB against 20 MB: memory must not grow with what the IdP sends. */
+/** huge-response at 40 MB against 20 MB: memory must not grow with what the IdP sends. */
 const RSS_SCALING_MARGIN_KB = 100 * MB;
 const KEEP = process.env.IDPC_HOSTILE_KEEP === '1';
 
@@ -126,6 +140,8 @@ interface Run {
   acs: AcsAnswer[];
   idpStats: HostileIdp['stats'];
   dir: string;
+  /** When the run was killed: what the child was doing (from its Node diagnostic report). */
+  hang?: string;
 }
 
 interface ModeCase {
@@ -220,10 +236,10 @@ const CASES: ModeCase[] = [
   },
   {
     mode: 'huge-response',
-    label: 'huge-response-60mb',
+    label: 'huge-response-40mb',
     verifierFinding: /^S-01 /,
-    what: 'the same with 60 MB: memory must not grow with the size the IdP sends',
-    options: { hugeResponseBytes: 60 * 1024 * 1024 },
+    what: 'the same with 40 MB: memory must not grow with the size the IdP sends',
+    options: { hugeResponseBytes: 40 * 1024 * 1024 },
     mustFail: ['SAMLProf-4.1.2-post-delivery'],
     noVerifiedAssertion: true,
     gatewayMessage: /./,
@@ -348,7 +364,13 @@ async function runHarness(label: string, mode: HostileMode, options?: HostileIdp
     writeFileSync(target, targetYaml(`hostile-${label}`, idp.metadataUrl, await freePort()));
     const reportDir = path.join(dir, 'report');
     const rssFile = path.join(dir, 'rss.json');
+    const nodeReports = path.join(dir, 'node-report');
+    mkdirSync(nodeReports);
     const args = [
+      // On a hang the child gets SIGUSR2 first: Node writes a diagnostic report (JS stack, open handles).
+      '--report-on-signal',
+      '--report-signal=SIGUSR2',
+      `--report-directory=${nodeReports}`,
       '--require',
       PROBE,
       BIN,
@@ -373,7 +395,8 @@ async function runHarness(label: string, mode: HostileMode, options?: HostileIdp
     let killed = false;
     const timer = setTimeout(() => {
       killed = true;
-      child.kill('SIGKILL');
+      child.kill('SIGUSR2');
+      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
     }, KILL_AFTER_MS);
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
       child.on('close', (c, s) => resolve([c, s])),
@@ -392,6 +415,7 @@ async function runHarness(label: string, mode: HostileMode, options?: HostileIdp
       idpStats: { ...idp.stats },
       dir,
     };
+    if (killed) run.hang = hangDiagnosis(nodeReports);
     if (existsSync(rssFile)) {
       const m = JSON.parse(readFileSync(rssFile, 'utf8')) as RssMeasurement;
       run.maxRssKb = m.maxRssKb;
@@ -461,17 +485,45 @@ async function hostileSamlResponse(
   return { samlResponse, requestId };
 }
 
+/** Active libuv handles and the JS stack from the Node diagnostic report a hung child wrote on SIGUSR2. */
+function hangDiagnosis(dir: string): string {
+  const file = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.json')) : undefined;
+  if (!file) return 'no Node diagnostic report was written';
+  try {
+    const r = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
+      javascriptStack?: { message?: string; stack?: string[] };
+      libuv?: { type: string; is_active?: boolean; localEndpoint?: unknown; remoteEndpoint?: unknown }[];
+    };
+    const handles = (r.libuv ?? [])
+      .filter((h) => h.is_active)
+      .map(
+        (h) =>
+          `${h.type}${h.localEndpoint ? ` ${JSON.stringify(h.localEndpoint)}` : ''}` +
+          `${h.remoteEndpoint ? ` -> ${JSON.stringify(h.remoteEndpoint)}` : ''}`,
+      );
+    const stack = [r.javascriptStack?.message ?? '', ...(r.javascriptStack?.stack ?? [])].slice(0, 12);
+    return `report ${path.join(dir, file)}\nactive handles:\n  ${handles.join('\n  ')}\nJS stack:\n  ${stack.join('\n  ')}`;
+  } catch (e) {
+    return `unreadable Node diagnostic report ${file}: ${(e as Error).message}`;
+  }
+}
+
 function describeRun(r: Run): string {
   const tail = (s: string) => s.slice(-1500);
   return (
     `exit ${r.code}${r.signal ? ` signal ${r.signal}` : ''}${r.killed ? ` (killed after ${KILL_AFTER_MS} ms)` : ''}, ` +
-    `${r.ms} ms\n--- stderr ---\n${tail(r.stderr)}\n--- stdout ---\n${tail(r.stdout)}` +
-    (KEEP ? `\n(files kept in ${r.dir})` : '\n(IDPC_HOSTILE_KEEP=1 keeps the report)')
+    `${r.ms} ms${r.hang ? `\n--- hang ---\n${r.hang}` : ''}\n--- stderr ---\n${tail(r.stderr)}\n--- stdout ---\n${tail(r.stdout)}` +
+    (KEEP || r.killed ? `\n(files kept in ${r.dir})` : '\n(IDPC_HOSTILE_KEEP=1 keeps the report)')
   );
 }
 
+function reportOf(r: Run): Report {
+  if (!r.report) throw new Error(`${r.label}: no conformance.json (${r.reportError}); ${describeRun(r)}`);
+  return r.report;
+}
+
 function result(r: Run, id: string): Result {
-  const x = r.report?.results.find((y) => y.id === id);
+  const x = reportOf(r).results.find((y) => y.id === id);
   if (!x)
     throw new Error(`${r.label}: no result for ${id} in conformance.json (${r.reportError ?? 'not run'})`);
   return x;
@@ -495,7 +547,8 @@ describe('hostile IdP: the harness stays safe (harness self-safety)', function (
         `  ${r.label.padEnd(22)} exit ${String(r.code).padEnd(4)} ${String(r.ms).padStart(6)} ms  ${rss(r)}`,
     );
     if (rows.length) console.log(`    hostile IdP runs (CLI wall time, peak RSS):\n${rows.join('\n')}`);
-    if (!KEEP) for (const r of runs.values()) rmSync(r.dir, { recursive: true, force: true });
+    // A hung run's files (report, Node diagnostic report) are kept for the owner to read.
+    for (const r of runs.values()) if (!KEEP && !r.killed) rmSync(r.dir, { recursive: true, force: true });
   });
 
   describe('control: honest IdP', function () {
@@ -508,8 +561,8 @@ describe('hostile IdP: the harness stays safe (harness self-safety)', function (
     it('exits 0 with every check PASS (so the FAILs below come from the attacks)', function () {
       expect(run.code, describeRun(run)).to.equal(0);
       expect(run.report, run.reportError).to.not.equal(undefined);
-      expect(run.report!.results).to.have.length(CHECKS_RUN);
-      const notPass = run.report!.results.filter((x) => x.outcome !== 'PASS');
+      expect(reportOf(run).results).to.have.length(CHECKS_RUN);
+      const notPass = reportOf(run).results.filter((x) => x.outcome !== 'PASS');
       expect(notPass.map((x) => `${x.id} ${x.outcome} ${x.message}`)).to.deep.equal([]);
     });
 
@@ -538,7 +591,7 @@ describe('hostile IdP: the harness stays safe (harness self-safety)', function (
         expect(run.stderr).to.not.match(/idp-conformance: ERR_/);
         expect(run.report, `conformance.json: ${run.reportError}`).to.not.equal(undefined);
         expect(run.report!.exitCode).to.equal(1);
-        expect(run.report!.results).to.have.length(CHECKS_RUN);
+        expect(reportOf(run).results).to.have.length(CHECKS_RUN);
       });
 
       it('the hostile IdP got as far as the attack', function () {
@@ -553,7 +606,7 @@ describe('hostile IdP: the harness stays safe (harness self-safety)', function (
       });
 
       it('no check is ERROR; the gateway-accepts check FAILs naming the attack', function () {
-        const errors = run.report!.results.filter((x) => x.outcome === 'ERROR');
+        const errors = reportOf(run).results.filter((x) => x.outcome === 'ERROR');
         expect(errors.map((x) => `${x.id}: ${x.message}`)).to.deep.equal([]);
         const g = result(run, GATEWAY_ACCEPTS);
         expect(g.outcome, g.message).to.equal('FAIL');
@@ -598,7 +651,7 @@ describe('hostile IdP: the harness stays safe (harness self-safety)', function (
           expect(control, 'the control run measured no RSS').to.be.a('number');
           expect(run.maxRssKb!).to.be.below(control! + RSS_ENTITY_MARGIN_KB);
         }
-        if (c.label === 'huge-response-60mb') {
+        if (c.label === 'huge-response-40mb') {
           const at20 = runs.get('huge-response')?.maxRssKb;
           expect(at20, 'the 20 MB run measured no RSS').to.be.a('number');
           expect(run.maxRssKb!).to.be.below(at20! + RSS_SCALING_MARGIN_KB);
@@ -646,9 +699,12 @@ describe('hostile IdP: the harness stays safe (harness self-safety)', function (
       if (c.label === 'huge-response') {
         it('the FAIL says the answer was too large (not "a login form")', function () {
           // The client cuts IdP pages at 4 MB; what the checks report must say so, not blame a login form.
+          // Known harness defect (reported): the flow parses the cut page as if complete, finds no form,
+          // and describe() falls back to the login form shown one step earlier.
           const g = result(run, GATEWAY_ACCEPTS);
-          expect(g.message).to.not.match(/login form/);
-          expect(g.message).to.match(/too large|truncated|exceed|limit|bytes/i);
+          const says = `${GATEWAY_ACCEPTS} says: ${g.message}`;
+          expect(g.message, says).to.not.match(/login form/);
+          expect(g.message, says).to.match(/too large|truncated|exceed|limit|bytes/i);
         });
       }
     });

@@ -93,17 +93,15 @@ export function expectRejected(v: Verdict, r: Answer, status: '4xx' | 'error-pag
 }
 
 /** Refused: rejected, or an error Response to the registered ACS — never Success, never an Assertion. */
-export function expectRefused(v: Verdict, r: Answer): ResponseInfo | undefined {
-  if (r.failure) v.fail('the IdP answer', 'a refusal (4xx or an error Response)', describe(r));
+export function expectRefused(
+  v: Verdict,
+  r: Answer,
+  status: '4xx' | 'error-page' = '4xx',
+): ResponseInfo | undefined {
+  if (r.failure) v.fail('the IdP answer', 'a refusal (an error page or an error Response)', describe(r));
   if (!r.delivery) {
-    const st = r.lastStatus ?? 0;
-    v.ok(
-      !r.loginFormShown || st >= 400,
-      'the IdP answer',
-      'a refusal (4xx or an error Response)',
-      describe(r),
-    );
-    v.ok(st >= 400 && st < 500, 'HTTP status of the refusal', '4xx', String(st));
+    v.ok(!r.loginFormShown, 'the IdP answer', 'a refusal (an error page or an error Response)', describe(r));
+    expectRejected(v, r, status);
     return undefined;
   }
   const resp = receivedResponse(v, r);

@@ -95,3 +95,16 @@ export function postFields(xml: string, relayState?: string): Record<string, str
 export function redirectEncode(xml: string): string {
   return encodeURIComponent(encodeRedirectBinding(xml));
 }
+
+/** Signs already-encoded Redirect params exactly as they stand (non-canonical encodings included). */
+export function signRedirectParams(
+  p: RedirectParams,
+  key: SigningKey,
+  alg: RedirectSigAlg = 'rsa-sha256',
+): RedirectParams {
+  const withAlg = { ...p, SigAlg: p.SigAlg ?? encodeURIComponent(SIGALG_URI[alg]) };
+  return {
+    ...withAlg,
+    Signature: encodeURIComponent(signRedirectQuery(signedOctets(withAlg), key.keyPem, alg)),
+  };
+}

@@ -314,6 +314,12 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'Exactly one assertion with exactly one AuthnStatement.',
   },
   {
+    id: 'IDPC-SEC-01',
+    level: 'MUST',
+    source: 'idp-conformance security baseline (attack catalogue §3; W3C XML Signature Best Practices)',
+    text: 'Hostile XML in a request (DOCTYPE or entities, external references, XSLT transforms, deflate or base64 bombs, invalid UTF-8, oversize) is rejected quickly without the IdP fetching anything, and the IdP keeps serving valid logins.',
+  },
+  {
     id: 'SDP-IDP32',
     level: 'MUST',
     source: 'saml2int SDP-IDP32',

@@ -168,6 +168,8 @@ export interface SilentLoginOptions {
   /** Extra headers (e.g. X-Device-Id) and form fields (e.g. a token in a field). */
   headers?: Record<string, string>;
   extraFields?: Record<string, string>;
+  /** Replaces the SAMLRequest field with a raw value made from the final XML (hostile encodings). */
+  samlRequest?: (xml: string) => string;
   query?: string;
   /** Which tenant's SSO URL receives it. */
   tenant?: 'main' | 'other';
@@ -240,6 +242,7 @@ export async function silentLogin(opts: SilentLoginOptions = {}): Promise<Silent
     if (auth !== undefined) headers.authorization = auth;
   }
   const form = { ...postFields(xml, opts.relayState), ...opts.extraFields };
+  if (opts.samlRequest) form.SAMLRequest = opts.samlRequest(xml);
   const url = opts.query ? `${ssoUrl}${ssoUrl.includes('?') ? '&' : '?'}${opts.query}` : ssoUrl;
   const startedAt = s.now();
   let ssoStatus: number | undefined;

@@ -16,11 +16,27 @@ export interface ProcessStartConfig {
   readyTimeoutMs?: number;
 }
 
+/** A container port published on 127.0.0.1:host (loopback only). */
+export interface ContainerPort {
+  container: number;
+  host: number;
+}
+
 export interface ContainerStartConfig {
+  /** A local image (or one the daemon can pull), e.g. local/ssp-idp:1. */
   image: string;
-  ports: number[];
+  /**
+   * Fixed mappings, so the config can name the IdP's URLs. In the config: `[8080]` publishes 8080 on
+   * 127.0.0.1:8080; `[{ container: 8080, host: 18480 }]` publishes it on 127.0.0.1:18480.
+   */
+  ports: ContainerPort[];
   env?: Record<string, string>;
+  /**
+   * http: a path answered below 500 once the IdP is up, on waitFor.port (default: the first port).
+   * port alone, or no waitFor: wait until the published ports listen inside the container.
+   */
   waitFor?: { http?: string; port?: number };
+  /** How long to wait for readiness after the container started. Default 120000. */
   startupTimeoutMs?: number;
 }
 

@@ -9,9 +9,10 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HarnessError, OUTCOMES, PROFILES, type Capability, type Outcome, type ProfileId } from '../types';
 import { ConfigReader, describe, join, oneLine, type Obj } from './config-check';
-import { displayPath, parseConfigText } from './config-parse';
+import { displayPath, expandEnv, parseConfigText } from './config-parse';
 import type {
   AdminApiConfig,
+  ContainerPort,
   ContainerStartConfig,
   DeviceTokenConfig,
   Expectation,
@@ -32,6 +33,7 @@ export const CAPABILITIES: readonly Capability[] = [
 ];
 export const DEFAULT_EXCHANGE_MS = 10000;
 export const DEFAULT_READY_TIMEOUT_MS = 30000;
+export const DEFAULT_STARTUP_TIMEOUT_MS = 120000;
 /** Outcomes an expectations file may name: a deviation is a check that does not pass. */
 export const EXPECTABLE_OUTCOMES: readonly Outcome[] = ['FAIL', 'WARN'];
 
@@ -441,13 +443,34 @@ function readProcess(r: ConfigReader, v: unknown, baseDir: string): ProcessStart
 function readContainer(r: ConfigReader, v: unknown): ContainerStartConfig {
   const f = 'start.container';
   const o = r.object(f, v, ['image', 'ports', 'env', 'waitFor', 'startupTimeoutMs']);
-  const portsFix = 'list the container ports to expose, e.g. [8080]';
-  const rawPorts = r.array(`${f}.ports`, o.ports ?? r.invalid(`${f}.ports`, 'required', portsFix), portsFix);
+  const imageFix = 'give a local image name, e.g. local/ssp-idp:1 (bash .ci/docker.sh builds it)';
+  const image = r.string(`${f}.image`, o.image, imageFix).trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/.test(image))
+    r.invalid(`${f}.image`, `not an image reference: ${describe(image)}`, imageFix);
+  const portsFix =
+    'list the container ports to publish on 127.0.0.1, e.g. [8080] or [{ container: 8080, host: 18480 }]';
+  if (o.ports === undefined || o.ports === null) r.invalid(`${f}.ports`, 'required', portsFix);
+  const rawPorts = r.array(`${f}.ports`, o.ports, portsFix);
   if (rawPorts.length === 0) r.invalid(`${f}.ports`, 'must not be empty', portsFix);
-  const ports = rawPorts.map((p, i) => port(r, join(`${f}.ports`, i), p));
+  const ports: ContainerPort[] = [];
+  rawPorts.forEach((p, i) => {
+    const field = join(`${f}.ports`, i);
+    const cp = containerPort(r, field, p, portsFix);
+    if (ports.some((q) => q.container === cp.container))
+      r.invalid(field, `container port ${cp.container} is listed twice`, 'list each port once');
+    if (ports.some((q) => q.host === cp.host))
+      r.invalid(field, `host port ${cp.host} is published twice`, 'give each port its own host port');
+    ports.push(cp);
+  });
   const c: ContainerStartConfig = {
-    image: r.string(`${f}.image`, o.image, 'give a local image name, e.g. local/idp:1'),
+    image,
     ports,
+    startupTimeoutMs: r.positiveInt(
+      `${f}.startupTimeoutMs`,
+      o.startupTimeoutMs,
+      DEFAULT_STARTUP_TIMEOUT_MS,
+      'write milliseconds, e.g. 120000',
+    ),
   };
   const env = r.stringMap(`${f}.env`, o.env);
   if (env) c.env = env;
@@ -457,24 +480,52 @@ function readContainer(r: ConfigReader, v: unknown): ContainerStartConfig {
     const http = r.optString(`${f}.waitFor.http`, w.http, 'give a path such as /health');
     if (http !== undefined) {
       if (!http.startsWith('/'))
-        r.invalid(`${f}.waitFor.http`, `expected a path starting with /, got ${describe(http)}`);
+        r.invalid(
+          `${f}.waitFor.http`,
+          `expected a path starting with /, got ${describe(http)}`,
+          'give a path such as /health',
+        );
       c.waitFor.http = http;
     }
     if (w.port !== undefined && w.port !== null) {
       const wp = port(r, `${f}.waitFor.port`, w.port);
-      if (!ports.includes(wp))
-        r.invalid(`${f}.waitFor.port`, `${wp} is not in ${f}.ports`, 'wait on an exposed port');
+      if (!ports.some((p) => p.container === wp))
+        r.invalid(
+          `${f}.waitFor.port`,
+          `${wp} is not a container port in ${f}.ports`,
+          'wait on a published container port',
+        );
       c.waitFor.port = wp;
     }
+    if (c.waitFor.http === undefined && c.waitFor.port === undefined)
+      r.invalid(
+        `${f}.waitFor`,
+        'needs http or port',
+        'e.g. waitFor: { http: /health, port: 8080 }, or remove it',
+      );
   }
-  const t = r.positiveInt(
-    `${f}.startupTimeoutMs`,
-    o.startupTimeoutMs,
-    undefined,
-    'write milliseconds, e.g. 60000',
-  );
-  if (t !== undefined) c.startupTimeoutMs = t;
   return c;
+}
+
+/** `8080` (127.0.0.1:8080 -> 8080), `"18480:8080"` or `{ container: 8080, host: 18480 }`. */
+function containerPort(r: ConfigReader, field: string, v: unknown, fix: string): ContainerPort {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const o = r.object(field, v, ['container', 'host'], fix);
+    if (o.container === undefined || o.container === null)
+      r.invalid(
+        join(field, 'container'),
+        'required',
+        'give the port the IdP listens on inside the container',
+      );
+    const container = port(r, join(field, 'container'), o.container);
+    const host = o.host === undefined || o.host === null ? container : port(r, join(field, 'host'), o.host);
+    return { container, host };
+  }
+  const s = typeof v === 'string' ? expandEnv(v, field, r.env) : v;
+  const m = typeof s === 'string' ? /^\s*(\d+):(\d+)\s*$/.exec(s) : null;
+  if (m) return { container: port(r, field, Number(m[2])), host: port(r, field, Number(m[1])) };
+  const n = port(r, field, s);
+  return { container: n, host: n };
 }
 
 function port(r: ConfigReader, field: string, v: unknown): number {

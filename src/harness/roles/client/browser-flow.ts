@@ -37,7 +37,7 @@ export interface FlowResult {
   /** The last HTTP status the IdP answered with. */
   lastStatus?: number;
   /** The IdP did not answer (timeout or connection error) at some step. */
-  failure?: { reason: 'timeout' | 'network'; message: string; url: string };
+  failure?: { reason: 'timeout' | 'network' | 'oversize'; message: string; url: string };
   /** A redirect or form to an origin that is neither the IdP's nor the gateway's: never followed. */
   foreignNavigation?: string;
 }
@@ -126,6 +126,15 @@ export async function runBrowserFlow(
     }
     next = undefined;
     result.lastStatus = res.status;
+    if (res.truncated) {
+      // An answer this large is no SAML exchange: judge it as such instead of parsing a fragment.
+      result.failure = {
+        reason: 'oversize',
+        message: `an answer larger than ${res.body.length} bytes (cut there)`,
+        url: res.url,
+      };
+      return result;
+    }
 
     if (res.status >= 300 && res.status < 400 && res.headers.location) {
       const location = resolve(res.url, res.headers.location);

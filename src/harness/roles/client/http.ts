@@ -41,7 +41,8 @@ export class ExchangeFailed extends Error {
   }
 }
 
-export const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+/** 1 MiB: a SAML page is a few kB; a larger answer is cut and judged as oversize. */
+export const DEFAULT_MAX_BODY = 1024 * 1024;
 
 let exchanges = 0;
 /** HTTP exchanges made by this process (for `npm run bench`). */

@@ -1,0 +1,232 @@
+import { createHmac } from 'node:crypto';
+import {
+  scenario,
+  webLogin,
+  expectSuccess,
+  expectRejected,
+  describeAnswer,
+  redirectUrl,
+  signRedirectParams,
+  wrapRequest,
+  hostileXml,
+  hostileEncoding,
+  Canary,
+  type XswVariant,
+  type WebLoginOptions,
+  type RedirectParams,
+} from '../../src/harness';
+
+const HMAC_SHA1 = 'http://www.w3.org/2000/09/xmldsig#hmac-sha1';
+const LIMIT_MS = 10_000;
+
+describe('saml-web-sso · hostile requests', function () {
+  const h = scenario(this, { profile: 'saml-web-sso', family: 'signature' });
+
+  /** SDP-IDP05: a wrapped signed POST request must not verify (catalogue X-15…X-18). */
+  h.check(
+    {
+      id: 'SDP-IDP05-post-wrapping-rejected',
+      level: 'MUST',
+      requirements: ['SDP-IDP05', 'SAMLCore-5.4.2'],
+      title:
+        'signed POST requests wrapped as XSW1, XSW2, in Extensions (both IDs) or in ds:Object are rejected',
+    },
+    async (v, s) => {
+      const evilAcs = (x: string) =>
+        x
+          .replace(/AssertionConsumerServiceURL="[^"]*"/, `AssertionConsumerServiceURL="${s.gateway.acsUrl}"`)
+          .replace(/ForceAuthn="[^"]*"/, '');
+      const variants: XswVariant[] = ['xsw1', 'xsw2', 'extensions', 'extensions-same-id', 'object'];
+      for (const variant of variants) {
+        v.step = variant;
+        const r = await webLogin({
+          entity: 'signed',
+          binding: 'post',
+          afterSigning: (x) => wrapRequest(x, variant, evilAcs),
+        });
+        expectRejected(v, r, 'error-page');
+      }
+    },
+  );
+
+  /** SDP-IDP05 / SAMLBind §3.4.4.1: only asymmetric SigAlgs, both parameters together, valid base64. */
+  h.check(
+    {
+      id: 'SDP-IDP05-redirect-sigalg-tricks',
+      level: 'MUST',
+      requirements: ['SDP-IDP05', 'SAMLBind-3.4.4.1'],
+      title:
+        'HMAC keyed with the SP certificate, an unknown SigAlg, SigAlg or Signature alone, broken base64 are rejected',
+    },
+    async (v, s) => {
+      const hmac = (p: RedirectParams): RedirectParams => {
+        const withAlg = { ...p, SigAlg: encodeURIComponent(HMAC_SHA1) };
+        const octets = `SAMLRequest=${withAlg.SAMLRequest}${withAlg.RelayState !== undefined ? `&RelayState=${withAlg.RelayState}` : ''}&SigAlg=${withAlg.SigAlg}`;
+        const mac = createHmac('sha1', Buffer.from(s.gatewayKey.certPem)).update(octets).digest('base64');
+        return { ...withAlg, Signature: encodeURIComponent(mac) };
+      };
+      const cases: [string, (p: RedirectParams) => RedirectParams][] = [
+        ['HMAC-SHA1 keyed with the certificate', hmac],
+        ['unknown SigAlg', (p) => ({ ...p, SigAlg: encodeURIComponent('urn:example:unknown-alg') })],
+        ['SigAlg without Signature', (p) => ({ ...p, Signature: undefined })],
+        ['Signature without SigAlg', (p) => ({ ...p, SigAlg: undefined })],
+        ['Signature not base64', (p) => ({ ...p, Signature: encodeURIComponent('!!not*base64!!') })],
+      ];
+      for (const [what, mutate] of cases) {
+        v.step = what;
+        const r = await webLogin({
+          entity: 'signed',
+          binding: 'redirect',
+          redirect: (p, sso) => redirectUrl(sso, mutate(p)),
+        });
+        expectRejected(v, r, 'error-page');
+      }
+    },
+  );
+
+  /** SAMLBind §3.4.4.1: the signed octets are rebuilt in spec order, whatever the URL's parameter order. */
+  h.check(
+    {
+      id: 'SAMLBind-3.4.4.1-redirect-parameter-order',
+      level: 'MUST',
+      requirements: ['SAMLBind-3.4.4.1', 'SDP-IDP05'],
+      title: 'a signed Redirect request with its parameters in another URL order is accepted',
+    },
+    async (v) => {
+      const r = await webLogin({
+        entity: 'signed',
+        binding: 'redirect',
+        relayState: 'order',
+        redirect: (p, sso) => redirectUrl(sso, p, ['Signature', 'SigAlg', 'RelayState', 'SAMLRequest']),
+      });
+      expectSuccess(v, r);
+    },
+  );
+
+  /** SAMLBind §3.4.4.1: the signature covers the URL-encoded values exactly as received, not re-encoded. */
+  h.check(
+    {
+      id: 'SAMLBind-3.4.4.1-redirect-raw-encoding',
+      level: 'MUST',
+      requirements: ['SAMLBind-3.4.4.1', 'SDP-IDP05'],
+      title: 'a Redirect request signed over lowercase percent-escapes, exactly as sent, is accepted',
+    },
+    async (v, s) => {
+      const lower = (x: string) => x.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+      const r = await webLogin({
+        entity: 'signed',
+        binding: 'redirect',
+        relayState: 'a/b c=d',
+        sign: false,
+        redirect: (p, sso) => {
+          const raw: RedirectParams = {
+            SAMLRequest: lower(p.SAMLRequest),
+            RelayState: lower(p.RelayState ?? ''),
+          };
+          return redirectUrl(sso, signRedirectParams(raw, s.gatewayKey));
+        },
+      });
+      expectSuccess(v, r);
+    },
+  );
+
+  /** SDP-IDP06: the ACS URL is compared exactly; look-alikes never receive a Response. */
+  h.check(
+    {
+      id: 'SDP-IDP06-acs-lookalikes',
+      level: 'MUST',
+      requirements: ['SDP-IDP06', 'SAMLCore-3.4.1'],
+      title:
+        'look-alike host, userinfo, dot-dot path, javascript: and extra SAML parameters in the ACS URL never receive a Response',
+    },
+    async (v, s) => {
+      const acs = new URL(s.gateway.acsUrl);
+      const variants: [string, string][] = [
+        ['look-alike host', `${acs.protocol}//${acs.hostname}.evil.test:${acs.port}${acs.pathname}`],
+        ['userinfo', `${acs.protocol}//${acs.host}@evil.test${acs.pathname}`],
+        ['dot-dot path', `${acs.origin}${acs.pathname}/../evil`],
+        ['javascript: scheme', 'javascript:alert(document.domain)'],
+        ['extra SAML parameter', `${s.gateway.acsUrl}?SAMLResponse=x&RelayState=y`],
+      ];
+      for (const [what, acsUrl] of variants) {
+        v.step = what;
+        const r = await webLogin({ request: (b) => b.withAcsUrl(acsUrl) });
+        v.ok(
+          r.delivery?.action !== acsUrl && !r.foreignNavigation,
+          'where the Response went',
+          'never to the look-alike',
+          describeAnswer(r),
+        );
+        v.ok(
+          (r.lastStatus ?? 0) < 500 && !r.failure,
+          'the IdP answer',
+          'an answer (not a 5xx)',
+          describeAnswer(r),
+        );
+      }
+    },
+  );
+
+  /** IDPC-SEC-01: hostile XML in either binding is refused quickly, nothing is fetched, the IdP keeps serving. */
+  h.check(
+    {
+      id: 'IDPC-SEC-01-hostile-xml',
+      level: 'MUST',
+      requirements: ['IDPC-SEC-01'],
+      family: 'request-parsing',
+      title:
+        'DTD, entities, external DTD/entity, billion laughs, deflate bomb, bad base64, bad UTF-8: no Response, no fetch, still serving',
+    },
+    async (v) => {
+      const canary = await Canary.start();
+      try {
+        const asRedirectValue = (value: string) => (p: RedirectParams, sso: string) =>
+          redirectUrl(sso, { ...p, SAMLRequest: encodeURIComponent(value) });
+        const cases: [string, WebLoginOptions][] = [
+          ['internal entity (Redirect)', { xml: hostileXml.internalEntity }],
+          ['internal entity (POST)', { binding: 'post', xml: hostileXml.internalEntity }],
+          [
+            'external entity (POST)',
+            { binding: 'post', xml: (x) => hostileXml.externalEntity(x, canary.url('xxe')) },
+          ],
+          ['parameter entity (Redirect)', { xml: (x) => hostileXml.parameterEntity(x, canary.url('pe')) }],
+          [
+            'external DTD (POST)',
+            { binding: 'post', xml: (x) => hostileXml.externalDtd(x, canary.url('dtd')) },
+          ],
+          ['billion laughs (POST)', { binding: 'post', xml: hostileXml.billionLaughs }],
+          ['deflate bomb (Redirect)', { redirect: asRedirectValue(hostileEncoding.deflateBomb()) }],
+          [
+            'invalid base64 (POST)',
+            { binding: 'post', postForm: (f) => ({ ...f, SAMLRequest: hostileEncoding.invalidBase64() }) },
+          ],
+          [
+            'invalid UTF-8 (POST)',
+            {
+              binding: 'post',
+              postForm: (f) => ({
+                ...f,
+                SAMLRequest: hostileEncoding.invalidUtf8(
+                  Buffer.from(f.SAMLRequest, 'base64').toString('utf8'),
+                ),
+              }),
+            },
+          ],
+        ];
+        for (const [what, opts] of cases) {
+          v.step = what;
+          const t0 = Date.now();
+          // With credentials: an IdP that tolerates the payload goes on to a Success the check then sees.
+          const r = await webLogin(opts);
+          expectRejected(v, r, 'error-page');
+          v.ok(Date.now() - t0 < LIMIT_MS, 'time to answer', `< ${LIMIT_MS} ms`, `${Date.now() - t0} ms`);
+          v.equal('requests the canary saw', canary.hits.length, 0);
+        }
+        v.step = 'valid login after the attacks';
+        expectSuccess(v, await webLogin());
+      } finally {
+        await canary.close();
+      }
+    },
+  );
+});

@@ -1,0 +1,97 @@
+import { createHmac } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
+
+/**
+ * Hostile request payloads (attack catalogue §2–§3): each takes the known-good request XML (signed or
+ * not) and returns a variant. Built as strings on purpose: a DOM would refuse to produce them.
+ */
+const XML_DECL = /^<\?xml[^>]*\?>\s*/;
+
+function withDoctype(xml: string, doctype: string): string {
+  return `${doctype}${xml.replace(XML_DECL, '')}`;
+}
+
+/** Puts an entity reference into the Issuer text so a resolving parser has to expand it. */
+function useEntity(xml: string, name: string): string {
+  return xml.replace(/<saml:Issuer>/, `<saml:Issuer>&${name};`);
+}
+
+export const hostileXml = {
+  internalEntity: (xml: string) => withDoctype(xml, '<!DOCTYPE samlp:AuthnRequest [<!ENTITY x "expanded">]>'),
+  externalEntity: (xml: string, canaryUrl: string) =>
+    useEntity(withDoctype(xml, `<!DOCTYPE samlp:AuthnRequest [<!ENTITY xxe SYSTEM "${canaryUrl}">]>`), 'xxe'),
+  parameterEntity: (xml: string, canaryUrl: string) =>
+    withDoctype(xml, `<!DOCTYPE samlp:AuthnRequest [<!ENTITY % pe SYSTEM "${canaryUrl}"> %pe;]>`),
+  externalDtd: (xml: string, canaryUrl: string) =>
+    withDoctype(xml, `<!DOCTYPE samlp:AuthnRequest SYSTEM "${canaryUrl}">`),
+  billionLaughs: (xml: string) => {
+    const ents = ['<!ENTITY l0 "lol">'];
+    for (let i = 1; i <= 10; i++) ents.push(`<!ENTITY l${i} "${`&l${i - 1};`.repeat(10)}">`);
+    return useEntity(withDoctype(xml, `<!DOCTYPE samlp:AuthnRequest [${ents.join('')}]>`), 'l10');
+  },
+  attlistDefault: (xml: string) =>
+    withDoctype(xml, '<!DOCTYPE samlp:AuthnRequest [<!ATTLIST samlp:AuthnRequest ForceAuthn CDATA "true">]>'),
+};
+
+/** Signature tricks on a signed request (catalogue C-01, C-02, C-04, C-08, X-12, C-KEYINFO, C-XSLT). */
+export const hostileSignature = {
+  /** A second SignedInfo next to the genuine one (CVE-2025-29774 class). */
+  twoSignedInfo: (signed: string) => signed.replace(/(<ds:SignedInfo>[\s\S]*?<\/ds:SignedInfo>)/, '$1$1'),
+  /** A comment at the start of DigestValue (CVE-2025-29775 class). */
+  digestComment: (signed: string) => signed.replace('<ds:DigestValue>', '<ds:DigestValue><!--x-->'),
+  /** KeyInfo that points elsewhere: a RetrievalMethod to the canary. */
+  retrievalMethod: (signed: string, canaryUrl: string) =>
+    signed.replace('<ds:KeyInfo>', `<ds:KeyInfo><ds:RetrievalMethod URI="${canaryUrl}"/>`),
+  /** An XSLT transform reaching for the canary (never to be executed). */
+  xsltTransform: (signed: string, canaryUrl: string) =>
+    signed.replace(
+      '<ds:Transforms>',
+      '<ds:Transforms><ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xslt-19991116">' +
+        '<xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" version="1.0">' +
+        `<xsl:template match="/"><xsl:value-of select="document('${canaryUrl}')"/></xsl:template>` +
+        '</xsl:stylesheet></ds:Transform>',
+    ),
+  /**
+   * HMAC-SHA1 "signature" keyed with the public certificate bytes (GHSA-c27r-x354-4m68 / CVE-2018-7644):
+   * SignatureMethod swapped and SignatureValue recomputed over the canonical-enough SignedInfo.
+   */
+  hmacWithCert: (signed: string, certPem: string) => {
+    const swapped = signed.replace(
+      /<ds:SignatureMethod Algorithm="[^"]*"\/>/,
+      '<ds:SignatureMethod Algorithm="http://www.w3.org/2000/09/xmldsig#hmac-sha1"/>',
+    );
+    const si = /<ds:SignedInfo>[\s\S]*?<\/ds:SignedInfo>/
+      .exec(swapped)![0]
+      .replace('<ds:SignedInfo>', '<ds:SignedInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">');
+    const mac = createHmac('sha1', Buffer.from(certPem)).update(si).digest('base64');
+    return swapped.replace(
+      /<ds:SignatureValue>[^<]*<\/ds:SignatureValue>/,
+      `<ds:SignatureValue>${mac}</ds:SignatureValue>`,
+    );
+  },
+};
+
+/** Encoded SAMLRequest values no parser should accept (catalogue C-13, C-14, C-B64, C-ENC-1). */
+export const hostileEncoding = {
+  /** 20 MB of spaces inside an element, raw-deflated (about 20 kB): the inflate must be bounded. */
+  deflateBomb: () =>
+    deflateRawSync(
+      Buffer.concat([
+        Buffer.from('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">'),
+        Buffer.alloc(20 * 1024 * 1024, 0x20),
+        Buffer.from('</samlp:AuthnRequest>'),
+      ]),
+    ).toString('base64'),
+  /** 300 KiB once decoded: over the 256 KiB request limit. */
+  oversize: (xml: string) =>
+    Buffer.from(
+      xml.replace('</samlp:AuthnRequest>', `<!--${'x'.repeat(300 * 1024)}--></samlp:AuthnRequest>`),
+    ).toString('base64'),
+  invalidBase64: () => 'PH!!!Nh@bWw+*',
+  invalidUtf8: (xml: string) =>
+    Buffer.concat([
+      Buffer.from(xml.replace(/<saml:Issuer>.*<\/saml:Issuer>/, '<saml:Issuer>')),
+      Buffer.from([0xc0, 0xaf]),
+      Buffer.from('</saml:Issuer>' + xml.split('</saml:Issuer>')[1]),
+    ]).toString('base64'),
+};
