@@ -124,6 +124,11 @@ describe('device-token · signatures', function () {
       const { token } = await dtToken();
       const cases = [
         { signOptions: { referenceUri: '' } },
+        // The Reference covers a child (the Issuer, given an ID), not the request root.
+        {
+          xml: (x: string) => x.replace('<saml:Issuer>', '<saml:Issuer ID="_issuer-only">'),
+          signOptions: { referenceId: '_issuer-only' },
+        },
         { signOptions: { canonicalization: EXC_C14N_COMMENTS } },
         { signOptions: { transforms: [ENVELOPED, C14N, EXC_C14N] } },
         { afterSigning: (x: string) => x.replace('<ds:SignedInfo>', '<ds:SignedInfo><!-- note -->') },

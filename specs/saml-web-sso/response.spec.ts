@@ -3,6 +3,7 @@ import {
   webLogin,
   expectSuccess,
   expectAccepted,
+  expectNoFinding,
   receivedResponse,
   statusName,
   describeAnswer,
@@ -294,11 +295,15 @@ describe('saml-web-sso · Response', function () {
       id: 'SAMLProf-4.1.4.2-subject-nameid',
       level: 'MUST',
       requirements: ['SAMLProf-4.1.4.2', 'SAMLCore-2.4.1'],
-      title: 'the Subject carries a non-empty NameID',
+      title: 'the Subject carries a non-empty NameID made of one text node',
     },
     async (v) => {
-      const a = expectSuccess(v, await login());
+      const r = await login();
+      const a = expectSuccess(v, r);
       v.present('NameID', a.nameId?.value, 'saml:Subject/saml:NameID');
+      // One text node: a comment or element inside the NameID is the truncation attack (C-15).
+      expectNoFinding(v, r, 'S-21', 'NameID content');
+      expectNoFinding(v, r, 'C-15', 'NameID content');
     },
   );
 

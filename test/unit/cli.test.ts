@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REQUIREMENTS } from '../../src/harness/requirements';
@@ -68,6 +68,18 @@ describe('CLI', function () {
       expect(c.id.startsWith(c.requirements[0]), c.id).to.equal(true);
       expect(['MUST', 'SHOULD', 'MAY']).to.include(c.level);
     }
+  });
+
+  it('list --profile device-token has a check for every DT requirement of the profile document', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs', 'profiles', 'device-token.md'), 'utf8');
+    const ids = [...new Set(doc.match(/\bDT-(?:MD|REQ|SIG|TOK|RSP|PROV)-\d{2}\b/g) ?? [])];
+    expect(ids.length).to.equal(51);
+    const r = cli(['list', '--profile', 'device-token', '--json']);
+    expect(r.code, r.stderr).to.equal(0);
+    const checks = JSON.parse(r.stdout) as { id: string; profile: string; requirements: string[] }[];
+    const covered = new Set(checks.flatMap((c) => c.requirements));
+    expect(ids.filter((id) => !covered.has(id))).to.deep.equal([]);
+    expect(checks.every((c) => c.profile === 'device-token')).to.equal(true);
   });
 
   it('every requirement a check cites is in the requirement catalogue', () => {

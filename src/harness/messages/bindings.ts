@@ -59,7 +59,8 @@ export function redirectUrl(
 
 export interface RequestSignOptions {
   sha1?: boolean;
-  /** Hostile variants: another Reference URI, transforms or canonicalization. */
+  /** Hostile variants: sign another element (by its ID), another Reference URI, transforms or canonicalization. */
+  referenceId?: string;
   referenceUri?: string;
   transforms?: string[];
   canonicalization?: string;
@@ -75,7 +76,7 @@ export function signRequestXml(
   return signEnveloped(xml, {
     privateKeyPem: key.keyPem,
     certPem: key.certPem,
-    referenceId: id,
+    referenceId: opts.referenceId ?? id,
     placeAfter: "/*/*[local-name()='Issuer']",
     signatureAlgorithm: opts.sha1 ? 'rsa-sha1' : 'rsa-sha256',
     digestAlgorithm: opts.sha1 ? 'sha1' : 'sha256',

@@ -7,7 +7,8 @@ import { currentEvidence, record } from '../../evidence/context';
 import { ReplayCache, verifySamlResponse, type VerifyResult } from './verifier';
 
 export const GATEWAY_SESSION_COOKIE = 'gw_session';
-const MAX_ACS_BODY = 1024 * 1024;
+// A 1 MiB page (the client cut) URL-encodes to at most about 3 MiB: the verifier, not the socket, judges its size.
+const MAX_ACS_BODY = 4 * 1024 * 1024;
 
 /** What the gateway expects of the Response to one AuthnRequest it sent. */
 export interface PendingLogin {
