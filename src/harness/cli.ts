@@ -16,7 +16,7 @@ import { onExitStop } from './targets/process';
 const HELP = `idp-conformance — conformance test harness for SAML identity providers
 
 Usage:
-  idp-conformance run [--target FILE] [--profile P]... [--grep TEXT] [--strict] [--report-dir DIR] [--fault NAME]...
+  idp-conformance run [--target FILE] [--profile P]... [--grep TEXT] [--requirement ID]... [--strict] [--report-dir DIR] [--fault NAME]...
   idp-conformance list [--profile P] [--json]
   idp-conformance sp-metadata [--target FILE] [--signed] [--profile device-token]
   idp-conformance reference-idp [--port N] [--fault NAME]...
@@ -34,6 +34,7 @@ Options:
   --target FILE      target config (YAML or JSON); without it, run starts the embedded reference IdP
   --profile P        saml-web-sso or device-token; repeatable; default: the target's profiles
   --grep TEXT        run only checks whose ID or title contains TEXT (e.g. DT-TOK, SAMLProf-4.1.4.2)
+  --requirement ID   run only checks that verify this requirement (repeatable), e.g. SDP-IDP05
   --strict           SHOULD failures count as FAIL (exit 1) instead of WARN
   --report-dir DIR   where reports go (default: reports)
   --matrix FILE...   report: the conformance.json files to compare (all following arguments)
@@ -55,6 +56,7 @@ const FLAGS: Record<string, { value: boolean; commands: string[] }> = {
   '--target': { value: true, commands: ['run', 'sp-metadata'] },
   '--profile': { value: true, commands: ['run', 'list', 'sp-metadata'] },
   '--grep': { value: true, commands: ['run'] },
+  '--requirement': { value: true, commands: ['run'] },
   '--strict': { value: false, commands: ['run'] },
   '--report-dir': { value: true, commands: ['run', 'report'] },
   '--matrix': { value: false, commands: ['report'] },
@@ -200,6 +202,7 @@ async function cmdRun(args: Args, out: (s: string) => void): Promise<number> {
       config,
       profiles: profilesOf(args),
       grep: args.flags.get('--grep')?.[0],
+      requirements: args.flags.get('--requirement'),
       strict: args.flags.has('--strict'),
       reportDir,
       faults: embedded ? faults : undefined,

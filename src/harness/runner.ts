@@ -18,11 +18,14 @@ import { writeConformanceJson } from './reporting/json';
 import { writeJunit } from './reporting/junit';
 import { allureReporterOptions, ALLURE_REPORTER } from './reporting/allure';
 import { repoRoot, harnessVersion } from './paths';
+import { selectChecks } from './checks/catalogue';
 
 export interface RunOptions {
   config: TargetConfig;
   profiles?: ProfileId[];
   grep?: string;
+  /** Run only checks that verify one of these requirement IDs. */
+  requirements?: string[];
   strict: boolean;
   reportDir: string;
   /** Faults of the embedded reference IdP (recorded in the report). */
@@ -195,6 +198,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
       'run `npm run build`',
     );
   }
+  selectChecks(opts.requirements);
   const run = await openRun(opts);
   const { results } = run.session;
   let printed = 0;
@@ -220,7 +224,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   if (report.results.length === 0) {
     throw new HarnessError(
       'ERR_USAGE',
-      `no check matched${opts.grep ? ` --grep ${opts.grep}` : ''}`,
+      `no check matched${opts.grep ? ` --grep ${opts.grep}` : ''}${opts.requirements ? ` --requirement ${opts.requirements.join(',')}` : ''}`,
       'see `idp-conformance list`',
     );
   }

@@ -10,7 +10,7 @@ import type {
 } from './types';
 import { HarnessError } from './types';
 import { ConformanceFailure, NotApplicable, Verdict } from './checks/verdict';
-import { registerCheck } from './checks/catalogue';
+import { isSelected, registerCheck } from './checks/catalogue';
 import { currentEvidence, withEvidence } from './evidence/context';
 import { session, type HarnessSession } from './session';
 import { writeEvidence } from './evidence/transcript';
@@ -79,6 +79,7 @@ export function scenario(_suite: Mocha.Suite, opts: { profile: ProfileId; family
         throw new Error(`check ${def.id}: the ID must start with a requirement ID`);
       }
       registerCheck(def);
+      if (!isSelected(def)) return;
       it(`${def.id} ${def.title}`, async function () {
         const s = session();
         this.timeout(s.config.timeouts.exchangeMs * 6 + 10_000);

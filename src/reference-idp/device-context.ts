@@ -69,7 +69,12 @@ export function readDeviceContext(signedRoot: Element, receivedRoot: Element, fa
     if (!lenient && hasOwnText(el)) return `text content in ${el.localName}`;
     const seen = new Set<string>();
     for (const child of childElements(el)) {
-      if (child.namespaceURI !== NS.dt) continue; // other namespaces are ignored
+      if (child.namespaceURI !== NS.dt) {
+        // Other namespaces are ignored (fault reject-foreign-elements: treated as malformed instead).
+        if (faults.has('reject-foreign-elements'))
+          return `foreign element ${child.localName} in ${el.localName}`;
+        continue;
+      }
       const local = child.localName ?? '';
       if (nested && local === 'Device') {
         if (seen.has(local) && !lenient) return 'Device is repeated';

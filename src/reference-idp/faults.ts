@@ -106,6 +106,14 @@ const DEFS = [
     'replacing SP metadata adds its certificates to the old ones: a removed certificate keeps working',
     ['DT-SIG-08'],
   ),
+  f(
+    'reject-foreign-elements',
+    'elements of other namespaces inside DeviceContext are treated as malformed instead of ignored',
+    ['DT-REQ-06'],
+  ),
+  f('long-assertion-validity', 'Conditions last one hour and name a second Audience besides the SP', [
+    'DT-RSP-04',
+  ]),
   f('accept-doctype', 'AuthnRequests with a DOCTYPE are parsed (nothing resolved) instead of rejected', [
     'DT-REQ-11',
     'IDPC-SEC-01',

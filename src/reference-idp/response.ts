@@ -147,10 +147,14 @@ export class ResponseBuilder {
     const expired = f.has('conditions-expired');
     const conditions =
       `<saml:Conditions NotBefore="${this.time(expired ? now - 15 * 60000 : now - LIMITS.notBeforeSkewMs)}"` +
-      ` NotOnOrAfter="${expired ? this.time(now - 10 * 60000) : expiry}">` +
+      ` NotOnOrAfter="${expired ? this.time(now - 10 * 60000) : f.has('long-assertion-validity') ? this.time(now + 60 * 60000) : expiry}">` +
       (f.has('assertion-audience-missing')
         ? ''
-        : `<saml:AudienceRestriction><saml:Audience>${c14nText(t.spEntityId)}</saml:Audience></saml:AudienceRestriction>`) +
+        : `<saml:AudienceRestriction><saml:Audience>${c14nText(t.spEntityId)}</saml:Audience>` +
+          (f.has('long-assertion-validity')
+            ? '<saml:Audience>https://other.example/sp</saml:Audience>'
+            : '') +
+          `</saml:AudienceRestriction>`) +
       `</saml:Conditions>`;
     const authnInstant = f.has('authninstant-stale') ? now - 24 * 60 * 60 * 1000 : s.authnInstant;
     const authnStatement = f.has('authnstatement-missing')

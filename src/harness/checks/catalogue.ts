@@ -18,3 +18,16 @@ export function allChecks(): CheckDef[] {
 export function clearCatalogue(): void {
   registry.clear();
 }
+
+/** Which checks a run executes (all by default); set before the spec files load. */
+let selected: (def: CheckDef) => boolean = () => true;
+
+export function selectChecks(requirements: string[] | undefined): void {
+  selected = requirements?.length
+    ? (def) => def.requirements.some((r) => requirements.includes(r))
+    : () => true;
+}
+
+export function isSelected(def: CheckDef): boolean {
+  return selected(def);
+}

@@ -2,6 +2,9 @@
  * Target configuration: load a YAML/JSON file, expand ${VAR}, validate every field with an error that
  * names the field and the fix, fill defaults, resolve relative paths against the config file's folder.
  */
+import { repoRoot } from '../paths';
+
+export { repoRoot };
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import { isIPv4 } from 'node:net';
@@ -371,19 +374,6 @@ function checkKeyPair(r: ConfigReader, keyFile: string, certFile: string): void 
   }
   if (!cert.checkPrivateKey(key)) {
     r.invalid('gateway.signingCert', 'does not match gateway.signingKey', 'give the certificate of that key');
-  }
-}
-
-let repoRootMemo: string | undefined;
-/** The folder holding the project's package.json, found by walking up from this file. */
-export function repoRoot(): string {
-  if (repoRootMemo) return repoRootMemo;
-  let dir = __dirname;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return (repoRootMemo = dir);
-    const up = path.dirname(dir);
-    if (up === dir) throw new HarnessError('ERR_INTERNAL', `no package.json above ${__dirname}`);
-    dir = up;
   }
 }
 
