@@ -212,7 +212,7 @@ async function cmdRun(args: Args, out: (s: string) => void): Promise<number> {
     await embedded?.close();
   }
   out('');
-  out(formatConsoleSummary(report));
+  out(formatConsoleSummary(report, { reportDir }));
   return report.exitCode;
 }
 

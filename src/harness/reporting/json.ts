@@ -26,6 +26,7 @@ export function toConformanceJson(report: RunReport): RunReport {
       ERROR: report.summary.ERROR,
     },
     results: report.results.map(resultJson),
+    ...(report.stats ? { stats: { httpExchanges: report.stats.httpExchanges } } : {}),
     exitCode: report.exitCode,
   };
 }
