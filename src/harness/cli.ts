@@ -332,7 +332,15 @@ export function main(argv: string[]): void {
     },
     (e: unknown) => {
       if (e instanceof HarnessError) process.stderr.write(`idp-conformance: ${e.oneLine()}\n`);
-      else process.stderr.write(`idp-conformance: ERR_INTERNAL: ${(e as Error)?.stack ?? String(e)}\n`);
+      else {
+        // Our bug, not the IdP's: one line for the user, the stack only when asked for.
+        const detail = process.env.IDPC_DEBUG
+          ? `\n${(e as Error)?.stack}`
+          : ' (set IDPC_DEBUG=1 for the stack)';
+        process.stderr.write(
+          `idp-conformance: ERR_INTERNAL: ${(e as Error)?.message ?? String(e)}${detail}\n`,
+        );
+      }
       process.exitCode = 2;
     },
   );
