@@ -114,12 +114,14 @@ describe('device-token · request parsing', function () {
         ['a@localhost', 'localhost'],
       ];
       const { token } = await dtToken();
-      for (const [userId, userDomain] of variants) {
-        v.step = `UserId ${userId}`;
-        const r = await silentLogin({ token, userId, userDomain });
-        if (r.delivery === undefined) expectRejected(v, r);
-        else expectErrorStatus(v, r, undefined, ['Requester']);
-      }
+      await v.variants(
+        variants.map(([userId, userDomain]) => [`UserId ${userId}`, [userId, userDomain]] as const),
+        async ([userId, userDomain]) => {
+          const r = await silentLogin({ token, userId, userDomain });
+          if (r.delivery === undefined) expectRejected(v, r);
+          else expectErrorStatus(v, r, undefined, ['Requester']);
+        },
+      );
     },
   );
 
@@ -164,11 +166,10 @@ describe('device-token · request parsing', function () {
         ['element content', (x) => x.replace(/<dt:Hostname>([^<]*)</, '<dt:Hostname><b>x</b><')],
         ['two DeviceContexts', (x) => x + x],
       ];
-      for (const [what, mutate] of mutations) {
-        v.step = what;
+      await v.variants(mutations, async (mutate) => {
         const r = await silentLogin({ token, deviceContext: mutate });
         expectErrorStatus(v, r, undefined, ['Requester']);
-      }
+      });
     },
   );
 
@@ -325,8 +326,7 @@ describe('device-token · request parsing', function () {
         ['IssueInstant 4 minutes ahead', (b) => b.withIssueInstant(samlTime(new Date(now + 4 * MINUTE)))],
         ['ProtocolBinding HTTP-Redirect', (b) => b.withProtocolBinding(BINDING_REDIRECT)],
       ];
-      for (const [what, request] of variants) {
-        v.step = what;
+      await v.variants(variants, async (request, what) => {
         const r = await silentLogin({ token, request });
         v.ok(
           !(r.verify?.assertion && r.verify.response?.statusCode?.endsWith('Success')),
@@ -335,7 +335,7 @@ describe('device-token · request parsing', function () {
           describeAnswer(r),
         );
         expectRefused(v, r);
-      }
+      });
     },
   );
 

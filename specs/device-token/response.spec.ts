@@ -278,12 +278,11 @@ describe('device-token · Response', function () {
         ['extra SAML parameter', `${s.gateway.acsUrl}?SAMLResponse=x`],
         ['trailing slash', `${s.gateway.acsUrl}/`],
       ];
-      for (const [what, acsUrl] of variants) {
-        v.step = what;
+      await v.variants(variants, async (acsUrl) => {
         const r = await silentLogin({ token, request: (b) => b.withAcsUrl(acsUrl) });
         v.ok(r.delivery === undefined, 'where the Response went', 'nowhere', describeAnswer(r));
         expectRejected(v, r);
-      }
+      });
       v.step = 'no ACS URL';
       expectSuccess(
         v,

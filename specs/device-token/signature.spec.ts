@@ -82,10 +82,12 @@ describe('device-token · signatures', function () {
         ['Destination', (x) => x.replace(/Destination="([^"]*)"/, 'Destination="$1?x=1"')],
         ['ID', (x) => x.replace(/ ID="[^"]*"/, ` ID="${newId()}"`)],
       ];
-      for (const [what, afterSigning] of edits) {
-        v.step = `${what} altered`;
-        expectRejected(v, await silentLogin({ token, afterSigning }));
-      }
+      await v.variants(
+        edits.map(([what, afterSigning]) => [`${what} altered`, [what, afterSigning]] as const),
+        async ([, afterSigning]) => {
+          expectRejected(v, await silentLogin({ token, afterSigning }));
+        },
+      );
     },
   );
 
@@ -103,11 +105,13 @@ describe('device-token · signatures', function () {
       const variants: XswVariant[] = ['xsw1', 'xsw2', 'extensions', 'extensions-same-id', 'object'];
       const evilEdit = (x: string) =>
         x.replace(/<dt:UserId>[^<]*</, (m) => m.replace(/>[^@<]*@/, '>victim@'));
-      for (const variant of variants) {
-        v.step = variant;
-        const r = await silentLogin({ token, afterSigning: (x) => wrapRequest(x, variant, evilEdit) });
-        expectRejected(v, r);
-      }
+      await v.variants(
+        variants.map((x) => [x, x] as const),
+        async (variant) => {
+          const r = await silentLogin({ token, afterSigning: (x) => wrapRequest(x, variant, evilEdit) });
+          expectRejected(v, r);
+        },
+      );
     },
   );
 

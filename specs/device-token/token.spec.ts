@@ -177,13 +177,12 @@ describe('device-token · tokens', function () {
         ['513 characters', `DeviceToken ${'a'.repeat(513)}`],
         ['bad character', `DeviceToken ${token.slice(0, 20)}!${token.slice(20)}`],
       ];
-      for (const [what, authorization] of variants) {
-        v.step = what;
+      await v.variants(variants, async (authorization) => {
         const r = await silentLogin({ authorization });
         v.ok((r.lastStatus ?? 0) < 500 && !r.failure, 'HTTP status', 'not a 5xx', describeAnswer(r));
         const resp = receivedResponse(v, r);
         v.oneOf('second-level StatusCode', statusName(resp.statusSubCode), ['NoPassive', 'AuthnFailed']);
-      }
+      });
       v.step = 'valid login after';
       expectSuccess(v, await silentLogin({ token }));
     },

@@ -78,6 +78,38 @@ export class Verdict {
     this.asserted++;
   }
 
+  /**
+   * Judges every variant (one name each) and fails once at the end, naming all that failed, so a
+   * vendor sees the whole picture rather than the first broken variant.
+   */
+  async variants<T>(
+    cases: readonly (readonly [string, T])[],
+    judge: (c: T, name: string) => Promise<void>,
+  ): Promise<void> {
+    const failed: { name: string; f: ConformanceFailure }[] = [];
+    for (const [name, c] of cases) {
+      this.step = name;
+      try {
+        await judge(c, name);
+      } catch (e) {
+        if (!(e instanceof ConformanceFailure)) throw e;
+        failed.push({ name, f: e });
+      }
+    }
+    this.step = undefined;
+    if (failed.length === 0) return;
+    const first = failed[0].f;
+    // Each failed variant with the expectation it broke (without the step prefix fail() added).
+    const names = failed.map((x) => `${x.name}: ${x.f.what.replace(/^\[[^\]]*\] /, '')}`).join('; ');
+    throw new ConformanceFailure(
+      this.req,
+      `${failed.length} of ${cases.length} variants failed (${names}); first: ${first.what}`,
+      first.expected,
+      first.actual,
+      first.where,
+    );
+  }
+
   notApplicable(reason: string): never {
     throw new NotApplicable(reason);
   }
