@@ -36,7 +36,14 @@ function unavailable(target: string): string | undefined {
   return undefined;
 }
 
-const TARGETS = ['simplesamlphp', 'simplesamlphp-container', 'samlify', 'samlp'];
+const TARGETS = [
+  'simplesamlphp',
+  'simplesamlphp-assertion-only',
+  'simplesamlphp-sha512',
+  'simplesamlphp-container',
+  'samlify',
+  'samlp',
+];
 const ran: string[] = [];
 
 describe('real IdPs (saml-web-sso)', function () {
