@@ -29,7 +29,7 @@ async function waitReady(url: string, timeoutMs: number, alive: () => string | u
         direction: 'harness->admin',
         label: 'readiness',
       });
-      if (res.status < 500) return;
+      if (res.status < 400) return; // 2xx/3xx: ready (a 404 is a wrong readyUrl, not readiness)
     } catch {
       // not up yet
     }
