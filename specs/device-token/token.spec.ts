@@ -28,6 +28,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function outputs(r: SilentLogin): string[] {
   const out: string[] = [];
   for (const p of r.pages) out.push(p.body, JSON.stringify(p.headers));
+  // Redirects too: a token in a Location or Set-Cookie header is a leak as well.
+  for (const hop of r.hops) out.push(hop.url, JSON.stringify(hop.headers));
   if (r.delivery) out.push(JSON.stringify(r.delivery.fields), r.delivery.action);
   if (r.verify?.xml) out.push(r.verify.xml);
   return out;

@@ -45,7 +45,8 @@ Options:
   --port N           reference-idp: port to listen on (default 0 = any free port)
   --list-faults      reference-idp: print the named faults and exit
 
-Exit codes: 0 every MUST holds; 1 the IdP failed at least one requirement; 2 the harness could not run.`;
+Exit codes: 0 every MUST holds; 1 the IdP failed at least one requirement; 2 the harness could not run
+(or a check ended in ERROR).`;
 
 interface Args {
   command: string;

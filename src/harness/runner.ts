@@ -18,7 +18,8 @@ import { writeConformanceJson } from './reporting/json';
 import { writeJunit } from './reporting/junit';
 import { allureReporterOptions, ALLURE_REPORTER } from './reporting/allure';
 import { repoRoot, harnessVersion } from './paths';
-import { selectChecks } from './checks/catalogue';
+import { allChecks, selectChecks } from './checks/catalogue';
+import { startedChecks } from './scenario';
 
 export interface RunOptions {
   config: TargetConfig;
@@ -86,7 +87,15 @@ async function registerGateway(s: HarnessSession): Promise<void> {
 }
 
 function clean(reportDir: string): void {
-  mkdirSync(reportDir, { recursive: true });
+  try {
+    mkdirSync(reportDir, { recursive: true });
+  } catch (e) {
+    throw new HarnessError(
+      'ERR_USAGE',
+      `--report-dir: cannot create ${reportDir} (${(e as NodeJS.ErrnoException).code})`,
+      'choose a writable folder',
+    );
+  }
   for (const sub of ['allure-results', 'evidence'])
     rmSync(path.join(reportDir, sub), { recursive: true, force: true });
 }
@@ -154,10 +163,24 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
     await stop();
     throw e;
   }
+  const ranIds = startedChecks;
+  ranIds.clear();
   let finished: Promise<RunReport> | undefined;
   const finish = () =>
     (finished ??= (async () => {
       await stop();
+      // Defensive: a selected check that recorded nothing is an ERROR, never silently absent.
+      const seen = new Set(results.map((r) => r.id));
+      for (const def of allChecks()) {
+        if (!ranIds.has(def.id) || seen.has(def.id)) continue;
+        results.push({
+          ...def,
+          outcome: 'ERROR',
+          message: 'the check started but recorded no outcome',
+          durationMs: 0,
+          evidence: [],
+        });
+      }
       const report: RunReport = {
         schemaVersion: 1,
         harness: { name: 'idp-conformance', version: harnessVersion(), node: process.version },
@@ -174,13 +197,19 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
         summary: { ...emptySummary(), ...summarize(results) },
         results,
         stats: { httpExchanges: exchangeCount() },
-        exitCode: results.some((r) => r.outcome === 'FAIL') ? 1 : 0,
+        exitCode: exitCodeOf(results),
       };
       writeConformanceJson(opts.reportDir, report);
       writeJunit(opts.reportDir, report);
       return report;
     })());
   return { session: s, finish };
+}
+
+/** FAIL → 1 (the IdP); otherwise any ERROR → 2 (the run is incomplete: nothing may be claimed); else 0. */
+export function exitCodeOf(results: CheckResult[]): 0 | 1 | 2 {
+  if (results.some((r) => r.outcome === 'FAIL')) return 1;
+  return results.some((r) => r.outcome === 'ERROR') ? 2 : 0;
 }
 
 function progressLine(r: CheckResult): string {
@@ -210,7 +239,9 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
     const mocha = new Mocha({
       reporter: ALLURE_REPORTER,
       reporterOptions: allureReporterOptions(path.join(opts.reportDir, 'allure-results')),
-      timeout: opts.config.timeouts.exchangeMs * 6 + 10_000,
+      // No mocha timeout: a timed-out `it` would vanish from the results. Every exchange is bounded
+      // by timeouts.exchangeMs, so every check ends, and ends with a recorded outcome.
+      timeout: 0,
       grep: opts.grep,
       color: false,
     });

@@ -13,7 +13,6 @@ import { loadIdpMetadata, type IdpMetadata } from '../targets/idp-metadata';
 import type { AdminApiConfig, TenantConfig } from '../targets/config-types';
 import { adminCall } from './admin';
 import { spMetadataXml } from './gateway/sp-metadata';
-import { ExchangeFailed } from './client/http';
 
 export const DT_NS = 'urn:idp-conformance:device-token:1.0';
 export const DT_AUTHN_CONTEXT = 'urn:idp-conformance:device-token:1.0:ac:device-token';
@@ -253,17 +252,7 @@ export async function silentLogin(opts: SilentLoginOptions = {}): Promise<Silent
       return res;
     },
     { ua, idpOrigins: new Set([new URL(ssoUrl).origin]), acsUrls: new Set([s.gateway.acsUrl]), maxSteps: 3 },
-  ).catch((e: unknown) => {
-    if (e instanceof ExchangeFailed)
-      return {
-        pages: [],
-        loginFormShown: false,
-        loggedIn: false,
-        postedToGateway: false,
-        failure: { reason: e.reason, message: e.message, url },
-      } as FlowResult;
-    throw e;
-  });
+  );
   const verify = s.gateway.result(gwSession)?.received?.verify;
   s.gateway.end(gwSession);
   const result: SilentLogin = {

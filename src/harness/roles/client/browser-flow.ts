@@ -37,7 +37,9 @@ export interface FlowResult {
   /** The last HTTP status the IdP answered with. */
   lastStatus?: number;
   /** The IdP did not answer (timeout or connection error) at some step. */
-  failure?: { reason: 'timeout' | 'network' | 'oversize'; message: string; url: string };
+  failure?: { reason: 'timeout' | 'network' | 'oversize' | 'bad-url'; message: string; url: string };
+  /** Every IdP answer in order, redirects included (status, headers): what a token-leak check scans. */
+  hops: { url: string; status: number; headers: Record<string, string> }[];
   /** A redirect or form to an origin that is neither the IdP's nor the gateway's: never followed. */
   foreignNavigation?: string;
 }
@@ -107,16 +109,22 @@ export async function runBrowserFlow(
   first: () => Promise<HttpResponse>,
   opts: BrowserFlowOptions,
 ): Promise<FlowResult> {
-  const result: FlowResult = { pages: [], loginFormShown: false, loggedIn: false, postedToGateway: false };
+  const result: FlowResult = {
+    pages: [],
+    hops: [],
+    loginFormShown: false,
+    loggedIn: false,
+    postedToGateway: false,
+  };
   const maxSteps = opts.maxSteps ?? 12;
-  let next: (() => Promise<HttpResponse>) | undefined = first;
+  let next: (() => Promise<HttpResponse>) | 'done' | undefined = first;
   let submittedCredentials = false;
   let hiddenSubmits = 0;
 
-  for (let step = 0; next && step < maxSteps; step++) {
+  for (let n = 0; next && n < maxSteps; n++) {
     let res: HttpResponse;
     try {
-      res = await next();
+      res = await (next as () => Promise<HttpResponse>)();
     } catch (e) {
       if (e instanceof ExchangeFailed) {
         result.failure = { reason: e.reason, message: e.message, url: '' };
@@ -126,6 +134,25 @@ export async function runBrowserFlow(
     }
     next = undefined;
     result.lastStatus = res.status;
+    result.hops.push({ url: res.url, status: res.status, headers: res.headers });
+    try {
+      next = await step(res);
+    } catch (e) {
+      // A Location or form action that is no URL is the IdP's defect, judged as such.
+      if ((e as NodeJS.ErrnoException).code !== 'ERR_INVALID_URL') throw e;
+      result.failure = {
+        reason: 'bad-url',
+        message: `the IdP sent an invalid URL (${(e as { input?: string }).input ?? '?'})`,
+        url: res.url,
+      };
+      return result;
+    }
+    if (next === 'done') return result;
+  }
+  return result;
+
+  /** One answer: what to do next (a request), or 'done'. */
+  async function step(res: HttpResponse): Promise<(() => Promise<HttpResponse>) | 'done' | undefined> {
     if (res.truncated) {
       // An answer this large is no SAML exchange: judge it as such instead of parsing a fragment.
       result.failure = {
@@ -133,7 +160,7 @@ export async function runBrowserFlow(
         message: `an answer larger than ${res.body.length} bytes (cut there)`,
         url: res.url,
       };
-      return result;
+      return 'done';
     }
 
     if (res.status >= 300 && res.status < 400 && res.headers.location) {
@@ -141,14 +168,13 @@ export async function runBrowserFlow(
       const loc = new URL(location);
       if (loc.searchParams.has('SAMLResponse')) {
         result.delivery = deliveryFromRedirect(location);
-        return result;
+        return 'done';
       }
       if (!opts.idpOrigins.has(loc.origin)) {
         result.foreignNavigation = location;
-        return result;
+        return 'done';
       }
-      next = () => opts.ua.send('GET', location, { label: 'redirect' });
-      continue;
+      return () => opts.ua.send('GET', location, { label: 'redirect' });
     }
 
     const isHtml = (res.headers['content-type'] ?? '').includes('html') || /<form|<html/i.test(res.body);
@@ -175,17 +201,17 @@ export async function runBrowserFlow(
           result.failure = { reason: e.reason, message: `gateway: ${e.message}`, url: delivery.action };
         }
       }
-      return result;
+      return 'done';
     }
 
     const loginForm = page.forms.find((f) => f.hasPassword);
     if (loginForm) {
       result.loginFormShown = true;
-      if (!opts.credentials || submittedCredentials) return result;
+      if (!opts.credentials || submittedCredentials) return 'done';
       const action = resolve(res.url, loginForm.action);
       if (!opts.idpOrigins.has(new URL(action).origin)) {
         result.foreignNavigation = action;
-        return result;
+        return 'done';
       }
       const form = fieldsOf(loginForm);
       const userField = loginForm.inputs.find(
@@ -196,13 +222,12 @@ export async function runBrowserFlow(
       if (passField) form[passField.name] = opts.credentials.password;
       submittedCredentials = true;
       result.loggedIn = true;
-      next = () =>
+      return () =>
         loginForm.method === 'post'
           ? opts.ua.send('POST', action, { form, label: 'login form' })
           : opts.ua.send('GET', `${action.split('?')[0]}?${new URLSearchParams(form)}`, {
               label: 'login form',
             });
-      continue;
     }
 
     // An intermediate page whose only form has hidden fields (some IdPs bounce through one).
@@ -214,16 +239,16 @@ export async function runBrowserFlow(
       const action = resolve(res.url, hiddenOnly.action);
       if (!opts.idpOrigins.has(new URL(action).origin)) {
         result.foreignNavigation = action;
-        return result;
+        return 'done';
       }
       const form = fieldsOf(hiddenOnly);
-      next = () =>
+      return () =>
         hiddenOnly.method === 'post'
           ? opts.ua.send('POST', action, { form, label: 'intermediate form' })
           : opts.ua.send('GET', `${action.split('?')[0]}?${new URLSearchParams(form)}`, {
               label: 'intermediate form',
             });
     }
+    return undefined;
   }
-  return result;
 }

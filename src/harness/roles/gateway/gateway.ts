@@ -60,9 +60,9 @@ export class GatewayServer {
       server.listen(Number(u.port || 80), u.hostname, () => resolve());
     });
     const port = (server.address() as AddressInfo).port;
-    const actual = new URL(acsUrl);
-    actual.port = String(port);
-    const gw = new GatewayServer(server, actual.toString(), now);
+    // The URL exactly as configured (and registered), only an ephemeral port filled in.
+    const actual = u.port === '0' ? acsUrl.replace(`${u.hostname}:0`, `${u.hostname}:${port}`) : acsUrl;
+    const gw = new GatewayServer(server, actual, now);
     server.on('request', (req, res) => gw.handle(req, res));
     return gw;
   }
