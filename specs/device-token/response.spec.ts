@@ -1,5 +1,6 @@
 import {
   scenario,
+  POLICY,
   silentLogin,
   dtToken,
   dtTarget,
@@ -15,14 +16,12 @@ import {
   type Verdict,
 } from '../../src/harness';
 
-const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
-const SKEW_MS = 180_000;
 const FIVE_MIN = 300_000;
 
 function near(v: Verdict, what: string, t: string | undefined, now: number): void {
   const ms = Date.parse(t ?? '');
   v.ok(
-    Number.isFinite(ms) && Math.abs(ms - now) <= SKEW_MS,
+    Number.isFinite(ms) && Math.abs(ms - now) <= POLICY.skewMs,
     what,
     `within 3 minutes of ${new Date(now).toISOString()}`,
     String(t),
@@ -100,7 +99,7 @@ describe('device-token · Response', function () {
       const a = expectSuccess(v, r);
       v.equal('SubjectConfirmations', a.subjectConfirmations.length, 1);
       const c = a.subjectConfirmations[0];
-      v.equal('Method', c.method, BEARER);
+      v.equal('Method', c.method, POLICY.bearer);
       v.equal('Recipient', c.recipient, s.gateway.acsUrl);
       v.equal('InResponseTo', c.inResponseTo, r.request.id);
       v.absent('NotBefore', c.notBefore);
@@ -127,8 +126,8 @@ describe('device-token · Response', function () {
       const now = s.now().getTime();
       const nb = v.present('Conditions NotBefore', a.conditions?.notBefore);
       const nooa = v.present('Conditions NotOnOrAfter', a.conditions?.notOnOrAfter);
-      v.ok(Date.parse(nb) <= now + SKEW_MS, 'NotBefore', 'not after now + skew', nb);
-      v.ok(Date.parse(nooa) > now - SKEW_MS, 'NotOnOrAfter', 'after now - skew', nooa);
+      v.ok(Date.parse(nb) <= now + POLICY.skewMs, 'NotBefore', 'not after now + skew', nb);
+      v.ok(Date.parse(nooa) > now - POLICY.skewMs, 'NotOnOrAfter', 'after now - skew', nooa);
       const auds = a.conditions?.audienceRestrictions ?? [];
       v.ok(
         auds.length > 0 && auds.every((x) => x.includes(s.config.gateway.entityId)),

@@ -1,5 +1,6 @@
 import {
   scenario,
+  POLICY,
   silentLogin,
   dtToken,
   dtTarget,
@@ -14,16 +15,6 @@ import {
   NAMEID_PERSISTENT,
   type XswVariant,
 } from '../../src/harness';
-
-const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
-const EXC_C14N_COMMENTS = 'http://www.w3.org/2001/10/xml-exc-c14n#WithComments';
-const C14N = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
-const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
-const ALLOWED_SIG = [
-  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384',
-  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
-];
 
 describe('device-token · signatures', function () {
   const h = scenario(this, { profile: 'device-token', family: 'signature' });
@@ -133,8 +124,8 @@ describe('device-token · signatures', function () {
           xml: (x: string) => x.replace('<saml:Issuer>', '<saml:Issuer ID="_issuer-only">'),
           signOptions: { referenceId: '_issuer-only' },
         },
-        { signOptions: { canonicalization: EXC_C14N_COMMENTS } },
-        { signOptions: { transforms: [ENVELOPED, C14N, EXC_C14N] } },
+        { signOptions: { canonicalization: POLICY.excC14nWithComments } },
+        { signOptions: { transforms: [POLICY.enveloped, POLICY.c14n, POLICY.excC14n] } },
         { afterSigning: (x: string) => x.replace('<ds:SignedInfo>', '<ds:SignedInfo><!-- note -->') },
         {
           afterSigning: (x: string) => {
@@ -182,8 +173,8 @@ describe('device-token · signatures', function () {
       v.ok(sigs.length > 0, 'signatures', 'the Assertion or the Response signed', 'none');
       for (const x of sigs) {
         v.ok(x.sig.valid, `${x.on} signature`, 'valid with the metadata key', x.sig.error ?? 'invalid');
-        v.oneOf(`${x.on} SignatureMethod`, x.sig.signatureAlgorithm, ALLOWED_SIG);
-        v.equal(`${x.on} CanonicalizationMethod`, x.sig.canonicalization, EXC_C14N);
+        v.oneOf(`${x.on} SignatureMethod`, x.sig.signatureAlgorithm, POLICY.signatureAlgorithms);
+        v.equal(`${x.on} CanonicalizationMethod`, x.sig.canonicalization, POLICY.excC14n);
         v.equal(`${x.on} Reference URI`, x.sig.referenceUri, `#${x.id}`);
       }
     },

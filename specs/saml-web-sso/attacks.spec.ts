@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import {
   scenario,
   webLogin,
@@ -10,13 +9,13 @@ import {
   wrapRequest,
   hostileXml,
   hostileEncoding,
+  redirectHmacWithCert,
   Canary,
   type XswVariant,
   type WebLoginOptions,
   type RedirectParams,
 } from '../../src/harness';
 
-const HMAC_SHA1 = 'http://www.w3.org/2000/09/xmldsig#hmac-sha1';
 const LIMIT_MS = 10_000;
 
 describe('saml-web-sso · hostile requests', function () {
@@ -61,14 +60,8 @@ describe('saml-web-sso · hostile requests', function () {
         'HMAC keyed with the SP certificate, an unknown SigAlg, SigAlg or Signature alone, broken base64 are rejected',
     },
     async (v, s) => {
-      const hmac = (p: RedirectParams): RedirectParams => {
-        const withAlg = { ...p, SigAlg: encodeURIComponent(HMAC_SHA1) };
-        const octets = `SAMLRequest=${withAlg.SAMLRequest}${withAlg.RelayState !== undefined ? `&RelayState=${withAlg.RelayState}` : ''}&SigAlg=${withAlg.SigAlg}`;
-        const mac = createHmac('sha1', Buffer.from(s.gatewayKey.certPem)).update(octets).digest('base64');
-        return { ...withAlg, Signature: encodeURIComponent(mac) };
-      };
       const cases: [string, (p: RedirectParams) => RedirectParams][] = [
-        ['HMAC-SHA1 keyed with the certificate', hmac],
+        ['HMAC-SHA1 keyed with the certificate', (p) => redirectHmacWithCert(p, s.gatewayKey.certPem)],
         ['unknown SigAlg', (p) => ({ ...p, SigAlg: encodeURIComponent('urn:example:unknown-alg') })],
         ['SigAlg without Signature', (p) => ({ ...p, Signature: undefined })],
         ['Signature without SigAlg', (p) => ({ ...p, SigAlg: undefined })],

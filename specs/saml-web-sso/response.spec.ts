@@ -1,5 +1,6 @@
 import {
   scenario,
+  POLICY,
   webLogin,
   expectSuccess,
   expectAccepted,
@@ -14,23 +15,6 @@ import {
   type Verdict,
 } from '../../src/harness';
 
-const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
-const SKEW_MS = 180_000;
-const ALLOWED_SIG = [
-  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384',
-  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
-  'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256',
-  'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384',
-  'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512',
-];
-const ALLOWED_DIGEST = [
-  'http://www.w3.org/2001/04/xmlenc#sha256',
-  'http://www.w3.org/2001/04/xmldsig-more#sha384',
-  'http://www.w3.org/2001/04/xmlenc#sha512',
-];
-const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
-const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
 const UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** The signatures a Response carries, with where they sit. */
@@ -46,9 +30,9 @@ function signatures(r: WebLogin) {
 function within(v: Verdict, what: string, t: string | undefined, from: number, to: number): void {
   const ms = Date.parse(t ?? '');
   v.ok(
-    Number.isFinite(ms) && ms >= from - SKEW_MS && ms <= to + SKEW_MS,
+    Number.isFinite(ms) && ms >= from - POLICY.skewMs && ms <= to + POLICY.skewMs,
     what,
-    `between ${new Date(from - SKEW_MS).toISOString()} and ${new Date(to + SKEW_MS).toISOString()}`,
+    `between ${new Date(from - POLICY.skewMs).toISOString()} and ${new Date(to + POLICY.skewMs).toISOString()}`,
     String(t),
   );
 }
@@ -222,13 +206,13 @@ describe('saml-web-sso · Response', function () {
         v.oneOf(
           `${x.on} SignatureMethod`,
           x.sig.signatureAlgorithm,
-          ALLOWED_SIG,
+          POLICY.signatureAlgorithms,
           'ds:SignedInfo/ds:SignatureMethod/@Algorithm',
         );
         v.oneOf(
           `${x.on} DigestMethod`,
           x.sig.digestAlgorithm,
-          ALLOWED_DIGEST,
+          POLICY.digestAlgorithms,
           'ds:Reference/ds:DigestMethod/@Algorithm',
         );
       }
@@ -251,13 +235,13 @@ describe('saml-web-sso · Response', function () {
       for (const x of sigs) {
         v.equal(`${x.on} Reference URI`, x.sig.referenceUri, `#${x.id}`, 'ds:Reference/@URI');
         v.ok(
-          x.sig.transforms.every((t) => t === ENVELOPED || t === EXC_C14N) &&
-            x.sig.transforms.includes(ENVELOPED),
+          x.sig.transforms.every((t) => t === POLICY.enveloped || t === POLICY.excC14n) &&
+            x.sig.transforms.includes(POLICY.enveloped),
           `${x.on} transforms`,
           'enveloped-signature (+ exc-c14n)',
           x.sig.transforms.join(' '),
         );
-        v.equal(`${x.on} CanonicalizationMethod`, x.sig.canonicalization, EXC_C14N);
+        v.equal(`${x.on} CanonicalizationMethod`, x.sig.canonicalization, POLICY.excC14n);
       }
     },
   );
@@ -317,7 +301,7 @@ describe('saml-web-sso · Response', function () {
     },
     async (v, s) => {
       const a = expectSuccess(v, await login());
-      const bearer = a.subjectConfirmations.filter((c) => c.method === BEARER);
+      const bearer = a.subjectConfirmations.filter((c) => c.method === POLICY.bearer);
       v.ok(bearer.length > 0, 'bearer SubjectConfirmation', 'at least one', 'none');
       v.ok(
         bearer.some((c) => c.recipient === s.gateway.acsUrl),
@@ -339,12 +323,12 @@ describe('saml-web-sso · Response', function () {
     async (v, s) => {
       const r = await login();
       const a = expectSuccess(v, r);
-      const c = a.subjectConfirmations.find((x) => x.method === BEARER);
+      const c = a.subjectConfirmations.find((x) => x.method === POLICY.bearer);
       v.present('bearer SubjectConfirmation', c);
       v.equal('SubjectConfirmationData InResponseTo', c!.inResponseTo, r.request.id);
       const nooa = Date.parse(c!.notOnOrAfter ?? '');
       v.ok(
-        nooa > s.now().getTime() - SKEW_MS,
+        nooa > s.now().getTime() - POLICY.skewMs,
         'SubjectConfirmationData NotOnOrAfter',
         'in the future',
         String(c!.notOnOrAfter),
@@ -361,7 +345,7 @@ describe('saml-web-sso · Response', function () {
     },
     async (v) => {
       const a = expectSuccess(v, await login());
-      for (const c of a.subjectConfirmations.filter((x) => x.method === BEARER)) {
+      for (const c of a.subjectConfirmations.filter((x) => x.method === POLICY.bearer)) {
         v.absent('SubjectConfirmationData NotBefore', c.notBefore, 'saml:SubjectConfirmationData/@NotBefore');
       }
     },
@@ -405,13 +389,13 @@ describe('saml-web-sso · Response', function () {
       const nb = a.conditions?.notBefore ? Date.parse(a.conditions.notBefore) : -Infinity;
       const nooa = a.conditions?.notOnOrAfter ? Date.parse(a.conditions.notOnOrAfter) : Infinity;
       v.ok(
-        nb <= now + SKEW_MS,
+        nb <= now + POLICY.skewMs,
         'Conditions NotBefore',
         'not after now + skew',
         String(a.conditions?.notBefore),
       );
       v.ok(
-        nooa > now - SKEW_MS,
+        nooa > now - POLICY.skewMs,
         'Conditions NotOnOrAfter',
         'after now - skew',
         String(a.conditions?.notOnOrAfter),

@@ -4,13 +4,13 @@ import type { ProfileId, RunReport } from './types';
 import { HarnessError, PROFILES } from './types';
 import { allChecks } from './checks/catalogue';
 import { runConformance, specFiles } from './runner';
-import { embeddedTargetConfig, loadTargetConfig } from './targets/config';
+import { defaultGatewayKeys, embeddedTargetConfig, loadTargetConfig } from './targets/config';
 import type { TargetConfig } from './targets/config-types';
 import { formatConsoleSummary } from './reporting/summary';
 import { writeMatrix } from './reporting/matrix';
 import { spMetadataXml } from './roles/gateway/sp-metadata';
 import { loadSigningKey } from './session';
-import { harnessVersion, repoRoot } from './paths';
+import { harnessVersion } from './paths';
 import { onExitStop } from './targets/process';
 
 const HELP = `idp-conformance — conformance test harness for SAML identity providers
@@ -230,8 +230,8 @@ async function cmdSpMetadata(args: Args, out: (s: string) => void): Promise<numb
         signingCert: undefined,
       };
   const key = loadSigningKey(
-    gw.signingKey ?? path.join(repoRoot(), 'fixtures/keys/gateway.key.pem'),
-    gw.signingCert ?? path.join(repoRoot(), 'fixtures/keys/gateway.cert.pem'),
+    gw.signingKey ?? defaultGatewayKeys().signingKey,
+    gw.signingCert ?? defaultGatewayKeys().signingCert,
   );
   // A device-token tenant only accepts signed requests: the gateway entity is registered as signing.
   const dt = profilesOf(args)?.includes('device-token') ?? false;

@@ -1,6 +1,7 @@
 /** The public surface specs use: scenario(), flows, builders, outcome checks. No XPath, no HTTP here. */
 export { scenario } from './scenario';
 export type { CheckSpec } from './scenario';
+export { POLICY } from './checks/policy';
 export { Verdict, ConformanceFailure, NotApplicable, show } from './checks/verdict';
 export {
   expectSuccess,
@@ -56,5 +57,5 @@ export {
 export { adminCall } from './roles/admin';
 export { wrapRequest, type XswVariant } from './messages/xsw';
 export { Canary } from './roles/canary';
-export { hostileXml, hostileSignature, hostileEncoding } from './messages/hostile';
+export { hostileXml, hostileSignature, hostileEncoding, redirectHmacWithCert } from './messages/hostile';
 export { signRedirectParams } from './messages/bindings';

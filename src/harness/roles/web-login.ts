@@ -10,9 +10,9 @@ import {
   type SigningKey,
 } from '../messages/bindings';
 import { record } from '../evidence/context';
-import { runBrowserFlow, type FlowResult } from './client/browser-flow';
+import type { FlowResult } from './client/browser-flow';
+import { throughGateway } from './through-gateway';
 import { UserAgent } from './client/user-agent';
-import { GATEWAY_SESSION_COOKIE } from './gateway/gateway';
 import type { VerifyResult } from './gateway/verifier';
 import { NotApplicable } from '../checks/verdict';
 import type { IdpMetadata } from '../targets/idp-metadata';
@@ -112,14 +112,6 @@ export async function webLogin(opts: WebLoginOptions = {}): Promise<WebLogin> {
   });
 
   const ua = opts.ua ?? newBrowser();
-  const gwSession = s.gateway.begin({
-    requestId: builder.id,
-    spEntityId: builder.issuer ?? '',
-    idpEntityId: s.idp.entityId ?? '',
-    idpCertsPem: s.idp.signingCerts,
-    requestedNameIdFormat: builder.nameIdPolicy?.format,
-  });
-  ua.jar.set(new URL(s.gateway.acsUrl).host, GATEWAY_SESSION_COOKIE, gwSession);
 
   const first =
     binding === 'redirect'
@@ -140,14 +132,19 @@ export async function webLogin(opts: WebLoginOptions = {}): Promise<WebLogin> {
 
   const credentials = opts.credentials === undefined ? s.config.login?.form : (opts.credentials ?? undefined);
   const startedAt = s.now();
-  const flow = await runBrowserFlow(first, {
+  const { flow, verify } = await throughGateway({
     ua,
-    idpOrigins: new Set([new URL(ssoUrl).origin]),
-    acsUrls: new Set([s.gateway.acsUrl]),
+    login: {
+      requestId: builder.id,
+      spEntityId: builder.issuer ?? '',
+      idpEntityId: s.idp.entityId ?? '',
+      idpCertsPem: s.idp.signingCerts,
+      requestedNameIdFormat: builder.nameIdPolicy?.format,
+    },
+    ssoUrl,
+    first,
     credentials,
   });
-  const verify = s.gateway.result(gwSession)?.received?.verify;
-  s.gateway.end(gwSession);
   return {
     ...flow,
     request: {
