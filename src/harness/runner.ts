@@ -18,7 +18,7 @@ import { writeConformanceJson } from './reporting/json';
 import { writeJunit } from './reporting/junit';
 import { allureReporterOptions, ALLURE_REPORTER } from './reporting/allure';
 import { repoRoot, harnessVersion } from './paths';
-import { defaultGatewayKeys } from './targets/config';
+import { configSecrets, defaultGatewayKeys } from './targets/config';
 import { allChecks, selectChecks } from './checks/catalogue';
 import { startedChecks } from './scenario';
 
@@ -119,15 +119,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
   clean(opts.reportDir);
 
   const redactor = new Redactor();
-  for (const secret of [
-    config.idp.admin?.apiKey,
-    config.deviceToken?.admin?.apiKey,
-    config.deviceToken?.otherTenant?.admin?.apiKey,
-    config.login?.form?.password,
-    ...Object.values(config.deviceToken?.tokens ?? {}),
-  ]) {
-    if (secret) redactor.addSecret(secret);
-  }
+  for (const secret of configSecrets(config)) redactor.addSecret(secret);
 
   let target: StartedTarget | undefined;
   let gateway: GatewayServer | undefined;

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { applyExpectations, reconcileExpectations } from '../../src/harness/reporting/expectations';
 import { toConformanceJson, writeConformanceJson } from '../../src/harness/reporting/json';
 import { junitXml, stripInvalidXmlChars, writeJunit } from '../../src/harness/reporting/junit';
-import { exitCodeFor, formatConsoleSummary, summarize } from '../../src/harness/reporting/summary';
+import { formatConsoleSummary, summarize } from '../../src/harness/reporting/summary';
+import { exitCodeOf } from '../../src/harness/runner';
 import type { Expectation } from '../../src/harness/targets/config-types';
 import { emptySummary, type CheckResult, type Outcome, type RunReport } from '../../src/harness/types';
 
@@ -36,7 +37,7 @@ function report(results: CheckResult[], over: Partial<RunReport> = {}): RunRepor
     strict: false,
     summary: summarize(results),
     results,
-    exitCode: exitCodeFor(results, false),
+    exitCode: exitCodeOf(results),
     ...over,
   };
 }
@@ -120,14 +121,13 @@ describe('reporting', () => {
       expect(s).to.deep.equal({ ...emptySummary(), PASS: 2, FAIL: 1, KNOWN: 1 });
     });
 
-    it('exits 1 on any FAIL, and on WARN only under strict', () => {
+    it('exits 1 on any FAIL, else 2 on any ERROR (nothing may be claimed), else 0', () => {
       expect(
-        exitCodeFor([result('A-1', 'PASS'), result('A-2', 'KNOWN'), result('A-3', 'NOT_APPLICABLE')], false),
+        exitCodeOf([result('A-1', 'PASS'), result('A-2', 'KNOWN'), result('A-3', 'NOT_APPLICABLE')]),
       ).to.equal(0);
-      expect(exitCodeFor([result('A-1', 'WARN')], false)).to.equal(0);
-      expect(exitCodeFor([result('A-1', 'WARN')], true)).to.equal(1);
-      expect(exitCodeFor([result('A-1', 'FAIL')], false)).to.equal(1);
-      expect(exitCodeFor([result('A-1', 'ERROR')], false)).to.equal(0);
+      expect(exitCodeOf([result('A-1', 'WARN')])).to.equal(0);
+      expect(exitCodeOf([result('A-1', 'FAIL'), result('A-2', 'ERROR')])).to.equal(1);
+      expect(exitCodeOf([result('A-1', 'ERROR'), result('A-2', 'PASS')])).to.equal(2);
     });
 
     it('prints counts, then FAIL/ERROR, WARN and unexpected passes, then the reports', () => {

@@ -15,10 +15,6 @@ export function allChecks(): CheckDef[] {
   return [...registry.values()];
 }
 
-export function clearCatalogue(): void {
-  registry.clear();
-}
-
 /** Which checks a run executes (all by default); set before the spec files load. */
 let selected: (def: CheckDef) => boolean = () => true;
 

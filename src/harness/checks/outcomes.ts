@@ -8,7 +8,6 @@ import type { AssertionInfo, ResponseInfo } from '../roles/gateway/verifier';
 export type Answer = FlowResult & { verify?: VerifyResult; request: { id: string } };
 
 const STATUS = 'urn:oasis:names:tc:SAML:2.0:status:';
-export const TOP_LEVEL = ['Requester', 'Responder', 'VersionMismatch'] as const;
 
 export function statusName(uri: string | undefined): string | undefined {
   return uri?.startsWith(STATUS) ? uri.slice(STATUS.length) : uri;

@@ -1,30 +1,14 @@
 /**
- * Where the transport and the gateway record evidence: the current check's list. The mocha root hook
- * starts a fresh list before each test and takes it after; work started inside `withEvidence` records
- * into its own list even when it outlives the test that started it.
+ * Where the transport and the gateway record evidence: the current check's list. A scenario runs its
+ * work inside `withEvidence`, so work records into that check's own list even when it outlives it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EvidenceItem } from '../types';
 
 const scoped = new AsyncLocalStorage<EvidenceItem[]>();
-let current: EvidenceItem[] | undefined;
-
-/** Starts a fresh evidence list for the test about to run and returns it. */
-export function startEvidence(): EvidenceItem[] {
-  current = [];
-  return current;
-}
-
-/** Ends the current list and returns it (empty if none was started). */
-export function takeEvidence(): EvidenceItem[] {
-  const items = current ?? [];
-  current = undefined;
-  return items;
-}
-
-/** The list being recorded into now: the async scope's, else the current test's; undefined outside a test. */
+/** The list being recorded into now (the async scope's); undefined outside a check. */
 export function currentEvidence(): EvidenceItem[] | undefined {
-  return scoped.getStore() ?? current;
+  return scoped.getStore();
 }
 
 /**

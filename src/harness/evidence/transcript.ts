@@ -11,27 +11,6 @@ import { prettyXml } from './pretty-xml';
 /** Bodies above this are cut, with a marker saying how much was left out. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-export class Transcript {
-  private readonly list: EvidenceItem[];
-
-  /** Pass an array to record into it (the items are kept by reference: HTTP items are completed later). */
-  constructor(items: EvidenceItem[] = []) {
-    this.list = items;
-  }
-
-  add(item: EvidenceItem): void {
-    this.list.push(item);
-  }
-
-  items(): EvidenceItem[] {
-    return [...this.list];
-  }
-
-  get length(): number {
-    return this.list.length;
-  }
-}
-
 /**
  * Writes each item to `<dir>/evidence/<checkId>/NN-<slug>.txt`, redacted and bounded.
  * Returns the paths relative to dir (forward slashes), in order.

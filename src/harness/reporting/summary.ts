@@ -17,15 +17,6 @@ export function summarize(results: CheckResult[]): Summary {
   return s;
 }
 
-/**
- * 1 when the IdP failed a requirement: any FAIL (with --strict the runner already made SHOULD failures
- * FAIL; a WARN under strict counts too). ERROR is the harness's problem, not the IdP's: the CLI decides
- * whether that is exit 2.
- */
-export function exitCodeFor(results: CheckResult[], strict: boolean): 0 | 1 {
-  return results.some((r) => r.outcome === 'FAIL' || (strict && r.outcome === 'WARN')) ? 1 : 0;
-}
-
 export interface ConsoleSummaryOptions {
   color?: boolean;
   /** Report files to list at the end; default: conformance.json, junit.xml and allure-results/ under reportDir. */

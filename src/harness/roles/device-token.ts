@@ -16,7 +16,6 @@ import { spMetadataXml } from './gateway/sp-metadata';
 
 export const DT_NS = 'urn:idp-conformance:device-token:1.0';
 export const DT_AUTHN_CONTEXT = 'urn:idp-conformance:device-token:1.0:ac:device-token';
-export const OS_TYPES = ['windows', 'macos', 'linux', 'ios', 'android', 'chromeos'] as const;
 
 /** Device facts the agent knows and sends in the DeviceContext. */
 export interface DeviceFacts {
@@ -25,14 +24,6 @@ export interface DeviceFacts {
   osType: string;
   osVersion: string;
   clientVersion: string;
-}
-
-/** The agent's install options (device token, user domain, cloud name, optional user name). */
-export interface AgentInstall {
-  deviceToken?: string;
-  userDomain: string;
-  cloudName: string;
-  userName: string;
 }
 
 export function newDevice(overrides: Partial<DeviceFacts> = {}): DeviceFacts {

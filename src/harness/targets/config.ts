@@ -710,9 +710,7 @@ export function configSecrets(cfg: TargetConfig): string[] {
     cfg.idp.admin?.apiKey,
     cfg.login?.form?.password,
     cfg.deviceToken?.admin?.apiKey,
-    cfg.deviceToken?.tokens?.valid,
-    cfg.deviceToken?.tokens?.revoked,
-    cfg.deviceToken?.tokens?.otherTenant,
+    ...Object.values(cfg.deviceToken?.tokens ?? {}),
     cfg.deviceToken?.otherTenant?.admin?.apiKey,
   ];
   return [...new Set(out.filter((s): s is string => typeof s === 'string' && s !== ''))];

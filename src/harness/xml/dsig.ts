@@ -331,12 +331,3 @@ export function signRedirectQuery(
   const hash = { 'rsa-sha256': 'sha256', 'rsa-sha1': 'sha1', 'rsa-sha512': 'sha512' }[alg];
   return crypto.sign(hash, Buffer.from(octets, 'utf8'), privateKeyPem).toString('base64');
 }
-
-/** True when both PEM texts hold the same certificate (DER bytes equal). */
-export function sameCertificate(aPem: string, bPem: string): boolean {
-  try {
-    return new crypto.X509Certificate(aPem).raw.equals(new crypto.X509Certificate(bPem).raw);
-  } catch {
-    return false;
-  }
-}

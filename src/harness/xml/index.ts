@@ -33,7 +33,6 @@ export {
   describeSignature,
   certKeyInfo,
   certPemFromBase64,
-  sameCertificate,
   signRedirectQuery,
 } from './dsig';
 export type { SignOptions, SignatureCheck, ResignOptions } from './dsig';
