@@ -153,6 +153,12 @@ function dockerUnavailable(): string | undefined {
   } catch {
     // no reason left by .ci/docker.sh
   }
+  // In a network namespace of its own (e.g. /work/bin/isolated) the ports Docker publishes on the host
+  // are unreachable: only loopback here means the run could only end in a start timeout.
+  const ifaces = Object.values(os.networkInterfaces()).flat();
+  if (ifaces.every((i) => !i || i.internal)) {
+    return 'this network namespace has only loopback: ports Docker publishes on the host are unreachable';
+  }
   const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], {
     encoding: 'utf8',
     timeout: 30_000,
