@@ -1,14 +1,14 @@
 /**
  * The mocha root-hook plugin: lets plain mocha run the specs, e.g.
- *   npx mocha --require dist/src/harness/reporting/mocha-plugin.js 'dist/specs/saml-web-sso/*.spec.js'
+ *   npx mocha --require dist/src/harness/mocha-plugin.js 'dist/specs/saml-web-sso/*.spec.js'
  * Target from IDPC_TARGET (a config file; default: the embedded reference IdP), reports to
  * IDPC_REPORT_DIR (default reports/). `idp-conformance run` does the same with its own mocha instance.
  */
 import path from 'node:path';
-import { hasSession } from '../session';
-import { openRun, type OpenRun } from '../runner';
-import { loadTargetConfig, embeddedTargetConfig } from '../targets/config';
-import { formatConsoleSummary } from './summary';
+import { hasSession } from './session';
+import { openRun, type OpenRun } from './runner';
+import { loadTargetConfig, embeddedTargetConfig } from './targets/config';
+import { formatConsoleSummary } from './reporting/summary';
 
 let run: OpenRun | undefined;
 let embedded: { close(): Promise<void> } | undefined;
@@ -23,7 +23,7 @@ export const mochaHooks = {
     if (file) config = loadTargetConfig(path.resolve(file));
     else {
       // Importing the CLI keeps the rule: only the CLI layer starts the reference IdP.
-      const { startEmbedded } = await import('../cli');
+      const { startEmbedded } = await import('./cli');
       const idp = await startEmbedded([]);
       embedded = idp;
       const t = idp.tenants;

@@ -38,7 +38,7 @@ export function session(): HarnessSession {
     throw new HarnessError(
       'ERR_USAGE',
       'no conformance run in progress',
-      'run the specs through `idp-conformance run` (or mocha with --require dist/src/harness/reporting/mocha-plugin.js)',
+      'run the specs through `idp-conformance run` (or mocha with --require dist/src/harness/mocha-plugin.js)',
     );
   }
   return current;

@@ -8,19 +8,11 @@ import type { SecondStatus, TopStatus } from './constants';
 import { BEARER, LIMITS, NAMEID, NS, STATUS } from './constants';
 import type { Faults } from './faults';
 import { loadSigningKey } from './keys';
-import type { Tenant } from './store';
+import type { ResponseTarget, Tenant } from './store';
 import { formatInstant } from './time';
 import { c14nAttr, c14nText, signElement } from './xml-signer';
 
-/** Where an answer goes and what it answers. */
-export interface ResponseTarget {
-  spEntityId: string;
-  acs: string;
-  requestId: string;
-  relayState?: string;
-  /** The request's IssueInstant (ms), for the replay cache. */
-  requestIssueInstant: number;
-}
+export type { ResponseTarget };
 
 export interface NameIdSpec {
   format: string;

@@ -3,8 +3,17 @@ import * as crypto from 'node:crypto';
 import { LIMITS } from './constants';
 import type { Faults } from './faults';
 import type { SigningKey } from './keys';
-import type { ResponseTarget } from './response';
 import type { SpRecord } from './sp-metadata';
+
+/** Where an answer goes and what it answers. */
+export interface ResponseTarget {
+  spEntityId: string;
+  acs: string;
+  requestId: string;
+  relayState?: string;
+  /** The request's IssueInstant (ms), for the replay cache. */
+  requestIssueInstant: number;
+}
 
 export type TenantName = 'web' | 'acme' | 'globex';
 export const TENANT_NAMES: readonly TenantName[] = ['web', 'acme', 'globex'];

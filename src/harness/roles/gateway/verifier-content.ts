@@ -5,7 +5,7 @@
  */
 import { NS, childElements, textOf, type XmlElement } from '../../xml';
 import { attr, clip, idBits, isNcName, parseUtc, type Findings } from './verifier-findings';
-import type { AssertionInfo, NameIdInfo, ResponseInfo, VerifyContext } from './verifier';
+import type { AssertionInfo, NameIdInfo, ResponseInfo, VerifyContext } from './verifier-types';
 
 export const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 export const STATUS_SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';

@@ -1,0 +1,139 @@
+/**
+ * What the gateway verifier reads and returns (its context, the fields read from a Response, the result),
+ * and the replay cache. Apart from verifier.ts so that verifier-content.ts can use them without a cycle.
+ */
+import type { Finding } from './verifier-findings';
+
+export interface VerifyContext {
+  /** Trust ONLY these (from IdP metadata). */
+  idpEntityId: string;
+  idpCertsPem: string[];
+  spEntityId: string;
+  /** The ACS that received the POST. */
+  acsUrl: string;
+  /** null = no request outstanding (then only an unsolicited Response can pass, and only with allowUnsolicited). */
+  expectedInResponseTo: string | null;
+  now: Date;
+  /** Default 180. */
+  skewSeconds?: number;
+  replayCache?: ReplayCache;
+  /** Default false: a Response signature covering the Assertion suffices; both present → both must verify. */
+  requireAssertionSigned?: boolean;
+  requestedNameIdFormat?: string;
+  /** Conditions window cap (flag only) and IssueInstant staleness bound; default 3600. */
+  maxLifetimeSeconds?: number;
+  /** IdP-initiated (unsolicited, no InResponseTo) Responses are refused unless this is true. */
+  allowUnsolicited?: boolean;
+  /** When known, compared with SubjectConfirmationData/@Address (flag S-24). */
+  clientAddress?: string;
+  /** AuthnInstant older than this is refused (S-28); default 86400. */
+  maxAuthnAgeSeconds?: number;
+  /** ForceAuthn was requested at this time: AuthnInstant must not predate it (S-28). */
+  forceAuthnSince?: Date;
+  /** The RequestedAuthnContext sent (S-30). `ranking` orders class refs weakest to strongest. */
+  requestedAuthnContext?: {
+    comparison?: 'exact' | 'minimum' | 'better' | 'maximum';
+    classRefs: string[];
+    ranking?: string[];
+  };
+}
+
+export interface NameIdInfo {
+  value: string;
+  format?: string;
+  spNameQualifier?: string;
+  nameQualifier?: string;
+}
+
+export interface SignatureSummary {
+  valid: boolean;
+  signatureAlgorithm?: string;
+  digestAlgorithm?: string;
+  canonicalization?: string;
+  transforms: string[];
+  referenceUri?: string;
+  error?: string;
+}
+
+export interface AssertionInfo {
+  id: string;
+  version?: string;
+  issueInstant?: string;
+  issuer?: string;
+  nameId?: NameIdInfo;
+  subjectConfirmations: {
+    method?: string;
+    recipient?: string;
+    notOnOrAfter?: string;
+    notBefore?: string;
+    inResponseTo?: string;
+    address?: string;
+  }[];
+  conditions?: { notBefore?: string; notOnOrAfter?: string; audienceRestrictions: string[][] };
+  authnStatements: {
+    authnInstant?: string;
+    sessionIndex?: string;
+    sessionNotOnOrAfter?: string;
+    classRef?: string;
+  }[];
+  attributeStatements: number;
+  attributes: { name: string; nameFormat?: string; friendlyName?: string; values: string[] }[];
+  /** The Assertion carries its own ds:Signature. */
+  signed: boolean;
+  signature?: SignatureSummary;
+}
+
+export interface ResponseInfo {
+  id?: string;
+  version?: string;
+  issueInstant?: string;
+  destination?: string;
+  inResponseTo?: string;
+  issuer?: string;
+  issuerFormat?: string;
+  statusCode?: string;
+  statusSubCode?: string;
+  statusMessage?: string;
+  /** saml:Assertion elements anywhere in the document. */
+  assertionCount: number;
+  /** saml:EncryptedAssertion elements anywhere in the document. */
+  encryptedAssertionCount: number;
+  /** The Response carries a ds:Signature child. */
+  signed: boolean;
+  signature?: SignatureSummary;
+  /** The fields above were read from the verified signed Response bytes. */
+  trusted: boolean;
+  hasDoctype: boolean;
+}
+
+export interface VerifyResult {
+  accepted: boolean;
+  findings: Finding[];
+  response?: ResponseInfo;
+  /** ONLY from verified signed bytes (the Assertion's own signed reference, or the signed Response's). */
+  assertion?: AssertionInfo;
+  /** Decoded text, for evidence. */
+  xml?: string;
+}
+
+/** Assertion/Response IDs already consumed, kept until their validity has passed (S-31, OneTimeUse). */
+export class ReplayCache {
+  private readonly seen = new Map<string, number>();
+
+  has(id: string): boolean {
+    return this.seen.has(id);
+  }
+
+  add(id: string, until: Date): void {
+    this.seen.set(id, Math.max(until.getTime(), this.seen.get(id) ?? 0));
+  }
+
+  /** Forgets IDs whose validity ended before `now`. */
+  prune(now: Date): void {
+    for (const [id, t] of this.seen) if (t < now.getTime()) this.seen.delete(id);
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+}
