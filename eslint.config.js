@@ -2,6 +2,37 @@
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
+const XML_LIBS = ['@xmldom/xmldom', 'xml-crypto', 'xpath'].map((name) => ({
+  name,
+  message: 'Only src/harness/xml/ (and the independent src/reference-idp/) may import the XML libraries.',
+}));
+const NO_REFERENCE_IDP = {
+  group: ['**/reference-idp', '**/reference-idp/**'],
+  message: 'The harness never imports the reference IdP (only the CLI may start it).',
+};
+const NO_TOP_LAYER = {
+  group: [
+    '../index',
+    '../runner',
+    '../cli',
+    '../scenario',
+    '../mocha-plugin',
+    '../reporting/**',
+    '../../index',
+    '../../runner',
+    '../../cli',
+    '../../scenario',
+    '../../reporting/**',
+  ],
+  message:
+    'checks/, roles/, messages/, evidence/ and targets/ sit below the runner, the CLI, scenario and reporting.',
+};
+
+/** A no-restricted-imports setting for some files: the given path and pattern bans. */
+function layer(files, paths, patterns) {
+  return { files, rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
+}
+
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'fixtures/**'] },
   js.configs.recommended,
@@ -23,29 +54,62 @@ module.exports = tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: '@xmldom/xmldom',
-              message: 'Only src/harness/xml/ and src/reference-idp/ may import the XML libraries.',
-            },
-            {
-              name: 'xml-crypto',
-              message: 'Only src/harness/xml/ and src/reference-idp/ may import the XML libraries.',
-            },
-            {
-              name: 'xpath',
-              message: 'Only src/harness/xml/ and src/reference-idp/ may import the XML libraries.',
-            },
-          ],
-        },
-      ],
     },
   },
+  // The layers (issue 8): specs → harness index → checks/roles/messages → xml. Each block repeats the
+  // XML-library rule because a later no-restricted-imports setting replaces an earlier one.
+  layer(['**/*.ts'], XML_LIBS, []),
+  layer(['specs/**'], XML_LIBS, [
+    {
+      group: ['**/src/harness/*', '!**/src/harness/index'],
+      message: 'A spec imports the harness through its index only (src/harness).',
+    },
+    {
+      group: ['**/reference-idp', '**/reference-idp/**'],
+      message: 'A spec never imports the reference IdP.',
+    },
+  ]),
+  layer(['src/harness/**'], XML_LIBS, [NO_REFERENCE_IDP]),
+  layer(['src/harness/{checks,roles,messages,evidence,targets}/**'], XML_LIBS, [
+    NO_REFERENCE_IDP,
+    NO_TOP_LAYER,
+  ]),
+  layer(['src/harness/messages/**'], XML_LIBS, [
+    NO_REFERENCE_IDP,
+    NO_TOP_LAYER,
+    {
+      group: ['**/roles/**', '**/checks/**', '**/targets/**', '**/session', '**/evidence/**'],
+      message: 'messages/ builds and mutates SAML messages on top of xml/ only.',
+    },
+  ]),
+  layer(
+    ['src/harness/xml/**'],
+    [],
+    [
+      {
+        group: ['../*', '../**'],
+        message: 'xml/ is the bottom layer: it imports nothing else of the harness.',
+      },
+    ],
+  ),
+  layer(
+    ['src/reference-idp/**'],
+    [],
+    [
+      {
+        group: ['**/harness', '**/harness/**'],
+        message:
+          'The reference IdP is independent: it never imports src/harness/ (so its faults are not the harness judging itself).',
+      },
+    ],
+  ),
   {
-    files: ['src/harness/xml/**', 'src/reference-idp/**', 'test/hostile/**'],
+    // The CLI is the one harness file that may start the reference IdP.
+    files: ['src/harness/cli.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['test/hostile/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
 );

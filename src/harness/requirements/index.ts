@@ -1,4 +1,8 @@
-/** The requirement catalogue: every requirement ID a check may cite, with its source and wording. */
+/**
+ * The requirement catalogue: every requirement ID a check may cite, with its source and wording.
+ *
+ * Long file: one entry per requirement (the catalogue is data; splitting it by profile is issue 8 work left).
+ */
 import type { Level } from '../types';
 
 export interface Requirement {

@@ -1,3 +1,7 @@
+/**
+ * The device-token roles: the agent, provisioning, token administration and the DT tenant. Long file: six
+ * jobs in one place; the split into roles/client/ and roles/gateway/ is issue 8 work left (a hot file now).
+ */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { session, type HarnessSession } from '../session';
 import { AuthnRequestBuilder, BINDING_POST, NAMEID_EMAIL, xmlEscape } from '../messages/authn-request';

@@ -1,6 +1,8 @@
 /**
  * Target configuration: load a YAML/JSON file, expand ${VAR}, validate every field with an error that
  * names the field and the fix, fill defaults, resolve relative paths against the config file's folder.
+ *
+ * Long file: the validation of every config key with its fix hint (issue 8: one zod schema would replace it).
  */
 import { repoRoot } from '../paths';
 

@@ -2,6 +2,9 @@
  * Stage 4 of the strict gateway: the fields of the Response and of the Assertion, read from the
  * verified signed bytes (or, for the Response envelope only when it is unsigned, from the raw document,
  * marked untrusted), and judged against the context.
+ *
+ * Long file: one function per SAML element judged (Response, Assertion, Subject, Conditions,
+ * AuthnStatement); they share the findings helpers.
  */
 import { NS, childElements, textOf, type XmlElement } from '../../xml';
 import { attr, clip, idBits, isNcName, parseUtc, type Findings } from './verifier-findings';

@@ -1,6 +1,8 @@
 /**
  * Stage 2 of the strict gateway: structure of the raw document, before any cryptography.
  * Only shapes, positions, counts and algorithm URIs are looked at here; no identity value is read.
+ *
+ * Long file: one stage, its checks read the same raw document walk; splitting would pass that walk around.
  */
 import * as crypto from 'node:crypto';
 import {
