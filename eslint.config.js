@@ -34,7 +34,7 @@ function layer(files, paths, patterns) {
 }
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'fixtures/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'fixtures/**', '.stryker-tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,7 +2,8 @@
  * The mocha root-hook plugin: lets plain mocha run the specs, e.g.
  *   npx mocha --require dist/src/harness/mocha-plugin.js 'dist/specs/saml-web-sso/*.spec.js'
  * Target from IDPC_TARGET (a config file; default: the embedded reference IdP), reports to
- * IDPC_REPORT_DIR (default reports/). `idp-conformance run` does the same with its own mocha instance.
+ * IDPC_REPORT_DIR (default reports/); IDPC_STRICT=1 as --strict; IDPC_MUTATION=1 for mutation analysis
+ * (see HarnessSession.mutation). `idp-conformance run` does the same with its own mocha instance.
  */
 import path from 'node:path';
 import { hasSession } from './session';
@@ -34,7 +35,12 @@ export const mochaHooks = {
         globex: t.globex,
       } as never);
     }
-    run = await openRun({ config, strict: process.env.IDPC_STRICT === '1', reportDir });
+    run = await openRun({
+      config,
+      strict: process.env.IDPC_STRICT === '1',
+      mutation: process.env.IDPC_MUTATION === '1',
+      reportDir,
+    });
   },
   async afterAll(this: Mocha.Context): Promise<void> {
     if (!run) return;

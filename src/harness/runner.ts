@@ -29,6 +29,8 @@ export interface RunOptions {
   /** Run only checks that verify one of these requirement IDs. */
   requirements?: string[];
   strict: boolean;
+  /** Mutation analysis: see HarnessSession.mutation. */
+  mutation?: boolean;
   reportDir: string;
   /** Faults of the embedded reference IdP (recorded in the report). */
   faults?: string[];
@@ -141,6 +143,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
     s = {
       config,
       strict: opts.strict,
+      mutation: opts.mutation,
       reportDir: opts.reportDir,
       now: () => new Date(),
       gateway,

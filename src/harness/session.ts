@@ -13,6 +13,12 @@ import { Redactor } from './evidence/redact';
 export interface HarnessSession {
   config: TargetConfig;
   strict: boolean;
+  /**
+   * Mutation analysis (`npm run mutation`): a check's mocha test fails on FAIL or WARN only (an ERROR
+   * is the harness's, never a kill), and no shared flow outlives a check, so each check runs its own
+   * flows and is covered by them as when it runs alone (set-up state such as tokens stays per run).
+   */
+  mutation?: boolean;
   reportDir: string;
   now: () => Date;
   gateway: GatewayServer;
