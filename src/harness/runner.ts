@@ -11,7 +11,8 @@ import { loadIdpMetadata } from './targets/idp-metadata';
 import { startProcess, type StartedTarget } from './targets/process';
 import { startContainer } from './targets/container';
 import { adminCall } from './roles/admin';
-import { ExchangeFailed, exchangeCount } from './roles/client/http';
+import { ExchangeFailed, exchangeCount, setExchangeGuard } from './roles/client/http';
+import { Liveness } from './liveness';
 import { Redactor } from './evidence/redact';
 import { summarize } from './reporting/summary';
 import { writeConformanceJson } from './reporting/json';
@@ -128,6 +129,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
   const results: CheckResult[] = [];
   const stop = async () => {
     setSession(undefined);
+    setExchangeGuard(undefined);
     await gateway?.close();
     await target?.stop();
   };
@@ -140,6 +142,11 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
     const certFile = config.gateway.signingCert ?? defaults.signingCert;
     gateway = await GatewayServer.start(config.gateway.acsUrl);
     const idp = await loadIdpMetadata(config.idp.metadata, config.timeouts.exchangeMs);
+    const probeUrl = /^https?:\/\//.test(config.idp.metadata)
+      ? config.idp.metadata
+      : (idp.ssoRedirect ?? idp.ssoPost);
+    const liveness = probeUrl ? new Liveness(probeUrl, config.timeouts.exchangeMs) : undefined;
+    setExchangeGuard(liveness);
     s = {
       config,
       strict: opts.strict,
@@ -153,6 +160,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
       results,
       memo: new Map(),
       extras: new Map(),
+      liveness,
     };
     await registerGateway(s);
     setSession(s);
@@ -165,6 +173,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
   let finished: Promise<RunReport> | undefined;
   const finish = () =>
     (finished ??= (async () => {
+      const gone = s.liveness?.gone();
       await stop();
       // Defensive: a selected check that recorded nothing is an ERROR, never silently absent.
       const seen = new Set(results.map((r) => r.id));
@@ -194,7 +203,9 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
         summary: { ...emptySummary(), ...summarize(results) },
         results,
         stats: { httpExchanges: exchangeCount() },
-        exitCode: exitCodeOf(results),
+        ...(gone ? { stopped: { reason: gone } } : {}),
+        // A target that stopped answering leaves the run incomplete: exit 2, whatever came before.
+        exitCode: gone ? 2 : exitCodeOf(results),
       };
       writeConformanceJson(opts.reportDir, report);
       writeJunit(opts.reportDir, report);

@@ -17,6 +17,7 @@ import { writeEvidence } from './evidence/transcript';
 import { applyExpectations } from './reporting/expectations';
 import { annotateAllure, attachEvidence } from './reporting/allure';
 import { runAfterCheck } from './roles/device-token';
+import { duringCheck, noAnswerIn } from './liveness';
 
 export interface CheckSpec {
   id: string;
@@ -25,6 +26,11 @@ export interface CheckSpec {
   title: string;
   /** Defaults to the scenario's family. */
   family?: Family;
+  /**
+   * Only for a requirement about answering at all: why a missing answer is this check's own verdict.
+   * Without it, any exchange of the check that got no answer (timeout, refused, reset) makes it ERROR.
+   */
+  judgesNoAnswer?: string;
 }
 
 /** IDs of checks whose `it` started in this process (the runner reports any without an outcome). */
@@ -59,8 +65,25 @@ function judge(def: CheckDef, v: Verdict, error: unknown, strict: boolean): Judg
   if (error instanceof NotApplicable) return { outcome: 'NOT_APPLICABLE', message: error.reason };
   if (error instanceof HarnessError) return { outcome: 'ERROR', message: error.oneLine() };
   const e = error as Error;
-  const at = e?.stack?.split('\n')[1]?.trim() ?? '';
-  return { outcome: 'ERROR', message: `internal error: ${e?.message ?? String(error)} ${at}`.trim() };
+  // No stack frame in a message a person reads: the stack goes to stderr, and only with IDPC_DEBUG=1.
+  if (process.env.IDPC_DEBUG) process.stderr.write(`idp-conformance: ${def.id}: ${e?.stack ?? String(e)}\n`);
+  return { outcome: 'ERROR', message: `internal error: ${e?.message ?? String(error)}` };
+}
+
+/**
+ * Fail closed on missing answers, for every check in one place: an exchange that got no answer is
+ * never PASS and never by itself FAIL (the IdP may be down, the network may be at fault) — ERROR,
+ * unless the check's requirement is about answering at all (judgesNoAnswer).
+ */
+function noAnswerVerdict(spec: CheckSpec, j: Judged, evidence: readonly EvidenceItem[]): Judged {
+  if (spec.judgesNoAnswer || j.outcome === 'ERROR' || j.outcome === 'NOT_APPLICABLE') return j;
+  const item = noAnswerIn(evidence);
+  if (!item) return j;
+  const was = j.outcome === 'PASS' ? '' : `; the check would have said ${j.outcome}: ${j.message}`;
+  return {
+    outcome: 'ERROR',
+    message: `no answer from the target (${item.label}: ${item.http?.error}): nothing can be judged${was}`,
+  };
 }
 
 /**
@@ -92,13 +115,18 @@ export function scenario(_suite: Mocha.Suite, opts: { profile: ProfileId; family
         const started = Date.now();
         const v = new Verdict(def);
         let error: unknown;
-        try {
-          await withEvidence(evidence, () => body(v, s));
-        } catch (e) {
-          error = e;
+        const gone = s.liveness?.gone();
+        if (!gone) {
+          try {
+            await duringCheck(def.id, () => withEvidence(evidence, () => body(v, s)));
+          } catch (e) {
+            error = e;
+          }
+          await duringCheck(def.id, () => withEvidence(evidence, () => runAfterCheck(s)));
         }
-        await withEvidence(evidence, () => runAfterCheck(s));
-        const j = judge(def, v, error, s.strict);
+        const j: Judged = gone
+          ? { outcome: 'ERROR', message: `not run: ${gone}` }
+          : noAnswerVerdict(spec, judge(def, v, error, s.strict), evidence);
         let result: CheckResult = {
           ...def,
           outcome: j.outcome,

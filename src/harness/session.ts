@@ -8,6 +8,7 @@ import type { GatewayServer } from './roles/gateway/gateway';
 import type { IdpMetadata } from './targets/idp-metadata';
 import type { SigningKey } from './messages/bindings';
 import { Redactor } from './evidence/redact';
+import type { Liveness } from './liveness';
 
 /** Everything one conformance run shares: the target, the gateway, the results. Set by the runner. */
 export interface HarnessSession {
@@ -31,6 +32,8 @@ export interface HarnessSession {
   memo: Map<string, Promise<unknown>>;
   /** Extra state profiles keep per run (device-token directory, tokens...). */
   extras: Map<string, unknown>;
+  /** Whether the target still answers (set by the runner; see liveness.ts). */
+  liveness?: Liveness;
 }
 
 let current: HarnessSession | undefined;

@@ -89,6 +89,8 @@ export interface RunReport {
   results: CheckResult[];
   /** Run statistics: HTTP exchanges the harness made (client, admin, metadata). */
   stats?: { httpExchanges: number };
+  /** Set when the run stopped early: the target stopped answering (the remaining checks are ERROR). */
+  stopped?: { reason: string };
   /** 0, 1 or 2 as the CLI exits. */
   exitCode: 0 | 1 | 2;
 }

@@ -46,6 +46,18 @@ export interface HostileIdp {
 export interface HostileIdpOptions {
   /** huge-response: length of the SAMLResponse form value (default HUGE_SAMLRESPONSE_BYTES, 20 MB). */
   hugeResponseBytes?: number;
+  /** Liveness: after this many requests the IdP dies (listener closed, every socket cut: refused). */
+  dieAfterRequests?: number;
+  /** Liveness: after this many accepted logins every request (metadata included) hangs forever. */
+  hangAfterLogins?: number;
+  /** Setup mistakes: what GET /metadata serves instead of the metadata. */
+  metadataAs?: 'html' | 'no-idp-descriptor' | 'no-signing-key' | 'not-found';
+  /** Setup mistakes: every AuthnRequest gets the IdP's error page for an unknown Issuer (HTTP 403). */
+  unknownIssuer?: boolean;
+  /** Setup mistakes: the login ends in an error Response with this second-level status and a message. */
+  errorStatusAfterLogin?: string;
+  /** Setup mistakes: Response and Assertion times are shifted by this much (a clock off by hours). */
+  clockOffsetMs?: number;
 }
 
 export const USER = { username: 'alice', password: 'alice-pass', email: 'alice@example.com' };
@@ -228,18 +240,27 @@ class Messages {
     );
   }
 
+  /** Shifts every time the IdP writes (clockOffsetMs). */
+  clockOffsetMs = 0;
+
   /** The conformant Response: Assertion signed, then the Response. */
   signedResponse(p: Pending, s: Subject, key: Key = this.key): string {
-    const now = Date.now();
+    const now = Date.now() + this.clockOffsetMs;
     const aid = newId();
     const rid = newId();
     const a = sign(this.assertion(aid, p, now, s), aid, key);
     return sign(this.envelope(rid, p, now, this.status('Success'), a), rid, key);
   }
 
-  errorResponse(p: Pending, second: string): string {
+  errorResponse(p: Pending, second: string, message?: string): string {
     const rid = newId();
-    return sign(this.envelope(rid, p, Date.now(), this.status('Responder', second), ''), rid, this.key);
+    let status = this.status('Responder', second);
+    if (message)
+      status = status.replace(
+        '</samlp:Status>',
+        `<samlp:StatusMessage>${c14nText(message)}</samlp:StatusMessage></samlp:Status>`,
+      );
+    return sign(this.envelope(rid, p, Date.now(), status, ''), rid, this.key);
   }
 
   /**
@@ -483,6 +504,14 @@ export async function startHostileIdp(mode: HostileMode, o: HostileIdpOptions = 
   const entityId = `${baseUrl}/idp`;
   const ssoUrl = `${baseUrl}/sso`;
   const messages = new Messages(entityId, key);
+  messages.clockOffsetMs = o.clockOffsetMs ?? 0;
+  let requests = 0;
+  let dead = false;
+  const die = () => {
+    dead = true;
+    server.close();
+    for (const s of sockets) s.destroy();
+  };
 
   const send = (
     res: http.ServerResponse,
@@ -496,6 +525,17 @@ export async function startHostileIdp(mode: HostileMode, o: HostileIdpOptions = 
 
   const answerRequest = (res: http.ServerResponse, p: Pending) => {
     stats.authnRequests++;
+    if (o.unknownIssuer) {
+      send(
+        res,
+        403,
+        page(
+          'Error',
+          `<h1>Unknown service provider</h1><p>The Issuer ${html(p.spEntityId)} is not registered at this IdP. Ask your administrator to add it.</p>`,
+        ),
+      );
+      return;
+    }
     if (p.isPassive) {
       // No IdP sessions here: IsPassive always gets NoPassive (an honest error Response, in every mode).
       send(res, 200, postPage(p.acs, b64(messages.errorResponse(p, 'NoPassive')), p.relayState));
@@ -507,11 +547,29 @@ export async function startHostileIdp(mode: HostileMode, o: HostileIdpOptions = 
   };
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (dead) return void req.socket.destroy();
+    if (o.hangAfterLogins !== undefined && stats.logins >= o.hangAfterLogins) {
+      stats.hung++;
+      return; // never a byte; close() destroys the socket
+    }
+    requests++;
+    if (o.dieAfterRequests !== undefined && requests > o.dieAfterRequests) {
+      die();
+      return;
+    }
     void (async () => {
       const url = new URL(req.url ?? '/', baseUrl);
       try {
         if (req.method === 'GET' && url.pathname === '/metadata') {
-          send(res, 200, metadata(entityId, ssoUrl, key), 'application/samlmetadata+xml');
+          if (o.metadataAs === 'html')
+            return send(res, 200, page('Welcome', '<h1>Acme portal</h1><p>Please sign in.</p>'));
+          if (o.metadataAs === 'not-found') return send(res, 404, page('Not found', '<p>not found</p>'));
+          let md = metadata(entityId, ssoUrl, key);
+          if (o.metadataAs === 'no-idp-descriptor')
+            md = md.replace(/<md:IDPSSODescriptor[\s\S]*<\/md:IDPSSODescriptor>\n?/, '');
+          if (o.metadataAs === 'no-signing-key')
+            md = md.replace(/<md:KeyDescriptor[\s\S]*<\/md:KeyDescriptor>\n?/, '');
+          send(res, 200, md, 'application/samlmetadata+xml');
         } else if (req.method === 'GET' && url.pathname === '/sso') {
           const raw = url.searchParams.get('SAMLRequest');
           if (!raw) return send(res, 400, page('Error', '<p>no SAMLRequest</p>'));
@@ -540,6 +598,16 @@ export async function startHostileIdp(mode: HostileMode, o: HostileIdpOptions = 
             stats.hung++;
             return;
           }
+          if (o.errorStatusAfterLogin) {
+            const err = b64(
+              messages.errorResponse(
+                p,
+                o.errorStatusAfterLogin,
+                'Access to this application is not allowed for alice',
+              ),
+            );
+            return send(res, 200, postPage(p.acs, err, p.relayState));
+          }
           const samlResponse = hostileSamlResponse(mode, messages, p, subjectFor(p), o);
           stats.responses++;
           send(res, 200, postPage(p.acs, samlResponse, p.relayState));
@@ -561,6 +629,7 @@ export async function startHostileIdp(mode: HostileMode, o: HostileIdpOptions = 
     close: async () => {
       for (const s of sockets) s.destroy();
       server.closeAllConnections();
+      if (dead) return;
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

@@ -2,7 +2,7 @@
  * Harness self-safety (attack catalogue §1, §3, §5; "Self" rows): the harness CLI, run as a child
  * process against a malicious IdP (hostile-idp.ts), must report FAIL (never PASS) on the checks that
  * consume the Response, never accept a login for anyone (the victim is admin@example.com), exit 1 (not
- * 0, not 2), write conformance.json, finish in bounded time and keep its peak RSS bounded.
+ * 0, not 2; an IdP that does not answer at all is ERROR and exit 2 instead), write conformance.json, finish in bounded time and keep its peak RSS bounded.
  *
  * Every mode runs the Response checks plus SDP-IDP02-redirect-login (30 checks, three logins and one
  * IsPassive request) with timeouts.exchangeMs 2000, and also feeds one hostile SAMLResponse straight to
@@ -160,6 +160,11 @@ interface ModeCase {
   rss: 'plain' | 'entity' | 'huge';
   /** The finding the strict verifier must give when fed the hostile SAMLResponse directly (no Response: none). */
   verifierFinding?: RegExp;
+  /**
+   * The IdP gives no answer (never-answers): nothing can be judged, so the checks that needed the
+   * answer are ERROR (never PASS, never FAIL) and the run exits 2 — a missing answer is not a verdict.
+   */
+  noAnswer?: boolean;
 }
 
 const CASES: ModeCase[] = [
@@ -255,6 +260,7 @@ const CASES: ModeCase[] = [
     gatewayMessage: /no answer within 2000 ms/,
     reachesAcs: 'no',
     rss: 'plain',
+    noAnswer: true,
   },
   {
     mode: 'invalid-utf8',
@@ -585,12 +591,13 @@ describe('hostile IdP: the harness stays safe (harness self-safety)', function (
         runs.set(c.label, run);
       });
 
-      it('exits 1 (never 0, never 2), without an internal error, and writes conformance.json', function () {
+      const exit = c.noAnswer ? 2 : 1;
+      it(`exits ${exit} (never 0${c.noAnswer ? ', never 1' : ', never 2'}), without an internal error, and writes conformance.json`, function () {
         expect(run.killed, `hung: ${describeRun(run)}`).to.equal(false);
-        expect(run.code, describeRun(run)).to.equal(1);
+        expect(run.code, describeRun(run)).to.equal(exit);
         expect(run.stderr).to.not.match(/idp-conformance: ERR_/);
         expect(run.report, `conformance.json: ${run.reportError}`).to.not.equal(undefined);
-        expect(run.report!.exitCode).to.equal(1);
+        expect(run.report!.exitCode).to.equal(exit);
         expect(reportOf(run).results).to.have.length(CHECKS_RUN);
       });
 
@@ -605,21 +612,36 @@ describe('hostile IdP: the harness stays safe (harness self-safety)', function (
         if (c.reachesAcs === 'no') expect(afterLogin).to.deep.equal([]);
       });
 
-      it('no check is ERROR; the gateway-accepts check FAILs naming the attack', function () {
-        const errors = reportOf(run).results.filter((x) => x.outcome === 'ERROR');
-        expect(errors.map((x) => `${x.id}: ${x.message}`)).to.deep.equal([]);
-        const g = result(run, GATEWAY_ACCEPTS);
-        expect(g.outcome, g.message).to.equal('FAIL');
-        expect(g.message).to.match(c.gatewayMessage);
-      });
+      if (c.noAnswer) {
+        it('no check FAILs; the gateway-accepts check is ERROR naming the missing answer', function () {
+          const fails = reportOf(run).results.filter((x) => x.outcome === 'FAIL');
+          expect(fails.map((x) => `${x.id}: ${x.message}`)).to.deep.equal([]);
+          const g = result(run, GATEWAY_ACCEPTS);
+          expect(g.outcome, g.message).to.equal('ERROR');
+          expect(g.message).to.match(c.gatewayMessage);
+        });
 
-      it(`the checks that consume the Response FAIL (not PASS, not ERROR)`, function () {
-        for (const id of c.mustFail) expectOutcome(run, id, ['FAIL']);
-        if (c.noVerifiedAssertion) {
-          for (const id of IDENTITY_MUST) expectOutcome(run, id, ['FAIL']);
-          for (const id of IDENTITY_SHOULD) expectOutcome(run, id, ['WARN']);
-        }
-      });
+        it(`the checks that needed the answer are ERROR (not PASS, not FAIL)`, function () {
+          for (const id of [...c.mustFail, ...IDENTITY_MUST, ...IDENTITY_SHOULD])
+            expectOutcome(run, id, ['ERROR']);
+        });
+      } else {
+        it('no check is ERROR; the gateway-accepts check FAILs naming the attack', function () {
+          const errors = reportOf(run).results.filter((x) => x.outcome === 'ERROR');
+          expect(errors.map((x) => `${x.id}: ${x.message}`)).to.deep.equal([]);
+          const g = result(run, GATEWAY_ACCEPTS);
+          expect(g.outcome, g.message).to.equal('FAIL');
+          expect(g.message).to.match(c.gatewayMessage);
+        });
+
+        it(`the checks that consume the Response FAIL (not PASS, not ERROR)`, function () {
+          for (const id of c.mustFail) expectOutcome(run, id, ['FAIL']);
+          if (c.noVerifiedAssertion) {
+            for (const id of IDENTITY_MUST) expectOutcome(run, id, ['FAIL']);
+            for (const id of IDENTITY_SHOULD) expectOutcome(run, id, ['WARN']);
+          }
+        });
+      }
 
       it(`never accepts a login: no ACS answer "accepted", no identity of ${VICTIM} taken`, function () {
         for (const a of run.acs) {

@@ -60,6 +60,8 @@ export function junitXml(report: RunReport): string {
     out.push('    <properties>');
     out.push(`      <property${attrs({ name: 'target', value: report.target.name })}/>`);
     out.push(`      <property${attrs({ name: 'strict', value: String(report.strict) })}/>`);
+    if (report.stopped)
+      out.push(`      <property${attrs({ name: 'stopped', value: report.stopped.reason })}/>`);
     out.push('    </properties>');
     for (const r of rs) out.push(...testcase(r, key));
     out.push('  </testsuite>');

@@ -89,6 +89,7 @@ export function formatConsoleSummary(report: RunReport, opts: ConsoleSummaryOpti
           `${path.join(opts.reportDir, 'allure-results')}${path.sep}`,
         ]
       : []);
+  if (report.stopped) lines.push('', paint('ERROR', `The run stopped: ${clip(report.stopped.reason)}`));
   if (files.length > 0) lines.push('', `Reports: ${files.map((f) => paint('dim', f)).join('  ')}`);
   lines.push('', verdictLine(report, paint));
   return lines.join('\n') + '\n';

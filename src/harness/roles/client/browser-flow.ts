@@ -1,4 +1,4 @@
-import { ExchangeFailed, type HttpResponse } from './http';
+import { ExchangeFailed, type HttpResponse, type NoAnswerReason } from './http';
 import { formValue, parseHtml, type HtmlForm, type HtmlPage } from './html';
 import type { UserAgent } from './user-agent';
 
@@ -37,7 +37,7 @@ export interface FlowResult {
   /** The last HTTP status the IdP answered with. */
   lastStatus?: number;
   /** The IdP did not answer (timeout or connection error) at some step. */
-  failure?: { reason: 'timeout' | 'network' | 'oversize' | 'bad-url'; message: string; url: string };
+  failure?: { reason: NoAnswerReason | 'oversize' | 'bad-url'; message: string; url: string };
   /** Every IdP answer in order, redirects included (status, headers): what a token-leak check scans. */
   hops: { url: string; status: number; headers: Record<string, string> }[];
   /** A redirect or form to an origin that is neither the IdP's nor the gateway's: never followed. */
@@ -127,7 +127,7 @@ export async function runBrowserFlow(
       res = await (next as () => Promise<HttpResponse>)();
     } catch (e) {
       if (e instanceof ExchangeFailed) {
-        result.failure = { reason: e.reason, message: e.message, url: '' };
+        result.failure = { reason: e.reason, message: e.message, url: e.url ?? '' };
         return result;
       }
       throw e;

@@ -17,6 +17,8 @@ export interface HttpRequest {
   maxBodyBytes?: number;
   direction: Direction;
   label?: string;
+  /** A liveness probe: bypasses the exchange guard (it is what the guard asks). */
+  probe?: boolean;
 }
 
 export interface HttpResponse {
@@ -30,16 +32,49 @@ export interface HttpResponse {
   durationMs: number;
 }
 
-/** Why an exchange produced no HTTP answer: the IdP's doing once the target was reachable at start. */
+/**
+ * Why an exchange produced no HTTP answer. `timeout`: nothing within timeoutMs; `refused`: nobody
+ * listens; `reset`: the connection was cut before a complete answer; `network`: any other socket error;
+ * `target-gone`: not sent, the target already stopped answering (see the exchange guard).
+ */
+export type NoAnswerReason = 'timeout' | 'refused' | 'reset' | 'network' | 'target-gone';
+
+/** An exchange that produced no HTTP answer: never a verdict about the IdP by itself (ERROR, not FAIL). */
 export class ExchangeFailed extends Error {
   constructor(
-    readonly reason: 'timeout' | 'network',
+    readonly reason: NoAnswerReason,
     message: string,
+    readonly url?: string,
   ) {
     super(message);
     this.name = 'ExchangeFailed';
+    // No stack frames in what a person reads: the message is the whole story (IDPC_DEBUG shows more).
+    this.stack = `${this.name}: ${message}`;
   }
 }
+
+/** The socket error codes, typed. */
+export function noAnswerReason(code: string | undefined): NoAnswerReason {
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return 'reset';
+  if (code === 'ETIMEDOUT') return 'timeout';
+  return 'network';
+}
+
+/**
+ * Consulted by every exchange towards the target (not the gateway): `gone()` names why the target is
+ * considered gone (the exchange then fails at once, unsent), `failed()` is awaited after an exchange
+ * got no answer, before the caller sees it (so the next exchange already knows). Set by the runner.
+ */
+export interface ExchangeGuard {
+  gone(): string | undefined;
+  failed(req: HttpRequest, e: ExchangeFailed): Promise<void>;
+}
+let guard: ExchangeGuard | undefined;
+export function setExchangeGuard(g: ExchangeGuard | undefined): void {
+  guard = g;
+}
+const guarded = (req: HttpRequest) => !req.probe && req.direction !== 'client->gateway';
 
 /** 1 MiB: a SAML page is a few kB; a larger answer is cut and judged as oversize. */
 export const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -82,14 +117,28 @@ export function httpExchange(req: HttpRequest): Promise<HttpResponse> {
   };
   record(evidence);
 
+  const gone = guarded(req) ? guard?.gone() : undefined;
+  if (gone) {
+    evidence.http!.error = `not sent: ${gone}`;
+    evidence.http!.durationMs = 0;
+    return Promise.reject(new ExchangeFailed('target-gone', `not sent: ${gone}`, req.url));
+  }
+
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;
-    const fail = (reason: 'timeout' | 'network', message: string) => {
+    const fail = (reason: NoAnswerReason, message: string) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       evidence.http!.error = message;
       evidence.http!.durationMs = Date.now() - started;
-      reject(new ExchangeFailed(reason, message));
+      const err = new ExchangeFailed(reason, message, req.url);
+      const g = guarded(req) ? guard : undefined;
+      if (!g) return reject(err);
+      g.failed(req, err).then(
+        () => reject(err),
+        () => reject(err),
+      );
     };
     const r = lib.request(
       url,
@@ -134,7 +183,10 @@ export function httpExchange(req: HttpRequest): Promise<HttpResponse> {
           resolve(out);
         };
         res.on('end', finish);
-        res.on('error', (e) => (truncated ? undefined : fail('network', e.message)));
+        res.on('error', (e: NodeJS.ErrnoException) =>
+          truncated ? undefined : fail('reset', `${e.code ?? 'ECONNRESET'}: ${e.message}`),
+        );
+        res.on('aborted', () => (truncated ? undefined : fail('reset', 'ECONNRESET: the answer was cut')));
       },
     );
     const timer = setTimeout(() => {
@@ -143,7 +195,7 @@ export function httpExchange(req: HttpRequest): Promise<HttpResponse> {
     }, req.timeoutMs);
     r.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      fail('network', `${e.code ?? 'error'}: ${e.message}`);
+      fail(noAnswerReason(e.code), `${e.code ?? 'error'}: ${e.message}`);
     });
     if (req.body !== undefined) r.write(req.body);
     r.end();

@@ -1,0 +1,64 @@
+/**
+ * Liveness: is the target still there? An exchange that gets no answer (timeout, refused, reset) is
+ * never a verdict about the IdP by itself. When one happens, the target is probed once (its metadata
+ * URL: any HTTP answer means it is alive); if the probe gets no answer either, the target is gone:
+ * every later exchange fails at once (unsent), the checks still to run are ERROR ("not run: …") and the
+ * run stops with exit 2. Installed by the runner as the client's exchange guard.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { httpExchange, type ExchangeFailed, type ExchangeGuard, type HttpRequest } from './roles/client/http';
+import type { EvidenceItem } from './types';
+
+const checkScope = new AsyncLocalStorage<string>();
+
+/** Runs fn as the named check (so a failure inside it is reported as "during <check>"). */
+export function duringCheck<T>(checkId: string, fn: () => T): T {
+  return checkScope.run(checkId, fn);
+}
+
+export class Liveness implements ExchangeGuard {
+  private goneReason?: string;
+  private probing?: Promise<void>;
+  /** Probes made (for tests and the report). */
+  probes = 0;
+
+  constructor(
+    readonly probeUrl: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  gone(): string | undefined {
+    return this.goneReason;
+  }
+
+  failed(_req: HttpRequest, e: ExchangeFailed): Promise<void> {
+    if (this.goneReason || e.reason === 'target-gone') return Promise.resolve();
+    const during = checkScope.getStore() ?? 'the run setup';
+    this.probing ??= this.probe(during, e).finally(() => (this.probing = undefined));
+    return this.probing;
+  }
+
+  private async probe(during: string, first: ExchangeFailed): Promise<void> {
+    this.probes++;
+    try {
+      await httpExchange({
+        method: 'GET',
+        url: this.probeUrl,
+        timeoutMs: this.timeoutMs,
+        direction: 'harness->admin',
+        label: 'liveness probe',
+        probe: true,
+      });
+    } catch (e) {
+      const why = (e as Error).message;
+      this.goneReason =
+        `the target stopped answering during ${during} ` +
+        `(${first.message}; probe GET ${this.probeUrl}: ${why})`;
+    }
+  }
+}
+
+/** The first exchange of a check's evidence that got no answer (the transport recorded its error). */
+export function noAnswerIn(evidence: readonly EvidenceItem[]): EvidenceItem | undefined {
+  return evidence.find((e) => e.http?.error !== undefined);
+}
