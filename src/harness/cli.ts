@@ -16,7 +16,7 @@ import { onExitStop } from './targets/process';
 const HELP = `idp-conformance — conformance test harness for SAML identity providers
 
 Usage:
-  idp-conformance run [--target FILE] [--profile P]... [--grep TEXT] [--requirement ID]... [--strict] [--report-dir DIR] [--fault NAME]...
+  idp-conformance run [--target FILE] [--profile P]... [--grep TEXT] [--requirement ID]... [--strict] [--report-dir DIR] [--fault NAME]... [--no-preflight]
   idp-conformance list [--profile P] [--json]
   idp-conformance sp-metadata [--target FILE] [--signed] [--profile device-token]
   idp-conformance reference-idp [--port N] [--fault NAME]...
@@ -39,6 +39,7 @@ Options:
   --report-dir DIR   where reports go (default: reports)
   --matrix FILE...   report: the conformance.json files to compare (all following arguments)
   --fault NAME       embedded reference IdP only: switch on a named fault (see reference-idp --list-faults)
+  --no-preflight     run: skip the preflight (metadata is IdP metadata, one control login per profile)
   --json             list: print JSON
   --signed           sp-metadata: the entity registered with AuthnRequestsSigned="true"
                      (sp-metadata --profile device-token: gateway.entityId, always AuthnRequestsSigned="true")
@@ -59,6 +60,7 @@ const FLAGS: Record<string, { value: boolean; commands: string[] }> = {
   '--grep': { value: true, commands: ['run'] },
   '--requirement': { value: true, commands: ['run'] },
   '--strict': { value: false, commands: ['run'] },
+  '--no-preflight': { value: false, commands: ['run'] },
   '--report-dir': { value: true, commands: ['run', 'report'] },
   '--matrix': { value: false, commands: ['report'] },
   '--fault': { value: true, commands: ['run', 'reference-idp'] },
@@ -205,6 +207,7 @@ async function cmdRun(args: Args, out: (s: string) => void): Promise<number> {
       grep: args.flags.get('--grep')?.[0],
       requirements: args.flags.get('--requirement'),
       strict: args.flags.has('--strict'),
+      preflight: !args.flags.has('--no-preflight'),
       reportDir,
       faults: embedded ? faults : undefined,
       log: out,

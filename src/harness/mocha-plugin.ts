@@ -2,8 +2,9 @@
  * The mocha root-hook plugin: lets plain mocha run the specs, e.g.
  *   npx mocha --require dist/src/harness/mocha-plugin.js 'dist/specs/saml-web-sso/*.spec.js'
  * Target from IDPC_TARGET (a config file; default: the embedded reference IdP), reports to
- * IDPC_REPORT_DIR (default reports/); IDPC_STRICT=1 as --strict; IDPC_MUTATION=1 for mutation analysis
- * (see HarnessSession.mutation). `idp-conformance run` does the same with its own mocha instance.
+ * IDPC_REPORT_DIR (default reports/); IDPC_STRICT=1 as --strict; IDPC_NO_PREFLIGHT=1 as --no-preflight;
+ * IDPC_MUTATION=1 for mutation analysis (see HarnessSession.mutation; no preflight: a mutant that breaks
+ * the control login must be killed by the checks, not hidden by a stopped run). `idp-conformance run` does the same with its own mocha instance.
  */
 import path from 'node:path';
 import { hasSession } from './session';
@@ -35,10 +36,12 @@ export const mochaHooks = {
         globex: t.globex,
       } as never);
     }
+    const mutation = process.env.IDPC_MUTATION === '1';
     run = await openRun({
       config,
       strict: process.env.IDPC_STRICT === '1',
-      mutation: process.env.IDPC_MUTATION === '1',
+      mutation,
+      preflight: !mutation && process.env.IDPC_NO_PREFLIGHT !== '1',
       reportDir,
     });
   },

@@ -22,6 +22,7 @@ import { repoRoot, harnessVersion } from './paths';
 import { configSecrets, defaultGatewayKeys } from './targets/config';
 import { allChecks, selectChecks } from './checks/catalogue';
 import { startedChecks } from './scenario';
+import { preflightMetadata } from './preflight';
 
 export interface RunOptions {
   config: TargetConfig;
@@ -37,6 +38,11 @@ export interface RunOptions {
   faults?: string[];
   /** Progress lines (one per check). */
   log?: (line: string) => void;
+  /**
+   * Preflight (preflight.ts) before the checks: the metadata is IdP metadata, and one control login per
+   * profile works. Default false here; the CLI and the mocha plugin turn it on (`--no-preflight` off).
+   */
+  preflight?: boolean;
 }
 
 export function specFiles(profiles: readonly ProfileId[]): string[] {
@@ -142,6 +148,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
     const certFile = config.gateway.signingCert ?? defaults.signingCert;
     gateway = await GatewayServer.start(config.gateway.acsUrl);
     const idp = await loadIdpMetadata(config.idp.metadata, config.timeouts.exchangeMs);
+    if (opts.preflight) preflightMetadata(idp, 'idp.metadata');
     const probeUrl = /^https?:\/\//.test(config.idp.metadata)
       ? config.idp.metadata
       : (idp.ssoRedirect ?? idp.ssoPost);

@@ -68,7 +68,7 @@ function freePort(): Promise<number> {
 async function runAgainst(
   mode: HostileMode,
   options: HostileIdpOptions,
-  extra: { password?: string; args?: string[] } = {},
+  extra: { password?: string; args?: string[]; grep?: string } = {},
 ): Promise<Run> {
   const idp = await startHostileIdp(mode, options);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'idpc-trust-'));
@@ -96,7 +96,17 @@ async function runAgainst(
     const t0 = Date.now();
     const child = spawn(
       process.execPath,
-      [BIN, 'run', '--target', target, '--report-dir', reportDir, '--grep', GREP, ...(extra.args ?? [])],
+      [
+        BIN,
+        'run',
+        '--target',
+        target,
+        '--report-dir',
+        reportDir,
+        '--grep',
+        extra.grep ?? GREP,
+        ...(extra.args ?? []),
+      ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -158,6 +168,47 @@ describe('verdicts you can trust: liveness, preflight, root causes (CLI against 
     it('no message carries a stack frame', () => {
       for (const r of run.report!.results) expect(r.message, r.id).to.not.match(/\bat \S+ \(|\.js:\d+:\d+/);
       expect(run.stderr).to.not.match(/\n\s+at /);
+    });
+  });
+
+  describe('preflight: the metadata URL serves no IdP metadata → exit 2, one line with what came back and the fix', function () {
+    const cases: [NonNullable<HostileIdpOptions['metadataAs']>, RegExp][] = [
+      [
+        'html',
+        /answered an HTML page \(text\/html\) titled "Welcome": "Acme portal Please sign in\.", not SAML metadata/,
+      ],
+      ['not-found', /answered HTTP 404: "not found"/],
+      ['no-idp-descriptor', /without an md:IDPSSODescriptor/],
+    ];
+    for (const [metadataAs, what] of cases) {
+      it(`metadata ${metadataAs}`, async () => {
+        const run = await runAgainst('honest', { metadataAs });
+        expect(run.code, show(run)).to.equal(2);
+        const lines = run.stderr.trim().split('\n');
+        expect(lines, show(run)).to.have.length(1);
+        expect(lines[0]).to.match(
+          /^idp-conformance: ERR_METADATA: idp\.metadata: http:\/\/127\.0\.0\.1:\d+\/metadata /,
+        );
+        expect(lines[0]).to.match(what);
+        expect(lines[0]).to.match(
+          / — point idp\.metadata at the IdP's SAML 2\.0 metadata document|— point it at the IdP's SAML 2\.0 metadata/,
+        );
+        expect(run.stdout, show(run)).to.not.match(/\bFAIL\b|\bPASS\b/);
+      });
+    }
+
+    it('--no-preflight: the raw run judges the HTML as metadata (the metadata check FAILs)', async () => {
+      const run = await runAgainst(
+        'honest',
+        { metadataAs: 'html' },
+        {
+          args: ['--no-preflight'],
+          grep: 'SAMLMeta-2.4.3',
+        },
+      );
+      expect(run.code, show(run)).to.equal(1);
+      const r = run.report!.results.find((x) => x.id === 'SAMLMeta-2.4.3-idpsso-post-endpoint');
+      expect(r?.outcome, show(run)).to.equal('FAIL');
     });
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { HarnessError } from '../types';
 import { httpExchange } from '../roles/client/http';
 import { ExchangeFailed } from '../roles/client/http';
+import { visibleText } from '../roles/client/html';
 import { certPemFromBase64, parseXml, selectElements, selectOne, textOf, XmlRejected } from '../xml';
 import { BINDING_POST, BINDING_REDIRECT } from '../messages/authn-request';
 
@@ -20,6 +21,12 @@ export interface IdpMetadata {
   nameIdFormats: string[];
   /** Set when the document could not be parsed at all. */
   parseError?: string;
+  /** The document element's name as written (e.g. `html`, `md:EntityDescriptor`): the preflight quotes it. */
+  rootName?: string;
+  /** Role descriptors of the EntityDescriptor (e.g. IDPSSODescriptor, SPSSODescriptor). */
+  roles?: string[];
+  /** The Content-Type the metadata URL answered with (URLs only): the preflight quotes it. */
+  contentType?: string;
 }
 
 export function parseIdpMetadata(xml: string, source: string): IdpMetadata {
@@ -31,10 +38,14 @@ export function parseIdpMetadata(xml: string, source: string): IdpMetadata {
     md.parseError = e instanceof XmlRejected ? `${e.code}: ${e.message}` : String(e);
     return md;
   }
+  md.rootName = doc.documentElement?.nodeName;
   const ed =
     selectOne('/md:EntityDescriptor', doc) ?? selectOne('/md:EntitiesDescriptor/md:EntityDescriptor', doc);
   if (!ed) return md;
   md.entityId = ed.getAttribute('entityID') ?? undefined;
+  md.roles = selectElements('*', ed)
+    .map((e) => e.localName ?? '')
+    .filter((n) => n.endsWith('Descriptor'));
   const idp = selectOne('md:IDPSSODescriptor', ed);
   if (!idp) return md;
   md.hasIdpSsoDescriptor = true;
@@ -61,6 +72,12 @@ export function parseIdpMetadata(xml: string, source: string): IdpMetadata {
   return md;
 }
 
+/** The visible text of an error page, clipped, as `: "…"` (or nothing). */
+function quote(body: string): string {
+  const text = visibleText(body, 120);
+  return text ? `: "${text}"` : '';
+}
+
 /** Loads metadata from a URL or file. Unreachable or unreadable is a harness error (exit 2). */
 export async function loadIdpMetadata(location: string, timeoutMs: number): Promise<IdpMetadata> {
   if (/^https?:\/\//.test(location)) {
@@ -84,11 +101,13 @@ export async function loadIdpMetadata(location: string, timeoutMs: number): Prom
     if (res.status !== 200) {
       throw new HarnessError(
         'ERR_METADATA',
-        `idp.metadata: ${location} answered HTTP ${res.status}`,
-        'point idp.metadata at the IdP metadata document',
+        `idp.metadata: ${location} answered HTTP ${res.status}${quote(res.body)}`,
+        "point idp.metadata at the IdP's SAML 2.0 metadata document (the metadata URL the IdP's admin console shows)",
       );
     }
-    return parseIdpMetadata(res.body, location);
+    const md = parseIdpMetadata(res.body, location);
+    if (res.headers['content-type']) md.contentType = res.headers['content-type'];
+    return md;
   }
   try {
     return parseIdpMetadata(readFileSync(location, 'utf8'), location);

@@ -71,3 +71,40 @@ export function parseHtml(html: string): HtmlPage {
 export function formValue(form: HtmlForm, name: string): string | undefined {
   return form.inputs.find((i) => i.name === name)?.value;
 }
+
+/**
+ * What a person reads on a page, on one line and clipped (title, scripts and styles left out): the
+ * words a diagnosis quotes ("Wrong username or password", "Unknown service provider").
+ */
+export function visibleText(html: string, max = 160): string {
+  const doc = parse(html) as unknown as P5Node & { value?: string };
+  const parts: string[] = [];
+  const skip = new Set(['script', 'style', 'title', 'template', 'noscript']);
+  const stack: (P5Node & { value?: string })[] = [doc];
+  while (stack.length > 0) {
+    const cur = stack.pop()!;
+    if (cur.tagName && skip.has(cur.tagName)) continue;
+    if (cur.nodeName === '#text' && cur.value) parts.push(cur.value);
+    if (cur.tagName === 'input' && attr(cur, 'type') === 'submit' && attr(cur, 'value'))
+      parts.push(` ${attr(cur, 'value')} `);
+    const kids = cur.childNodes ?? [];
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+  const text = parts.join(' ').replace(/\s+/g, ' ').trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The page's <title>, if any. */
+export function pageTitle(html: string): string | undefined {
+  const doc = parse(html) as unknown as P5Node & { value?: string };
+  let title: string | undefined;
+  walk(doc, (n) => {
+    if (title === undefined && n.tagName === 'title')
+      title = (n.childNodes ?? [])
+        .map((c) => (c as { value?: string }).value ?? '')
+        .join('')
+        .replace(/\s+/g, ' ')
+        .trim();
+  });
+  return title || undefined;
+}
