@@ -70,7 +70,15 @@ describe('real IdPs (saml-web-sso)', function () {
           timeout: 540_000,
         },
       );
-      const report = JSON.parse(readFileSync(path.join(dir, 'conformance.json'), 'utf8')) as RunReport;
+      const json = path.join(dir, 'conformance.json');
+      if (!existsSync(json)) {
+        // The run wrote no report (the target did not start, ...): say what the CLI said, not ENOENT.
+        const said = `${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n').slice(-8).join('\n');
+        expect.fail(
+          `${target}: the run wrote no conformance.json (exit ${r.status}${r.error ? `, ${r.error.message}` : ''}):\n${said}`,
+        );
+      }
+      const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
       const bad = report.results.filter((x) => x.outcome === 'FAIL' || x.outcome === 'ERROR');
       const s = report.summary;
       console.log(
