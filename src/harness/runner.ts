@@ -17,6 +17,7 @@ import { Redactor } from './evidence/redact';
 import { summarize } from './reporting/summary';
 import { writeConformanceJson } from './reporting/json';
 import { writeJunit } from './reporting/junit';
+import { writeReportHtml } from './reporting/report-html';
 import { allureReporterOptions, ALLURE_REPORTER } from './reporting/allure';
 import { repoRoot, harnessVersion } from './paths';
 import { configSecrets, defaultGatewayKeys } from './targets/config';
@@ -216,6 +217,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
       };
       writeConformanceJson(opts.reportDir, report);
       writeJunit(opts.reportDir, report);
+      writeReportHtml(opts.reportDir, report);
       return report;
     })());
   return { session: s, finish };

@@ -11,6 +11,9 @@ import { prettyXml } from './pretty-xml';
 /** Bodies above this are cut, with a marker saying how much was left out. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
+/** Beside the text files: the same items, redacted and bounded, as JSON (what report.html renders). */
+export const EVIDENCE_ITEMS_JSON = 'items.json';
+
 /**
  * Writes each item to `<dir>/evidence/<checkId>/NN-<slug>.txt`, redacted and bounded.
  * Returns the paths relative to dir (forward slashes), in order.
@@ -30,11 +33,63 @@ export function writeEvidence(
   const absDir = path.join(dir, ...relDir.split('/'));
   fs.mkdirSync(absDir, { recursive: true });
   const width = Math.max(2, String(items.length).length);
-  return items.map((item, i) => {
+  const files = items.map((item, i) => {
     const name = `${String(i + 1).padStart(width, '0')}-${slug(redactor.redact(item.label || item.kind))}.txt`;
     fs.writeFileSync(path.join(absDir, name), renderEvidenceText(item, redactor));
     return path.posix.join(relDir, name);
   });
+  const structured = items.map((item, i) => ({ ...redactItem(item, redactor), file: files[i] }));
+  fs.writeFileSync(path.join(absDir, EVIDENCE_ITEMS_JSON), `${JSON.stringify(structured, null, 1)}\n`);
+  return files;
+}
+
+/** One item as written to items.json: every string redacted, every body bounded; `file` is its text file. */
+export type StoredEvidenceItem = EvidenceItem & { file?: string };
+
+/** A redacted, bounded copy of one item (the structured twin of renderEvidenceText). */
+export function redactItem(item: EvidenceItem, redactor: Redactor): EvidenceItem {
+  const r = (s: string | undefined) => (s === undefined ? undefined : bound(redactor.redact(s)));
+  const out: EvidenceItem = { kind: item.kind, label: redactor.redact(item.label ?? ''), at: item.at };
+  if (item.http) {
+    const h = item.http;
+    out.http = {
+      direction: h.direction,
+      method: h.method,
+      url: redactor.redact(h.url),
+      requestHeaders: redactor.redactHeaders(h.requestHeaders ?? {}),
+      ...(h.requestBody !== undefined ? { requestBody: r(h.requestBody) } : {}),
+      ...(h.status !== undefined ? { status: h.status } : {}),
+      ...(h.responseHeaders ? { responseHeaders: redactor.redactHeaders(h.responseHeaders) } : {}),
+      ...(h.responseBody !== undefined ? { responseBody: r(h.responseBody) } : {}),
+      ...(h.durationMs !== undefined ? { durationMs: h.durationMs } : {}),
+      ...(h.error !== undefined ? { error: redactor.redact(h.error) } : {}),
+    };
+  }
+  if (item.saml) {
+    out.saml = {
+      messageType: item.saml.messageType,
+      ...(item.saml.binding ? { binding: item.saml.binding } : {}),
+      xml: r(prettyXml(item.saml.xml)) ?? '',
+    };
+  }
+  if (item.text !== undefined) out.text = r(item.text);
+  return out;
+}
+
+/** The items.json beside a result's evidence files (undefined when there is none or it is unreadable). */
+export function readEvidenceItems(
+  dir: string,
+  evidence: readonly string[],
+): StoredEvidenceItem[] | undefined {
+  const first = evidence[0];
+  if (!first || !/^evidence\/[^/]+\/[^/]+$/.test(first) || first.includes('..')) return undefined;
+  const file = path.join(dir, ...path.posix.dirname(first).split('/'), EVIDENCE_ITEMS_JSON);
+  try {
+    const items = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    return Array.isArray(items) ? (items as StoredEvidenceItem[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The readable text of one item, redacted and bounded: what an evidence file or text attachment holds. */
