@@ -1,97 +1,155 @@
 /**
- * Small validation primitives for target configs: each failure is one ERR_CONFIG_INVALID line of the form
- * `<field.path>: <what is wrong> — <how to fix it>`.
+ * Config errors as one ERR_CONFIG_INVALID line of the form `<field.path>: <what is wrong> — <how to fix it>`:
+ * zod issues of the config schema (config-schema.ts) turned into that line, the fix taken from the
+ * description of the schema at the issue's path (or the nearest one above it).
  */
+import { z } from 'zod';
 import { HarnessError } from '../types';
-import { expandEnv } from './config-parse';
 
-export type Obj = Record<string, unknown>;
+type Issue = z.core.$ZodIssue;
+type Schema = z.core.$ZodType;
+type Path = readonly PropertyKey[];
 
-export class ConfigReader {
-  constructor(
-    readonly env: NodeJS.ProcessEnv,
-    readonly hint?: string,
-  ) {}
+/** Throws the one-line config error. */
+export function invalid(field: string, problem: string, fix?: string, hint?: string): never {
+  const msg = `${field || '(top level)'}: ${problem}${fix ? ` — ${fix}` : ''}`;
+  throw new HarnessError('ERR_CONFIG_INVALID', oneLine(msg), hint);
+}
 
-  invalid(field: string, problem: string, fix?: string): never {
-    const msg = `${field || '(top level)'}: ${problem}${fix ? ` — ${fix}` : ''}`;
-    throw new HarnessError('ERR_CONFIG_INVALID', oneLine(msg), this.hint);
+/** The messages of zod's own issues (a schema's own `error` wins over these). */
+export const configErrorMap: z.core.$ZodErrorMap = (iss) => {
+  switch (iss.code) {
+    case 'invalid_type':
+      return iss.input === undefined
+        ? 'required'
+        : `expected ${noun(iss.expected)}, got ${describe(iss.input)}`;
+    case 'too_small':
+      return iss.origin === 'string' || iss.origin === 'array'
+        ? 'must not be empty'
+        : `expected at least ${String(iss.minimum)}, got ${describe(iss.input)}`;
+    case 'too_big':
+      return `expected at most ${String(iss.maximum)}, got ${describe(iss.input)}`;
+    case 'invalid_value':
+      return `expected one of ${iss.values.map((v) => describe(v)).join(', ')}, got ${describe(iss.input)}`;
+    case 'unrecognized_keys':
+      return 'unknown key';
+    default:
+      return iss.input === undefined ? 'required' : `not valid: ${describe(iss.input)}`;
   }
+};
 
-  /** A mapping with only the allowed keys; unknown keys are errors, with "did you mean" when close. */
-  object(field: string, v: unknown, allowed: readonly string[], fix?: string): Obj {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      this.invalid(field, `expected a mapping, got ${describe(v)}`, fix);
+function noun(t: string): string {
+  if (t === 'object' || t === 'record') return 'a mapping';
+  if (t === 'array') return 'a list';
+  if (t === 'boolean') return 'true or false';
+  if (t === 'int') return 'an integer';
+  return `a ${t}`;
+}
+
+/** The line for the first issue (an unknown key first: it often explains a missing one). */
+export function issueLine(root: Schema, issues: readonly Issue[], base: Path = [], label = ''): string {
+  const issue = firstIssue(issues);
+  const path = [...base, ...issue.path];
+  if (issue.code === 'invalid_union') {
+    // The branch that got furthest says what is wrong: the deepest first issue, else the first whose
+    // value had the right type.
+    const depth = (b: readonly Issue[]) => (b.length > 0 ? b[0].path.length : -1);
+    const deepest = Math.max(...issue.errors.map(depth));
+    const branch =
+      deepest > 0
+        ? issue.errors.find((b) => depth(b) === deepest)
+        : issue.errors.find((b) => b.length > 0 && !wrongType(b[0]));
+    if (branch) return issueLine(root, branch, path, label);
+  }
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0];
+    const allowed = keysAt(root, path);
+    const near = closest(key, allowed);
+    return line(
+      fieldOf([...path, key], label),
+      'unknown key',
+      near ? `did you mean "${near}"?` : `allowed here: ${allowed.join(', ')}`,
+    );
+  }
+  const at = issue.message.indexOf(' — ');
+  if (at >= 0) return line(fieldOf(path, label), issue.message.slice(0, at), issue.message.slice(at + 3));
+  return line(fieldOf(path, label), issue.message, fixAt(root, path));
+}
+
+/** The value had the wrong type here (for every branch, in a union). */
+function wrongType(i: Issue): boolean {
+  if (i.path.length > 0) return false;
+  if (i.code === 'invalid_type') return true;
+  return i.code === 'invalid_union' && i.errors.every((b) => b.length > 0 && wrongType(b[0]));
+}
+
+function line(field: string, problem: string, fix?: string): string {
+  return oneLine(`${field || '(top level)'}: ${problem}${fix ? ` — ${fix}` : ''}`);
+}
+
+function firstIssue(issues: readonly Issue[]): Issue {
+  return issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+}
+
+/** `a.b[0].c` for a path. */
+export function fieldOf(path: Path, label = ''): string {
+  return path.reduce<string>((f, k) => join(f, typeof k === 'number' ? k : String(k)), label);
+}
+
+/** The schema and every schema it wraps (optional, default, pipe input, union options), outermost first. */
+function expand(s: Schema): Schema[] {
+  const def = s._zod.def as unknown as { type: string; innerType?: Schema; in?: Schema; options?: Schema[] };
+  const inner = def.type === 'pipe' ? [def.in] : def.type === 'union' ? (def.options ?? []) : [def.innerType];
+  return [s, ...inner.filter((x): x is Schema => x !== undefined).flatMap(expand)];
+}
+
+/** The schemas at a path below root (several where a union offers several). */
+function schemasAt(root: Schema, path: Path): Schema[][] {
+  const levels = [expand(root)];
+  for (const seg of path) {
+    const next: Schema[] = [];
+    for (const s of levels[levels.length - 1]) {
+      const def = s._zod.def as unknown as {
+        type: string;
+        shape?: Record<string, Schema>;
+        element?: Schema;
+        valueType?: Schema;
+      };
+      if (def.type === 'object' && typeof seg === 'string' && def.shape?.[seg])
+        next.push(...expand(def.shape[seg]));
+      if (def.type === 'array' && typeof seg === 'number' && def.element) next.push(...expand(def.element));
+      if (def.type === 'record' && def.valueType) next.push(...expand(def.valueType));
     }
-    const o = v as Obj;
-    for (const k of Object.keys(o)) {
-      if (allowed.includes(k)) continue;
-      const near = closest(k, allowed);
-      this.invalid(
-        join(field, k),
-        'unknown key',
-        near ? `did you mean "${near}"?` : `allowed here: ${allowed.join(', ')}`,
-      );
-    }
-    return o;
+    if (next.length === 0) break;
+    levels.push(next);
   }
+  return levels;
+}
 
-  optObject(field: string, v: unknown, allowed: readonly string[], fix?: string): Obj | undefined {
-    return v === undefined || v === null ? undefined : this.object(field, v, allowed, fix);
-  }
+const descriptionOf = (level: Schema[]): string | undefined =>
+  level.map((s) => z.globalRegistry.get(s)?.description).find((d) => d !== undefined);
 
-  string(field: string, v: unknown, fix: string): string {
-    if (v === undefined || v === null) this.invalid(field, 'required', fix);
-    if (typeof v !== 'string') this.invalid(field, `expected a string, got ${describe(v)}`, fix);
-    const s = expandEnv(v as string, field, this.env);
-    if (s.trim() === '') this.invalid(field, 'must not be empty', fix);
-    return s;
+/** The fix hint for a field: the description of its schema, or of the nearest schema above it. */
+export function fixAt(root: Schema, path: Path): string | undefined {
+  const levels = schemasAt(root, path);
+  for (let i = levels.length - 1; i >= 0; i--) {
+    const d = descriptionOf(levels[i]);
+    if (d !== undefined) return d;
   }
+  return undefined;
+}
 
-  optString(field: string, v: unknown, fix: string): string | undefined {
-    return v === undefined || v === null ? undefined : this.string(field, v, fix);
-  }
-
-  positiveInt(field: string, v: unknown, fallback: number | undefined, fix: string): number | undefined {
-    if (v === undefined || v === null) return fallback;
-    let n: unknown = v;
-    // Numbers arrive as strings when they come from ${VAR} or were quoted.
-    if (typeof v === 'string') {
-      const s = expandEnv(v, field, this.env).trim();
-      n = /^\d+$/.test(s) ? Number(s) : s;
-    }
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) {
-      this.invalid(field, `expected a positive integer, got ${describe(n)}`, fix);
-    }
-    return n as number;
-  }
-
-  boolean(field: string, v: unknown, fallback: boolean): boolean {
-    if (v === undefined || v === null) return fallback;
-    if (typeof v !== 'boolean') this.invalid(field, `expected true or false, got ${describe(v)}`);
-    return v as boolean;
-  }
-
-  array(field: string, v: unknown, fix: string): unknown[] {
-    if (!Array.isArray(v)) this.invalid(field, `expected a list, got ${describe(v)}`, fix);
-    return v as unknown[];
-  }
-
-  /** env-style maps: string values; numbers and booleans are accepted and stringified (PORT: 8080). */
-  stringMap(field: string, v: unknown): Record<string, string> | undefined {
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'object' || Array.isArray(v)) {
-      this.invalid(field, `expected a mapping of NAME: value, got ${describe(v)}`);
-    }
-    const out: Record<string, string> = {};
-    for (const [k, x] of Object.entries(v as Obj)) {
-      const f = join(field, k);
-      if (typeof x === 'number' || typeof x === 'boolean') out[k] = String(x);
-      else if (typeof x === 'string') out[k] = expandEnv(x, f, this.env);
-      else this.invalid(f, `expected a string, got ${describe(x)}`, 'quote the value');
-    }
-    return out;
-  }
+/** The keys the mapping at path allows. */
+function keysAt(root: Schema, path: Path): string[] {
+  const levels = schemasAt(root, path);
+  const keys =
+    levels.length === path.length + 1
+      ? levels[levels.length - 1].flatMap((s) => {
+          const def = s._zod.def as unknown as { type: string; shape?: Record<string, Schema> };
+          return def.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+        })
+      : [];
+  return [...new Set(keys)];
 }
 
 export function join(field: string, key: string | number): string {
