@@ -12,6 +12,9 @@ import { spMetadataXml } from './roles/gateway/sp-metadata';
 import { loadSigningKey } from './session';
 import { harnessVersion } from './paths';
 import { onExitStop } from './targets/process';
+import { COMMANDS, parseArgs, type Args } from './cli-args';
+
+export { parseArgs };
 
 const HELP = `idp-conformance — conformance test harness for SAML identity providers
 
@@ -48,62 +51,6 @@ Options:
 
 Exit codes: 0 every MUST holds; 1 the IdP failed at least one requirement; 2 the harness could not run
 (or a check ended in ERROR).`;
-
-interface Args {
-  command: string;
-  flags: Map<string, string[]>;
-}
-
-const FLAGS: Record<string, { value: boolean; commands: string[] }> = {
-  '--target': { value: true, commands: ['run', 'sp-metadata'] },
-  '--profile': { value: true, commands: ['run', 'list', 'sp-metadata'] },
-  '--grep': { value: true, commands: ['run'] },
-  '--requirement': { value: true, commands: ['run'] },
-  '--strict': { value: false, commands: ['run'] },
-  '--no-preflight': { value: false, commands: ['run'] },
-  '--report-dir': { value: true, commands: ['run', 'report'] },
-  '--matrix': { value: false, commands: ['report'] },
-  '--fault': { value: true, commands: ['run', 'reference-idp'] },
-  '--json': { value: false, commands: ['list'] },
-  '--signed': { value: false, commands: ['sp-metadata'] },
-  '--port': { value: true, commands: ['reference-idp'] },
-  '--list-faults': { value: false, commands: ['reference-idp'] },
-};
-
-export function parseArgs(argv: string[]): Args {
-  const [command, ...rest] = argv;
-  if (!command) throw new HarnessError('ERR_USAGE', 'no command given', 'try `idp-conformance --help`');
-  const flags = new Map<string, string[]>();
-  for (let i = 0; i < rest.length; i++) {
-    let a = rest[i];
-    let inline: string | undefined;
-    if (a.startsWith('--') && a.includes('=')) {
-      inline = a.slice(a.indexOf('=') + 1);
-      a = a.slice(0, a.indexOf('='));
-    }
-    if (command === 'report' && !a.startsWith('--') && flags.has('--matrix')) {
-      flags.set('files', [...(flags.get('files') ?? []), a]);
-      continue;
-    }
-    const spec = FLAGS[a];
-    if (!spec) throw new HarnessError('ERR_USAGE', `unknown option ${a}`, 'see `idp-conformance --help`');
-    if (!spec.commands.includes(command)) {
-      throw new HarnessError(
-        'ERR_USAGE',
-        `${a} does not apply to ${command}`,
-        `it works with: ${spec.commands.join(', ')}`,
-      );
-    }
-    let value = 'true';
-    if (spec.value) {
-      value = inline ?? rest[++i];
-      if (value === undefined || value.startsWith('--'))
-        throw new HarnessError('ERR_USAGE', `${a} needs a value`, 'see `idp-conformance --help`');
-    }
-    flags.set(a, [...(flags.get(a) ?? []), value]);
-  }
-  return { command, flags };
-}
 
 function profilesOf(args: Args): ProfileId[] | undefined {
   const ps = args.flags.get('--profile');
@@ -257,7 +204,7 @@ async function cmdSpMetadata(args: Args, out: (s: string) => void): Promise<numb
 }
 
 async function cmdReport(args: Args, out: (s: string) => void): Promise<number> {
-  const files = args.flags.get('files') ?? [];
+  const files = args.positionals;
   if (!args.flags.has('--matrix') || files.length === 0) {
     throw new HarnessError(
       'ERR_USAGE',
@@ -323,7 +270,7 @@ export async function runCli(
       throw new HarnessError(
         'ERR_USAGE',
         `unknown command ${args.command}`,
-        'use run, list, sp-metadata or reference-idp',
+        `use one of: ${COMMANDS.join(', ')}`,
       );
   }
 }

@@ -8,16 +8,16 @@ import { setSession, loadSigningKey, type HarnessSession } from './session';
 import { GatewayServer } from './roles/gateway/gateway';
 import { spMetadataXml } from './roles/gateway/sp-metadata';
 import { loadIdpMetadata } from './targets/idp-metadata';
-import { startProcess, type StartedTarget } from './targets/process';
+import { onInterrupt, signalExitCode, startProcess, type StartedTarget } from './targets/process';
 import { startContainer } from './targets/container';
 import { adminCall } from './roles/admin';
 import { ExchangeFailed, exchangeCount, setExchangeGuard } from './roles/client/http';
 import { Liveness } from './liveness';
 import { Redactor } from './evidence/redact';
 import { summarize } from './reporting/summary';
-import { writeConformanceJson } from './reporting/json';
-import { writeJunit } from './reporting/junit';
-import { writeReportHtml } from './reporting/report-html';
+import { CONFORMANCE_JSON, writeConformanceJson } from './reporting/json';
+import { JUNIT_XML, writeJunit } from './reporting/junit';
+import { REPORT_HTML, writeReportHtml } from './reporting/report-html';
 import { allureReporterOptions, ALLURE_REPORTER } from './reporting/allure';
 import { repoRoot, harnessVersion } from './paths';
 import { configSecrets, defaultGatewayKeys } from './targets/config';
@@ -107,8 +107,25 @@ function clean(reportDir: string): void {
       'choose a writable folder',
     );
   }
-  for (const sub of ['allure-results', 'evidence'])
-    rmSync(path.join(reportDir, sub), { recursive: true, force: true });
+  // The previous run's verdict never outlives the start of this one: an interrupted or crashed run
+  // leaves no green conformance.json or junit.xml beside the new evidence.
+  for (const sub of VERDICT_FILES) rmSync(path.join(reportDir, sub), { recursive: true, force: true });
+}
+
+/** What a run writes under its report dir, removed when the next run starts. */
+export const VERDICT_FILES = [
+  CONFORMANCE_JSON,
+  JUNIT_XML,
+  REPORT_HTML,
+  'allure-results',
+  'evidence',
+] as const;
+
+/** The reporters: every file a finished (or interrupted) run leaves. */
+function writeReports(dir: string, report: RunReport): void {
+  writeConformanceJson(dir, report);
+  writeJunit(dir, report);
+  writeReportHtml(dir, report);
 }
 
 export interface OpenRun {
@@ -178,9 +195,40 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
   }
   const ranIds = startedChecks;
   ranIds.clear();
+  const report = (exitCode: RunReport['exitCode'], extra: Partial<RunReport>): RunReport => ({
+    schemaVersion: 1,
+    harness: { name: 'idp-conformance', version: harnessVersion(), node: process.version },
+    target: {
+      name: config.name,
+      configFile: config.configFile,
+      metadataUrl: config.idp.metadata,
+      faults: opts.faults,
+    },
+    profiles,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - t0,
+    strict: opts.strict,
+    summary: { ...emptySummary(), ...summarize(results) },
+    results,
+    stats: { httpExchanges: exchangeCount() },
+    ...extra,
+    exitCode,
+  });
+  // SIGINT/SIGTERM: the reports say interrupted (never a verdict), one line says so, exit 130/143.
+  const offInterrupt = onInterrupt((signal) => {
+    const reason = `interrupted by ${signal} after ${results.length} check${results.length === 1 ? '' : 's'}`;
+    writeReports(opts.reportDir, report(signalExitCode(signal), { interrupted: true, stopped: { reason } }));
+    const e = new HarnessError(
+      'ERR_INTERRUPTED',
+      `${reason}: the run is incomplete, no verdict (${path.join(opts.reportDir, CONFORMANCE_JSON)} says interrupted)`,
+      `run it again to the end (exit ${signalExitCode(signal)})`,
+    );
+    process.stderr.write(`idp-conformance: ${e.oneLine()}\n`);
+  });
   let finished: Promise<RunReport> | undefined;
   const finish = () =>
     (finished ??= (async () => {
+      offInterrupt();
       const gone = s.liveness?.gone();
       await stop();
       // Defensive: a selected check that recorded nothing is an ERROR, never silently absent.
@@ -195,30 +243,10 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
           evidence: [],
         });
       }
-      const report: RunReport = {
-        schemaVersion: 1,
-        harness: { name: 'idp-conformance', version: harnessVersion(), node: process.version },
-        target: {
-          name: config.name,
-          configFile: config.configFile,
-          metadataUrl: config.idp.metadata,
-          faults: opts.faults,
-        },
-        profiles,
-        startedAt: startedAt.toISOString(),
-        durationMs: Date.now() - t0,
-        strict: opts.strict,
-        summary: { ...emptySummary(), ...summarize(results) },
-        results,
-        stats: { httpExchanges: exchangeCount() },
-        ...(gone ? { stopped: { reason: gone } } : {}),
-        // A target that stopped answering leaves the run incomplete: exit 2, whatever came before.
-        exitCode: gone ? 2 : exitCodeOf(results),
-      };
-      writeConformanceJson(opts.reportDir, report);
-      writeJunit(opts.reportDir, report);
-      writeReportHtml(opts.reportDir, report);
-      return report;
+      // A target that stopped answering leaves the run incomplete: exit 2, whatever came before.
+      const r = report(gone ? 2 : exitCodeOf(results), gone ? { stopped: { reason: gone } } : {});
+      writeReports(opts.reportDir, r);
+      return r;
     })());
   return { session: s, finish };
 }

@@ -91,8 +91,13 @@ export interface RunReport {
   stats?: { httpExchanges: number };
   /** Set when the run stopped early: the target stopped answering (the remaining checks are ERROR). */
   stopped?: { reason: string };
-  /** 0, 1 or 2 as the CLI exits. */
-  exitCode: 0 | 1 | 2;
+  /**
+   * Set when SIGINT/SIGTERM ended the run before it finished: the results are partial, the report is
+   * no verdict (junit.xml carries an error), and exitCode is 130/143.
+   */
+  interrupted?: true;
+  /** 0, 1 or 2 as the CLI exits; 130/143 for an interrupted run. */
+  exitCode: 0 | 1 | 2 | 130 | 143;
 }
 
 export function emptySummary(): Summary {
@@ -110,7 +115,8 @@ export type HarnessErrorCode =
   | 'ERR_USAGE'
   | 'ERR_INTERNAL'
   | 'ERR_TIMEOUT'
-  | 'ERR_DOCKER_UNAVAILABLE';
+  | 'ERR_DOCKER_UNAVAILABLE'
+  | 'ERR_INTERRUPTED';
 
 export class HarnessError extends Error {
   constructor(

@@ -98,6 +98,34 @@ describe('CLI', function () {
     expect(r.stderr.trim()).to.match(/^idp-conformance: ERR_USAGE: unknown option --nope/);
   });
 
+  for (const [args, line] of [
+    [['run', '--target'], /^idp-conformance: ERR_USAGE: --target needs a value — /],
+    [['run', '--target', '--strict'], /^idp-conformance: ERR_USAGE: --target needs a value — /],
+    [['run', '--strict=yes'], /^idp-conformance: ERR_USAGE: --strict takes no value — /],
+    [
+      ['list', '--strict'],
+      /^idp-conformance: ERR_USAGE: --strict does not apply to list — it works with: run$/,
+    ],
+    [['list', 'extra'], /^idp-conformance: ERR_USAGE: unexpected argument extra for list — /],
+    [['frobnicate'], /^idp-conformance: ERR_USAGE: unknown command frobnicate — /],
+    [['report'], /^idp-conformance: ERR_USAGE: report needs /],
+  ] as const) {
+    it(`${args.join(' ')}: exit 2 with one usage line`, () => {
+      const r = cli([...args]);
+      expect(r.code, r.stderr).to.equal(2);
+      expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1);
+      expect(r.stderr.trim()).to.match(line);
+    });
+  }
+
+  it('--help and -h print the usage, exit 0', () => {
+    for (const args of [['--help'], ['run', '--help'], ['report', '-h']]) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).to.equal(0);
+      expect(r.stdout).to.contain('Usage:');
+    }
+  });
+
   it('an unknown fault exits 2', () => {
     const r = cli([
       'run',

@@ -28,6 +28,7 @@ export function toConformanceJson(report: RunReport): RunReport {
     results: report.results.map(resultJson),
     ...(report.stats ? { stats: { httpExchanges: report.stats.httpExchanges } } : {}),
     ...(report.stopped ? { stopped: { reason: report.stopped.reason } } : {}),
+    ...(report.interrupted ? { interrupted: true as const } : {}),
     exitCode: report.exitCode,
   };
 }

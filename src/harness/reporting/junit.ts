@@ -36,14 +36,26 @@ export function junitXml(report: RunReport): string {
   out.push(
     `<testsuites${attrs({
       name: `idp-conformance: ${report.target.name}`,
-      tests: all.length,
+      tests: all.length + (report.interrupted ? 1 : 0),
       failures: count(all, 'FAIL'),
-      errors: count(all, 'ERROR'),
+      errors: count(all, 'ERROR') + (report.interrupted ? 1 : 0),
       skipped: count(all, 'NOT_APPLICABLE'),
       time: secs(report.durationMs),
       timestamp: report.startedAt,
     })}>`,
   );
+  if (report.interrupted) {
+    // An interrupted run is no verdict: a CI that reads only junit.xml must see red.
+    const why = report.stopped?.reason ?? 'the run was interrupted';
+    out.push(
+      `  <testsuite${attrs({ name: 'run', tests: 1, failures: 0, errors: 1, skipped: 0, time: '0.000' })}>`,
+    );
+    out.push(`    <testcase${attrs({ classname: 'run', name: 'run completed', time: '0.000' })}>`);
+    out.push(
+      `      <error${attrs({ message: why, type: 'INTERRUPTED' })}>${text(`${why}: the results are partial, no verdict`)}</error>`,
+    );
+    out.push('    </testcase>', '  </testsuite>');
+  }
   for (const key of keys) {
     const rs = groups.get(key)!;
     out.push(

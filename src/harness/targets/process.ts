@@ -100,18 +100,46 @@ export async function startProcess(cfg: ProcessStartConfig): Promise<StartedTarg
 }
 
 const stoppers = new Set<() => Promise<void>>();
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+const interruptHooks = new Set<(signal: StopSignal) => void>();
 let hooked = false;
 
-/** Targets are stopped on Ctrl-C and termination too, never left running. */
-export function onExitStop(stop: () => Promise<void>): void {
-  stoppers.add(stop);
+/** 130 for SIGINT, 143 for SIGTERM (128 + the signal number), as a shell reports them. */
+export function signalExitCode(signal: StopSignal): 130 | 143 {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
+function hookSignals(): void {
   if (hooked) return;
   hooked = true;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
-      void Promise.allSettled([...stoppers].map((s) => s())).then(() =>
-        process.exit(sig === 'SIGINT' ? 130 : 143),
-      );
+      for (const hook of [...interruptHooks]) {
+        try {
+          hook(sig);
+        } catch (e) {
+          process.stderr.write(`idp-conformance: ERR_INTERNAL: on ${sig}: ${(e as Error).message}\n`);
+        }
+      }
+      void Promise.allSettled([...stoppers].map((s) => s())).then(() => process.exit(signalExitCode(sig)));
     });
   }
+}
+
+/** Targets are stopped on Ctrl-C and termination too, never left running. */
+export function onExitStop(stop: () => Promise<void>): void {
+  stoppers.add(stop);
+  hookSignals();
+}
+
+/**
+ * Runs `hook` synchronously when SIGINT/SIGTERM arrives, before the targets stop and the process exits
+ * 130/143 (the runner marks its reports interrupted). Returns the function that unregisters it.
+ */
+export function onInterrupt(hook: (signal: StopSignal) => void): () => void {
+  interruptHooks.add(hook);
+  hookSignals();
+  return () => {
+    interruptHooks.delete(hook);
+  };
 }
