@@ -22,6 +22,7 @@ import { allureReporterOptions, ALLURE_REPORTER } from './reporting/allure';
 import { repoRoot, harnessVersion } from './paths';
 import { configSecrets, defaultGatewayKeys } from './targets/config';
 import { allChecks, selectChecks } from './checks/catalogue';
+import { checkExpectationIds, expiredExpectations } from './reporting/expectations';
 import { startedChecks } from './scenario';
 import { preflightMetadata } from './preflight';
 
@@ -243,17 +244,31 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
           evidence: [],
         });
       }
+      const expectations = Object.keys(config.expectations).length
+        ? {
+            file: config.expectationsFile,
+            expired: expiredExpectations(config.expectations, s.now()),
+            unexpectedPasses: results.filter((r) => r.expectation?.unexpectedPass).map((r) => r.id),
+          }
+        : undefined;
       // A target that stopped answering leaves the run incomplete: exit 2, whatever came before.
-      const r = report(gone ? 2 : exitCodeOf(results), gone ? { stopped: { reason: gone } } : {});
+      const r = report(gone ? 2 : exitCodeOf(results, opts.strict), {
+        ...(gone ? { stopped: { reason: gone } } : {}),
+        ...(expectations ? { expectations } : {}),
+      });
       writeReports(opts.reportDir, r);
       return r;
     })());
   return { session: s, finish };
 }
 
-/** FAIL → 1 (the IdP); otherwise any ERROR → 2 (the run is incomplete: nothing may be claimed); else 0. */
-export function exitCodeOf(results: CheckResult[]): 0 | 1 | 2 {
+/**
+ * FAIL → 1 (the IdP); under --strict an unexpected pass (XPASS: the expectations file is out of date)
+ * → 1 too; otherwise any ERROR → 2 (the run is incomplete: nothing may be claimed); else 0.
+ */
+export function exitCodeOf(results: CheckResult[], strict = false): 0 | 1 | 2 {
   if (results.some((r) => r.outcome === 'FAIL')) return 1;
+  if (strict && results.some((r) => r.outcome === 'PASS' && r.expectation?.unexpectedPass)) return 1;
   return results.some((r) => r.outcome === 'ERROR') ? 2 : 0;
 }
 
@@ -273,6 +288,28 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
     );
   }
   selectChecks(opts.requirements);
+  const mocha = new Mocha({
+    reporter: ALLURE_REPORTER,
+    reporterOptions: allureReporterOptions(path.join(opts.reportDir, 'allure-results')),
+    // No mocha timeout: a timed-out `it` would vanish from the results. Every exchange is bounded
+    // by timeouts.exchangeMs, so every check ends, and ends with a recorded outcome.
+    timeout: 0,
+    grep: opts.grep,
+    color: false,
+  });
+  for (const f of files) mocha.addFile(f);
+  const loaded = mocha as unknown as { loadFiles(): void; lazyLoadFiles(on: boolean): void };
+  loaded.loadFiles();
+  loaded.lazyLoadFiles(true); // loaded above: run() must not load them again
+  // The other profiles' checks join the catalogue too, so an expectation for one of them is known.
+  const others = new Mocha();
+  for (const f of specFiles(PROFILES.filter((p) => !profiles.includes(p)))) others.addFile(f);
+  (others as unknown as { loadFiles(): void }).loadFiles();
+  checkExpectationIds(
+    opts.config.expectations,
+    allChecks().map((c) => c.id),
+    opts.config.expectationsFile,
+  );
   const run = await openRun(opts);
   const { results } = run.session;
   let printed = 0;
@@ -281,16 +318,6 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   };
   const progress = setInterval(flush, 50);
   try {
-    const mocha = new Mocha({
-      reporter: ALLURE_REPORTER,
-      reporterOptions: allureReporterOptions(path.join(opts.reportDir, 'allure-results')),
-      // No mocha timeout: a timed-out `it` would vanish from the results. Every exchange is bounded
-      // by timeouts.exchangeMs, so every check ends, and ends with a recorded outcome.
-      timeout: 0,
-      grep: opts.grep,
-      color: false,
-    });
-    for (const f of files) mocha.addFile(f);
     await new Promise<void>((resolve) => mocha.run(() => resolve()));
   } finally {
     clearInterval(progress);

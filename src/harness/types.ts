@@ -96,6 +96,15 @@ export interface RunReport {
    * no verdict (junit.xml carries an error), and exitCode is 130/143.
    */
   interrupted?: true;
+  /**
+   * The expectations file, checked: entries past their `until` (no longer applied) and checks that
+   * passed although a deviation was expected (under --strict such an XPASS fails the run, exit 1).
+   */
+  expectations?: {
+    file?: string;
+    expired: { id: string; until: string; reason: string }[];
+    unexpectedPasses: string[];
+  };
   /** 0, 1 or 2 as the CLI exits; 130/143 for an interrupted run. */
   exitCode: 0 | 1 | 2 | 130 | 143;
 }

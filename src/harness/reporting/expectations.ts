@@ -4,6 +4,7 @@
  */
 import type { Expectation } from '../targets/config-types';
 import type { CheckResult, Outcome } from '../types';
+import { HarnessError } from '../types';
 
 /** FAIL and WARN both mean "the check does not pass"; which one a SHOULD failure shows depends on --strict. */
 const DEVIATIONS: readonly Outcome[] = ['FAIL', 'WARN'];
@@ -76,4 +77,36 @@ export function reconcileExpectations(
 /** The UTC calendar day, YYYY-MM-DD; `until` is the last day an expectation holds. */
 function isoDay(d: Date): string {
   return d.toISOString().slice(0, 10);
+}
+
+/**
+ * Before a run: every entry of the expectations file must name a check of the catalogue (all profiles).
+ * A misspelled or renamed ID would otherwise be silently ignored — exit 2 naming the entry.
+ */
+export function checkExpectationIds(
+  expectations: Record<string, Expectation>,
+  knownIds: Iterable<string>,
+  file: string | undefined,
+): void {
+  const known = new Set(knownIds);
+  const unknown = Object.keys(expectations).filter((id) => !known.has(id));
+  if (unknown.length === 0) return;
+  const others =
+    unknown.length > 1 ? ` (and ${unknown.length - 1} more: ${unknown.slice(1).join(', ')})` : '';
+  throw new HarnessError(
+    'ERR_CONFIG_INVALID',
+    `expectations[${unknown[0]}]: no such check${file ? ` in ${file}` : ''}${others}`,
+    'use the check ID `idp-conformance list` prints (fix the spelling, or rename the entry after a renamed check)',
+  );
+}
+
+/** Entries past their `until` day (they no longer apply: the real outcome stands). */
+export function expiredExpectations(
+  expectations: Record<string, Expectation>,
+  today: Date,
+): { id: string; until: string; reason: string }[] {
+  const day = isoDay(today);
+  return Object.entries(expectations)
+    .filter(([, e]) => e.until !== undefined && day > e.until)
+    .map(([id, e]) => ({ id, until: e.until!, reason: e.reason }));
 }

@@ -29,6 +29,15 @@ export function toConformanceJson(report: RunReport): RunReport {
     ...(report.stats ? { stats: { httpExchanges: report.stats.httpExchanges } } : {}),
     ...(report.stopped ? { stopped: { reason: report.stopped.reason } } : {}),
     ...(report.interrupted ? { interrupted: true as const } : {}),
+    ...(report.expectations
+      ? {
+          expectations: {
+            ...(report.expectations.file ? { file: report.expectations.file } : {}),
+            expired: report.expectations.expired.map((e) => ({ id: e.id, until: e.until, reason: e.reason })),
+            unexpectedPasses: [...report.expectations.unexpectedPasses],
+          },
+        }
+      : {}),
     exitCode: report.exitCode,
   };
 }

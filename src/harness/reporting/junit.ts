@@ -37,7 +37,7 @@ export function junitXml(report: RunReport): string {
     `<testsuites${attrs({
       name: `idp-conformance: ${report.target.name}`,
       tests: all.length + (report.interrupted ? 1 : 0),
-      failures: count(all, 'FAIL'),
+      failures: count(all, 'FAIL') + xpasses(all, report.strict),
       errors: count(all, 'ERROR') + (report.interrupted ? 1 : 0),
       skipped: count(all, 'NOT_APPLICABLE'),
       time: secs(report.durationMs),
@@ -62,7 +62,7 @@ export function junitXml(report: RunReport): string {
       `  <testsuite${attrs({
         name: key,
         tests: rs.length,
-        failures: count(rs, 'FAIL'),
+        failures: count(rs, 'FAIL') + xpasses(rs, report.strict),
         errors: count(rs, 'ERROR'),
         skipped: count(rs, 'NOT_APPLICABLE'),
         time: secs(rs.reduce((t, r) => t + (r.durationMs || 0), 0)),
@@ -75,14 +75,14 @@ export function junitXml(report: RunReport): string {
     if (report.stopped)
       out.push(`      <property${attrs({ name: 'stopped', value: report.stopped.reason })}/>`);
     out.push('    </properties>');
-    for (const r of rs) out.push(...testcase(r, key));
+    for (const r of rs) out.push(...testcase(r, key, report.strict));
     out.push('  </testsuite>');
   }
   out.push('</testsuites>');
   return out.join('\n') + '\n';
 }
 
-function testcase(r: CheckResult, classname: string): string[] {
+function testcase(r: CheckResult, classname: string, strict: boolean): string[] {
   const open = `    <testcase${attrs({ classname, name: `${r.id} ${r.title}`, time: secs(r.durationMs) })}`;
   const details = detailText(r);
   switch (r.outcome) {
@@ -121,6 +121,13 @@ function testcase(r: CheckResult, classname: string): string[] {
       const e = r.expectation;
       if (e?.unexpectedPass) {
         const note = `UNEXPECTED PASS: the expectations file says ${e.expect} (${e.reason}); remove the entry`;
+        // --strict: an unexpected pass (XPASS) fails the run, so CI shows it as a failure.
+        if (strict)
+          return [
+            open + '>',
+            `      <failure${attrs({ message: `XPASS: ${note}`, type: 'XPASS' })}>${text(note)}</failure>`,
+            '    </testcase>',
+          ];
         return [open + '>', `      <system-out>${text(note)}</system-out>`, '    </testcase>'];
       }
       return [open + '/>'];
@@ -136,6 +143,10 @@ function detailText(r: CheckResult): string {
   lines.push(`requirements: ${r.requirements.join(', ')} (${r.level})`);
   if (r.evidence?.length) lines.push(`evidence: ${r.evidence.join(', ')}`);
   return lines.join('\n');
+}
+
+function xpasses(rs: CheckResult[], strict: boolean): number {
+  return strict ? rs.filter((r) => r.outcome === 'PASS' && r.expectation?.unexpectedPass).length : 0;
 }
 
 function count(rs: CheckResult[], o: CheckResult['outcome']): number {

@@ -63,7 +63,8 @@ export function formatConsoleSummary(report: RunReport, opts: ConsoleSummaryOpti
   const label = (o: string, k: keyof typeof COLORS) => paint(k, o.padEnd(5));
   const id = (r: CheckResult) => r.id.padEnd(idWidth);
 
-  if (fails.length + errors.length + warns.length + unexpected.length > 0) lines.push('');
+  const expired = report.expectations?.expired.length ?? 0;
+  if (fails.length + errors.length + warns.length + unexpected.length + expired > 0) lines.push('');
   for (const r of fails)
     lines.push(`${label('FAIL', 'FAIL')}  ${id(r)}  ${r.requirements.join(',')}  ${verdictText(r)}`);
   for (const r of errors) {
@@ -76,7 +77,14 @@ export function formatConsoleSummary(report: RunReport, opts: ConsoleSummaryOpti
   for (const r of unexpected) {
     const e = r.expectation!;
     lines.push(
-      `${label('PASS', 'PASS')}  ${id(r)}  passed, but the expectations file says ${e.expect} (${clip(e.reason)}) — remove the entry`,
+      report.strict
+        ? `${label('XPASS', 'FAIL')}  ${id(r)}  passed, but the expectations file says ${e.expect} (${clip(e.reason)}) — under --strict this fails the run; remove the entry`
+        : `${label('PASS', 'PASS')}  ${id(r)}  passed, but the expectations file says ${e.expect} (${clip(e.reason)}) — remove the entry`,
+    );
+  }
+  for (const e of report.expectations?.expired ?? []) {
+    lines.push(
+      `${label('EXPIRED', 'WARN')}  ${e.id}  the expectation ended ${e.until} (${clip(e.reason)}): no longer applied, the real outcome stands — renew or remove the entry`,
     );
   }
 
@@ -111,7 +119,12 @@ function verdictLine(report: RunReport, paint: (k: keyof typeof COLORS, s: strin
         (report.summary.WARN > 0 ? ' (SHOULD failures are warnings; --strict makes them fail)' : '')
       );
     case 1:
-      return paint('FAIL', 'The IdP failed at least one requirement.');
+      return report.summary.FAIL > 0
+        ? paint('FAIL', 'The IdP failed at least one requirement.')
+        : paint(
+            'FAIL',
+            'An expected deviation now passes (XPASS under --strict): update the expectations file.',
+          );
     default:
       return paint(
         'ERROR',
