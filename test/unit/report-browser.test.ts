@@ -13,6 +13,8 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { Redactor } from '../../src/harness/evidence/redact';
 import { writeEvidence } from '../../src/harness/evidence/transcript';
+import { writeConformanceJson } from '../../src/harness/reporting/json';
+import { writeMatrix } from '../../src/harness/reporting/matrix';
 import { writeReportHtml } from '../../src/harness/reporting/report-html';
 import { summarize } from '../../src/harness/reporting/summary';
 import { exitCodeOf } from '../../src/harness/runner';
@@ -114,6 +116,7 @@ function hostileReport(dir: string): string {
     results,
     exitCode: exitCodeOf(results),
   };
+  writeConformanceJson(dir, report);
   return writeReportHtml(dir, report);
 }
 
@@ -234,6 +237,34 @@ describe('report.html in headless Chromium', function () {
         .evaluate((d) => (d as unknown as { open: boolean }).open),
     ).to.equal(true);
     await page.screenshot({ path: path.join(OUT, 'report-hostile.png'), fullPage: false });
+    expect(consoleErrors).to.deep.equal([]);
+    expect(requests.filter((u) => !u.startsWith('file:'))).to.deep.equal([]);
+  });
+
+  it('matrix.html of both runs: no console error, columns by target and faults, a cell opens the check in its run', async function () {
+    const runs = ['run', 'hostile'].map((d) => path.join(OUT, d, 'conformance.json'));
+    if (!runs.every((f) => fs.existsSync(f))) this.skip();
+    const [, file] = writeMatrix(runs, path.join(OUT, 'matrix'));
+    const { page, consoleErrors, requests } = await open(ctx!, file);
+    expect(await page.locator('th.col .faults').first().textContent()).to.equal('faults: ignore-destination');
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).to.equal(
+      undefined,
+    );
+    await page.locator('#f-differs').check();
+    expect(await page.locator('#shown').textContent()).to.match(/^showing \d+ of \d+ checks$/);
+    await page.screenshot({ path: path.join(OUT, 'matrix.png'), fullPage: false });
+    await page.locator('#f-differs').uncheck();
+    await page.locator('td.o-FAIL a.o').first().click();
+    await page.waitForURL(/report\.html#check-/);
+    const opened = await page.evaluate(() => {
+      const d = (
+        globalThis as unknown as {
+          document: { querySelector(s: string): { open: boolean; id: string } | null };
+        }
+      ).document;
+      return d.querySelector('details.check[open]')?.id;
+    });
+    expect(opened).to.match(/^check-SAMLCore-3_2_1/);
     expect(consoleErrors).to.deep.equal([]);
     expect(requests.filter((u) => !u.startsWith('file:'))).to.deep.equal([]);
   });
