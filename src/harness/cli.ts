@@ -79,13 +79,14 @@ async function cmdList(args: Args, out: (s: string) => void): Promise<number> {
   loadCatalogue(profiles);
   const checks = allChecks()
     .filter((c) => profiles.includes(c.profile))
-    .map(({ id, profile, family, level, requirements, title }) => ({
+    .map(({ id, profile, family, level, requirements, title, cites }) => ({
       id,
       profile,
       family,
       level,
       requirements,
       title,
+      cites,
     }));
   if (args.flags.has('--json')) out(JSON.stringify(checks, null, 2));
   else {

@@ -18,10 +18,12 @@ import { applyExpectations } from './reporting/expectations';
 import { annotateAllure, attachEvidence } from './reporting/allure';
 import { runAfterCheck } from './roles/device-token';
 import { duringCheck, noAnswerIn } from './liveness';
+import { citations } from './requirements';
 
 export interface CheckSpec {
   id: string;
-  level: Level;
+  /** Default: the level of the first requirement in the catalogue; state it only to check a weaker part. */
+  level?: Level;
   requirements: string[];
   title: string;
   /** Defaults to the scenario's family. */
@@ -97,9 +99,10 @@ export function scenario(_suite: Mocha.Suite, opts: { profile: ProfileId; family
         id: spec.id,
         profile: opts.profile,
         family: spec.family ?? opts.family,
-        level: spec.level,
+        level: spec.level ?? citations(spec.requirements, spec.id)[0]?.level ?? 'MUST',
         requirements: spec.requirements,
         title: spec.title,
+        cites: citations(spec.requirements, spec.id),
       };
       if (!def.id.startsWith(def.requirements[0] ?? '\u0000') && !/^[A-Z]+-/.test(def.id)) {
         throw new Error(`check ${def.id}: the ID must start with a requirement ID`);

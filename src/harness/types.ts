@@ -34,6 +34,20 @@ export interface CheckDef {
   /** Requirement IDs verified, e.g. ['SAMLProf-4.1.4.2', 'SDP-IDP09']. */
   requirements: string[];
   title: string;
+  /** The requirements as the catalogue has them (level, quoted sentence, source, link), in that order. */
+  cites?: Citation[];
+}
+
+/** A requirement as a check cites it: from the catalogue (src/harness/requirements), never restated. */
+export interface Citation {
+  id: string;
+  level: Level;
+  /** The requirement's sentence. */
+  text: string;
+  /** The document and section, e.g. `SAML Core §3.2.1`. */
+  source: string;
+  /** The document's URL, or the repository path and anchor (`docs/profiles/device-token.md#dt-tok-03`). */
+  link?: string;
 }
 
 /** One piece of evidence: an HTTP exchange or a decoded SAML message, already redacted. */

@@ -57,6 +57,7 @@ describe('CLI', function () {
     expect(checks.length).to.be.at.least(40);
     for (const c of checks) {
       expect(Object.keys(c).sort()).to.deep.equal([
+        'cites',
         'family',
         'id',
         'level',

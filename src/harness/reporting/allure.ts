@@ -5,6 +5,7 @@
 import * as allure from 'allure-js-commons';
 import type { Redactor } from '../evidence/redact';
 import { renderEvidenceText, renderSamlXml } from '../evidence/transcript';
+import { requirementUrl } from '../requirements';
 import type { CheckDef, EvidenceItem, Level } from '../types';
 
 /** The mocha reporter module (pass as `reporter`, e.g. `new Mocha({ reporter: ALLURE_REPORTER })`). */
@@ -21,20 +22,7 @@ const SEVERITY: Record<Level, allure.Severity> = {
   MAY: allure.Severity.MINOR,
 };
 
-const OASIS = 'https://docs.oasis-open.org/security/saml/v2.0/';
-const SAML2INT = 'https://kantarainitiative.github.io/SAMLprofiles/saml2int.html';
-const DEVICE_TOKEN_DOC = 'docs/profiles/device-token.md';
-
-/** The spec a requirement ID comes from, or undefined for an ID we cannot place. */
-export function requirementUrl(id: string): string | undefined {
-  if (/^SAMLCore-/i.test(id)) return `${OASIS}saml-core-2.0-os.pdf`;
-  if (/^SAMLBind-/i.test(id)) return `${OASIS}saml-bindings-2.0-os.pdf`;
-  if (/^SAMLProf-/i.test(id)) return `${OASIS}saml-profiles-2.0-os.pdf`;
-  if (/^SAMLMeta-/i.test(id)) return `${OASIS}saml-metadata-2.0-os.pdf`;
-  if (/^SDP-/i.test(id)) return SAML2INT;
-  if (/^DT-/i.test(id)) return `${DEVICE_TOKEN_DOC}#${id.toLowerCase()}`;
-  return undefined;
-}
+export { requirementUrl };
 
 /** True while a real Allure runtime (the allure-mocha reporter) is listening; otherwise calls are skipped. */
 export function allureActive(): boolean {

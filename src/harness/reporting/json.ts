@@ -50,6 +50,7 @@ function resultJson(r: CheckResult): CheckResult {
     'family',
     'level',
     'requirements',
+    'cites',
     'outcome',
     'message',
     'expected',
@@ -60,6 +61,7 @@ function resultJson(r: CheckResult): CheckResult {
     'expectation',
   ]);
   out.requirements = [...r.requirements];
+  if (r.cites) out.cites = r.cites.map((c) => pick(c, ['id', 'level', 'text', 'source', 'link']));
   out.evidence = [...(r.evidence ?? [])];
   if (r.expectation) out.expectation = pick(r.expectation, ['expect', 'reason', 'until', 'unexpectedPass']);
   return out;
