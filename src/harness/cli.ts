@@ -12,7 +12,10 @@ import { spMetadataXml } from './roles/gateway/sp-metadata';
 import { loadSigningKey } from './session';
 import { harnessVersion } from './paths';
 import { onExitStop } from './targets/process';
-import { COMMANDS, parseArgs, type Args } from './cli-args';
+import { COMMANDS, flag, parseArgs, type Args } from './cli-args';
+import { parseShard } from './checks/shard';
+import { mergeShards, readReport, reportFile, writeMerged } from './reporting/merge';
+import { diffRuns, formatDiff } from './reporting/diff';
 
 export { parseArgs };
 
@@ -20,10 +23,13 @@ const HELP = `idp-conformance — conformance test harness for SAML identity pro
 
 Usage:
   idp-conformance run [--target FILE] [--profile P]... [--grep TEXT] [--requirement ID]... [--strict] [--report-dir DIR] [--fault NAME]... [--no-preflight]
+                    [--shard I/N] [--rerun-failed FILE]
   idp-conformance list [--profile P] [--json]
   idp-conformance sp-metadata [--target FILE] [--signed] [--profile device-token]
   idp-conformance reference-idp [--port N] [--fault NAME]...
   idp-conformance report --matrix FILE... [--report-dir DIR]
+  idp-conformance report --merge DIR... [--report-dir DIR]
+  idp-conformance report --diff OLD NEW
   idp-conformance --help | --version
 
 Commands:
@@ -31,7 +37,8 @@ Commands:
   list           print the check catalogue (id, profile, family, level, requirements, title)
   sp-metadata    print the gateway's SP metadata, to register the harness at an IdP
   reference-idp  run the reference IdP standalone on 127.0.0.1 (prints its endpoints as JSON)
-  report         --matrix: compare conformance.json files, one column per IdP (matrix.md + matrix.html)
+  report         --matrix: compare conformance.json files, one column per IdP (matrix.md + matrix.html);
+                 --merge: put the shards of one run together; --diff: new failures, fixes, changes (exit 1 on a new failure)
 
 Options:
   --target FILE      target config (YAML or JSON); without it, run starts the embedded reference IdP
@@ -43,6 +50,10 @@ Options:
   --matrix FILE...   report: the conformance.json files to compare (all following arguments)
   --fault NAME       embedded reference IdP only: switch on a named fault (see reference-idp --list-faults)
   --no-preflight     run: skip the preflight (metadata is IdP metadata, one control login per profile)
+  --shard I/N        run: only the checks of shard I of N (stable hash of the check ID)
+  --rerun-failed F   run: only the checks that failed, errored or were blocked in conformance.json F
+  --merge DIR...     report: the report dirs of the shards of one run (all following arguments)
+  --diff OLD NEW     report: compare two conformance.json files
   --json             list: print JSON
   --signed           sp-metadata: the entity registered with AuthnRequestsSigned="true"
                      (sp-metadata --profile device-token: gateway.entityId, always AuthnRequestsSigned="true")
@@ -119,7 +130,23 @@ export async function startEmbedded(faults: string[]): Promise<EmbeddedIdp> {
   }
 }
 
+/** What `run --rerun-failed` runs again: every check that did not pass for a reason worth a second look. */
+const RERUN: readonly string[] = ['FAIL', 'WARN', 'ERROR', 'BLOCKED'];
+
 async function cmdRun(args: Args, out: (s: string) => void): Promise<number> {
+  const shard = flag(args, '--shard');
+  if (shard) parseShard(shard); // a bad --shard is a usage error before anything starts
+  const rerunFile = flag(args, '--rerun-failed');
+  let rerun: { profiles: ProfileId[]; checks: string[] } | undefined;
+  if (rerunFile) {
+    const prior = readReport(reportFile(path.resolve(rerunFile)), '--rerun-failed');
+    const checks = prior.results.filter((r) => RERUN.includes(r.outcome)).map((r) => r.id);
+    if (checks.length === 0) {
+      out(`nothing to rerun: no check failed, errored or was blocked in ${rerunFile}`);
+      return 0;
+    }
+    rerun = { profiles: prior.profiles, checks };
+  }
   const reportDir = path.resolve(args.flags.get('--report-dir')?.[0] ?? 'reports');
   const faults = args.flags.get('--fault') ?? [];
   const targetFile = args.flags.get('--target')?.[0];
@@ -151,8 +178,10 @@ async function cmdRun(args: Args, out: (s: string) => void): Promise<number> {
     );
     report = await runConformance({
       config,
-      profiles: profilesOf(args),
+      profiles: profilesOf(args) ?? rerun?.profiles,
       grep: args.flags.get('--grep')?.[0],
+      shard: shard ? parseShard(shard) : undefined,
+      checks: rerun?.checks,
       requirements: args.flags.get('--requirement'),
       strict: args.flags.has('--strict'),
       preflight: !args.flags.has('--no-preflight'),
@@ -205,15 +234,45 @@ async function cmdSpMetadata(args: Args, out: (s: string) => void): Promise<numb
 }
 
 async function cmdReport(args: Args, out: (s: string) => void): Promise<number> {
+  const modes = ['--matrix', '--merge', '--diff'].filter((m) => args.flags.has(m));
   const files = args.positionals;
-  if (!args.flags.has('--matrix') || files.length === 0) {
+  if (modes.length !== 1 || files.length === 0) {
     throw new HarnessError(
       'ERR_USAGE',
-      'report needs --matrix and at least one conformance.json',
+      modes.length > 1
+        ? `report takes one of ${modes.join(', ')}`
+        : 'report needs --matrix FILE..., --merge DIR... or --diff OLD NEW',
       'e.g. `idp-conformance report --matrix reports/a/conformance.json reports/b/conformance.json`',
     );
   }
-  const dir = path.resolve(args.flags.get('--report-dir')?.[0] ?? 'reports');
+  const dir = path.resolve(flag(args, '--report-dir') ?? 'reports');
+  if (modes[0] === '--diff') {
+    if (files.length !== 2)
+      throw new HarnessError(
+        'ERR_USAGE',
+        `report --diff needs two conformance.json files, got ${files.length}`,
+        'e.g. `idp-conformance report --diff reports/v1/conformance.json reports/v2/conformance.json`',
+      );
+    const [a, b] = files.map((f) => reportFile(path.resolve(f)));
+    const d = diffRuns(readReport(a!, 'report --diff'), readReport(b!, 'report --diff'));
+    out(formatDiff(d, files[0]!, files[1]!));
+    return d.newFailures.length > 0 ? 1 : 0;
+  }
+  if (modes[0] === '--merge') {
+    loadCatalogue([...PROFILES]);
+    const merged = mergeShards(
+      files.map((f) => path.resolve(f)),
+      allChecks().map((c) => c.id),
+    );
+    for (const f of writeMerged(dir, merged)) out(`wrote ${f}`);
+    out(
+      `merged ${merged.sources.length} shards: ${merged.report.results.length} checks — ` +
+        Object.entries(merged.report.summary)
+          .map(([k, v]) => `${k} ${v}`)
+          .join('  '),
+    );
+    return merged.report.exitCode;
+  }
   for (const f of writeMatrix(
     files.map((f) => path.resolve(f)),
     dir,

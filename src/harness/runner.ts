@@ -15,9 +15,11 @@ import { ExchangeFailed, exchangeCount, setExchangeGuard } from './roles/client/
 import { Liveness } from './liveness';
 import { Redactor } from './evidence/redact';
 import { summarize } from './reporting/summary';
-import { CONFORMANCE_JSON, writeConformanceJson } from './reporting/json';
-import { JUNIT_XML, writeJunit } from './reporting/junit';
-import { REPORT_HTML, writeReportHtml } from './reporting/report-html';
+import { CONFORMANCE_JSON } from './reporting/json';
+import { JUNIT_XML } from './reporting/junit';
+import { writeRunReports } from './reporting/write';
+import { inShard, type Shard } from './checks/shard';
+import { REPORT_HTML } from './reporting/report-html';
 import { allureReporterOptions, ALLURE_REPORTER } from './reporting/allure';
 import { repoRoot, harnessVersion } from './paths';
 import { configSecrets, defaultGatewayKeys } from './targets/config';
@@ -38,6 +40,10 @@ export interface RunOptions {
   reportDir: string;
   /** Faults of the embedded reference IdP (recorded in the report). */
   faults?: string[];
+  /** `--shard i/n`: run only the checks whose ID hashes to shard i of n. */
+  shard?: Shard;
+  /** `--rerun-failed`: run only these check IDs. */
+  checks?: string[];
   /** Progress lines (one per check). */
   log?: (line: string) => void;
   /**
@@ -122,13 +128,6 @@ export const VERDICT_FILES = [
   'evidence',
 ] as const;
 
-/** The reporters: every file a finished (or interrupted) run leaves. */
-function writeReports(dir: string, report: RunReport): void {
-  writeConformanceJson(dir, report);
-  writeJunit(dir, report);
-  writeReportHtml(dir, report);
-}
-
 export interface OpenRun {
   session: HarnessSession;
   /** Stops what the run started and writes the reports. Safe to call once. */
@@ -212,13 +211,28 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
     summary: { ...emptySummary(), ...summarize(results) },
     results,
     stats: { httpExchanges: exchangeCount() },
+    ...(opts.shard
+      ? {
+          shard: {
+            ...opts.shard,
+            selection: {
+              ...(opts.grep ? { grep: opts.grep } : {}),
+              ...(opts.requirements?.length ? { requirements: opts.requirements } : {}),
+              ...(opts.checks ? { checks: opts.checks } : {}),
+            },
+          },
+        }
+      : {}),
     ...extra,
     exitCode,
   });
   // SIGINT/SIGTERM: the reports say interrupted (never a verdict), one line says so, exit 130/143.
   const offInterrupt = onInterrupt((signal) => {
     const reason = `interrupted by ${signal} after ${results.length} check${results.length === 1 ? '' : 's'}`;
-    writeReports(opts.reportDir, report(signalExitCode(signal), { interrupted: true, stopped: { reason } }));
+    writeRunReports(
+      opts.reportDir,
+      report(signalExitCode(signal), { interrupted: true, stopped: { reason } }),
+    );
     const e = new HarnessError(
       'ERR_INTERRUPTED',
       `${reason}: the run is incomplete, no verdict (${path.join(opts.reportDir, CONFORMANCE_JSON)} says interrupted)`,
@@ -256,7 +270,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
         ...(gone ? { stopped: { reason: gone } } : {}),
         ...(expectations ? { expectations } : {}),
       });
-      writeReports(opts.reportDir, r);
+      writeRunReports(opts.reportDir, r);
       return r;
     })());
   return { session: s, finish };
@@ -287,7 +301,8 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
       'run `npm run build`',
     );
   }
-  selectChecks(opts.requirements);
+  const only = opts.checks ? new Set(opts.checks) : undefined;
+  selectChecks(opts.requirements, (def) => inShard(def.id, opts.shard) && (!only || only.has(def.id)));
   const mocha = new Mocha({
     reporter: ALLURE_REPORTER,
     reporterOptions: allureReporterOptions(path.join(opts.reportDir, 'allure-results')),

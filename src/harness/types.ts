@@ -110,6 +110,10 @@ export interface RunReport {
    * no verdict (junit.xml carries an error), and exitCode is 130/143.
    */
   interrupted?: true;
+  /** `run --shard i/n`: this report is one shard of a run (merge them with `report --merge`). */
+  shard?: { index: number; total: number; selection: RunSelection };
+  /** `report --merge`: this report was put together from `shards` shards. */
+  merged?: { shards: number; selection: RunSelection };
   /**
    * The expectations file, checked: entries past their `until` (no longer applied) and checks that
    * passed although a deviation was expected (under --strict such an XPASS fails the run, exit 1).
@@ -121,6 +125,14 @@ export interface RunReport {
   };
   /** 0, 1 or 2 as the CLI exits; 130/143 for an interrupted run. */
   exitCode: 0 | 1 | 2 | 130 | 143;
+}
+
+/** How the checks of a run were chosen (besides the profiles): what every shard of one run shares. */
+export interface RunSelection {
+  grep?: string;
+  requirements?: string[];
+  /** `--rerun-failed`: the check IDs taken from an earlier report. */
+  checks?: string[];
 }
 
 export function emptySummary(): Summary {

@@ -18,10 +18,13 @@ export function allChecks(): CheckDef[] {
 /** Which checks a run executes (all by default); set before the spec files load. */
 let selected: (def: CheckDef) => boolean = () => true;
 
-export function selectChecks(requirements: string[] | undefined): void {
+export function selectChecks(
+  requirements: string[] | undefined,
+  also: (def: CheckDef) => boolean = () => true,
+): void {
   selected = requirements?.length
-    ? (def) => def.requirements.some((r) => requirements.includes(r))
-    : () => true;
+    ? (def) => def.requirements.some((r) => requirements.includes(r)) && also(def)
+    : also;
 }
 
 export function isSelected(def: CheckDef): boolean {

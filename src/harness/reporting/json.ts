@@ -29,6 +29,8 @@ export function toConformanceJson(report: RunReport): RunReport {
     ...(report.stats ? { stats: { httpExchanges: report.stats.httpExchanges } } : {}),
     ...(report.stopped ? { stopped: { reason: report.stopped.reason } } : {}),
     ...(report.interrupted ? { interrupted: true as const } : {}),
+    ...(report.shard ? { shard: { ...report.shard } } : {}),
+    ...(report.merged ? { merged: { ...report.merged } } : {}),
     ...(report.expectations
       ? {
           expectations: {
