@@ -2,7 +2,7 @@
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
-const XML_LIBS = ['@xmldom/xmldom', 'xml-crypto', 'xpath'].map((name) => ({
+const XML_LIBS = ['@xmldom/xmldom', 'xml-crypto', 'xpath', 'xml-encryption'].map((name) => ({
   name,
   message: 'Only src/harness/xml/ (and the independent src/reference-idp/) may import the XML libraries.',
 }));

@@ -30,6 +30,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   diff: { type: 'boolean', commands: ['report'] },
   json: { type: 'boolean', commands: ['list'] },
   signed: { type: 'boolean', commands: ['sp-metadata'] },
+  encrypted: { type: 'boolean', commands: ['sp-metadata'] },
   port: { type: 'string', commands: ['reference-idp'] },
   'list-faults': { type: 'boolean', commands: ['reference-idp'] },
   'write-target': { type: 'string', commands: ['reference-idp'] },

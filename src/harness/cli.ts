@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
 import type { ProfileId, RunReport } from './types';
@@ -5,7 +6,7 @@ import { HarnessError, PROFILES } from './types';
 import { allChecks } from './checks/catalogue';
 import { runConformance, specFiles } from './runner';
 import { defaultGatewayKeys, embeddedTargetConfig, loadTargetConfig } from './targets/config';
-import type { TargetConfig } from './targets/config-types';
+import type { GatewayConfig, TargetConfig } from './targets/config-types';
 import { formatConsoleSummary } from './reporting/summary';
 import { writeMatrix } from './reporting/matrix';
 import { spMetadataXml } from './roles/gateway/sp-metadata';
@@ -25,7 +26,7 @@ Usage:
   idp-conformance run [--target FILE] [--profile P]... [--grep TEXT] [--requirement ID]... [--strict] [--report-dir DIR] [--fault NAME]... [--no-preflight]
                     [--shard I/N] [--rerun-failed FILE]
   idp-conformance list [--profile P] [--json]
-  idp-conformance sp-metadata [--target FILE] [--signed] [--profile device-token]
+  idp-conformance sp-metadata [--target FILE] [--signed | --encrypted] [--profile device-token]
   idp-conformance reference-idp [--port N] [--fault NAME]...
   idp-conformance report --matrix FILE... [--report-dir DIR]
   idp-conformance report --merge DIR... [--report-dir DIR]
@@ -57,6 +58,7 @@ Options:
   --json             list: print JSON
   --signed           sp-metadata: the entity registered with AuthnRequestsSigned="true"
                      (sp-metadata --profile device-token: gateway.entityId, always AuthnRequestsSigned="true")
+  --encrypted        sp-metadata: the entity with the encryption key (gateway.encryption.entityId)
   --port N           reference-idp: port to listen on (default 0 = any free port)
   --list-faults      reference-idp: print the named faults and exit
 
@@ -200,14 +202,13 @@ async function cmdRun(args: Args, out: (s: string) => void): Promise<number> {
 async function cmdSpMetadata(args: Args, out: (s: string) => void): Promise<number> {
   const targetFile = args.flags.get('--target')?.[0];
   const signed = args.flags.has('--signed');
-  const gw = targetFile
+  const encrypted = args.flags.has('--encrypted');
+  const gw: GatewayConfig = targetFile
     ? loadTargetConfig(path.resolve(targetFile)).gateway
     : {
         entityId: 'https://gateway.test/sp',
         signedEntityId: 'https://gateway.test/sp-signed',
         acsUrl: 'http://127.0.0.1:7400/acs',
-        signingKey: undefined,
-        signingCert: undefined,
       };
   const key = loadSigningKey(
     gw.signingKey ?? defaultGatewayKeys().signingKey,
@@ -215,7 +216,13 @@ async function cmdSpMetadata(args: Args, out: (s: string) => void): Promise<numb
   );
   // A device-token tenant only accepts signed requests: the gateway entity is registered as signing.
   const dt = profilesOf(args)?.includes('device-token') ?? false;
-  const entityId = signed && !dt ? gw.signedEntityId : gw.entityId;
+  if (encrypted && !gw.encryption)
+    throw new HarnessError(
+      'ERR_USAGE',
+      '--encrypted: the target config has no gateway.encryption',
+      'add gateway.encryption (see README) or drop --encrypted',
+    );
+  const entityId = encrypted ? gw.encryption?.entityId : signed && !dt ? gw.signedEntityId : gw.entityId;
   if (!entityId)
     throw new HarnessError(
       'ERR_USAGE',
@@ -227,7 +234,9 @@ async function cmdSpMetadata(args: Args, out: (s: string) => void): Promise<numb
       entityId,
       acsUrl: gw.acsUrl,
       certsPem: [key.certPem],
-      authnRequestsSigned: signed || dt,
+      authnRequestsSigned: entityId === gw.signedEntityId || dt,
+      encryptionCertPem:
+        gw.encryption?.entityId === entityId ? readFileSync(gw.encryption.cert, 'utf8') : undefined,
     }).trimEnd(),
   );
   return 0;

@@ -1,7 +1,7 @@
 /** The public surface specs use: scenario(), flows, builders, outcome checks. No XPath, no HTTP here. */
 export { scenario } from './scenario';
 export type { CheckSpec } from './scenario';
-export { POLICY } from './checks/policy';
+export { POLICY, ENCRYPTION_POLICY } from './checks/policy';
 export { Verdict, ConformanceFailure, NotApplicable, show } from './checks/verdict';
 export {
   expectSuccess,

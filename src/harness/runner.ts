@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
 import type { CheckResult, ProfileId, RunReport } from './types';
@@ -73,12 +73,15 @@ async function registerGateway(s: HarnessSession): Promise<void> {
   if (!config.capabilities.spAdmin || !config.idp.admin) return;
   const entities: [string, boolean][] = [[config.gateway.entityId, false]];
   if (config.gateway.signedEntityId) entities.push([config.gateway.signedEntityId, true]);
+  const enc = config.gateway.encryption;
+  if (enc && !entities.some(([e]) => e === enc.entityId)) entities.push([enc.entityId, false]);
   for (const [entityId, signed] of entities) {
     const xml = spMetadataXml({
       entityId,
       acsUrl: s.gateway.acsUrl,
       certsPem: [s.gatewayKey.certPem],
       authnRequestsSigned: signed,
+      encryptionCertPem: enc?.entityId === entityId ? readFileSync(enc.cert, 'utf8') : undefined,
     });
     let res;
     try {
@@ -165,6 +168,8 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
     const keyFile = config.gateway.signingKey ?? defaults.signingKey;
     const certFile = config.gateway.signingCert ?? defaults.signingCert;
     gateway = await GatewayServer.start(config.gateway.acsUrl);
+    if (config.gateway.encryption)
+      gateway.decryptionKeysPem = [readFileSync(config.gateway.encryption.key, 'utf8')];
     const idp = await loadIdpMetadata(config.idp.metadata, config.timeouts.exchangeMs);
     if (opts.preflight) preflightMetadata(idp, 'idp.metadata');
     const probeUrl = /^https?:\/\//.test(config.idp.metadata)

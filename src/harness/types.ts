@@ -6,12 +6,22 @@
 export type ProfileId = 'saml-web-sso' | 'device-token';
 export const PROFILES: readonly ProfileId[] = ['saml-web-sso', 'device-token'];
 
-export type Family = 'metadata' | 'request-parsing' | 'signature' | 'response' | 'token' | 'provisioning';
+export type Family =
+  | 'metadata'
+  | 'request-parsing'
+  | 'signature'
+  | 'response'
+  | 'encryption'
+  | 'subject'
+  | 'token'
+  | 'provisioning';
 export const FAMILIES: readonly Family[] = [
   'metadata',
   'request-parsing',
   'signature',
   'response',
+  'encryption',
+  'subject',
   'token',
   'provisioning',
 ];

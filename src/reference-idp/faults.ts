@@ -127,6 +127,21 @@ const DEFS = [
     'DT-RSP-01',
   ]),
   f('unsigned-response', 'only the Assertion is signed, the Response is not', ['SDP-IDP09']),
+  // --- encryption (SPs whose metadata has KeyDescriptor use="encryption")
+  f('encrypt-cbc', 'assertions are encrypted with aes128-cbc instead of AES-GCM', ['SDP-ALG01']),
+  f('encrypt-rsa15', 'the content key is wrapped with rsa-1_5 (RSA PKCS#1 v1.5) instead of RSA-OAEP', [
+    'SDP-ALG01',
+  ]),
+  f(
+    'plain-despite-encryption-key',
+    'assertions stay unencrypted although the SP publishes an encryption key',
+    ['SDP-IDP11'],
+  ),
+  f(
+    'add-encrypted-id',
+    'the NameID is additionally encrypted as an EncryptedID inside the EncryptedAssertion',
+    ['SDP-IDP11'],
+  ),
   f('sign-with-sha1', 'every signature uses rsa-sha1 and sha1 digests', ['SDP-ALG01', 'DT-SIG-07']),
   f('sign-with-other-key', 'signs with fixtures/keys/idp-rogue while metadata shows the tenant key', [
     'SAMLProf-4.1.4.5',

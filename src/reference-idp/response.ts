@@ -11,6 +11,7 @@ import { loadSigningKey } from './keys';
 import type { ResponseTarget, Tenant } from './store';
 import { formatInstant } from './time';
 import { c14nAttr, c14nText, signElement } from './xml-signer';
+import { encryptedData } from './encryption';
 
 export type { ResponseTarget };
 
@@ -56,6 +57,9 @@ export class ResponseBuilder {
     const responseId = this.id('response');
     const assertionId = this.id('assertion');
     let assertions = this.sign(this.assertion(assertionId, target, subject), assertionId);
+    // SDP-IDP11: with HTTP-POST, assertions for an SP with an encryption key are encrypted.
+    if (target.encryptFor && !f.has('plain-despite-encryption-key'))
+      assertions = `<saml:EncryptedAssertion xmlns:saml="${NS.saml}">${encryptedData(assertions, target.encryptFor, f)}</saml:EncryptedAssertion>`;
     if (f.has('two-assertions')) assertions += this.assertion(newId(f), target, subject);
     const xml = this.envelope(responseId, target, {
       issuer: f.has('response-issuer-wrong') ? WRONG_ISSUER : this.tenant.urls.entityId,
@@ -120,12 +124,16 @@ export class ResponseBuilder {
     const expiry = this.time(now + LIMITS.assertionLifetimeMs);
     const issuer = f.has('assertion-issuer-wrong') ? WRONG_ISSUER : this.tenant.urls.entityId;
     const n = s.nameId;
+    const nameIdOf = (ns: string) =>
+      `<saml:NameID${ns} Format="${c14nAttr(n.format)}"` +
+      (n.nameQualifier ? ` NameQualifier="${c14nAttr(n.nameQualifier)}"` : '') +
+      (n.spNameQualifier ? ` SPNameQualifier="${c14nAttr(n.spNameQualifier)}"` : '') +
+      `>${c14nText(n.value)}</saml:NameID>`;
     const nameId = f.has('nameid-missing')
       ? ''
-      : `<saml:NameID Format="${c14nAttr(n.format)}"` +
-        (n.nameQualifier ? ` NameQualifier="${c14nAttr(n.nameQualifier)}"` : '') +
-        (n.spNameQualifier ? ` SPNameQualifier="${c14nAttr(n.spNameQualifier)}"` : '') +
-        `>${c14nText(n.value)}</saml:NameID>`;
+      : f.has('add-encrypted-id') && t.encryptFor
+        ? `<saml:EncryptedID>${encryptedData(nameIdOf(` xmlns:saml="${NS.saml}"`), t.encryptFor, f)}</saml:EncryptedID>`
+        : nameIdOf('');
     // DT-RSP-03: Recipient = ACS, InResponseTo = request ID, NotOnOrAfter <= IssueInstant + 5 min, no NotBefore.
     const confirmationData =
       `<saml:SubjectConfirmationData` +

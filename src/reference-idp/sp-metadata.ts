@@ -1,6 +1,7 @@
 /** Parses and validates the SP metadata of `PUT /service-providers` (device-token profile, admin API). */
 import * as crypto from 'node:crypto';
 import { BINDING, NS } from './constants';
+import type { SpEncryption } from './encryption';
 import {
   attr,
   childrenNamed,
@@ -34,6 +35,8 @@ export interface SpRecord {
   certs: SpCert[];
   authnRequestsSigned: boolean;
   wantAssertionsSigned: boolean;
+  /** KeyDescriptor use="encryption": assertions for this SP are encrypted (saml2int SDP-IDP11). */
+  encryption?: SpEncryption;
 }
 
 export class InvalidSpMetadata extends Error {}
@@ -88,7 +91,16 @@ export function parseSpMetadata(xml: string, strictTenant: boolean): SpRecord {
   if ((strictTenant || authnRequestsSigned) && certs.length === 0) {
     throw new InvalidSpMetadata('at least one signing certificate is required');
   }
-  return { entityId, acs, defaultAcs: pickDefault(acs), certs, authnRequestsSigned, wantAssertionsSigned };
+  const encryption = readEncryptionKey(childrenNamed(sp, NS.md, 'KeyDescriptor'));
+  return {
+    entityId,
+    acs,
+    defaultAcs: pickDefault(acs),
+    certs,
+    authnRequestsSigned,
+    wantAssertionsSigned,
+    ...(encryption ? { encryption } : {}),
+  };
 }
 
 function readAcs(elements: ReturnType<typeof childrenNamed>): AcsEndpoint[] {
@@ -147,6 +159,23 @@ function readSigningCerts(keyDescriptors: ReturnType<typeof childrenNamed>): SpC
     }
   }
   return out;
+}
+
+/** The first certificate of a KeyDescriptor use="encryption" (RSA only: key transport is RSA-OAEP). */
+function readEncryptionKey(keyDescriptors: ReturnType<typeof childrenNamed>): SpEncryption | undefined {
+  for (const kd of keyDescriptors) {
+    if (attr(kd, 'use') !== 'encryption') continue;
+    const certEl = descendantsNamed(kd, NS.ds, 'X509Certificate')[0];
+    if (!certEl) continue;
+    const cert = parseCert((simpleText(certEl) ?? '').replace(/\s+/g, ''));
+    if (cert.type !== 'rsa')
+      throw new InvalidSpMetadata('the encryption key must be RSA (RSA-OAEP key transport)');
+    const methods = childrenNamed(kd, NS.md, 'EncryptionMethod')
+      .map((m) => attr(m, 'Algorithm') ?? '')
+      .filter(Boolean);
+    return { key: cert.key, methods };
+  }
+  return undefined;
 }
 
 function parseCert(b64: string): SpCert {

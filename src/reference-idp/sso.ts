@@ -49,6 +49,7 @@ export class SsoHandler {
       requestId: a.info.id,
       relayState: inbound.relayState,
       requestIssueInstant: parseUtcInstant(a.info.issueInstant ?? '') ?? now,
+      ...(a.sp.encryption ? { encryptFor: a.sp.encryption } : {}),
     };
     const refused = checkProtocol(tenant, a, now, faults);
     if (refused) return this.answerError(res, tenant, target, refused, now);

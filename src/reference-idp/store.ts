@@ -1,4 +1,5 @@
 /** In-memory state: tenants with their SP registry, directory, tokens, sessions, replay cache; throttling. */
+import type { SpEncryption } from './encryption';
 import * as crypto from 'node:crypto';
 import { LIMITS } from './constants';
 import type { Faults } from './faults';
@@ -13,6 +14,8 @@ export interface ResponseTarget {
   relayState?: string;
   /** The request's IssueInstant (ms), for the replay cache. */
   requestIssueInstant: number;
+  /** The SP's encryption key, when its metadata publishes one: the assertion is encrypted. */
+  encryptFor?: SpEncryption;
 }
 
 export type TenantName = 'web' | 'acme' | 'globex';

@@ -1,4 +1,4 @@
-import { ALG } from '../xml';
+import { ALG, ENC_ALG } from '../xml';
 
 /** What the checks require of IdP signatures and times: one definition every spec reads. */
 export const POLICY = {
@@ -19,4 +19,10 @@ export const POLICY = {
   /** SDP-G01: 3 minutes either way, the verifier's default too. */
   skewMs: 180_000,
   bearer: 'urn:oasis:names:tc:SAML:2.0:cm:bearer',
+};
+
+/** SDP-ALG01 "Block Encryption" and "Key Transport": the algorithms an EncryptedAssertion may use. */
+export const ENCRYPTION_POLICY = {
+  dataAlgorithms: [ENC_ALG.aes128gcm, ENC_ALG.aes256gcm] as string[],
+  keyAlgorithms: [ENC_ALG.rsaOaepMgf1p, ENC_ALG.rsaOaep] as string[],
 };

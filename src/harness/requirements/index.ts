@@ -4,6 +4,7 @@
  * Long file: one entry per requirement (the catalogue is data; splitting it by profile is issue 8 work left).
  */
 import type { Citation, Level } from '../types';
+import { SAML2INT_REQUIREMENTS } from './saml2int';
 
 export interface Requirement {
   id: string;
@@ -12,7 +13,7 @@ export interface Requirement {
   text: string;
 }
 
-export const REQUIREMENTS: readonly Requirement[] = [
+const BASE_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'SAMLCore-1.3.3',
     level: 'MUST',
@@ -267,7 +268,10 @@ export const REQUIREMENTS: readonly Requirement[] = [
     id: 'SDP-ALG01',
     level: 'MUST',
     source: 'saml2int SDP-ALG01',
-    text: 'Use SHA-256 digests and RSA-SHA256/ECDSA-SHA256 signatures.',
+    text:
+      'Deployments MUST support, and use, the following algorithms when communicating with peers in the ' +
+      'context of this profile: digest sha256; signature rsa-sha256, ecdsa-sha256; block encryption ' +
+      'aes128-gcm, aes256-gcm; key transport rsa-oaep-mgf1p, xmlenc11#rsa-oaep.',
   },
   {
     id: 'SDP-IDP02',
@@ -648,6 +652,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'A directory attribute changed through `POST /users` shows in the next assertion; an attribute removed is absent from the next assertion (the gateway then removes it too).',
   },
 ];
+
+export const REQUIREMENTS: readonly Requirement[] = [...BASE_REQUIREMENTS, ...SAML2INT_REQUIREMENTS];
 
 const byId = new Map(REQUIREMENTS.map((r) => [r.id, r]));
 

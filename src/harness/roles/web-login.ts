@@ -18,6 +18,7 @@ import { NotApplicable } from '../checks/verdict';
 import type { IdpMetadata } from '../targets/idp-metadata';
 
 export type Binding = 'redirect' | 'post';
+export type GatewayEntity = 'default' | 'signed' | 'encrypted';
 
 export interface WebLoginOptions {
   binding?: Binding;
@@ -32,8 +33,8 @@ export interface WebLoginOptions {
   sign?: boolean;
   signKey?: SigningKey;
   sigAlg?: RedirectSigAlg;
-  /** Which gateway entity sends it: the default one or the one registered with AuthnRequestsSigned. */
-  entity?: 'default' | 'signed';
+  /** Which gateway entity sends it: the default one, the one registered with AuthnRequestsSigned, or the one with the encryption key. */
+  entity?: GatewayEntity;
   /** Form-login credentials; null = none (the client stops at a login form). Default: the target's login.form. */
   credentials?: { username: string; password: string } | null;
   /** Continue in an existing browser (IdP session cookies). */
@@ -76,12 +77,16 @@ export function newBrowser(localAddress?: string): UserAgent {
 }
 
 /** The gateway builds a known-good AuthnRequest for the saml-web-sso target. */
-export function webRequest(binding: Binding, entity: 'default' | 'signed' = 'default'): AuthnRequestBuilder {
+export function webRequest(binding: Binding, entity: GatewayEntity = 'default'): AuthnRequestBuilder {
   const s = session();
-  const issuer = entity === 'signed' ? s.config.gateway.signedEntityId : s.config.gateway.entityId;
+  const gw = s.config.gateway;
+  const issuer =
+    entity === 'signed' ? gw.signedEntityId : entity === 'encrypted' ? gw.encryption?.entityId : gw.entityId;
   if (!issuer)
     throw new NotApplicable(
-      'the target config has no gateway.signedEntityId (an SP registered with AuthnRequestsSigned="true")',
+      entity === 'encrypted'
+        ? 'the target config has no gateway.encryption (an SP that publishes an encryption key)'
+        : 'the target config has no gateway.signedEntityId (an SP registered with AuthnRequestsSigned="true")',
     );
   return new AuthnRequestBuilder(s.now())
     .withDestination(ssoUrlFor(s.idp, binding))
@@ -99,7 +104,9 @@ export async function webLogin(opts: WebLoginOptions = {}): Promise<WebLogin> {
   opts.request?.(builder);
   let xml = builder.toXml();
   if (opts.xml) xml = opts.xml(xml);
-  const sign = opts.sign ?? (entity === 'signed' || s.idp.wantAuthnRequestsSigned === 'true');
+  const sign =
+    opts.sign ??
+    (builder.issuer === s.config.gateway.signedEntityId || s.idp.wantAuthnRequestsSigned === 'true');
   const key = opts.signKey ?? s.gatewayKey;
   if (sign && binding === 'post') xml = signRequestXml(xml, builder.id, key);
   if (opts.afterSigning) xml = opts.afterSigning(xml);

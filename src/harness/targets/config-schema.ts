@@ -296,6 +296,20 @@ const gateway = z
     signedEntityId: absoluteUri(
       'add the second SP entityID, registered with AuthnRequestsSigned="true"',
     ).optional(),
+    encryption: z
+      .union([
+        z.literal(true),
+        z.strictObject({
+          entityId: absoluteUri('give the SP entityID that publishes the encryption key').optional(),
+          key: text('give a PEM private key file, relative to the config file').optional(),
+          cert: text('give a PEM certificate file, relative to the config file').optional(),
+        }),
+      ])
+      .optional()
+      .meta({
+        description:
+          'publish an encryption key (SDP-IDP11): true, or { entityId, key, cert } (default gateway.entityId, fixtures/keys/gateway-enc.*)',
+      }),
   })
   .superRefine(
     whenValid((g, ctx) => {
@@ -305,6 +319,14 @@ const gateway = z
           path: [g.signingKey === undefined ? 'signingKey' : 'signingCert'],
           message:
             'required when the other of signingKey/signingCert is set — give both, or neither for the default test key',
+        });
+      const enc = g.encryption === true ? {} : g.encryption;
+      if (enc && (enc.key === undefined) !== (enc.cert === undefined))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['encryption', enc.key === undefined ? 'key' : 'cert'],
+          message:
+            'required when the other of key/cert is set — give both, or neither for fixtures/keys/gateway-enc.*',
         });
       if (g.signedEntityId !== undefined && g.signedEntityId === g.entityId)
         ctx.addIssue({

@@ -8,7 +8,14 @@ import type { expectationSchema, targetFileSchema } from './config-schema';
 type File = z.output<typeof targetFileSchema>;
 
 export type Expectation = z.output<typeof expectationSchema>;
-export type GatewayConfig = File['gateway'];
+/** gateway.encryption after loading: `true` and omitted fields filled in, paths absolute (config.ts). */
+export interface GatewayEncryptionConfig {
+  /** The entity that publishes the key: gateway.entityId (default), signedEntityId, or a third entity. */
+  entityId: string;
+  key: string;
+  cert: string;
+}
+export type GatewayConfig = Omit<File['gateway'], 'encryption'> & { encryption?: GatewayEncryptionConfig };
 export type DeviceTokenConfig = NonNullable<File['deviceToken']>;
 export type TenantConfig = DeviceTokenConfig['tenant'];
 /** An admin API (device-token profile admin API, also used to register SPs where the IdP has it). */
@@ -18,7 +25,8 @@ export type ContainerStartConfig = NonNullable<NonNullable<File['start']>['conta
 /** A container port published on 127.0.0.1:host (loopback only). */
 export type ContainerPort = ContainerStartConfig['ports'][number];
 
-export type TargetConfig = Omit<File, 'expectations'> & {
+export type TargetConfig = Omit<File, 'expectations' | 'gateway'> & {
+  gateway: GatewayConfig;
   /** The file it came from (absolute), or undefined for the embedded target. */
   configFile?: string;
   /** Loaded from the expectations file named in the config (checkId -> expectation). */

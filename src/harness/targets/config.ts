@@ -86,8 +86,9 @@ function fail(at: PropertyKey[], problem: string, fix = fixAt(targetFileSchema, 
 
 /** The rules that need the file system: paths resolved against baseDir, and the files they name exist. */
 function resolve(file: TargetFile, baseDir: string, configFile?: string): TargetConfig {
-  const { expectations: expectationsPath, ...rest } = file;
-  const cfg: TargetConfig = { ...rest, expectations: {} };
+  const { expectations: expectationsPath, gateway: gwFile, ...rest } = file;
+  const { encryption, ...gwRest } = gwFile;
+  const cfg: TargetConfig = { ...rest, gateway: gwRest, expectations: {} };
   if (configFile) cfg.configFile = path.resolve(configFile);
   cfg.idp.metadata = metadataSource(['idp', 'metadata'], cfg.idp.metadata, baseDir);
   const dt = cfg.deviceToken;
@@ -105,6 +106,16 @@ function resolve(file: TargetFile, baseDir: string, configFile?: string): Target
     gw.signingCert = existingFile(['gateway', 'signingCert'], gw.signingCert, baseDir);
     checkKeyPair(gw.signingKey, gw.signingCert);
   } else Object.assign(gw, defaultGatewayKeys());
+  if (encryption !== undefined) {
+    const e = encryption === true ? {} : encryption;
+    const keys = { key: defaultEncryptionKeys().key, cert: defaultEncryptionKeys().cert };
+    if (e.key !== undefined && e.cert !== undefined) {
+      keys.key = existingFile(['gateway', 'encryption', 'key'], e.key, baseDir);
+      keys.cert = existingFile(['gateway', 'encryption', 'cert'], e.cert, baseDir);
+      checkKeyPair(keys.key, keys.cert, ['gateway', 'encryption', 'key'], ['gateway', 'encryption', 'cert']);
+    }
+    gw.encryption = { entityId: e.entityId ?? gw.entityId, ...keys };
+  }
 
   const proc = cfg.start?.process;
   if (proc?.cwd !== undefined) {
@@ -141,14 +152,19 @@ function existingFile(at: PropertyKey[], s: string, baseDir: string): string {
   return file;
 }
 
-function checkKeyPair(keyFile: string, certFile: string): void {
+function checkKeyPair(
+  keyFile: string,
+  certFile: string,
+  keyAt: PropertyKey[] = ['gateway', 'signingKey'],
+  certAt: PropertyKey[] = ['gateway', 'signingCert'],
+): void {
   let key: KeyObject;
   let cert: X509Certificate;
   try {
     key = createPrivateKey(fs.readFileSync(keyFile));
   } catch (e) {
     return fail(
-      ['gateway', 'signingKey'],
+      keyAt,
       `not a usable private key (${(e as Error).message})`,
       'give an unencrypted PEM private key',
     );
@@ -156,14 +172,16 @@ function checkKeyPair(keyFile: string, certFile: string): void {
   try {
     cert = new X509Certificate(fs.readFileSync(certFile));
   } catch (e) {
-    return fail(
-      ['gateway', 'signingCert'],
-      `not a usable certificate (${(e as Error).message})`,
-      'give a PEM X.509 certificate',
-    );
+    return fail(certAt, `not a usable certificate (${(e as Error).message})`, 'give a PEM X.509 certificate');
   }
   if (!cert.checkPrivateKey(key))
-    fail(['gateway', 'signingCert'], 'does not match gateway.signingKey', 'give the certificate of that key');
+    fail(certAt, `does not match ${fieldOf(keyAt)}`, 'give the certificate of that key');
+}
+
+/** fixtures/keys/gateway-enc.*: the default gateway.encryption key pair. */
+export function defaultEncryptionKeys(): { key: string; cert: string } {
+  const dir = path.join(repoRoot(), 'fixtures', 'keys');
+  return { key: path.join(dir, 'gateway-enc.key.pem'), cert: path.join(dir, 'gateway-enc.cert.pem') };
 }
 
 export function defaultGatewayKeys(): { signingKey: string; signingCert: string } {
@@ -273,6 +291,8 @@ export function embeddedTargetConfig(args: {
       signedEntityId: 'https://gateway.test/sp-signed',
       acsUrl: 'http://127.0.0.1:0/acs',
       ...defaultGatewayKeys(),
+      // A third entity publishes an encryption key, so only the encryption checks get EncryptedAssertions.
+      encryption: { entityId: 'https://gateway.test/sp-enc', ...defaultEncryptionKeys() },
     },
     login: { form: { username: 'alice', password: 'alice-pass' } },
     deviceToken: {

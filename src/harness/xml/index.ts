@@ -1,5 +1,5 @@
 /**
- * The harness's XML layer: the ONLY importer of @xmldom/xmldom, xpath and xml-crypto in src/harness.
+ * The harness's XML layer: the ONLY importer of @xmldom/xmldom, xpath, xml-crypto and xml-encryption in src/harness.
  * Strict parsing, namespace-aware selection, binding codecs, enveloped signatures. Nothing here knows
  * about SAML profiles beyond namespace URIs.
  */
@@ -36,3 +36,5 @@ export {
   signRedirectQuery,
 } from './dsig';
 export type { SignOptions, SignatureCheck, ResignOptions } from './dsig';
+export { ENC_ALG, describeEncrypted, decryptElement, DecryptionFailed } from './xmlenc';
+export type { EncryptedParts } from './xmlenc';

@@ -38,6 +38,8 @@ function parseForm(body: string): Record<string, string> {
 export class GatewayServer {
   private readonly pending = new Map<string, PendingLogin>();
   readonly replayCache = new ReplayCache();
+  /** gateway.encryption: the private key EncryptedAssertions are opened with (set by the runner). */
+  decryptionKeysPem: string[] = [];
   private constructor(
     private readonly server: http.Server,
     readonly acsUrl: string,
@@ -112,6 +114,7 @@ export class GatewayServer {
       const verify = verifySamlResponse(fields.SAMLResponse ?? '', {
         idpEntityId: login.idpEntityId,
         idpCertsPem: login.idpCertsPem,
+        decryptionKeysPem: this.decryptionKeysPem,
         spEntityId: login.spEntityId,
         acsUrl: this.acsUrl,
         expectedInResponseTo: login.requestId,

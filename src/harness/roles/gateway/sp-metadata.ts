@@ -7,6 +7,14 @@ function certBody(pem: string): string {
     .trim();
 }
 
+/** SDP-ALG01 block encryption and key transport, in order of preference. */
+const ENCRYPTION_METHODS = [
+  'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+  'http://www.w3.org/2009/xmlenc11#aes128-gcm',
+  'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+  'http://www.w3.org/2009/xmlenc11#rsa-oaep',
+];
+
 /** The gateway's SP metadata, as an IdP operator registers it (`idp-conformance sp-metadata`). */
 export function spMetadataXml(opts: {
   entityId: string;
@@ -14,6 +22,8 @@ export function spMetadataXml(opts: {
   certsPem: string[];
   authnRequestsSigned: boolean;
   wantAssertionsSigned?: boolean;
+  /** SDP-MD08 / SDP-IDP11: an encryption certificate, published with the SDP-ALG01 EncryptionMethods. */
+  encryptionCertPem?: string;
 }): string {
   const keys = opts.certsPem
     .map(
@@ -22,13 +32,19 @@ export function spMetadataXml(opts: {
         `</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`,
     )
     .join('');
+  const enc = opts.encryptionCertPem
+    ? `<md:KeyDescriptor use="encryption"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certBody(opts.encryptionCertPem)}` +
+      `</ds:X509Certificate></ds:X509Data></ds:KeyInfo>` +
+      ENCRYPTION_METHODS.map((a) => `<md:EncryptionMethod Algorithm="${a}"/>`).join('') +
+      `</md:KeyDescriptor>`
+    : '';
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ` +
     `xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${xmlEscape(opts.entityId)}">` +
     `<md:SPSSODescriptor AuthnRequestsSigned="${opts.authnRequestsSigned}" ` +
     `WantAssertionsSigned="${opts.wantAssertionsSigned ?? true}" ` +
-    `protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keys}` +
+    `protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keys}${enc}` +
     `<md:NameIDFormat>${NAMEID_EMAIL}</md:NameIDFormat>` +
     `<md:AssertionConsumerService Binding="${BINDING_POST}" Location="${xmlEscape(opts.acsUrl)}" index="0" isDefault="true"/>` +
     `</md:SPSSODescriptor></md:EntityDescriptor>\n`

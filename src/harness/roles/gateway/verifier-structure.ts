@@ -278,7 +278,7 @@ function checkResponseContent(root: XmlElement, f: Findings): void {
  * S-10/S-11/S-12 and the SP rows of section 2 for one ds:Signature. Relative lookups only (C-09).
  * True when the signature may be verified cryptographically.
  */
-function checkSignatureShape(
+export function checkSignatureShape(
   sig: XmlElement,
   parent: XmlElement,
   root: XmlElement,

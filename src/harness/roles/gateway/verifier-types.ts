@@ -8,6 +8,8 @@ export interface VerifyContext {
   /** Trust ONLY these (from IdP metadata). */
   idpEntityId: string;
   idpCertsPem: string[];
+  /** The gateway's private keys (PEM) for EncryptedAssertion (gateway.encryption); none = cannot decrypt (S-33). */
+  decryptionKeysPem?: string[];
   spEntityId: string;
   /** The ACS that received the POST. */
   acsUrl: string;
@@ -106,8 +108,24 @@ export interface ResponseInfo {
   hasDoctype: boolean;
 }
 
+/** How an EncryptedAssertion was opened (S-33, SDP-IDP11, SDP-ALG01). */
+export interface EncryptionInfo {
+  /** 'decrypted', or why nothing of the assertion was read. */
+  outcome: 'decrypted' | 'no-key' | 'structure' | 'algorithm-refused' | 'decrypt-failed' | 'not-an-assertion';
+  /** EncryptedData EncryptionMethod (block encryption). */
+  dataAlgorithm?: string;
+  /** EncryptedKey EncryptionMethod (key transport) and its DigestMethod. */
+  keyAlgorithm?: string;
+  keyDigest?: string;
+  /** Encrypted* elements inside the decrypted Assertion (SDP-IDP11: none). */
+  innerEncrypted: string[];
+  error?: string;
+}
+
 export interface VerifyResult {
   accepted: boolean;
+  /** Present when the Response carried an EncryptedAssertion. */
+  encryption?: EncryptionInfo;
   findings: Finding[];
   response?: ResponseInfo;
   /** ONLY from verified signed bytes (the Assertion's own signed reference, or the signed Response's). */

@@ -28,10 +28,12 @@ import {
 } from './verifier-content';
 import { Findings, attr, clip, parseUtc, type Finding, type FindingCode } from './verifier-findings';
 import { inspectStructure, type SigEntry } from './verifier-structure';
+import { openEncryptedAssertion } from './verifier-encrypted';
 
 import {
   ReplayCache,
   type AssertionInfo,
+  type EncryptionInfo,
   type NameIdInfo,
   type ResponseInfo,
   type SignatureSummary,
@@ -41,7 +43,15 @@ import {
 
 export type { Finding, FindingCode };
 export { ReplayCache };
-export type { AssertionInfo, NameIdInfo, ResponseInfo, SignatureSummary, VerifyContext, VerifyResult };
+export type {
+  AssertionInfo,
+  EncryptionInfo,
+  NameIdInfo,
+  ResponseInfo,
+  SignatureSummary,
+  VerifyContext,
+  VerifyResult,
+};
 
 const RSA_MIN_BITS = 2048;
 const EC_MIN_BITS = 256;
@@ -290,25 +300,18 @@ function run(xml: string, ctx: VerifyContext): VerifyResult {
     });
   }
 
-  // S-33 / C-22: encrypted assertions cannot be decrypted here; without a verified signature they are refused outright.
-  if (s.encryptedAssertionCount > 0) {
-    if (!respSig?.check?.valid) {
-      f.reject(
-        'C-22',
-        'EncryptedAssertion without a verified Response signature: encryption is not authentication',
-        {
-          where: '/samlp:Response/saml:EncryptedAssertion',
-        },
-      );
-    }
-    f.reject(
-      'S-33',
-      'EncryptedAssertion: the harness gateway holds no decryption key, so the assertion cannot be verified',
-      {
-        where: '/samlp:Response/saml:EncryptedAssertion',
-      },
-    );
-  }
+  // S-33 / C-22: an EncryptedAssertion is opened with the gateway's key, then judged as any assertion.
+  const opened =
+    s.encryptedAssertionCount > 0
+      ? openEncryptedAssertion(
+          trustedResponse ?? s.root,
+          ctx,
+          certs.map((t) => t.pem),
+          trustedResponse !== undefined,
+          f,
+        )
+      : undefined;
+  if (opened) out.encryption = opened.info;
 
   // Stage 4b: the assertion, only from signed bytes.
   const rawAssertion = s.assertionCount === 1 && s.assertions.length === 1 ? s.assertions[0] : undefined;
@@ -330,7 +333,7 @@ function run(xml: string, ctx: VerifyContext): VerifyResult {
       });
     }
   }
-  let trustedAssertion: XmlElement | undefined;
+  let trustedAssertion: XmlElement | undefined = opened?.assertion;
   if (rawAssertion) {
     const rawId = attr(rawAssertion, 'ID') ?? '';
     if (assertionSig?.check?.valid) {
@@ -343,8 +346,8 @@ function run(xml: string, ctx: VerifyContext): VerifyResult {
   }
   if (trustedAssertion) {
     const info = checkAssertion(trustedAssertion, ctx, c, f);
-    info.signed = assertionSigs.length > 0;
-    const as = summary(assertionSig);
+    info.signed = opened ? opened.sig !== undefined : assertionSigs.length > 0;
+    const as = summary(opened ? opened.sig : assertionSig);
     if (as) info.signature = as;
     out.assertion = info;
     checkReplay(ctx, c, response, info, f);

@@ -1,0 +1,150 @@
+import {
+  scenario,
+  webLogin,
+  expectSuccess,
+  expectAccepted,
+  receivedResponse,
+  statusName,
+  NotApplicable,
+  ENCRYPTION_POLICY,
+  type WebLogin,
+  type Verdict,
+} from '../../src/harness';
+
+/** The EncryptedAssertion as the gateway opened it; N/A when there is none to judge (see SDP-IDP11-encrypted-assertion). */
+function opened(v: Verdict, r: WebLogin, need: 'read' | 'decrypted') {
+  const resp = receivedResponse(v, r);
+  const enc = r.verify?.encryption;
+  if (!enc || resp.encryptedAssertionCount === 0)
+    throw new NotApplicable(
+      'the Response carries no EncryptedAssertion (judged by SDP-IDP11-encrypted-assertion)',
+    );
+  if (need === 'decrypted' && enc.outcome !== 'decrypted')
+    throw new NotApplicable(
+      `the gateway did not decrypt the assertion (${enc.outcome}${enc.error ? `: ${enc.error}` : ''}); ` +
+        'judged by SDP-IDP11-encrypted-assertion and the SDP-ALG01 checks',
+    );
+  return enc;
+}
+
+describe('saml-web-sso · encryption', function () {
+  const h = scenario(this, { profile: 'saml-web-sso', family: 'encryption' });
+  /** A login as the gateway entity whose metadata publishes an encryption key (gateway.encryption). */
+  const login = h.shared('encrypted-login', () =>
+    webLogin({ entity: 'encrypted', relayState: 'encryption-checks' }),
+  );
+
+  /**
+   * SDP-IDP11: "In the event the HTTP-POST binding is used, assertions MUST be encrypted and transmitted
+   * via a <saml:EncryptedAssertion> element." The key is the one the SP metadata publishes (SDP-MD01).
+   */
+  h.check(
+    {
+      id: 'SDP-IDP11-encrypted-assertion',
+      level: 'MUST',
+      requirements: ['SDP-IDP11', 'SDP-MD01'],
+      title: 'for an SP with an encryption key, the assertion is an EncryptedAssertion for that key',
+    },
+    async (v) => {
+      const r = await login();
+      const resp = receivedResponse(v, r);
+      v.equal(
+        'StatusCode',
+        statusName(resp.statusCode),
+        'Success',
+        '/samlp:Response/samlp:Status/samlp:StatusCode',
+      );
+      v.equal('saml:Assertion in the clear', resp.assertionCount, 0, '/samlp:Response/saml:Assertion');
+      v.equal(
+        'saml:EncryptedAssertion',
+        resp.encryptedAssertionCount,
+        1,
+        '/samlp:Response/saml:EncryptedAssertion',
+      );
+      const enc = r.verify?.encryption;
+      // A refused algorithm is SDP-ALG01's finding; here only whether it is encrypted for the SP's key.
+      v.oneOf(
+        'EncryptedAssertion opened with the key from the SP metadata',
+        enc?.outcome === 'algorithm-refused' ? 'decrypted' : enc?.outcome,
+        ['decrypted'],
+        '/samlp:Response/saml:EncryptedAssertion',
+      );
+    },
+  );
+
+  /** SDP-IDP11: "Information intended for the consumption of the SP MUST NOT be further encrypted via <saml:EncryptedID> or <saml:EncryptedAttribute> constructs." */
+  h.check(
+    {
+      id: 'SDP-IDP11-no-inner-encryption',
+      level: 'MUST',
+      requirements: ['SDP-IDP11'],
+      title: 'the decrypted assertion has no EncryptedID or EncryptedAttribute',
+    },
+    async (v) => {
+      const enc = opened(v, await login(), 'decrypted');
+      v.equal(
+        'Encrypted elements inside the decrypted Assertion',
+        enc.innerEncrypted.join(', '),
+        '',
+        'saml:Assertion//saml:Encrypted*',
+      );
+    },
+  );
+
+  /** SDP-ALG01 "Block Encryption": aes128-gcm or aes256-gcm (AES-CBC is "known to be broken"). */
+  h.check(
+    {
+      id: 'SDP-ALG01-block-encryption',
+      level: 'MUST',
+      requirements: ['SDP-ALG01'],
+      title: 'the EncryptedAssertion content is encrypted with aes128-gcm or aes256-gcm',
+    },
+    async (v) => {
+      const enc = opened(v, await login(), 'read');
+      v.oneOf(
+        'EncryptedData EncryptionMethod',
+        enc.dataAlgorithm,
+        ENCRYPTION_POLICY.dataAlgorithms,
+        'saml:EncryptedAssertion/xenc:EncryptedData/xenc:EncryptionMethod/@Algorithm',
+      );
+    },
+  );
+
+  /** SDP-ALG01 "Key Transport": rsa-oaep-mgf1p or xmlenc11#rsa-oaep (RSA PKCS#1 v1.5 is "broken outright"). */
+  h.check(
+    {
+      id: 'SDP-ALG01-key-transport',
+      level: 'MUST',
+      requirements: ['SDP-ALG01'],
+      title: 'the content key is wrapped with rsa-oaep-mgf1p or xmlenc11#rsa-oaep',
+    },
+    async (v) => {
+      const enc = opened(v, await login(), 'read');
+      v.oneOf(
+        'EncryptedKey EncryptionMethod',
+        enc.keyAlgorithm,
+        ENCRYPTION_POLICY.keyAlgorithms,
+        'saml:EncryptedAssertion//xenc:EncryptedKey/xenc:EncryptionMethod/@Algorithm',
+      );
+    },
+  );
+
+  /**
+   * SDP-IDP11 with SDP-IDP09/10: the decrypted assertion is judged as any other: its signature (or the
+   * Response signature over the cipher text) verifies with the metadata key and the gateway accepts it.
+   */
+  h.check(
+    {
+      id: 'SDP-IDP11-decrypted-assertion-accepted',
+      level: 'MUST',
+      requirements: ['SDP-IDP11', 'SDP-IDP10'],
+      title: 'the decrypted assertion verifies and the strict gateway accepts the Response',
+    },
+    async (v) => {
+      const r = await login();
+      opened(v, r, 'decrypted');
+      expectSuccess(v, r);
+      expectAccepted(v, r);
+    },
+  );
+});
