@@ -8,6 +8,7 @@ import { runConformance, specFiles } from './runner';
 import { defaultGatewayKeys, embeddedTargetConfig, loadTargetConfig } from './targets/config';
 import type { GatewayConfig, TargetConfig } from './targets/config-types';
 import { formatConsoleSummary } from './reporting/summary';
+import { colorEnabled } from './reporting/console';
 import { writeMatrix } from './reporting/matrix';
 import { spMetadataXml } from './roles/gateway/sp-metadata';
 import { loadSigningKey } from './session';
@@ -135,7 +136,7 @@ export async function startEmbedded(faults: string[]): Promise<EmbeddedIdp> {
 /** What `run --rerun-failed` runs again: every check that did not pass for a reason worth a second look. */
 const RERUN: readonly string[] = ['FAIL', 'WARN', 'ERROR', 'BLOCKED'];
 
-async function cmdRun(args: Args, out: (s: string) => void): Promise<number> {
+async function cmdRun(args: Args, out: (s: string) => void, color = false): Promise<number> {
   const shard = flag(args, '--shard');
   if (shard) parseShard(shard); // a bad --shard is a usage error before anything starts
   const rerunFile = flag(args, '--rerun-failed');
@@ -190,12 +191,13 @@ async function cmdRun(args: Args, out: (s: string) => void): Promise<number> {
       reportDir,
       faults: embedded ? faults : undefined,
       log: out,
+      color,
     });
   } finally {
     await embedded?.close();
   }
   out('');
-  out(formatConsoleSummary(report, { reportDir }));
+  out(formatConsoleSummary(report, { reportDir, color }));
   return report.exitCode;
 }
 
@@ -307,10 +309,9 @@ async function cmdReferenceIdp(args: Args): Promise<number> {
   return -1; // keeps running until a signal
 }
 
-export async function runCli(
-  argv: string[],
-  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
-): Promise<number> {
+const toStdout = (s: string): void => void process.stdout.write(`${s}\n`);
+
+export async function runCli(argv: string[], out: (s: string) => void = toStdout): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     out(HELP);
     return argv.length === 0 ? 2 : 0;
@@ -326,7 +327,8 @@ export async function runCli(
   }
   switch (args.command) {
     case 'run':
-      return cmdRun(args, out);
+      // Colour only for a person at a terminal (not a pipe, not NO_COLOR, not a caller's capture).
+      return cmdRun(args, out, out === toStdout && colorEnabled());
     case 'list':
       return cmdList(args, out);
     case 'sp-metadata':

@@ -20,6 +20,7 @@ import { JUNIT_XML } from './reporting/junit';
 import { writeRunReports } from './reporting/write';
 import { inShard, type Shard } from './checks/shard';
 import { REPORT_HTML } from './reporting/report-html';
+import { Progress } from './reporting/console';
 import { allureReporterOptions, ALLURE_REPORTER } from './reporting/allure';
 import { repoRoot, harnessVersion } from './paths';
 import { configSecrets, defaultGatewayKeys } from './targets/config';
@@ -46,6 +47,8 @@ export interface RunOptions {
   checks?: string[];
   /** Progress lines (one per check). */
   log?: (line: string) => void;
+  /** Colour in the progress lines (the CLI: on a TTY, without NO_COLOR). */
+  color?: boolean;
   /**
    * Preflight (preflight.ts) before the checks: the metadata is IdP metadata, and one control login per
    * profile works. Default false here; the CLI and the mocha plugin turn it on (`--no-preflight` off).
@@ -291,10 +294,6 @@ export function exitCodeOf(results: CheckResult[], strict = false): 0 | 1 | 2 {
   return results.some((r) => r.outcome === 'ERROR') ? 2 : 0;
 }
 
-function progressLine(r: CheckResult): string {
-  return `  ${r.outcome.padEnd(14)} ${r.id}${r.outcome === 'PASS' ? '' : `  ${r.message}`}`;
-}
-
 /** One conformance run through mocha, programmatically (the CLI's `run`). */
 export async function runConformance(opts: RunOptions): Promise<RunReport> {
   const profiles = (opts.profiles ?? opts.config.profiles).filter((p) => PROFILES.includes(p));
@@ -333,12 +332,15 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   const run = await openRun(opts);
   const { results } = run.session;
   let printed = 0;
+  const lines = new Progress({ color: opts.color, reportDir: opts.reportDir });
   const flush = () => {
-    while (printed < results.length) opts.log?.(progressLine(results[printed++]));
+    while (printed < results.length) opts.log?.(lines.line(results[printed++]));
   };
   const progress = setInterval(flush, 50);
   try {
-    await new Promise<void>((resolve) => mocha.run(() => resolve()));
+    await new Promise<void>((resolve) => {
+      lines.total = mocha.run(() => resolve()).total || undefined;
+    });
   } finally {
     clearInterval(progress);
     flush();

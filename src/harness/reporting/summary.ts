@@ -10,6 +10,9 @@ import {
   type RunReport,
   type Summary,
 } from '../types';
+import { colors, evidenceDir, outcomeColor, plural } from './console';
+import { anchorId } from './html-kit';
+import { REPORT_HTML } from './report-html';
 
 export function summarize(results: CheckResult[]): Summary {
   const s = emptySummary();
@@ -24,22 +27,14 @@ export interface ConsoleSummaryOptions {
   reportDir?: string;
 }
 
-const COLORS: Record<Outcome | 'dim' | 'bold', [number, number]> = {
-  PASS: [32, 39],
-  FAIL: [31, 39],
-  WARN: [33, 39],
-  NOT_APPLICABLE: [90, 39],
-  KNOWN: [36, 39],
-  ERROR: [35, 39],
-  dim: [2, 22],
-  bold: [1, 22],
-};
+type Paint = 'dim' | 'bold' | Outcome | 'XPASS' | 'EXPIRED';
 
 const MAX_FIELD = 160;
 
 export function formatConsoleSummary(report: RunReport, opts: ConsoleSummaryOptions = {}): string {
-  const paint = (k: keyof typeof COLORS, s: string) =>
-    opts.color ? `\u001b[${COLORS[k][0]}m${s}\u001b[${COLORS[k][1]}m` : s;
+  const c = colors(!!opts.color);
+  const paint = (k: Paint, s: string) =>
+    k === 'dim' ? c.dim(s) : k === 'bold' ? c.bold(s) : outcomeColor(c, k)(s);
   const results = report.results;
   const summary = report.summary ?? summarize(results);
   const lines: string[] = [];
@@ -48,7 +43,7 @@ export function formatConsoleSummary(report: RunReport, opts: ConsoleSummaryOpti
     .map((o) => paint(summary[o] > 0 ? o : 'dim', `${o} ${summary[o]}`))
     .join('  ');
   lines.push(
-    `${paint('bold', report.target.name)}: ${results.length} checks in ${seconds(report.durationMs)}` +
+    `${paint('bold', report.target.name)}: ${plural(results.length, 'check')} in ${seconds(report.durationMs)}` +
       `${report.strict ? ' (strict)' : ''} — ${counts}`,
   );
 
@@ -60,20 +55,33 @@ export function formatConsoleSummary(report: RunReport, opts: ConsoleSummaryOpti
     48,
     Math.max(0, ...[...fails, ...errors, ...warns, ...unexpected].map((r) => r.id.length)),
   );
-  const label = (o: string, k: keyof typeof COLORS) => paint(k, o.padEnd(5));
+  const label = (o: string, k: Paint) => paint(k, o.padEnd(5));
+  // Where to look next: the check's evidence folder and its place in report.html.
+  const where = (r: CheckResult) => {
+    const ev = evidenceDir(r, opts.reportDir);
+    const page = `${opts.reportDir ? path.join(opts.reportDir, REPORT_HTML) : REPORT_HTML}#${anchorId('check', r.id)}`;
+    return `${' '.repeat(7)}${paint('dim', `${ev ? `evidence: ${ev}  ` : ''}report: ${page}`)}`;
+  };
   const id = (r: CheckResult) => r.id.padEnd(idWidth);
 
   const expired = report.expectations?.expired.length ?? 0;
   if (fails.length + errors.length + warns.length + unexpected.length + expired > 0) lines.push('');
   for (const r of fails)
-    lines.push(`${label('FAIL', 'FAIL')}  ${id(r)}  ${r.requirements.join(',')}  ${verdictText(r)}`);
+    lines.push(
+      `${label('FAIL', 'FAIL')}  ${id(r)}  ${r.requirements.join(',')}  ${verdictText(r)}`,
+      where(r),
+    );
   for (const r of errors) {
     lines.push(
       `${label('ERROR', 'ERROR')}  ${id(r)}  ${clip(r.message)}  ${paint('dim', '(harness/environment, not the IdP)')}`,
+      where(r),
     );
   }
   for (const r of warns)
-    lines.push(`${label('WARN', 'WARN')}  ${id(r)}  ${r.requirements.join(',')}  ${verdictText(r)}`);
+    lines.push(
+      `${label('WARN', 'WARN')}  ${id(r)}  ${r.requirements.join(',')}  ${verdictText(r)}`,
+      where(r),
+    );
   for (const r of unexpected) {
     const e = r.expectation!;
     lines.push(
@@ -92,6 +100,7 @@ export function formatConsoleSummary(report: RunReport, opts: ConsoleSummaryOpti
     opts.reportFiles ??
     (opts.reportDir
       ? [
+          path.join(opts.reportDir, REPORT_HTML),
           path.join(opts.reportDir, 'conformance.json'),
           path.join(opts.reportDir, 'junit.xml'),
           `${path.join(opts.reportDir, 'allure-results')}${path.sep}`,
@@ -111,7 +120,7 @@ function verdictText(r: CheckResult): string {
   return r.where ? `${core}  at ${clip(r.where)}` : core;
 }
 
-function verdictLine(report: RunReport, paint: (k: keyof typeof COLORS, s: string) => string): string {
+function verdictLine(report: RunReport, paint: (k: Paint, s: string) => string): string {
   switch (report.exitCode) {
     case 0:
       return (
