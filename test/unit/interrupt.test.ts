@@ -29,7 +29,8 @@ function interruptedRun(
       stdout += b.toString();
       const lines = stdout
         .split('\n')
-        .filter((l) => /^\s{2}(PASS|FAIL|WARN|ERROR|KNOWN|NOT_APPLICABLE)\s/.test(l));
+        // Progress lines: `  12/74 PASS    <id>  [12 pass]`.
+        .filter((l) => /^\s+\d+(?:\/\d+)? (PASS|FAIL|WARN|ERROR|KNOWN|N\/A|BLOCKED)\s/.test(l));
       if (!sent && lines.length >= after) {
         sent = true;
         child.kill(signal);
