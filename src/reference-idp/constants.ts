@@ -99,3 +99,8 @@ export const LIMITS = {
 } as const;
 
 export const DEVICE_OS_TYPES = ['windows', 'macos', 'linux', 'ios', 'android', 'chromeos'] as const;
+
+/** The shibmd:Scope of a tenant (metadata) and of its subject-id values. */
+export function tenantScope(tenant: string): string {
+  return `${tenant}.idp.test`;
+}

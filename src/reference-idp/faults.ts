@@ -21,6 +21,12 @@ const DEFS = [
     'SDP-MD06',
     'DT-MD-01',
   ]),
+  f('metadata-no-errorurl', 'the IDPSSODescriptor has no errorURL', ['SDP-MD12', 'SDP-IDP33']),
+  f('metadata-no-uiinfo', 'the IDPSSODescriptor Extensions have no mdui:UIInfo', ['SDP-MD09', 'SDP-IDP33']),
+  f('metadata-logo-http', 'the mdui:Logo is a plain http URL', ['SDP-MD10']),
+  f('metadata-long-displayname', 'the mdui:DisplayName is over 300 characters long', ['SDP-G02']),
+  f('metadata-no-contact', 'the metadata has no technical ContactPerson', ['SDP-MD11', 'SDP-IDP33']),
+  f('metadata-no-scope', 'the metadata has no shibmd:Scope', ['SDP-IDP14', 'SDP-IDP33']),
   f('metadata-entityid-relative', 'entityID is the relative string "reference-idp"', ['SDP-G04']),
   f(
     'metadata-no-want-signed',
@@ -175,6 +181,13 @@ const DEFS = [
     'SDP-IDP20',
     'DT-RSP-06',
   ]),
+  f('transient-nameid-is-mail', 'a requested transient NameID carries the mail address', ['SDP-IDP12']),
+  f('attribute-nameformat-basic', 'Attributes have NameFormat basic instead of uri', ['SDP-IDP18']),
+  f('attribute-value-element', 'the mail AttributeValue wraps its value in an element', ['SDP-IDP19']),
+  f('subject-id-wrong-scope', 'subject-id values have the scope other.example, not the metadata Scope', [
+    'SDP-IDP13',
+  ]),
+  f('subject-id-bad-chars', 'subject-id unique IDs start with "_" (not alphanumeric)', ['SDP-IDP13']),
   f('attributes-duplicated', 'every Attribute element appears twice', ['SDP-IDP19']),
   f('timestamps-with-offset', 'timestamps use "+00:00" instead of "Z"', ['SAMLCore-1.3.3']),
   f('reuse-response-ids', 'Response and Assertion IDs are constant across responses', [

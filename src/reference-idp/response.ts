@@ -182,11 +182,18 @@ export class ResponseBuilder {
     let out = '';
     for (const a of attributes) {
       const values = joined && a.values.length > 1 ? [a.values.join(',')] : a.values;
+      const wrap = this.faults.has('attribute-value-element') && a.friendlyName === 'mail';
       const el =
         `<saml:Attribute` +
         (a.friendlyName ? ` FriendlyName="${c14nAttr(a.friendlyName)}"` : '') +
         ` Name="${c14nAttr(a.name)}" NameFormat="${c14nAttr(a.nameFormat)}">` +
-        values.map((v) => `<saml:AttributeValue>${c14nText(v)}</saml:AttributeValue>`).join('') +
+        values
+          .map((v) =>
+            wrap
+              ? `<saml:AttributeValue><v:value xmlns:v="urn:idp-conformance:fault">${c14nText(v)}</v:value></saml:AttributeValue>`
+              : `<saml:AttributeValue>${c14nText(v)}</saml:AttributeValue>`,
+          )
+          .join('') +
         `</saml:Attribute>`;
       out += el.repeat(copies);
     }

@@ -2,7 +2,7 @@
 import * as crypto from 'node:crypto';
 import type { Attributed, ErrorSpec, RequestedAuthnContext } from './authn-request';
 import { flag } from './authn-request';
-import { ATTRNAME_FORMAT, AUTHN_CONTEXT, NAMEID } from './constants';
+import { ATTRNAME_FORMAT, AUTHN_CONTEXT, NAMEID, tenantScope } from './constants';
 import type { Faults } from './faults';
 import type { NameIdSpec, SamlAttribute, SubjectInfo } from './response';
 import { newId } from './response';
@@ -108,7 +108,8 @@ export function webSubject(
   const uid = rec.uid ?? rec.userId.split('@')[0];
   let nameId: NameIdSpec;
   if (faults.has('nameid-format-ignores-policy') || requestedFormat === NAMEID.transient) {
-    nameId = { format: NAMEID.transient, value: newId() };
+    const leak = faults.has('transient-nameid-is-mail') && requestedFormat === NAMEID.transient;
+    nameId = { format: NAMEID.transient, value: leak ? (mail ?? rec.userId) : newId() };
   } else if (requestedFormat === NAMEID.persistent) {
     // Stable and opaque per (user, SP); never reveals the user ID to the SP.
     const value = crypto
@@ -126,7 +127,7 @@ export function webSubject(
   }
   const uri = (name: string, friendlyName: string, values: string[]): SamlAttribute => ({
     name,
-    nameFormat: ATTRNAME_FORMAT.uri,
+    nameFormat: faults.has('attribute-nameformat-basic') ? ATTRNAME_FORMAT.basic : ATTRNAME_FORMAT.uri,
     friendlyName,
     values,
   });
@@ -137,6 +138,14 @@ export function webSubject(
   if (uid) attributes.push(uri('urn:oid:0.9.2342.19200300.100.1.1', 'uid', [uid]));
   if (rec.memberOf && rec.memberOf.length > 0) {
     attributes.push(uri('urn:oid:1.3.6.1.4.1.5923.1.5.1.1', 'isMemberOf', rec.memberOf));
+  }
+  // saml2int SDP-IDP13: the general-purpose subject-id (uniqueID@scope, scope from the metadata).
+  if (!tenant.deviceToken && uid) {
+    const unique = `${faults.has('subject-id-bad-chars') ? '_' : ''}${uid.toLowerCase().replace(/[^a-z0-9=-]/g, '-')}`;
+    const scope = faults.has('subject-id-wrong-scope') ? 'other.example' : tenantScope(tenant.name);
+    attributes.push(
+      uri('urn:oasis:names:tc:SAML:attribute:subject-id', 'subject-id', [`${unique}@${scope}`]),
+    );
   }
   return {
     nameId,

@@ -3,7 +3,17 @@ import { HarnessError } from '../types';
 import { httpExchange } from '../roles/client/http';
 import { ExchangeFailed } from '../roles/client/http';
 import { visibleText } from '../roles/client/html';
-import { certPemFromBase64, parseXml, selectElements, selectOne, textOf, XmlRejected } from '../xml';
+import {
+  NS,
+  certPemFromBase64,
+  childElements,
+  parseXml,
+  selectElements,
+  selectOne,
+  textOf,
+  XmlRejected,
+  type XmlElement,
+} from '../xml';
 import { BINDING_POST, BINDING_REDIRECT } from '../messages/authn-request';
 
 /** What the harness reads from an IdP's metadata. Absent parts stay undefined: checks judge them. */
@@ -19,6 +29,18 @@ export interface IdpMetadata {
   /** PEM certificates of KeyDescriptors usable for signing (use="signing" or no use). */
   signingCerts: string[];
   nameIdFormats: string[];
+  /** shibmd:Scope values (entity or IDPSSODescriptor Extensions) with their regexp attribute. */
+  scopes: { value: string; regexp?: string }[];
+  /** IDPSSODescriptor/@errorURL (SDP-MD12). */
+  errorUrl?: string;
+  /** md:SingleLogoutService Binding values (SDP-IDP33). */
+  sloBindings: string[];
+  /** The IDPSSODescriptor's mdui:UIInfo (SDP-MD09/10), when present. */
+  uiInfo?: { displayNames: string[]; logos: string[] };
+  /** EmailAddress values of each ContactPerson contactType="technical" (SDP-MD11). */
+  technicalContacts: string[][];
+  /** EntityDescriptor/@validUntil. */
+  validUntil?: string;
   /** Set when the document could not be parsed at all. */
   parseError?: string;
   /** The document element's name as written (e.g. `html`, `md:EntityDescriptor`): the preflight quotes it. */
@@ -30,7 +52,16 @@ export interface IdpMetadata {
 }
 
 export function parseIdpMetadata(xml: string, source: string): IdpMetadata {
-  const md: IdpMetadata = { source, xml, hasIdpSsoDescriptor: false, signingCerts: [], nameIdFormats: [] };
+  const md: IdpMetadata = {
+    source,
+    xml,
+    hasIdpSsoDescriptor: false,
+    signingCerts: [],
+    nameIdFormats: [],
+    scopes: [],
+    sloBindings: [],
+    technicalContacts: [],
+  };
   let doc;
   try {
     doc = parseXml(xml);
@@ -46,8 +77,13 @@ export function parseIdpMetadata(xml: string, source: string): IdpMetadata {
   md.roles = selectElements('*', ed)
     .map((e) => e.localName ?? '')
     .filter((n) => n.endsWith('Descriptor'));
+  md.validUntil = ed.getAttribute('validUntil') || undefined;
+  md.technicalContacts = childElements(ed, NS.md, 'ContactPerson')
+    .filter((c) => c.getAttribute('contactType') === 'technical')
+    .map((c) => childElements(c, NS.md, 'EmailAddress').map((e) => textOf(e).trim()));
   const idp = selectOne('md:IDPSSODescriptor', ed);
   if (!idp) return md;
+  readExtensions(md, ed, idp);
   md.hasIdpSsoDescriptor = true;
   md.protocolSupport = idp.getAttribute('protocolSupportEnumeration') ?? undefined;
   md.wantAuthnRequestsSigned = idp.getAttribute('WantAuthnRequestsSigned') ?? undefined;
@@ -76,6 +112,31 @@ export function parseIdpMetadata(xml: string, source: string): IdpMetadata {
 function quote(body: string): string {
   const text = visibleText(body, 120);
   return text ? `: "${text}"` : '';
+}
+
+const SHIBMD = 'urn:mace:shibboleth:metadata:1.0';
+const MDUI = 'urn:oasis:names:tc:SAML:metadata:ui';
+
+/** shibmd:Scope, mdui:UIInfo, errorURL, SingleLogoutService (saml2int SDP-IDP14, SDP-IDP33, SDP-MD09–12). */
+function readExtensions(md: IdpMetadata, ed: XmlElement, idp: XmlElement): void {
+  const ext = (e: XmlElement) => childElements(e, NS.md, 'Extensions');
+  md.scopes = [...ext(ed), ...ext(idp)]
+    .flatMap((e) => childElements(e, SHIBMD, 'Scope'))
+    .map((s) => {
+      const regexp = s.getAttribute('regexp');
+      return regexp ? { value: textOf(s).trim(), regexp } : { value: textOf(s).trim() };
+    });
+  md.errorUrl = idp.getAttribute('errorURL') || undefined;
+  md.sloBindings = childElements(idp, NS.md, 'SingleLogoutService').map(
+    (e) => e.getAttribute('Binding') ?? '',
+  );
+  const ui = ext(idp).flatMap((e) => childElements(e, MDUI, 'UIInfo'))[0];
+  if (ui) {
+    md.uiInfo = {
+      displayNames: childElements(ui, MDUI, 'DisplayName').map((e) => textOf(e).trim()),
+      logos: childElements(ui, MDUI, 'Logo').map((e) => textOf(e).trim()),
+    };
+  }
 }
 
 /** Loads metadata from a URL or file. Unreachable or unreadable is a harness error (exit 2). */

@@ -6,7 +6,7 @@
  * Long file: one function per SAML element judged (Response, Assertion, Subject, Conditions,
  * AuthnStatement); they share the findings helpers.
  */
-import { NS, childElements, textOf, type XmlElement } from '../../xml';
+import { NS, NODE_TYPES, childElements, textOf, type XmlElement } from '../../xml';
 import { attr, clip, idBits, isNcName, parseUtc, type Findings } from './verifier-findings';
 import type { AssertionInfo, NameIdInfo, ResponseInfo, VerifyContext } from './verifier-types';
 
@@ -607,7 +607,10 @@ function readAttributes(a: XmlElement, info: AssertionInfo, f: Findings): void {
         f.reject('S-32', 'duplicate Attribute Name (privilege injection)', { where: w, actual: name });
       seen.add(name);
       const values: string[] = [];
+      let single = true;
       for (const v of childElements(at, NS.saml, 'AttributeValue')) {
+        const kids = v.childNodes;
+        if (kids.length > 1 || (kids.length === 1 && kids[0]?.nodeType !== NODE_TYPES.TEXT)) single = false;
         if (childElements(v).length > 0)
           f.reject('S-32', 'AttributeValue contains elements, not plain text', {
             where: `${w}/saml:AttributeValue`,
@@ -623,7 +626,7 @@ function readAttributes(a: XmlElement, info: AssertionInfo, f: Findings): void {
         }
         values.push(textOf(v));
       }
-      const entry: AssertionInfo['attributes'][number] = { name, values };
+      const entry: AssertionInfo['attributes'][number] = { name, values, singleTextValues: single };
       const nameFormat = attr(at, 'NameFormat');
       const friendlyName = attr(at, 'FriendlyName');
       if (nameFormat !== undefined) entry.nameFormat = nameFormat;

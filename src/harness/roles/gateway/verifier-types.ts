@@ -79,7 +79,14 @@ export interface AssertionInfo {
     classRef?: string;
   }[];
   attributeStatements: number;
-  attributes: { name: string; nameFormat?: string; friendlyName?: string; values: string[] }[];
+  attributes: {
+    name: string;
+    nameFormat?: string;
+    friendlyName?: string;
+    values: string[];
+    /** SDP-IDP19: every AttributeValue is empty or one text node (no element, comment, CDATA or split text). */
+    singleTextValues?: boolean;
+  }[];
   /** The Assertion carries its own ds:Signature. */
   signed: boolean;
   signature?: SignatureSummary;

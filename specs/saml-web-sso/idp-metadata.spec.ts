@@ -1,0 +1,165 @@
+import { scenario, NotApplicable } from '../../src/harness';
+
+/** saml2int rules for an IdP's own metadata (SDP-IDP14, SDP-IDP33, SDP-MD09–12, SDP-G02). */
+describe('saml-web-sso · saml2int IdP metadata', function () {
+  const h = scenario(this, { profile: 'saml-web-sso', family: 'metadata' });
+
+  /**
+   * SDP-IDP33: "an IdP's metadata MUST contain: an <md:IDPSSODescriptor> role element containing an
+   * errorURL attribute ... at least one <md:SingleSignOnService> ... at least one <md:KeyDescriptor>
+   * element whose use attribute is omitted or set to signing; an <md:Extensions> element with an
+   * <mdui:UIInfo> ...; an <md:ContactPerson> element with a contactType of technical and an
+   * <md:EmailAddress>". The SingleLogoutService item belongs to Single Logout (not yet covered).
+   */
+  h.check(
+    {
+      id: 'SDP-IDP33-metadata-content',
+      level: 'MUST',
+      requirements: ['SDP-IDP33'],
+      title: 'metadata has SSO, a signing key, errorURL, mdui:UIInfo, shibmd:Scope and a technical contact',
+    },
+    async (v, s) => {
+      const md = s.idp;
+      v.ok(md.hasIdpSsoDescriptor, 'md:IDPSSODescriptor', 'present', 'absent');
+      v.ok(!!(md.ssoRedirect ?? md.ssoPost), 'md:SingleSignOnService', 'at least one', 'none');
+      v.ok(md.signingCerts.length > 0, 'signing md:KeyDescriptor', 'at least one', 'none');
+      v.present('errorURL', md.errorUrl, 'md:IDPSSODescriptor/@errorURL');
+      v.present('mdui:UIInfo', md.uiInfo, 'md:IDPSSODescriptor/md:Extensions/mdui:UIInfo');
+      v.ok(md.scopes.length > 0, 'shibmd:Scope', 'at least one', 'none', 'md:Extensions/shibmd:Scope');
+      v.ok(
+        md.technicalContacts.some((c) => c.length > 0),
+        'technical md:ContactPerson with md:EmailAddress',
+        'present',
+        'absent',
+        'md:ContactPerson[@contactType="technical"]/md:EmailAddress',
+      );
+    },
+  );
+
+  /** SDP-IDP14: the IdP lists its scopes as shibmd:Scope in metadata, with regexp false. */
+  h.check(
+    {
+      id: 'SDP-IDP14-scope',
+      level: 'MUST',
+      requirements: ['SDP-IDP14'],
+      title: 'metadata lists at least one shibmd:Scope, none with regexp="true"',
+    },
+    async (v, s) => {
+      v.ok(s.idp.scopes.length > 0, 'shibmd:Scope', 'at least one', 'none', 'md:Extensions/shibmd:Scope');
+      for (const sc of s.idp.scopes) {
+        v.oneOf(`regexp of Scope ${sc.value}`, sc.regexp, [undefined, 'false', '0'], 'shibmd:Scope/@regexp');
+        v.ok(sc.value !== '', 'Scope value', 'non-empty', '""', 'shibmd:Scope');
+      }
+    },
+  );
+
+  /** SDP-MD09: "Metadata MUST include an <mdui:UIInfo> element ... containing at least the child elements <mdui:DisplayName> and <mdui:Logo>." */
+  h.check(
+    {
+      id: 'SDP-MD09-uiinfo',
+      level: 'MUST',
+      requirements: ['SDP-MD09'],
+      title: 'metadata has mdui:UIInfo with DisplayName and Logo',
+    },
+    async (v, s) => {
+      const ui = v.present('mdui:UIInfo', s.idp.uiInfo, 'md:IDPSSODescriptor/md:Extensions/mdui:UIInfo');
+      v.ok(
+        ui.displayNames.some((d) => d !== ''),
+        'mdui:DisplayName',
+        'present, non-empty',
+        'absent',
+      );
+      v.ok(
+        ui.logos.some((d) => d !== ''),
+        'mdui:Logo',
+        'present, non-empty',
+        'absent',
+      );
+    },
+  );
+
+  /** SDP-MD10: "The content of the <mdui:Logo> element MUST be either an https URL or an in-line image embedded in a data URI element." */
+  h.check(
+    {
+      id: 'SDP-MD10-logo-https-or-data',
+      level: 'MUST',
+      requirements: ['SDP-MD10'],
+      title: 'every mdui:Logo is an https URL or a data: URI',
+    },
+    async (v, s) => {
+      const logos = s.idp.uiInfo?.logos ?? [];
+      if (logos.length === 0)
+        throw new NotApplicable('the metadata has no mdui:Logo (judged by SDP-MD09-uiinfo)');
+      for (const l of logos)
+        v.ok(
+          /^(https:\/\/\S+|data:image\/[\w.+-]+[;,]\S*)$/i.test(l),
+          'mdui:Logo',
+          'an https URL or a data:image URI',
+          l.slice(0, 80),
+        );
+    },
+  );
+
+  /** SDP-MD11: "Metadata MUST include an <md:ContactPerson> element with a contactType of technical and an <md:EmailAddress> element." */
+  h.check(
+    {
+      id: 'SDP-MD11-technical-contact',
+      level: 'MUST',
+      requirements: ['SDP-MD11'],
+      title: 'metadata has a technical ContactPerson with an EmailAddress',
+    },
+    async (v, s) => {
+      const emails = s.idp.technicalContacts.flat();
+      v.ok(
+        emails.length > 0,
+        'md:ContactPerson[@contactType="technical"]/md:EmailAddress',
+        'present',
+        'absent',
+      );
+      for (const e of emails)
+        v.ok(/^mailto:\S+@\S+$|^[^\s@]+@\S+$/.test(e), 'EmailAddress', 'an email address (mailto:)', e);
+    },
+  );
+
+  /** SDP-MD12: "An IdP's metadata MUST include the errorURL attribute on its <md:IDPSSODescriptor> element. The content ... MUST be an https URL resolving to an HTML page." */
+  h.check(
+    {
+      id: 'SDP-MD12-errorurl',
+      level: 'MUST',
+      requirements: ['SDP-MD12'],
+      title: 'the IDPSSODescriptor has an https errorURL',
+    },
+    async (v, s) => {
+      const url = v.present('errorURL', s.idp.errorUrl, 'md:IDPSSODescriptor/@errorURL');
+      v.ok(/^https:\/\/[^\s/]+/i.test(url), 'errorURL', 'an https URL', url);
+    },
+  );
+
+  /** SDP-G02: "deployments MUST limit the size of all element and attribute content they produce to 256 characters" (data: logos excepted, SDP-MD10). */
+  h.check(
+    {
+      id: 'SDP-G02-metadata-string-lengths',
+      level: 'MUST',
+      requirements: ['SDP-G02'],
+      title:
+        'entityID, endpoint URLs, errorURL, DisplayName, Scope and contact values are at most 256 characters',
+    },
+    async (v, s) => {
+      const md = s.idp;
+      const values: [string, string | undefined][] = [
+        ['entityID', md.entityId],
+        ['SingleSignOnService Location (Redirect)', md.ssoRedirect],
+        ['SingleSignOnService Location (POST)', md.ssoPost],
+        ['errorURL', md.errorUrl],
+        ...(md.uiInfo?.displayNames ?? []).map((d) => ['mdui:DisplayName', d] as [string, string]),
+        ...(md.uiInfo?.logos ?? [])
+          .filter((l) => !l.startsWith('data:'))
+          .map((l) => ['mdui:Logo', l] as [string, string]),
+        ...md.scopes.map((x) => ['shibmd:Scope', x.value] as [string, string]),
+        ...md.technicalContacts.flat().map((e) => ['EmailAddress', e] as [string, string]),
+      ];
+      for (const [what, val] of values)
+        if (val !== undefined) v.ok(val.length <= 256, `${what} length`, '≤ 256', String(val.length));
+    },
+  );
+});
