@@ -21,7 +21,7 @@ import { writeRunReports } from './reporting/write';
 import { inShard, type Shard } from './checks/shard';
 import { REPORT_HTML } from './reporting/report-html';
 import { Progress } from './reporting/console';
-import { allureReporterOptions, ALLURE_REPORTER } from './reporting/allure';
+import { allureReporterOptions, ALLURE_REPORTER, setAllureTarget } from './reporting/allure';
 import { repoRoot, harnessVersion } from './paths';
 import { configSecrets, defaultGatewayKeys } from './targets/config';
 import { allChecks, selectChecks } from './checks/catalogue';
@@ -197,6 +197,12 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
     };
     await registerGateway(s);
     setSession(s);
+    setAllureTarget({
+      name: config.name,
+      baseUrl: originOf(config.idp.metadata),
+      faults: opts.faults,
+      embedded: opts.faults !== undefined,
+    });
   } catch (e) {
     await stop();
     throw e;
@@ -354,4 +360,13 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
     );
   }
   return report;
+}
+
+/** The origin of a metadata URL (`http://127.0.0.1:8080`), or the path of a metadata file. */
+function originOf(location: string): string {
+  try {
+    return new URL(location).origin;
+  } catch {
+    return location;
+  }
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import Mocha from 'mocha';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -152,5 +153,75 @@ describe('reporting: allure', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     expect(allureActive()).to.equal(false);
+  });
+});
+
+describe('reporting: allure target parameters', function () {
+  this.timeout(90_000);
+  const ROOT_DIR = path.resolve(__dirname, '..', '..', '..');
+  const runInto = (dir: string, faults: string[]) =>
+    spawnSync(
+      process.execPath,
+      [
+        path.join(ROOT_DIR, 'bin', 'idp-conformance.js'),
+        'run',
+        '--grep',
+        'SAMLCore-3.2.1',
+        ...faults.flatMap((f) => ['--fault', f]),
+        '--report-dir',
+        dir,
+      ],
+      { cwd: ROOT_DIR, encoding: 'utf8' },
+    );
+  const results = (dir: string) =>
+    fs
+      .readdirSync(path.join(dir, 'allure-results'))
+      .filter((f) => f.endsWith('-result.json'))
+      .map(
+        (f) =>
+          JSON.parse(fs.readFileSync(path.join(dir, 'allure-results', f), 'utf8')) as {
+            historyId: string;
+            parameters: { name: string; value: string }[];
+          },
+      );
+
+  it('puts target, baseUrl and faults into the parameters: two targets never share a history ID', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'idpc-allure-target-'));
+    try {
+      expect(runInto(path.join(root, 'a'), []).status).to.equal(0);
+      expect(runInto(path.join(root, 'a2'), []).status).to.equal(0);
+      expect(runInto(path.join(root, 'b'), ['ignore-destination']).status).to.equal(1);
+      const [a] = results(path.join(root, 'a'));
+      const [a2] = results(path.join(root, 'a2'));
+      const [b] = results(path.join(root, 'b'));
+      const params = (r: typeof a) => Object.fromEntries(r.parameters.map((p) => [p.name, p.value]));
+      expect(params(a)).to.include({ target: 'reference-idp', faults: 'none' });
+      expect(params(a).baseUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(params(b)).to.include({ target: 'reference-idp', faults: 'ignore-destination' });
+      expect(a.historyId).to.not.equal(b.historyId);
+      // The same target run again keeps its history (the embedded IdP's free port is not part of it).
+      expect(a2.historyId).to.equal(a.historyId);
+      // Allure 3's npm CLI renders the results offline (README: `npx allure generate`).
+      const out = path.join(root, 'b', 'allure-report');
+      const gen = spawnSync(
+        process.execPath,
+        [
+          path.join(ROOT_DIR, 'node_modules', 'allure', 'cli.js'),
+          'generate',
+          path.join(root, 'b', 'allure-results'),
+          '-o',
+          out,
+        ],
+        { cwd: root, encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(gen.status, `${gen.stdout}${gen.stderr}`).to.equal(0);
+      expect(fs.existsSync(path.join(out, 'index.html'))).to.equal(true);
+      const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')) as {
+        stats: { total: number };
+      };
+      expect(summary.stats.total).to.equal(results(path.join(root, 'b')).length);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -33,6 +33,32 @@ export function allureActive(): boolean {
   return typeof rt?.sendMessage === 'function';
 }
 
+/** The run's target as Allure parameters: part of each result's history ID, so two IdPs never fold into retries. */
+export interface AllureTarget {
+  name: string;
+  baseUrl?: string;
+  faults?: string[];
+  /** The embedded reference IdP listens on a free port each run: its baseUrl is shown, not part of history. */
+  embedded?: boolean;
+}
+let target: AllureTarget | undefined;
+
+/** Set by the runner when a run opens (undefined to clear). */
+export function setAllureTarget(t: AllureTarget | undefined): void {
+  target = t;
+}
+
+/** The parameters annotateAllure adds: target, baseUrl (the metadata URL's origin), faults. */
+export function allureTargetParameters(
+  t: AllureTarget | undefined = target,
+): [string, string, { excluded?: boolean }][] {
+  if (!t) return [];
+  const out: [string, string, { excluded?: boolean }][] = [['target', t.name, {}]];
+  if (t.baseUrl) out.push(['baseUrl', t.baseUrl, t.embedded ? { excluded: true } : {}]);
+  out.push(['faults', t.faults && t.faults.length > 0 ? t.faults.join(',') : 'none', {}]);
+  return out;
+}
+
 /** Severity from the level, epic = profile, feature = family, a story and a link per requirement. */
 export async function annotateAllure(def: CheckDef): Promise<void> {
   if (!allureActive()) return;
@@ -42,6 +68,7 @@ export async function annotateAllure(def: CheckDef): Promise<void> {
   for (const req of def.requirements) await allure.story(req);
   await allure.tag(def.level);
   await allure.label('checkId', def.id);
+  for (const [name, value, options] of allureTargetParameters()) await allure.parameter(name, value, options);
   const links = def.requirements.flatMap((req) => {
     const url = requirementUrl(req);
     return url ? [{ url, name: req, type: allure.LinkType.DEFAULT as string }] : [];
