@@ -154,6 +154,21 @@ const DEFS = [
     'DT-SIG-07',
   ]),
   f('signature-reference-empty-uri', 'signature References use URI=""', ['SAMLCore-5.4.2', 'DT-SIG-07']),
+  f(
+    'assertion-signed-other-key',
+    'the Assertion is signed with fixtures/keys/idp-rogue; the Response signature (tenant key) is correct',
+    ['SAMLProf-4.1.4.5', 'DT-SIG-07'],
+  ),
+  f(
+    'assertion-signed-sha1',
+    'the Assertion signature uses rsa-sha1 and a sha1 digest; the Response signature is rsa-sha256',
+    ['SDP-ALG01', 'DT-SIG-07'],
+  ),
+  f(
+    'assertion-reference-empty-uri',
+    'the Assertion signature Reference uses URI=""; the Response signature is correct',
+    ['SAMLCore-5.4.2', 'DT-SIG-07'],
+  ),
   // --- assertion content
   f('assertion-issuer-wrong', 'Assertion Issuer is https://wrong.example/idp', ['SAMLProf-4.1.4.2']),
   f('nameid-missing', 'Subject has no NameID', ['SAMLProf-4.1.4.2']),

@@ -56,7 +56,7 @@ export class ResponseBuilder {
     const f = this.faults;
     const responseId = this.id('response');
     const assertionId = this.id('assertion');
-    let assertions = this.sign(this.assertion(assertionId, target, subject), assertionId);
+    let assertions = this.sign(this.assertion(assertionId, target, subject), assertionId, 'assertion');
     // SDP-IDP11: with HTTP-POST, assertions for an SP with an encryption key are encrypted.
     if (target.encryptFor && !f.has('plain-despite-encryption-key'))
       assertions = `<saml:EncryptedAssertion xmlns:saml="${NS.saml}">${encryptedData(assertions, target.encryptFor, f)}</saml:EncryptedAssertion>`;
@@ -68,7 +68,7 @@ export class ResponseBuilder {
       status: statusXml('Success'),
       body: assertions,
     });
-    return this.finish(f.has('unsigned-response') ? xml : this.sign(xml, responseId));
+    return this.finish(f.has('unsigned-response') ? xml : this.sign(xml, responseId, 'response'));
   }
 
   error(target: ResponseTarget, top: TopStatus, second: SecondStatus | undefined, message: string): string {
@@ -82,10 +82,14 @@ export class ResponseBuilder {
       inResponseTo: plain,
       status: statusXml(top, second, message),
       body: f.has('error-response-with-assertion')
-        ? this.sign(this.assertion(assertionId, target, placeholderSubject(this.now)), assertionId)
+        ? this.sign(
+            this.assertion(assertionId, target, placeholderSubject(this.now)),
+            assertionId,
+            'assertion',
+          )
         : '',
     });
-    return this.finish(f.has('unsigned-response') ? xml : this.sign(xml, responseId));
+    return this.finish(f.has('unsigned-response') ? xml : this.sign(xml, responseId, 'response'));
   }
 
   private id(kind: 'response' | 'assertion'): string {
@@ -200,12 +204,17 @@ export class ResponseBuilder {
     return `<saml:AttributeStatement>${out}</saml:AttributeStatement>`;
   }
 
-  private sign(element: string, id: string): string {
+  private sign(element: string, id: string, on: 'response' | 'assertion'): string {
     const f = this.faults;
+    // The assertion-* faults break the Assertion's own signature only, under a correct Response signature.
+    const inner = on === 'assertion';
     return signElement(element, id, {
-      key: f.has('sign-with-other-key') ? loadSigningKey('idp-rogue') : this.tenant.signingKey,
-      sha1: f.has('sign-with-sha1'),
-      emptyUri: f.has('signature-reference-empty-uri'),
+      key:
+        f.has('sign-with-other-key') || (inner && f.has('assertion-signed-other-key'))
+          ? loadSigningKey('idp-rogue')
+          : this.tenant.signingKey,
+      sha1: f.has('sign-with-sha1') || (inner && f.has('assertion-signed-sha1')),
+      emptyUri: f.has('signature-reference-empty-uri') || (inner && f.has('assertion-reference-empty-uri')),
     });
   }
 

@@ -30,7 +30,12 @@ function range(prefix: string, n: number): string[] {
 }
 
 /** Faults whose whole point is a signature that does not verify with the tenant key. */
-const BREAKS_SIGNATURES = ['sign-with-other-key', 'signature-reference-empty-uri'];
+const BREAKS_SIGNATURES = [
+  'sign-with-other-key',
+  'signature-reference-empty-uri',
+  'assertion-signed-other-key',
+  'assertion-reference-empty-uri',
+];
 
 describe('reference IdP: named faults', () => {
   it('has unique, documented faults', () => {

@@ -153,6 +153,48 @@ describe('strict gateway verifier', function () {
     });
   });
 
+  describe('every signature is reported, trusted or not', function () {
+    const assertionThenResponse = (w: Parameters<typeof signAssertion>[1]): string =>
+      signResponse(signAssertion(responseXml(), w));
+
+    it('lists both signatures of a good Response as made with the metadata key', function () {
+      const r = v(BOTH());
+      expect(r.signatures?.map((x) => [x.on, x.parentId, x.verifiesWithMetadataKey])).to.deep.equal([
+        ['response', RESPONSE_ID, true],
+        ['assertion', ASSERTION_ID, true],
+      ]);
+    });
+
+    it('an Assertion signed with a key not in metadata, under a good Response signature', function () {
+      const r = v(assertionThenResponse({ key: KEYS.rogue }));
+      const a = r.signatures?.find((x) => x.on === 'assertion');
+      expect(a?.verifiesWithMetadataKey).to.equal(false);
+      expect(r.signatures?.find((x) => x.on === 'response')?.verifiesWithMetadataKey).to.equal(true);
+      expect(r.assertion).to.equal(undefined);
+    });
+
+    it('an Assertion signed with rsa-sha1/sha1 by the metadata key: policy-refused, algorithms reported', function () {
+      const r = v(assertionThenResponse({ signatureAlgorithm: 'rsa-sha1', digestAlgorithm: 'sha1' }));
+      const a = r.signatures?.find((x) => x.on === 'assertion');
+      expect(a?.policyRefused).to.equal(true);
+      expect(a?.verifiesWithMetadataKey).to.equal(true);
+      expect(a?.signatureAlgorithm).to.equal(ALG.rsaSha1);
+      expect(a?.digestAlgorithm).to.equal(ALG.sha1);
+    });
+
+    it('an Assertion signature with Reference URI="" is reported with that URI', function () {
+      const r = v(assertionThenResponse({ referenceUri: '' }));
+      const a = r.signatures?.find((x) => x.on === 'assertion');
+      expect(a?.referenceUri).to.equal('');
+      expect(a?.policyRefused).to.equal(true);
+    });
+
+    it('an HMAC signature is never checked against the metadata key, not even for the report', function () {
+      const r = v(hmacWithPublicCert(BOTH()));
+      expect(r.signatures?.some((x) => x.policyRefused && x.verifiesWithMetadataKey)).to.equal(false);
+    });
+  });
+
   describe('section 1: XML Signature Wrapping', function () {
     it('X-01 XSW1 (original Response inside the evil Response signature) is rejected', function () {
       const r = v(xsw1(RESPONSE_SIGNED()));

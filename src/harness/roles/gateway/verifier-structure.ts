@@ -31,6 +31,8 @@ export interface SigEntry {
   /** X509Certificate texts found in KeyInfo (never trusted; compared with the metadata key only). */
   keyInfoCerts: string[];
   check?: SignatureCheck;
+  /** For a signature the policy refused: whether it nonetheless verifies with a metadata key (report only). */
+  keyVerifies?: boolean;
 }
 
 export interface Structure {

@@ -57,6 +57,17 @@ export interface SignatureSummary {
   error?: string;
 }
 
+/** One ds:Signature of the Response or its Assertion, judged whether or not the gateway trusted it. */
+export interface SignatureReport extends SignatureSummary {
+  on: 'response' | 'assertion';
+  /** The ID of the element the signature is enveloped in. */
+  parentId: string;
+  /** Refused by the gateway's signature policy before cryptographic verification. */
+  policyRefused: boolean;
+  /** Made with a metadata key: verified, or (policy-refused) checked for the report only. */
+  verifiesWithMetadataKey: boolean;
+}
+
 export interface AssertionInfo {
   id: string;
   version?: string;
@@ -135,6 +146,8 @@ export interface VerifyResult {
   encryption?: EncryptionInfo;
   findings: Finding[];
   response?: ResponseInfo;
+  /** Every ds:Signature directly in the Response or its Assertion, trusted or not (for the checks). */
+  signatures?: SignatureReport[];
   /** ONLY from verified signed bytes (the Assertion's own signed reference, or the signed Response's). */
   assertion?: AssertionInfo;
   /** Decoded text, for evidence. */
