@@ -195,34 +195,47 @@ describe('device-token · request parsing', function () {
     },
   );
 
-  /** DT-REQ-07: a value split by a comment is read whole or refused: never an assertion for the truncated value. */
+  /**
+   * DT-REQ-07: "A value split by a comment or processing instruction […] is read as its whole text or
+   * refused: never an assertion for the truncated value." Each split is its own variant; the answer must
+   * be a refusal (an error Response without Assertion, or a 4xx error page) or a Success for the whole
+   * value — an HTTP 500, a login form or no answer is neither.
+   */
   h.check(
     {
       id: 'DT-REQ-07-comment-split-value',
       level: 'MUST',
       requirements: ['DT-REQ-07'],
-      title: 'UserId admin@<domain><!---->.evil.test never yields an assertion for admin@<domain>',
+      title:
+        'UserId admin@<domain><!---->.evil.test (or split by <?pi?>) is read whole or refused, never truncated',
     },
     async (v) => {
       const { token } = await dtToken();
       const t = await dtTarget();
-      const truncated = `admin-${newId().slice(1, 7)}@${t.tenant.userDomain}`;
-      const r = await silentLogin({
-        token,
-        userId: truncated,
-        deviceContext: (x) =>
-          x.replace(
-            `<dt:UserId>${truncated}</dt:UserId>`,
-            `<dt:UserId>${truncated}<!---->.evil.test</dt:UserId>`,
-          ),
+      const splits = [
+        ['comment', '<!---->'],
+        ['processing-instruction', '<?idpc split?>'],
+      ] as const;
+      await v.variants(splits, async (split) => {
+        const truncated = `admin-${newId().slice(1, 7)}@${t.tenant.userDomain}`;
+        const whole = `${truncated}.evil.test`;
+        const r = await silentLogin({
+          token,
+          userId: truncated,
+          deviceContext: (x) =>
+            x.replace(
+              `<dt:UserId>${truncated}</dt:UserId>`,
+              `<dt:UserId>${truncated}${split}.evil.test</dt:UserId>`,
+            ),
+        });
+        const a = r.verify?.assertion;
+        if (a) {
+          v.equal('NameID', a.nameId?.value, whole.toLowerCase(), 'saml:Subject/saml:NameID');
+          return;
+        }
+        // No trusted assertion: only a refusal earns the PASS (never a crash or no answer).
+        expectRefused(v, r);
       });
-      const nameId = r.verify?.assertion?.nameId?.value;
-      v.ok(
-        nameId === undefined || nameId === `${truncated}.evil.test`.toLowerCase(),
-        'NameID',
-        `no assertion, or one for the whole value ${truncated}.evil.test`,
-        String(nameId),
-      );
     },
   );
 

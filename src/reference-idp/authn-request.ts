@@ -82,7 +82,13 @@ function parse(bytes: Buffer, faults: Faults): { xml: string; doc: Document } {
     throw new Reject(413, 'the decoded SAMLRequest is larger than 256 KiB');
   const xml = strictUtf8(bytes, 'SAMLRequest');
   try {
-    return { xml, doc: parseStrictXml(xml, { allowDoctype: faults.has('accept-doctype') }) };
+    return {
+      xml,
+      doc: parseStrictXml(xml, {
+        allowDoctype: faults.has('accept-doctype'),
+        allowInnerPi: faults.has('pi-truncates-value'),
+      }),
+    };
   } catch (e) {
     throw new Reject(400, e instanceof XmlRejected ? e.message : 'unparseable SAMLRequest');
   }
@@ -171,7 +177,7 @@ export interface Attributed {
   sp: SpRecord;
   acs: string;
   info: AuthnRequestInfo;
-  /** The root element as received (only the first-text-node-only fault reads from it). */
+  /** The root element as received (only the truncating faults read from it). */
   receivedRoot: Element;
   signed: boolean;
 }

@@ -7,6 +7,7 @@ import {
   childrenNamed,
   descendantsNamed,
   firstTextNode,
+  hasChildOfType,
   hasOwnText,
   isNamed,
   simpleText,
@@ -47,9 +48,13 @@ const DEVICE_FIELDS = {
 
 export function readDeviceContext(signedRoot: Element, receivedRoot: Element, faults: Faults): DcResult {
   const lenient = faults.has('lenient-device-context');
-  // first-text-node-only reads the received document, where a comment still splits the text.
-  const firstText = faults.has('first-text-node-only');
-  const root = firstText ? receivedRoot : signedRoot;
+  // The truncating faults read the received document, where a comment (or a PI) still splits the text.
+  const cutAt = faults.has('first-text-node-only')
+    ? 'comment'
+    : faults.has('pi-truncates-value')
+      ? 'pi'
+      : undefined;
+  const root = cutAt ? receivedRoot : signedRoot;
   const all = faults.has('xsw-vulnerable')
     ? childrenNamed(root, NS.samlp, 'Extensions').flatMap((e) => childrenNamed(e, NS.dt, 'DeviceContext'))
     : descendantsNamed(root, NS.dt, 'DeviceContext');
@@ -95,7 +100,7 @@ export function readDeviceContext(signedRoot: Element, receivedRoot: Element, fa
         return `dt:${local} is repeated`;
       }
       seen.add(local);
-      const value = firstText ? firstTextNode(child) : simpleText(child);
+      const value = cutAt && hasChildOfType(child, cutAt) ? firstTextNode(child) : simpleText(child);
       if (value === undefined) return `dt:${local} has element content`;
       const problem = lenient ? undefined : valueProblem(value);
       if (problem) return `dt:${local} ${problem}`;

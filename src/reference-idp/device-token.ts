@@ -293,6 +293,7 @@ function deviceSubject(
   let nameId = { format: NAMEID.email as string, value: userKey };
   if (faults.has('nameid-case-preserved')) nameId.value = ctx.userId;
   if (faults.has('nameid-per-login')) nameId.value = newId().slice(1);
+  if (faults.has('nameid-other-user')) nameId.value = `someone-else@${ctx.userDomain.toLowerCase()}`;
   if (faults.has('nameid-format-ignores-policy')) nameId = { format: NAMEID.transient, value: newId() };
   return {
     nameId,

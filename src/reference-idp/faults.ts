@@ -251,7 +251,12 @@ const DEFS = [
   ),
   f(
     'first-text-node-only',
-    'DeviceContext values are read from the first text node of the received element (a value split by a comment is truncated)',
+    'a DeviceContext value split by a comment is read from the first text node of the received element (truncated)',
+    ['DT-REQ-07'],
+  ),
+  f(
+    'pi-truncates-value',
+    'processing instructions inside the AuthnRequest are accepted, and one inside a DeviceContext value ends it (truncated)',
     ['DT-REQ-07'],
   ),
   f(
@@ -304,6 +309,11 @@ const DEFS = [
     'DT-RSP-02',
     'DT-PROV-04',
   ]),
+  f(
+    'nameid-other-user',
+    'the device-token Success asserts another user: NameID someone-else@<UserDomain>, not the signed UserId',
+    ['DT-REQ-01'],
+  ),
   f('nameid-per-login', 'the device-token NameID is a fresh random value on every login', [
     'DT-RSP-02',
     'DT-PROV-02',

@@ -16,6 +16,8 @@ export class XmlRejected extends Error {}
 export interface ParseOptions {
   /** Only for the accept-doctype fault: a DOCTYPE is tolerated (xmldom never resolves it). */
   allowDoctype?: boolean;
+  /** Only for the pi-truncates-value fault: processing instructions inside the root element pass. */
+  allowInnerPi?: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export function parseStrictXml(xml: string, opts: ParseOptions = {}): Document {
   if (roots !== 1 || !doc.documentElement)
     throw new XmlRejected('the document must have exactly one root element');
   for (const n of walk(doc.documentElement)) {
-    if (n.nodeType === PROCESSING_INSTRUCTION_NODE)
+    if (n.nodeType === PROCESSING_INSTRUCTION_NODE && !opts.allowInnerPi)
       throw new XmlRejected('processing instructions are not allowed');
   }
   return doc;
@@ -111,7 +113,13 @@ export function simpleText(el: Element): string | undefined {
   return text;
 }
 
-/** The data of the first text child only — used by the first-text-node-only fault to mimic a classic bug. */
+/** Whether `el` has a direct child of that node type (the truncating faults look for comments or PIs). */
+export function hasChildOfType(el: Element, type: 'comment' | 'pi'): boolean {
+  const t = type === 'comment' ? COMMENT_NODE : PROCESSING_INSTRUCTION_NODE;
+  return Array.from(el.childNodes).some((c) => c.nodeType === t);
+}
+
+/** The data of the first text child only — used by the truncating faults to mimic a classic bug. */
 export function firstTextNode(el: Element): string {
   const first = el.firstChild;
   return first && (first.nodeType === TEXT_NODE || first.nodeType === CDATA_SECTION_NODE)

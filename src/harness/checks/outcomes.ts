@@ -1,11 +1,12 @@
 import { HarnessError } from '../types';
 import type { Verdict } from './verdict';
-import type { FlowResult } from '../roles/client/browser-flow';
+import { POLICY } from './policy';
+import type { FlowResult, Requested } from '../roles/client/browser-flow';
 import type { VerifyResult } from '../roles/gateway/verifier';
 import type { AssertionInfo, ResponseInfo } from '../roles/gateway/verifier';
 
 /** What any login flow (browser or device agent) gives the checks. */
-export type Answer = FlowResult & { verify?: VerifyResult; request: { id: string } };
+export type Answer = FlowResult & { verify?: VerifyResult; request: { id: string }; requested?: Requested };
 
 const STATUS = 'urn:oasis:names:tc:SAML:2.0:status:';
 
@@ -69,7 +70,43 @@ export function expectSuccess(v: Verdict, r: Answer): AssertionInfo {
     );
   }
   v.asserted++;
-  return r.verify!.assertion;
+  const a = r.verify!.assertion;
+  if (r.requested) expectForRequested(v, r.requested, a);
+  return a;
+}
+
+/**
+ * Every Success is judged in this one place, in both profiles: the assertion is for the principal the
+ * request named, for the requesting SP (Audience) and for the ACS it went to (bearer Recipient), so no
+ * later check passes on an assertion issued for someone or somewhere else ([PROF] §4.1.4.2).
+ */
+function expectForRequested(v: Verdict, q: Requested, a: AssertionInfo): void {
+  const audiences = a.conditions?.audienceRestrictions ?? [];
+  v.ok(
+    audiences.length > 0 && audiences.every((list) => list.includes(q.spEntityId)),
+    'Audience of the Success assertion',
+    `every AudienceRestriction names the requesting SP ${q.spEntityId}`,
+    audiences.length ? JSON.stringify(audiences) : 'no AudienceRestriction',
+    'saml:Conditions/saml:AudienceRestriction/saml:Audience',
+  );
+  const bearer = a.subjectConfirmations.filter((c) => c.method === POLICY.bearer);
+  v.ok(
+    bearer.some((c) => c.recipient === q.acsUrl),
+    'Recipient of the Success assertion',
+    `a bearer SubjectConfirmation with Recipient ${q.acsUrl}`,
+    bearer.map((c) => c.recipient ?? '(no Recipient)').join(', ') || 'no bearer SubjectConfirmation',
+    'saml:Subject/saml:SubjectConfirmation/saml:SubjectConfirmationData/@Recipient',
+  );
+  if (q.principal !== undefined) {
+    // Same principal, whatever the letter case (the case rule is DT-RSP-02's own check).
+    v.ok(
+      a.nameId?.value?.toLowerCase() === q.principal.toLowerCase(),
+      'NameID of the Success assertion',
+      `the principal the request named (${q.principal})`,
+      a.nameId?.value ?? '(no NameID)',
+      'saml:Subject/saml:NameID',
+    );
+  }
 }
 
 /** Verifier findings tied to SHOULD requirements (S-32 duplicate Attribute names: SDP-IDP19). */

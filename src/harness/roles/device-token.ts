@@ -7,7 +7,7 @@ import { session, type HarnessSession } from '../session';
 import { AuthnRequestBuilder, BINDING_POST, NAMEID_EMAIL, xmlEscape } from '../messages/authn-request';
 import { postFields, signRequestXml, type RequestSignOptions, type SigningKey } from '../messages/bindings';
 import { record } from '../evidence/context';
-import type { FlowResult } from './client/browser-flow';
+import type { FlowResult, Requested } from './client/browser-flow';
 import { throughGateway } from './through-gateway';
 import { UserAgent } from './client/user-agent';
 import type { AssertionInfo, VerifyResult } from './gateway/verifier';
@@ -179,6 +179,8 @@ export interface SilentLogin extends FlowResult {
     device: DeviceFacts;
     issueInstant?: string;
   };
+  /** What the request asked for (judged on every Success). */
+  requested: Requested;
   verify?: VerifyResult;
   startedAt: Date;
   /** The raw first answer of the SSO endpoint (status, headers, body) for token-leak checks. */
@@ -252,6 +254,7 @@ export async function silentLogin(opts: SilentLoginOptions = {}): Promise<Silent
   const result: SilentLogin = {
     ...flow,
     request: { id: b.id, xml, relayState: opts.relayState, userId, device, issueInstant: b.issueInstant },
+    requested: { spEntityId: s.config.gateway.entityId, acsUrl: s.gateway.acsUrl, principal: userId },
     verify,
     startedAt,
     ssoStatus,

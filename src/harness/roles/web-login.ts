@@ -10,7 +10,7 @@ import {
   type SigningKey,
 } from '../messages/bindings';
 import { record } from '../evidence/context';
-import type { FlowResult } from './client/browser-flow';
+import type { FlowResult, Requested } from './client/browser-flow';
 import { throughGateway } from './through-gateway';
 import { UserAgent } from './client/user-agent';
 import type { VerifyResult } from './gateway/verifier';
@@ -54,6 +54,8 @@ export interface WebLogin extends FlowResult {
     signed: boolean;
     issuer: string;
   };
+  /** What the request asked for (judged on every Success). */
+  requested: Requested;
   /** The gateway's verdict on what was posted to its ACS. */
   verify?: VerifyResult;
   ua: UserAgent;
@@ -162,6 +164,7 @@ export async function webLogin(opts: WebLoginOptions = {}): Promise<WebLogin> {
       signed: sign,
       issuer: builder.issuer ?? '',
     },
+    requested: { spEntityId: builder.issuer ?? '', acsUrl: s.gateway.acsUrl },
     verify,
     ua,
     startedAt,

@@ -24,6 +24,14 @@ export interface IdpPage {
   page: HtmlPage;
 }
 
+/** What a login request asked for: whose assertion, for which SP, delivered where. */
+export interface Requested {
+  spEntityId: string;
+  acsUrl: string;
+  /** The principal the request names (device-token UserId); absent where the IdP picks it (web login). */
+  principal?: string;
+}
+
 export interface FlowResult {
   pages: IdpPage[];
   /** A form with a password field was shown (interactive login). */
