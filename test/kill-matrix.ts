@@ -65,6 +65,7 @@ function profilesFor(requirements: string[]): string[] {
 export async function buildKillMatrix(
   faultInfo: { name: string; requirements: string[] }[],
   log: (s: string) => void,
+  modeInfo: { name: string; requirements: string[] }[] = [],
 ): Promise<{ matrix: KillMatrix; problems: string[] }> {
   const base = path.join(ROOT, 'reports', 'kill');
   mkdirSync(base, { recursive: true });
@@ -78,22 +79,44 @@ export async function buildKillMatrix(
   log(`faultless run: ${clean.report.results.length} checks, exit ${clean.exitCode}, ${clean.ms} ms`);
 
   const faults = faultInfo.map((f) => f.name);
-  const runs = await pool(faultInfo, width, (f) =>
+  const jobs = [
+    ...faultInfo.map((f) => ({ ...f, flag: '--fault', dir: f.name })),
+    ...modeInfo.map((m) => ({ ...m, flag: '--mode', dir: `mode-${m.name}` })),
+  ];
+  const all = await pool(jobs, width, (f) =>
     runCli(
       [
         'run',
-        '--fault',
+        f.flag,
         f.name,
         ...profilesFor(f.requirements),
         // Each fault runs against the checks of the requirements it breaks (house style); the faultless
         // run above covers every check.
         ...f.requirements.flatMap((r) => ['--requirement', r]),
         '--report-dir',
-        path.join(base, f.name),
+        path.join(base, f.dir),
       ],
       f.name,
     ),
   );
+  const runs = all.slice(0, faultInfo.length);
+  // A mode is conformant but unusual: against it, every check of the requirements it exercises must hold.
+  for (const run of all.slice(faultInfo.length)) {
+    if (!run.report) {
+      problems.push(
+        `mode ${run.name}: no report (exit ${run.exitCode}) ${run.stderr.trim().split('\n').pop()}`,
+      );
+      continue;
+    }
+    for (const r of run.report.results) {
+      if (r.outcome !== 'PASS' && r.outcome !== 'NOT_APPLICABLE')
+        problems.push(`mode ${run.name} (conformant): ${r.outcome} ${r.id}: ${r.message}`);
+    }
+    if (!run.report.results.some((r) => r.outcome === 'PASS'))
+      problems.push(`mode ${run.name}: no check ran against it`);
+  }
+  if (modeInfo.length)
+    log(`modes: ${modeInfo.length} conformant modes run (${modeInfo.map((m) => m.name).join(', ')})`);
   const killedBy = new Map<string, string[]>(clean.report.results.map((r) => [r.id, []]));
   for (const run of runs) {
     if (!run.report) {
@@ -128,8 +151,8 @@ export async function buildKillMatrix(
   const idle = runs.filter(
     (run) => run.report && !run.report.results.some((r) => r.outcome === 'FAIL' || r.outcome === 'WARN'),
   );
-  if (idle.length)
-    log(`note: ${idle.length} faults kill no check yet: ${idle.map((r) => r.name).join(', ')}`);
+  // A fault that kills nothing proves nothing: it is a defect of the checks (or of the fault).
+  for (const run of idle) problems.push(`fault ${run.name} kills no check`);
   writeFileSync(path.join(ROOT, 'reports', 'kill-matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
   return { matrix, problems };
 }

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, buildKillMatrix, formatKillMatrix } from './kill-matrix';
-import { FAULTS } from '../src/reference-idp';
+import { FAULTS, MODES } from '../src/reference-idp';
 
 function testFiles(dir: string): string[] {
   const abs = path.join(ROOT, 'dist', dir);
@@ -41,7 +41,8 @@ async function main(): Promise<void> {
 
   const only = process.env.IDPC_FAULTS ? process.env.IDPC_FAULTS.split(',').filter(Boolean) : undefined;
   const faults = FAULTS.filter((f) => !only || only.includes(f.name));
-  const { matrix, problems } = await buildKillMatrix(faults, (s) => console.log(s));
+  const modes = MODES.filter((m) => !only || only.includes(m.name));
+  const { matrix, problems } = await buildKillMatrix(faults, (s) => console.log(s), modes);
   console.log(formatKillMatrix(matrix));
   const killed = matrix.checks.filter((c) => c.killedBy.length > 0).length;
   console.log(

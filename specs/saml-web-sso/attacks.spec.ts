@@ -3,6 +3,7 @@ import {
   webLogin,
   expectSuccess,
   expectRejected,
+  expectRefusalAgainst,
   describeAnswer,
   redirectUrl,
   signRedirectParams,
@@ -20,6 +21,11 @@ const LIMIT_MS = 10_000;
 
 describe('saml-web-sso · hostile requests', function () {
   const h = scenario(this, { profile: 'saml-web-sso', family: 'signature' });
+  // The controls: the same signed flows without the mutation (shared with the request-signature checks).
+  const controlRedirect = h.shared('control-signed-redirect', () =>
+    webLogin({ entity: 'signed', binding: 'redirect' }),
+  );
+  const controlPost = h.shared('control-signed-post', () => webLogin({ entity: 'signed', binding: 'post' }));
 
   /** SDP-IDP05: a wrapped signed POST request must not verify (catalogue X-15…X-18). */
   h.check(
@@ -44,7 +50,7 @@ describe('saml-web-sso · hostile requests', function () {
             binding: 'post',
             afterSigning: (x) => wrapRequest(x, variant, evilAcs),
           });
-          expectRejected(v, r, 'error-page');
+          expectRefusalAgainst(v, await controlPost(), r);
         },
       );
     },
@@ -73,7 +79,7 @@ describe('saml-web-sso · hostile requests', function () {
           binding: 'redirect',
           redirect: (p, sso) => redirectUrl(sso, mutate(p)),
         });
-        expectRejected(v, r, 'error-page');
+        expectRefusalAgainst(v, await controlRedirect(), r);
       });
     },
   );

@@ -2,8 +2,8 @@ import {
   scenario,
   webLogin,
   expectSuccess,
-  expectRejected,
   expectRefused,
+  expectRefusalAgainst,
   expectErrorStatus,
   describeAnswer,
   statusName,
@@ -19,6 +19,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('saml-web-sso · AuthnRequest handling', function () {
   const h = scenario(this, { profile: 'saml-web-sso', family: 'request-parsing' });
+  /** The control of the negative checks below: the same login without the mutation, in this run. */
+  const control = h.shared('control-login', () => webLogin());
 
   /** SDP-IDP02: the IdP MUST accept AuthnRequests over HTTP-Redirect. */
   h.check(
@@ -58,7 +60,8 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       const r = await webLogin({
         request: (b) => b.withIssuer(`https://unknown-${newId().slice(1, 9)}.test/sp`),
       });
-      expectRejected(v, r, 'error-page');
+      // An unknown requester has no registered ACS: nothing may be delivered anywhere.
+      expectRefusalAgainst(v, await control(), r, 'discarded');
     },
   );
 
@@ -124,7 +127,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       const r = await webLogin({
         request: (b) => b.withIssueInstant(samlTime(new Date(s.now().getTime() - 60 * MINUTE))),
       });
-      expectRefused(v, r, 'error-page');
+      expectRefusalAgainst(v, await control(), r);
     },
   );
 
@@ -139,7 +142,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       const r = await webLogin({
         request: (b) => b.withIssueInstant(samlTime(new Date(s.now().getTime() + 60 * MINUTE))),
       });
-      expectRefused(v, r, 'error-page');
+      expectRefusalAgainst(v, await control(), r);
     },
   );
 
@@ -157,7 +160,8 @@ describe('saml-web-sso · AuthnRequest handling', function () {
         s.idp.ssoRedirect ?? s.idp.ssoPost ?? 'http://127.0.0.1/',
       ).toString();
       const r = await webLogin({ request: (b) => b.withDestination(other) });
-      expectRefused(v, r, 'error-page');
+      // SAMLCore §3.2.1: "If it does not, the request MUST be discarded": no error Response either.
+      expectRefusalAgainst(v, await control(), r, 'discarded');
     },
   );
 
@@ -179,7 +183,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       const first = await webLogin({ request: same });
       expectSuccess(v, first);
       const again = await webLogin({ request: same });
-      expectRefused(v, again, 'error-page');
+      expectRefusalAgainst(v, first, again);
     },
   );
 

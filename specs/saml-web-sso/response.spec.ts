@@ -13,6 +13,7 @@ import {
   NotApplicable,
   NAMEID_KERBEROS,
   type Verdict,
+  type ResponseInfo,
 } from '../../src/harness';
 
 const UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -27,6 +28,21 @@ function signatures(r: WebLogin) {
     id: sig.parentId,
     sig,
   }));
+}
+
+/** SAMLBind §3.5.5.2 / SAMLCore §3.2.2: Destination required on a signed Response, the ACS wherever present. */
+function judgeDestination(v: Verdict, resp: ResponseInfo, acsUrl: string): void {
+  if (resp.destination === undefined) {
+    v.ok(
+      !resp.signed,
+      'Destination',
+      `${acsUrl} (the Response is signed)`,
+      'absent',
+      '/samlp:Response/@Destination',
+    );
+    return;
+  }
+  v.equal('Destination', resp.destination, acsUrl, '/samlp:Response/@Destination');
 }
 
 function within(v: Verdict, what: string, t: string | undefined, from: number, to: number): void {
@@ -80,17 +96,21 @@ describe('saml-web-sso · Response', function () {
     },
   );
 
-  /** SAMLBind §3.5.5.2: a signed Response MUST carry Destination, equal to the ACS it is posted to. */
+  /**
+   * SAMLBind §3.5.5.2: "If the message is signed, the Destination XML attribute in the root SAML element
+   * of the protocol message MUST contain the URL to which the sender has instructed the user agent to
+   * deliver the message." SAMLCore §3.2.2: Destination is optional; "If it is present, the actual
+   * recipient MUST check that the URI reference identifies the location at which the message was received."
+   */
   h.check(
     {
       id: 'SAMLBind-3.5.5.2-response-destination',
       level: 'MUST',
       requirements: ['SAMLBind-3.5.5.2', 'SAMLCore-3.2.2'],
-      title: 'Response Destination is the ACS URL',
+      title: 'Response Destination is the ACS URL (required when the Response is signed)',
     },
     async (v, s) => {
-      const resp = receivedResponse(v, await login());
-      v.equal('Destination', resp.destination, s.gateway.acsUrl, '/samlp:Response/@Destination');
+      judgeDestination(v, receivedResponse(v, await login()), s.gateway.acsUrl);
     },
   );
 
@@ -109,16 +129,33 @@ describe('saml-web-sso · Response', function () {
     },
   );
 
-  /** SAMLProf §4.1.4.2: the Response Issuer, if present, is the IdP's entityID (Format absent or entity). */
+  /**
+   * SAMLProf §4.1.4.2: "If the <Response> message is signed or if an enclosed assertion is encrypted, then
+   * the <Issuer> element MUST be present. Otherwise it MAY be omitted. If present it MUST contain the
+   * unique identifier of the issuing identity provider; the Format attribute MUST be omitted or have a
+   * value of urn:oasis:names:tc:SAML:2.0:nameid-format:entity."
+   */
   h.check(
     {
       id: 'SAMLProf-4.1.4.2-response-issuer',
       level: 'MUST',
       requirements: ['SAMLProf-4.1.4.2'],
-      title: 'Response Issuer is the IdP entityID, Format absent or entity',
+      title:
+        'Response Issuer (required when signed or encrypting) is the IdP entityID, Format absent or entity',
     },
     async (v, s) => {
       const resp = receivedResponse(v, await login());
+      const required = resp.signed || resp.encryptedAssertionCount > 0;
+      if (resp.issuer === undefined) {
+        v.ok(
+          !required,
+          'Response Issuer',
+          'present (the Response is signed or encloses an encrypted assertion)',
+          'absent',
+          '/samlp:Response/saml:Issuer',
+        );
+        return;
+      }
       v.equal('Response Issuer', resp.issuer, s.idp.entityId, '/samlp:Response/saml:Issuer');
       v.oneOf('Issuer Format', resp.issuerFormat, [
         undefined,
@@ -610,13 +647,14 @@ describe('saml-web-sso · Response', function () {
       id: 'SAMLProf-4.1.4.2-error-addressing',
       level: 'MUST',
       requirements: ['SAMLProf-4.1.4.2', 'SAMLBind-3.5.5.2'],
-      title: 'an error Response carries InResponseTo = request ID and Destination = ACS',
+      title:
+        'an error Response carries InResponseTo = request ID and Destination = ACS (required when signed)',
     },
     async (v, s) => {
       const r = await errorResponse();
       const resp = receivedResponse(v, r);
       v.equal('InResponseTo', resp.inResponseTo, r.request.id, '/samlp:Response/@InResponseTo');
-      v.equal('Destination', resp.destination, s.gateway.acsUrl, '/samlp:Response/@Destination');
+      judgeDestination(v, resp, s.gateway.acsUrl);
     },
   );
 });

@@ -23,6 +23,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   'no-preflight': { type: 'boolean', commands: ['run'] },
   'report-dir': { type: 'string', commands: ['run', 'report', 'replay'] },
   fault: { type: 'string', commands: ['run', 'reference-idp'] },
+  mode: { type: 'string', commands: ['run', 'reference-idp'] },
   shard: { type: 'string', commands: ['run'] },
   'rerun-failed': { type: 'string', commands: ['run'] },
   matrix: { type: 'boolean', commands: ['report'] },

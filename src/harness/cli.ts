@@ -24,11 +24,11 @@ export { parseArgs };
 const HELP = `idp-conformance — conformance test harness for SAML identity providers
 
 Usage:
-  idp-conformance run [--target FILE] [--profile P]... [--grep TEXT] [--requirement ID]... [--strict] [--report-dir DIR] [--fault NAME]... [--no-preflight]
+  idp-conformance run [--target FILE] [--profile P]... [--grep TEXT] [--requirement ID]... [--strict] [--report-dir DIR] [--fault NAME]... [--mode NAME]... [--no-preflight]
                     [--shard I/N] [--rerun-failed FILE]
   idp-conformance list [--profile P] [--json]
   idp-conformance sp-metadata [--target FILE] [--signed | --encrypted] [--profile device-token]
-  idp-conformance reference-idp [--port N] [--fault NAME]...
+  idp-conformance reference-idp [--port N] [--fault NAME]... [--mode NAME]...
   idp-conformance report --matrix FILE... [--report-dir DIR]
   idp-conformance report --merge DIR... [--report-dir DIR]
   idp-conformance report --diff OLD NEW
@@ -51,6 +51,7 @@ Options:
   --report-dir DIR   where reports go (default: reports)
   --matrix FILE...   report: the conformance.json files to compare (all following arguments)
   --fault NAME       embedded reference IdP only: switch on a named fault (see reference-idp --list-faults)
+  --mode NAME        embedded reference IdP only: a conformant but unusual behaviour (listed with the faults)
   --no-preflight     run: skip the preflight (metadata is IdP metadata, one control login per profile)
   --shard I/N        run: only the checks of shard I of N (stable hash of the check ID)
   --rerun-failed F   run: only the checks that failed, errored or were blocked in conformance.json F
@@ -117,17 +118,18 @@ type EmbeddedIdp = {
   tenants: Record<string, { metadataUrl: string; adminBaseUrl: string; adminKey: string }>;
 };
 
-export async function startEmbedded(faults: string[]): Promise<EmbeddedIdp> {
+export async function startEmbedded(faults: string[], modes: string[] = []): Promise<EmbeddedIdp> {
   // The CLI may start the reference IdP; nothing else in the harness imports it.
   const ref = (await import('../reference-idp')) as unknown as {
-    startReferenceIdp(o: { faults?: string[] }): Promise<EmbeddedIdp>;
+    startReferenceIdp(o: { faults?: string[]; modes?: string[] }): Promise<EmbeddedIdp>;
   };
   try {
-    return await ref.startReferenceIdp({ faults });
+    return await ref.startReferenceIdp({ faults, modes });
   } catch (e) {
+    const msg = (e as Error).message;
     throw new HarnessError(
       'ERR_USAGE',
-      `--fault: ${(e as Error).message}`,
+      `${msg.startsWith('unknown mode') ? '--mode' : '--fault'}: ${msg}`,
       'see `idp-conformance reference-idp --list-faults`',
     );
   }
@@ -152,19 +154,20 @@ async function cmdRun(args: Args, out: (s: string) => void, color = false): Prom
   }
   const reportDir = path.resolve(args.flags.get('--report-dir')?.[0] ?? 'reports');
   const faults = args.flags.get('--fault') ?? [];
+  const modes = args.flags.get('--mode') ?? [];
   const targetFile = args.flags.get('--target')?.[0];
   let config: TargetConfig;
   let embedded: EmbeddedIdp | undefined;
   if (targetFile) {
-    if (faults.length > 0)
+    if (faults.length > 0 || modes.length > 0)
       throw new HarnessError(
         'ERR_USAGE',
-        '--fault applies to the embedded reference IdP only',
-        'drop --target or --fault',
+        `${faults.length > 0 ? '--fault' : '--mode'} applies to the embedded reference IdP only`,
+        `drop --target or ${faults.length > 0 ? '--fault' : '--mode'}`,
       );
     config = loadTargetConfig(path.resolve(targetFile));
   } else {
-    embedded = await startEmbedded(faults);
+    embedded = await startEmbedded(faults, modes);
     onExitStop(() => embedded!.close());
     const t = embedded.tenants;
     config = embeddedTargetConfig({
@@ -177,7 +180,7 @@ async function cmdRun(args: Args, out: (s: string) => void, color = false): Prom
   let report: RunReport;
   try {
     out(
-      `idp-conformance ${harnessVersion()}: ${config.name}${faults.length ? ` (faults: ${faults.join(', ')})` : ''}`,
+      `idp-conformance ${harnessVersion()}: ${config.name}${faults.length ? ` (faults: ${faults.join(', ')})` : ''}${modes.length ? ` (modes: ${modes.join(', ')})` : ''}`,
     );
     report = await runConformance({
       config,
@@ -296,15 +299,20 @@ async function cmdReferenceIdp(args: Args): Promise<number> {
   const ref = (await import('../reference-idp')) as unknown as {
     main(argv: string[]): Promise<void>;
     FAULTS: { name: string; description: string; requirements: string[] }[];
+    MODES: { name: string; description: string; requirements: string[] }[];
   };
   if (args.flags.has('--list-faults')) {
     for (const f of ref.FAULTS)
       process.stdout.write(`${f.name.padEnd(44)} ${f.requirements.join(',').padEnd(28)} ${f.description}\n`);
+    process.stdout.write('\nmodes (conformant but unusual; --mode NAME):\n');
+    for (const m of ref.MODES)
+      process.stdout.write(`${m.name.padEnd(44)} ${m.requirements.join(',').padEnd(28)} ${m.description}\n`);
     return 0;
   }
   const argv: string[] = [];
   for (const p of args.flags.get('--port') ?? []) argv.push('--port', p);
   for (const f of args.flags.get('--fault') ?? []) argv.push('--fault', f);
+  for (const m of args.flags.get('--mode') ?? []) argv.push('--mode', m);
   await ref.main(argv);
   return -1; // keeps running until a signal
 }

@@ -8,12 +8,15 @@ export {
   expectAccepted,
   expectRejected,
   expectRefused,
+  expectRefusal,
+  expectRefusalAgainst,
   expectErrorStatus,
   expectNoFinding,
   finding,
   receivedResponse,
   statusName,
   describe as describeAnswer,
+  type RefusalKind,
 } from './checks/outcomes';
 export { webLogin, webRequest, newBrowser, type WebLogin, type WebLoginOptions } from './roles/web-login';
 export {

@@ -6,7 +6,7 @@ import type { Param } from './codec';
 import { boundedInflate, parseUrlEncoded, singleParam, strictBase64, strictUtf8 } from './codec';
 import type { SecondStatus, TopStatus } from './constants';
 import { BINDING, DEFLATE_ENCODING, LIMITS, NAMEID, NS } from './constants';
-import { Reject } from './errors';
+import { Reject, SignatureReject } from './errors';
 import type { Faults } from './faults';
 import type { RedirectSignatureParams } from './request-signature';
 import { verifyPostSignature, verifyRedirectSignature } from './request-signature';
@@ -206,7 +206,12 @@ export function attribute(tenant: Tenant, req: InboundRequest, faults: Faults): 
   const embedded = descendantsNamed(req.doc, NS.ds, 'Signature').length > 0;
   // [BIND] §3.4.4.1: an embedded signature must have been removed from a Redirect message.
   if (req.binding === 'redirect' && embedded)
-    throw new Reject(400, 'HTTP-Redirect requests must not embed ds:Signature');
+    throw new SignatureReject(
+      'HTTP-Redirect requests must not embed ds:Signature',
+      sp.entityId,
+      sp.defaultAcs,
+      attr(receivedRoot, 'ID'),
+    );
   const carriesSignature =
     req.binding === 'redirect' ? !!(req.redirect?.sigAlg || req.redirect?.signature) : embedded;
   if (carriesSignature && faults.has('reject-signed-requests'))
@@ -214,14 +219,22 @@ export function attribute(tenant: Tenant, req: InboundRequest, faults: Faults): 
 
   let signedRoot = receivedRoot;
   const mustSign = sp.authnRequestsSigned || !!tenant.deviceToken;
+  const known = sp;
+  const signatureReject = (message: string) =>
+    new SignatureReject(message, known.entityId, known.defaultAcs, attr(receivedRoot, 'ID'));
   if (faults.has('skip-request-signature-check') || !registered) {
     // nothing verified (faults only)
   } else if (carriesSignature) {
-    if (req.binding === 'post') signedRoot = verifyPostSignature(req.doc, req.xml, sp.certs, faults);
-    else verifyRedirectSignature(req.redirect as RedirectSignatureParams, sp.certs, faults);
+    try {
+      if (req.binding === 'post') signedRoot = verifyPostSignature(req.doc, req.xml, sp.certs, faults);
+      else verifyRedirectSignature(req.redirect as RedirectSignatureParams, sp.certs, faults);
+    } catch (e) {
+      if (e instanceof Reject) throw signatureReject(e.message);
+      throw e;
+    }
   } else if (mustSign) {
     // [META] §2.4.3/§2.4.4 and DT-SIG-01: unsigned requests are rejected when signing is required.
-    throw new Reject(400, 'the AuthnRequest must be signed');
+    throw signatureReject('the AuthnRequest must be signed');
   }
 
   const info = readAuthnRequest(signedRoot);
@@ -282,6 +295,8 @@ export function checkProtocol(
   if (!faults.has('ignore-destination')) {
     // [CORE] §3.2.1, [BIND] §3.4.5.2/§3.5.5.2: Destination must be this endpoint, and present when signed.
     if (info.destination === undefined ? a.signed : info.destination !== tenant.urls.ssoUrl) {
+      if (faults.has('destination-mismatch-answered'))
+        return { top: 'Requester', second: 'RequestDenied', message: 'the Destination is not this endpoint' };
       throw new Reject(400, 'the Destination is missing or is not this SSO endpoint');
     }
   }

@@ -48,6 +48,11 @@ const DEFS = [
   f('ignore-version', 'Version is not checked', ['SAMLCore-3.2.2.2']),
   f('accept-stale-request', 'IssueInstant is not checked', ['SAMLCore-1.3.3', 'DT-REQ-12']),
   f('ignore-destination', 'Destination is not checked', ['SAMLCore-3.2.1', 'DT-REQ-12']),
+  f(
+    'destination-mismatch-answered',
+    'a request whose Destination is another endpoint gets an error Response (RequestDenied) at the ACS instead of being discarded',
+    ['SAMLCore-3.2.1'],
+  ),
   f('accept-replayed-request', 'no replay cache', ['SAMLCore-1.3.4', 'DT-REQ-13']),
   f('ispassive-shows-login', 'IsPassive is ignored: the login form is shown', ['SAMLCore-3.4.1']),
   f('forceauthn-reuses-session', 'ForceAuthn is ignored: the session is reused, old AuthnInstant', [
@@ -335,34 +340,74 @@ const DEFS = [
   ),
 ] as const;
 
+/**
+ * Modes: conformant but unusual behaviours (an option of the reference IdP, not a bug). A run against a
+ * mode must give no FAIL: each one pins down a false FAIL the checks once gave a correct IdP.
+ */
+const MODE_DEFS = [
+  f(
+    'unsigned-response-no-issuer',
+    'Responses are unsigned (the Assertion is signed) and carry neither Issuer nor Destination, which SAMLProf §4.1.4.2 and SAMLBind §3.5.5.2 allow for an unsigned Response',
+    ['SAMLProf-4.1.4.2', 'SAMLBind-3.5.5.2'],
+  ),
+  f(
+    'refuse-with-error-response',
+    'a request refused for its signature (missing, invalid, wrong key, wrong SigAlg, wrapped) gets an error Response Requester/RequestDenied without Assertion at the registered ACS instead of an error page (SAMLBind §3.4.6, §3.5.6)',
+    ['SDP-IDP04', 'SDP-IDP05', 'SAMLBind-3.4.4.1'],
+  ),
+  f(
+    'login-then-refuse',
+    'browser requests show the login form first and are refused only after the login (refusals are still refusals)',
+    ['SDP-IDP04', 'SDP-IDP05', 'SAMLBind-3.4.4.1', 'SAMLCore-3.2.1', 'SAMLCore-3.4.1', 'SDP-IDP06'],
+  ),
+] as const;
+
 function f<N extends string>(name: N, description: string, requirements: string[]) {
   return { name, description, requirements };
 }
 
 export type FaultName = (typeof DEFS)[number]['name'];
+export type ModeName = (typeof MODE_DEFS)[number]['name'];
 
 export const FAULTS: FaultInfo[] = DEFS.map((d) => ({ ...d, requirements: [...d.requirements] }));
+export const MODES: FaultInfo[] = MODE_DEFS.map((d) => ({ ...d, requirements: [...d.requirements] }));
 
-/** The active faults of one IdP instance. */
+function known(kind: string, names: readonly string[], all: FaultInfo[]): void {
+  const valid = new Set(all.map((x) => x.name));
+  const unknown = names.filter((n) => !valid.has(n));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown ${kind} name(s): ${unknown.join(', ')}; valid names: ${all.map((x) => x.name).join(', ')}`,
+    );
+  }
+}
+
+/** The active faults (and modes) of one IdP instance. */
 export class Faults {
   private readonly active: ReadonlySet<string>;
+  private readonly modes: ReadonlySet<string>;
 
-  constructor(names: readonly string[] = []) {
-    const known = new Set(FAULTS.map((x) => x.name));
-    const unknown = names.filter((n) => !known.has(n));
-    if (unknown.length > 0) {
-      throw new Error(
-        `unknown fault name(s): ${unknown.join(', ')}; valid names: ${FAULTS.map((x) => x.name).join(', ')}`,
-      );
-    }
+  constructor(names: readonly string[] = [], modes: readonly string[] = []) {
+    known('fault', names, FAULTS);
+    known('mode', modes, MODES);
     this.active = new Set(names);
+    this.modes = new Set(modes);
   }
 
   has(name: FaultName): boolean {
     return this.active.has(name);
   }
 
+  /** A conformant mode is on (see MODES). */
+  mode(name: ModeName): boolean {
+    return this.modes.has(name);
+  }
+
   list(): string[] {
     return [...this.active];
+  }
+
+  listModes(): string[] {
+    return [...this.modes];
   }
 }

@@ -4,13 +4,14 @@
  */
 import { startReferenceIdp } from './server';
 import type { ReferenceIdp } from './server';
-import { FAULTS } from './faults';
+import { FAULTS, MODES } from './faults';
 
 export type { ReferenceIdpOptions, TenantInfo, ReferenceIdp } from './server';
 export type { FaultInfo } from './faults';
-export { startReferenceIdp, FAULTS };
+export { startReferenceIdp, FAULTS, MODES };
 
-const USAGE = 'usage: reference-idp [--port N] [--host ADDR] [--fault NAME]... [--throttle-window-ms N]';
+const USAGE =
+  'usage: reference-idp [--port N] [--host ADDR] [--fault NAME]... [--mode NAME]... [--throttle-window-ms N]';
 
 /**
  * Standalone entry: argv like ['--port','8080','--fault','sign-with-sha1']. Prints one JSON line
@@ -18,7 +19,11 @@ const USAGE = 'usage: reference-idp [--port N] [--host ADDR] [--fault NAME]... [
  * Bad flags: one-line message on stderr, exit 2.
  */
 export async function main(argv: string[]): Promise<void> {
-  const opts: { port?: number; host?: string; faults: string[]; throttleWindowMs?: number } = { faults: [] };
+  const opts: { port?: number; host?: string; faults: string[]; modes: string[]; throttleWindowMs?: number } =
+    {
+      faults: [],
+      modes: [],
+    };
   const fail = (msg: string): void => {
     process.stderr.write(`reference-idp: ${msg}; ${USAGE}\n`);
     process.exitCode = 2;
@@ -33,7 +38,7 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(`${USAGE}\n`);
       return;
     }
-    if (!['--port', '--host', '--fault', '--throttle-window-ms'].includes(name))
+    if (!['--port', '--host', '--fault', '--mode', '--throttle-window-ms'].includes(name))
       return fail(`unknown flag ${flag}`);
     if (value === undefined || value === '') return fail(`${name} needs a value`);
     i += consumed;
@@ -43,6 +48,7 @@ export async function main(argv: string[]): Promise<void> {
       if (name === '--port') opts.port = Number(value);
       else opts.throttleWindowMs = Number(value);
     } else if (name === '--host') opts.host = value;
+    else if (name === '--mode') opts.modes.push(...value.split(',').filter((v) => v !== ''));
     else opts.faults.push(...value.split(',').filter((v) => v !== ''));
   }
   let idp: ReferenceIdp;

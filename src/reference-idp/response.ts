@@ -61,14 +61,16 @@ export class ResponseBuilder {
     if (target.encryptFor && !f.has('plain-despite-encryption-key'))
       assertions = `<saml:EncryptedAssertion xmlns:saml="${NS.saml}">${encryptedData(assertions, target.encryptFor, f)}</saml:EncryptedAssertion>`;
     if (f.has('two-assertions')) assertions += this.assertion(newId(f), target, subject);
+    // Mode unsigned-response-no-issuer: an unsigned Response may omit Issuer and Destination.
+    const bare = f.mode('unsigned-response-no-issuer');
     const xml = this.envelope(responseId, target, {
-      issuer: f.has('response-issuer-wrong') ? WRONG_ISSUER : this.tenant.urls.entityId,
-      destination: !f.has('response-destination-missing'),
+      issuer: bare ? undefined : f.has('response-issuer-wrong') ? WRONG_ISSUER : this.tenant.urls.entityId,
+      destination: !bare && !f.has('response-destination-missing'),
       inResponseTo: !f.has('response-inresponseto-missing'),
       status: statusXml('Success'),
       body: assertions,
     });
-    return this.finish(f.has('unsigned-response') ? xml : this.sign(xml, responseId, 'response'));
+    return this.finish(f.has('unsigned-response') || bare ? xml : this.sign(xml, responseId, 'response'));
   }
 
   error(target: ResponseTarget, top: TopStatus, second: SecondStatus | undefined, message: string): string {
@@ -76,9 +78,10 @@ export class ResponseBuilder {
     const responseId = this.id('response');
     const assertionId = this.id('assertion');
     const plain = !f.has('error-response-no-inresponseto');
+    const bare = f.mode('unsigned-response-no-issuer');
     const xml = this.envelope(responseId, target, {
-      issuer: this.tenant.urls.entityId,
-      destination: plain,
+      issuer: bare ? undefined : this.tenant.urls.entityId,
+      destination: plain && !bare,
       inResponseTo: plain,
       status: statusXml(top, second, message),
       body: f.has('error-response-with-assertion')
@@ -89,7 +92,7 @@ export class ResponseBuilder {
           )
         : '',
     });
-    return this.finish(f.has('unsigned-response') ? xml : this.sign(xml, responseId, 'response'));
+    return this.finish(f.has('unsigned-response') || bare ? xml : this.sign(xml, responseId, 'response'));
   }
 
   private id(kind: 'response' | 'assertion'): string {
@@ -110,7 +113,7 @@ export class ResponseBuilder {
   private envelope(
     id: string,
     t: ResponseTarget,
-    o: { issuer: string; destination: boolean; inResponseTo: boolean; status: string; body: string },
+    o: { issuer?: string; destination: boolean; inResponseTo: boolean; status: string; body: string },
   ): string {
     return (
       `<samlp:Response xmlns:samlp="${NS.samlp}"` +
@@ -118,7 +121,10 @@ export class ResponseBuilder {
       ` ID="${id}"` +
       (o.inResponseTo ? ` InResponseTo="${c14nAttr(t.requestId)}"` : '') +
       ` IssueInstant="${this.issueInstant()}" Version="2.0">` +
-      `<saml:Issuer xmlns:saml="${NS.saml}">${c14nText(o.issuer)}</saml:Issuer>${o.status}${o.body}</samlp:Response>`
+      (o.issuer === undefined
+        ? ''
+        : `<saml:Issuer xmlns:saml="${NS.saml}">${c14nText(o.issuer)}</saml:Issuer>`) +
+      `${o.status}${o.body}</samlp:Response>`
     );
   }
 

@@ -17,6 +17,8 @@ export interface ReferenceIdpOptions {
   port?: number;
   host?: string;
   faults?: string[];
+  /** Conformant but unusual behaviours (MODES in faults.ts). */
+  modes?: string[];
   now?: () => number;
   adminKeys?: Partial<Record<TenantName, string>>;
   log?: (line: string) => void;
@@ -94,7 +96,7 @@ const DEFAULT_ADMIN_KEYS: Record<TenantName, string> = {
 };
 
 export async function startReferenceIdp(opts: ReferenceIdpOptions = {}): Promise<ReferenceIdp> {
-  const faults = new Faults(opts.faults ?? []);
+  const faults = new Faults(opts.faults ?? [], opts.modes ?? []);
   const now = opts.now ?? Date.now;
   const host = opts.host ?? '127.0.0.1';
   // Keys are loaded once, before listening: no per-request key work.

@@ -7,7 +7,7 @@ import { parseUrlEncoded, singleParam, strictUtf8 } from './codec';
 import type { Param } from './codec';
 import { LIMITS } from './constants';
 import { isDeviceTokenRequest, processDeviceTokenRequest } from './device-token';
-import { Reject } from './errors';
+import { Reject, SignatureReject } from './errors';
 import { autoPostPage, errorPage, loginPage } from './html';
 import type { AutoPostField } from './html';
 import { clientAddress, readBody, readCookie, redirect, sendHtml } from './http-util';
@@ -42,16 +42,45 @@ export class SsoHandler {
     const now = this.idp.now();
 
     // Step 3: signature, Issuer, ACS (reject), then step 4: the protocol checks (refused).
-    const a = attribute(tenant, inbound, faults);
-    const target: ResponseTarget = {
-      spEntityId: a.sp.entityId,
-      acs: a.acs,
-      requestId: a.info.id,
-      relayState: inbound.relayState,
-      requestIssueInstant: parseUtcInstant(a.info.issueInstant ?? '') ?? now,
-      ...(a.sp.encryption ? { encryptFor: a.sp.encryption } : {}),
-    };
-    const refused = checkProtocol(tenant, a, now, faults);
+    let a: Attributed;
+    let refused: ErrorSpec | undefined;
+    let target: ResponseTarget;
+    try {
+      a = attribute(tenant, inbound, faults);
+      target = {
+        spEntityId: a.sp.entityId,
+        acs: a.acs,
+        requestId: a.info.id,
+        relayState: inbound.relayState,
+        requestIssueInstant: parseUtcInstant(a.info.issueInstant ?? '') ?? now,
+        ...(a.sp.encryption ? { encryptFor: a.sp.encryption } : {}),
+      };
+      refused = checkProtocol(tenant, a, now, faults);
+    } catch (e) {
+      if (!(e instanceof Reject) || tenant.deviceToken) throw e;
+      // Conformant modes (browser requests only): an error Response to the registered ACS for a bad
+      // signature, or the login form first and the refusal after it.
+      if (e instanceof SignatureReject && faults.mode('refuse-with-error-response')) {
+        const registered: ResponseTarget = {
+          spEntityId: e.spEntityId,
+          acs: e.defaultAcs,
+          requestId: e.requestId ?? '',
+          relayState: inbound.relayState,
+          requestIssueInstant: now,
+        };
+        const denied: ErrorSpec = { top: 'Requester', second: 'RequestDenied', message: e.message };
+        return this.answerError(res, tenant, registered, denied, now);
+      }
+      if (faults.mode('login-then-refuse')) return this.showLoginThenRefuse(res, tenant, e, now);
+      throw e;
+    }
+    if (refused && faults.mode('login-then-refuse') && !tenant.deviceToken) {
+      const state = crypto.randomBytes(24).toString('base64url');
+      sweep(tenant.pending, now);
+      tenant.pending.set(state, { target, expires: now + LIMITS.pendingLoginMs, errorAfterLogin: refused });
+      sendHtml(res, 200, loginPage({ action: tenant.urls.loginUrl, state, tenant: tenant.name }));
+      return;
+    }
     if (refused) return this.answerError(res, tenant, target, refused, now);
 
     if (isDeviceTokenRequest(a.info.root, req.rawHeaders)) {
@@ -125,7 +154,10 @@ export class SsoHandler {
       return;
     }
     tenant.pending.delete(state);
+    // Mode login-then-refuse: the refusal comes after the login.
+    if (pending.refuse) throw new Reject(pending.refuse.status, pending.refuse.message);
     const { target } = pending;
+    if (pending.errorAfterLogin) return this.answerError(res, tenant, target, pending.errorAfterLogin, now);
     if (
       !this.idp.faults.has('accept-replayed-request') &&
       tenant.isReplay(target.spEntityId, target.requestId, now)
@@ -194,6 +226,19 @@ export class SsoHandler {
       target,
       nameIdFormat: a.info.nameIdFormat,
       expires: now + LIMITS.pendingLoginMs,
+    });
+    sendHtml(res, 200, loginPage({ action: tenant.urls.loginUrl, state, tenant: tenant.name }));
+  }
+
+  /** Mode login-then-refuse: a login form whose successful login ends in the refusal `e`. */
+  private showLoginThenRefuse(res: http.ServerResponse, tenant: Tenant, e: Reject, now: number): void {
+    const state = crypto.randomBytes(24).toString('base64url');
+    sweep(tenant.pending, now);
+    const none: ResponseTarget = { spEntityId: '', acs: '', requestId: '', requestIssueInstant: now };
+    tenant.pending.set(state, {
+      target: none,
+      expires: now + LIMITS.pendingLoginMs,
+      refuse: { status: e.status, message: e.message },
     });
     sendHtml(res, 200, loginPage({ action: tenant.urls.loginUrl, state, tenant: tenant.name }));
   }

@@ -2,6 +2,7 @@
 import type { SpEncryption } from './encryption';
 import * as crypto from 'node:crypto';
 import { LIMITS } from './constants';
+import type { SecondStatus, TopStatus } from './constants';
 import type { Faults } from './faults';
 import type { SigningKey } from './keys';
 import type { SpRecord } from './sp-metadata';
@@ -64,6 +65,9 @@ export interface PendingLogin {
   target: ResponseTarget;
   nameIdFormat?: string;
   expires: number;
+  /** Mode login-then-refuse: the refusal to give once the user has logged in (a page, or an error Response). */
+  refuse?: { status: number; message: string };
+  errorAfterLogin?: { top: TopStatus; second?: SecondStatus; message: string };
 }
 
 export class Directory {

@@ -131,14 +131,15 @@ export function expectAccepted(v: Verdict, r: Answer): void {
 
 /**
  * Rejected: no SAMLResponse anywhere, nothing posted to any ACS. The device-token profile also fixes
- * the HTTP status (4xx); SAML itself does not, so saml-web-sso accepts any non-5xx error page.
+ * the HTTP status (4xx); SAML itself does not, so saml-web-sso accepts any error page.
  */
 export function expectRejected(v: Verdict, r: Answer, status: '4xx' | 'error-page' = '4xx'): void {
   v.ok(!r.delivery, 'the IdP answer', 'an error page without SAMLResponse', describe(r));
   v.ok(!r.failure, 'the IdP answer', 'an error page', describe(r));
   const st = r.lastStatus ?? 0;
+  // Only the device-token profile speaks of the status (4xx); SAML itself fixes none for error pages.
   if (status === '4xx') v.ok(st >= 400 && st < 500, 'HTTP status', '4xx', String(st));
-  else v.ok(st > 0 && st < 500, 'HTTP status', 'an error page (not a 5xx crash)', String(st));
+  else v.ok(st > 0, 'the IdP answer', 'an error page', String(st));
 }
 
 /** Refused: rejected, or an error Response to the registered ACS — never Success, never an Assertion. */
@@ -163,6 +164,68 @@ export function expectRefused(
   );
   v.equal('Assertions in the error Response', resp.assertionCount + resp.encryptedAssertionCount, 0);
   return resp;
+}
+
+/**
+ * How a request the IdP must not serve may be refused:
+ * - 'error-response-or-page': an error Response without Assertion to the registered ACS, or an error
+ *   page with nothing delivered (SAMLBind §3.4.6/§3.5.6: a responder that refuses SHOULD return a
+ *   Response with RequestDenied; a request that cannot be trusted may also end at the IdP).
+ * - 'discarded': the request MUST be discarded (SAMLCore §3.2.1, a wrong Destination): nothing
+ *   delivered, not even an error Response.
+ */
+export type RefusalKind = 'error-response-or-page' | 'discarded';
+
+/**
+ * A negative check judged against its control: the same flow without the mutation, in the same run,
+ * must yield a trusted assertion (so that "refused" means something), and the mutated flow none. A login
+ * form first and the refusal after the login is a refusal; a flow that ends at a login form is not. No
+ * HTTP status is judged here (SAML speaks of none for error pages; SAMLBind §3.4.6 even forbids using
+ * them for SAML failures).
+ */
+export function expectRefusalAgainst(
+  v: Verdict,
+  control: Answer,
+  r: Answer,
+  how: RefusalKind = 'error-response-or-page',
+): void {
+  if (!control.verify?.assertion || !control.verify.accepted) {
+    v.fail(
+      'control: the same flow without the mutation',
+      'a Success with a trusted assertion (otherwise a refusal proves nothing)',
+      describe(control),
+    );
+  }
+  v.asserted++;
+  expectRefusal(v, r, how);
+}
+
+/** The mutated flow of a negative check yields no assertion: an error page, or (if allowed) an error Response. */
+export function expectRefusal(v: Verdict, r: Answer, how: RefusalKind = 'error-response-or-page'): void {
+  const want =
+    how === 'discarded'
+      ? 'the request discarded: an error page, nothing delivered'
+      : 'a refusal: an error page, or an error Response without Assertion to the registered ACS';
+  if (r.failure) v.fail('the IdP answer', want, describe(r));
+  if (r.foreignNavigation) v.fail('the IdP answer', want, describe(r));
+  if (r.verify?.assertion) v.fail('the IdP answer', want, describe(r));
+  if (!r.delivery) {
+    const last = r.pages[r.pages.length - 1];
+    const atLogin = !!last?.page.forms.some((f) => f.hasPassword);
+    v.ok(!atLogin, 'the IdP answer', want, describe(r));
+    v.ok(r.lastStatus !== undefined, 'the IdP answer', want, describe(r));
+    return;
+  }
+  if (how === 'discarded') v.fail('the IdP answer', want, describe(r));
+  const resp = receivedResponse(v, r);
+  v.ok(
+    statusName(resp.statusCode) !== 'Success',
+    'StatusCode',
+    'a non-Success status',
+    'Success',
+    '/samlp:Response/samlp:Status/samlp:StatusCode/@Value',
+  );
+  v.equal('Assertions in the error Response', resp.assertionCount + resp.encryptedAssertionCount, 0);
 }
 
 /** An error Response to the ACS with the given second-level code (and top-level, where fixed). */
