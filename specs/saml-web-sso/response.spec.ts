@@ -230,6 +230,16 @@ describe('saml-web-sso · Response', function () {
           'made with a signing key of the IdP metadata',
           x.sig.error ?? 'invalid',
         );
+      // SAMLProf §4.1.4.5: the assertion itself must be covered by one of them (no unsigned extra copy).
+      const resp = r.verify!.response!;
+      if (resp.assertionCount > 0)
+        v.ok(
+          resp.assertionCount === 1 && r.verify?.assertion !== undefined,
+          'the Assertion',
+          'one Assertion, covered by a signature that verifies with the metadata key',
+          `${resp.assertionCount} Assertion(s); ${r.verify?.assertion ? 'one' : 'none'} read from verified bytes`,
+          '/samlp:Response/saml:Assertion',
+        );
     },
   );
 

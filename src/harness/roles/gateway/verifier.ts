@@ -8,7 +8,6 @@
  * as can be determined safely are collected; `accepted` is true only without any 'reject' finding.
  */
 import {
-  ALG,
   NS,
   XmlRejected,
   certKeyInfo,
@@ -28,8 +27,9 @@ import {
   type Clock,
 } from './verifier-content';
 import { Findings, attr, clip, parseUtc, type Finding, type FindingCode } from './verifier-findings';
-import { inspectStructure, type SigEntry } from './verifier-structure';
+import { inspectStructure } from './verifier-structure';
 import { openEncryptedAssertion } from './verifier-encrypted';
+import { diagnosticVerify, signatureReports, summary } from './verifier-signatures';
 
 import {
   ReplayCache,
@@ -96,18 +96,6 @@ function internalError(e: unknown): VerifyResult {
     `the verifier failed; the Response is refused: ${clip(e instanceof Error ? e.message : String(e))}`,
   );
   return { accepted: false, findings: f.list };
-}
-
-function summary(e: SigEntry | undefined): SignatureSummary | undefined {
-  if (!e) return undefined;
-  const c = e.check ?? { valid: false, ...describeSignature(e.el) };
-  const s: SignatureSummary = { valid: c.valid, transforms: c.transforms };
-  if (c.signatureAlgorithm !== undefined) s.signatureAlgorithm = c.signatureAlgorithm;
-  if (c.digestAlgorithm !== undefined) s.digestAlgorithm = c.digestAlgorithm;
-  if (c.canonicalization !== undefined) s.canonicalization = c.canonicalization;
-  if (c.referenceUri !== undefined) s.referenceUri = c.referenceUri;
-  if (c.error !== undefined) s.error = c.error;
-  return s;
 }
 
 interface TrustedCert {
@@ -218,7 +206,11 @@ function run(xml: string, ctx: VerifyContext): VerifyResult {
         ...describeSignature(e.el),
         error: 'refused by the signature policy before verification',
       };
-      e.keyVerifies = diagnosticVerify(xml, e, certs);
+      e.keyVerifies = diagnosticVerify(
+        xml,
+        e,
+        certs.map((t) => t.pem),
+      );
       continue;
     }
     if (certs.length === 0) {
@@ -263,16 +255,7 @@ function run(xml: string, ctx: VerifyContext): VerifyResult {
   }
 
   // Every signature in an allowed position, trusted or not, for the checks that judge each one.
-  out.signatures = s.sigs.map((e) => ({
-    ...summary(e)!,
-    ...(e.keyVerifies === false
-      ? { error: `${e.check?.error ?? 'refused'}; it does not verify with the metadata key either` }
-      : {}),
-    on: e.on,
-    parentId: e.parentId,
-    policyRefused: !e.usable,
-    verifiesWithMetadataKey: e.check?.valid === true || e.keyVerifies === true,
-  }));
+  out.signatures = signatureReports(s.sigs);
 
   const respSigs = s.sigs.filter((e) => e.on === 'response');
   const respSig = respSigs.length === 1 ? respSigs[0] : undefined;
@@ -372,33 +355,6 @@ function run(xml: string, ctx: VerifyContext): VerifyResult {
     f.reject('S-16', 'no assertion could be read from verified signed bytes');
   }
   return finish(out, f);
-}
-
-/** Asymmetric SignatureMethods a refused signature may still be checked with (never HMAC: key confusion). */
-const DIAGNOSTIC_ALGS =
-  /^http:\/\/www\.w3\.org\/(2000\/09\/xmldsig#rsa-sha1|2001\/04\/xmldsig-more#(rsa|ecdsa)-sha(256|384|512))$/;
-
-/**
- * For the report only, never for trust: whether a signature the policy refused (SHA-1, a wrong
- * Reference URI, an extra transform) was nevertheless made with a metadata key. Only plain shapes are
- * tried — an asymmetric SignatureMethod, at most two transforms, none with content.
- */
-function diagnosticVerify(xml: string, e: SigEntry, certs: TrustedCert[]): boolean | undefined {
-  if (certs.length === 0) return undefined;
-  const d = describeSignature(e.el);
-  if (!d.signatureAlgorithm || !DIAGNOSTIC_ALGS.test(d.signatureAlgorithm)) return undefined;
-  if (d.transforms.length > 2) return undefined;
-  const plain = (t: string): boolean => t === ALG.enveloped || t === ALG.excC14n || t === ALG.c14n;
-  if (!d.transforms.every(plain)) return undefined;
-  try {
-    return verifyEnveloped(
-      xml,
-      e.el,
-      certs.map((t) => t.pem),
-    ).valid;
-  } catch {
-    return undefined;
-  }
 }
 
 /** S-31: an Assertion or Response ID seen before is a replay. IDs are stored only when accepted. */
