@@ -115,12 +115,15 @@ describe('saml-web-sso · AuthnRequest handling', function () {
     },
   );
 
-  /** SAMLCore §1.3.3 with SDP-G01 skew: a request issued an hour ago should not be served. */
+  /**
+   * IDPC-REQ-01 (the project's own: no SAML sentence makes an IdP refuse an old request; SAMLCore §1.3.3
+   * only defines time values): a request issued an hour ago, far beyond the SDP-G01 skew, is refused.
+   */
   h.check(
     {
-      id: 'SAMLCore-1.3.3-stale-issueinstant',
+      id: 'IDPC-REQ-01-stale-issueinstant',
       level: 'SHOULD',
-      requirements: ['SAMLCore-1.3.3', 'SDP-G01'],
+      requirements: ['IDPC-REQ-01', 'SDP-G01'],
       title: 'a request whose IssueInstant is one hour old is refused',
     },
     async (v, s) => {
@@ -133,9 +136,9 @@ describe('saml-web-sso · AuthnRequest handling', function () {
 
   h.check(
     {
-      id: 'SAMLCore-1.3.3-future-issueinstant',
+      id: 'IDPC-REQ-01-future-issueinstant',
       level: 'SHOULD',
-      requirements: ['SAMLCore-1.3.3', 'SDP-G01'],
+      requirements: ['IDPC-REQ-01', 'SDP-G01'],
       title: 'a request whose IssueInstant is one hour in the future is refused',
     },
     async (v, s) => {
@@ -165,12 +168,15 @@ describe('saml-web-sso · AuthnRequest handling', function () {
     },
   );
 
-  /** SAMLCore §1.3.4: request IDs are unique; a replayed request should not be answered twice. */
+  /**
+   * IDPC-REQ-02 (the project's own: SAMLCore §1.3.4 binds whoever assigns an ID to uniqueness, not the
+   * receiver to replay detection): a replayed request should not be answered twice.
+   */
   h.check(
     {
-      id: 'SAMLCore-1.3.4-replayed-request',
+      id: 'IDPC-REQ-02-replayed-request',
       level: 'SHOULD',
-      requirements: ['SAMLCore-1.3.4'],
+      requirements: ['IDPC-REQ-02'],
       title: 'the same AuthnRequest sent twice is refused the second time',
     },
     async (v, s) => {

@@ -2,6 +2,7 @@
 export { scenario } from './scenario';
 export type { CheckSpec } from './scenario';
 export { POLICY, ENCRYPTION_POLICY } from './checks/policy';
+export { idRandomBits } from './checks/id-bits';
 export { Verdict, ConformanceFailure, NotApplicable, show } from './checks/verdict';
 export {
   expectSuccess,

@@ -46,14 +46,14 @@ const DEFS = [
   f('no-default-acs', 'a request without ACS URL gets 400', ['SDP-IDP06']),
   // --- request checks
   f('ignore-version', 'Version is not checked', ['SAMLCore-3.2.2.2']),
-  f('accept-stale-request', 'IssueInstant is not checked', ['SAMLCore-1.3.3', 'DT-REQ-12']),
+  f('accept-stale-request', 'IssueInstant is not checked', ['IDPC-REQ-01', 'DT-REQ-12']),
   f('ignore-destination', 'Destination is not checked', ['SAMLCore-3.2.1', 'DT-REQ-12']),
   f(
     'destination-mismatch-answered',
     'a request whose Destination is another endpoint gets an error Response (RequestDenied) at the ACS instead of being discarded',
     ['SAMLCore-3.2.1'],
   ),
-  f('accept-replayed-request', 'no replay cache', ['SAMLCore-1.3.4', 'DT-REQ-13']),
+  f('accept-replayed-request', 'no replay cache', ['IDPC-REQ-02', 'DT-REQ-13']),
   f('ispassive-shows-login', 'IsPassive is ignored: the login form is shown', ['SAMLCore-3.4.1']),
   f('forceauthn-reuses-session', 'ForceAuthn is ignored: the session is reused, old AuthnInstant', [
     'SDP-IDP07',
@@ -215,6 +215,7 @@ const DEFS = [
     'DT-RSP-09',
   ]),
   f('short-ids', 'IDs are "_" + 8 hex characters', ['SAMLCore-1.3.4']),
+  f('decimal-ids', 'IDs are "_" + 32 random decimal digits: long, but only 106 bits', ['SAMLCore-1.3.4']),
   f('response-issueinstant-skewed', 'Response and Assertion IssueInstant are one hour in the future', [
     'SAMLCore-1.3.3',
   ]),

@@ -41,6 +41,11 @@ const WRONG_ISSUER = 'https://wrong.example/idp';
 const CONSTANT_IDS = { response: `_${'a'.repeat(40)}`, assertion: `_${'b'.repeat(40)}` };
 
 export function newId(faults?: Faults): string {
+  if (faults?.has('decimal-ids')) {
+    let digits = '';
+    for (const b of crypto.randomBytes(32)) digits += String(b % 10);
+    return `_${digits}`;
+  }
   // [CORE] §1.3.4: identifiers with at least 128 bits of randomness (160 here).
   return `_${crypto.randomBytes(faults?.has('short-ids') ? 4 : 20).toString('hex')}`;
 }
