@@ -67,7 +67,14 @@ describe('saml-web-sso · hostile requests', function () {
     },
     async (v, s) => {
       const cases: [string, (p: RedirectParams) => RedirectParams][] = [
-        ['HMAC-SHA1 keyed with the certificate', (p) => redirectHmacWithCert(p, s.gatewayKey.certPem)],
+        [
+          'HMAC-SHA1 keyed with the certificate PEM',
+          (p) => redirectHmacWithCert(p, s.gatewayKey.certPem, 'pem'),
+        ],
+        [
+          'HMAC-SHA1 keyed with the certificate DER',
+          (p) => redirectHmacWithCert(p, s.gatewayKey.certPem, 'der'),
+        ],
         ['unknown SigAlg', (p) => ({ ...p, SigAlg: encodeURIComponent('urn:example:unknown-alg') })],
         ['SigAlg without Signature', (p) => ({ ...p, Signature: undefined })],
         ['Signature without SigAlg', (p) => ({ ...p, SigAlg: undefined })],

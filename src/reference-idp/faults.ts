@@ -109,6 +109,16 @@ const DEFS = [
     'the request-signature rule (placement, one Reference to the root, transforms, c14n, no comments) is not checked; any verifying signature is trusted',
     ['DT-SIG-05'],
   ),
+  f(
+    'redirect-hmac-pem-key',
+    'a Redirect SigAlg hmac-sha1 is verified as an HMAC keyed with the registered certificate PEM text (key confusion)',
+    ['SDP-IDP05'],
+  ),
+  f(
+    'redirect-hmac-der-key',
+    'a Redirect SigAlg hmac-sha1 is verified as an HMAC keyed with the registered certificate DER bytes (key confusion)',
+    ['SDP-IDP05'],
+  ),
   f('accept-sha1-requests', 'requests signed with RSA-SHA1 or using SHA-1 digests are accepted', [
     'DT-SIG-06',
   ]),

@@ -34,6 +34,8 @@ const SIGNATURE_HASH: Record<string, { hash: string; type: 'rsa' | 'ec' }> = {
   [ALG.ecdsaSha512]: { hash: 'sha512', type: 'ec' },
 };
 const SHA1_SIGNATURE = { [ALG.rsaSha1]: { hash: 'sha1', type: 'rsa' as const } };
+/** Never a valid request SigAlg; only the key-confusion faults look at it. */
+const HMAC_SHA1 = 'http://www.w3.org/2000/09/xmldsig#hmac-sha1';
 const DIGESTS = new Set<string>([ALG.sha256, ALG.sha384, ALG.sha512]);
 
 function signatureAlgs(faults: Faults): Record<string, { hash: string; type: 'rsa' | 'ec' }> {
@@ -58,6 +60,7 @@ export interface RedirectSignatureParams {
 /** [BIND] §3.4.4.1: the signed octets are built from the parameters exactly as received, in spec order. */
 export function verifyRedirectSignature(p: RedirectSignatureParams, certs: SpCert[], faults: Faults): void {
   if (!p.sigAlg || !p.signature) throw new Reject(400, 'SigAlg and Signature must be sent together');
+  if (p.sigAlg.value === HMAC_SHA1 && hmacKeyConfusion(p, certs, faults)) return;
   const alg = signatureAlgs(faults)[p.sigAlg.value];
   if (!alg) throw new Reject(400, 'unsupported SigAlg');
   const sig = strictBase64(p.signature.value, 'Signature');
@@ -87,6 +90,24 @@ export function verifyRedirectSignature(p: RedirectSignatureParams, certs: SpCer
     }
   }
   throw new Reject(400, 'the request signature does not verify with any registered certificate');
+}
+
+/** Faults redirect-hmac-pem-key / redirect-hmac-der-key: the public certificate used as an HMAC key. */
+function hmacKeyConfusion(p: RedirectSignatureParams, certs: SpCert[], faults: Faults): boolean {
+  const forms: ((c: SpCert) => Buffer)[] = [];
+  if (faults.has('redirect-hmac-pem-key')) forms.push((c) => Buffer.from(c.pem));
+  if (faults.has('redirect-hmac-der-key')) forms.push((c) => Buffer.from(c.der, 'base64'));
+  const octets = ['SAMLRequest', 'RelayState', 'SigAlg']
+    .map(
+      (n) => [n, n === 'SAMLRequest' ? p.samlRequest : n === 'RelayState' ? p.relayState : p.sigAlg] as const,
+    )
+    .filter(([, v]) => v)
+    .map(([n, v]) => `${n}=${(v as Param).raw}`)
+    .join('&');
+  const got = p.signature?.value ?? '';
+  return forms.some((key) =>
+    certs.some((c) => crypto.createHmac('sha1', key(c)).update(octets).digest('base64') === got),
+  );
 }
 
 function verifyRaw(

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { signedOctets, type RedirectParams } from './bindings';
-import { ALG } from '../xml';
+import { ALG, certKeyInfo, resignSignature } from '../xml';
 
 /**
  * Hostile request payloads (attack catalogue §2–§3): each takes the known-good request XML (signed or
@@ -55,22 +55,11 @@ export const hostileSignature = {
     ),
   /**
    * HMAC-SHA1 "signature" keyed with the public certificate bytes (GHSA-c27r-x354-4m68 / CVE-2018-7644):
-   * SignatureMethod swapped and SignatureValue recomputed over the canonical-enough SignedInfo.
+   * SignatureMethod swapped and SignatureValue recomputed over the exclusive-canonical SignedInfo — what
+   * a verifier with the key-confusion bug computes, so only the HMAC itself can make it fail.
    */
-  hmacWithCert: (signed: string, certPem: string) => {
-    const swapped = signed.replace(
-      /<ds:SignatureMethod Algorithm="[^"]*"\/>/,
-      `<ds:SignatureMethod Algorithm="${ALG.hmacSha1}"/>`,
-    );
-    const si = /<ds:SignedInfo>[\s\S]*?<\/ds:SignedInfo>/
-      .exec(swapped)![0]
-      .replace('<ds:SignedInfo>', '<ds:SignedInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#">');
-    const mac = createHmac('sha1', Buffer.from(certPem)).update(si).digest('base64');
-    return swapped.replace(
-      /<ds:SignatureValue>[^<]*<\/ds:SignatureValue>/,
-      `<ds:SignatureValue>${mac}</ds:SignatureValue>`,
-    );
-  },
+  hmacWithCert: (signed: string, certPem: string) =>
+    resignSignature(signed, { hmacKey: Buffer.from(certPem), signatureAlgorithm: ALG.hmacSha1 }),
 };
 
 /** Encoded SAMLRequest values no parser should accept (catalogue C-13, C-14, C-B64, C-ENC-1). */
@@ -98,9 +87,17 @@ export const hostileEncoding = {
     ]).toString('base64'),
 };
 
-/** HTTP-Redirect: SigAlg hmac-sha1 with the HMAC keyed by the SP's public certificate (CVE-2018-7644 class). */
-export function redirectHmacWithCert(p: RedirectParams, certPem: string): RedirectParams {
+/**
+ * HTTP-Redirect: SigAlg hmac-sha1 with the HMAC keyed by the SP's public certificate (CVE-2018-7644
+ * class), either as its PEM text or as its DER bytes — the two ways a confused verifier reads "the key".
+ */
+export function redirectHmacWithCert(
+  p: RedirectParams,
+  certPem: string,
+  keyAs: 'pem' | 'der' = 'pem',
+): RedirectParams {
   const withAlg = { ...p, SigAlg: encodeURIComponent(ALG.hmacSha1) };
-  const mac = createHmac('sha1', Buffer.from(certPem)).update(signedOctets(withAlg)).digest('base64');
+  const key = keyAs === 'pem' ? Buffer.from(certPem) : certKeyInfo(certPem).der;
+  const mac = createHmac('sha1', key).update(signedOctets(withAlg)).digest('base64');
   return { ...withAlg, Signature: encodeURIComponent(mac) };
 }
