@@ -9,7 +9,7 @@ import { REQUIREMENTS } from '../../src/harness/requirements';
 function keyword(text: string): string {
   if (/\b(MUST|SHALL|REQUIRED)\b/.test(text)) return 'MUST';
   if (/\b(SHOULD|RECOMMENDED)\b/.test(text)) return 'SHOULD';
-  if (/\b(MAY|OPTIONAL)\b/.test(text)) return 'MAY';
+  if (/\b(MAY|OPTIONAL)\b|\bis free to\b/.test(text)) return 'MAY';
   return '(no keyword)';
 }
 

@@ -147,7 +147,7 @@ describe('report.html', () => {
     expect(at('SAMLCore-3.2.1-destination')).to.be.lessThan(at('SAMLCore-3.2.2-status'));
     expect(at('SAMLCore-3.2.2-status')).to.be.lessThan(at('SDP-IDP09-signed'));
     expect(at('SDP-IDP09-signed')).to.be.lessThan(at('SAMLCore-1.3.3-pass'));
-    expect(html).to.include('If Destination is present and is not the location the message was received at');
+    expect(html).to.include('If it does not, the request MUST be discarded');
     expect(html).to.include('a non-Success status');
     expect(html).to.include('Blocked 1 check:');
     expect(html).to.include(`Blocked by <a href="#${anchorId('check', 'SAMLCore-3.2.1-destination')}">`);
