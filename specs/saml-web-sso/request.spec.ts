@@ -2,6 +2,7 @@ import {
   scenario,
   webLogin,
   expectSuccess,
+  receivedResponse,
   expectRefused,
   expectRefusalAgainst,
   expectErrorStatus,
@@ -284,8 +285,10 @@ describe('saml-web-sso · AuthnRequest handling', function () {
     async (v) => {
       const relayState = `rs-${newId().slice(1, 17)}`;
       const r = await webLogin({ binding: 'redirect', relayState });
-      expectSuccess(v, r);
+      // RelayState is the binding's, not the assertion's: judged whether or not the Response is trusted.
+      receivedResponse(v, r);
       v.equal('RelayState', r.delivery?.relayState, relayState, 'form input RelayState');
+      expectSuccess(v, r);
     },
   );
 
@@ -300,8 +303,10 @@ describe('saml-web-sso · AuthnRequest handling', function () {
     async (v) => {
       const relayState = `rs-${newId().slice(1, 17)}`;
       const r = await webLogin({ binding: 'post', relayState });
-      expectSuccess(v, r);
+      // RelayState is the binding's, not the assertion's: judged whether or not the Response is trusted.
+      receivedResponse(v, r);
       v.equal('RelayState', r.delivery?.relayState, relayState, 'form input RelayState');
+      expectSuccess(v, r);
     },
   );
 
@@ -316,8 +321,10 @@ describe('saml-web-sso · AuthnRequest handling', function () {
     async (v) => {
       const relayState = `a"b'c<d>e&f=g h/é?${newId().slice(1, 9)}`;
       const r = await webLogin({ relayState });
-      expectSuccess(v, r);
+      // RelayState is the binding's, not the assertion's: judged whether or not the Response is trusted.
+      receivedResponse(v, r);
       v.equal('RelayState', r.delivery?.relayState, relayState, 'form input RelayState');
+      expectSuccess(v, r);
     },
   );
 

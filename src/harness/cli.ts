@@ -65,7 +65,7 @@ Options:
   --list-faults      reference-idp: print the named faults and exit
 
 Exit codes: 0 every MUST holds; 1 the IdP failed at least one requirement; 2 the harness could not run
-(or a check ended in ERROR).`;
+(a failed preflight, or a check ended in ERROR).`;
 
 function profilesOf(args: Args): ProfileId[] | undefined {
   const ps = args.flags.get('--profile');

@@ -3,7 +3,8 @@ export { scenario } from './scenario';
 export type { CheckSpec } from './scenario';
 export { POLICY, ENCRYPTION_POLICY } from './checks/policy';
 export { idRandomBits } from './checks/id-bits';
-export { Verdict, ConformanceFailure, NotApplicable, show } from './checks/verdict';
+export { Verdict, ConformanceFailure, NotApplicable, Blocked, show } from './checks/verdict';
+export { blockIfUntrusted } from './checks/preconditions';
 export {
   expectSuccess,
   expectAccepted,

@@ -31,6 +31,11 @@ export class Liveness implements ExchangeGuard {
     return this.goneReason;
   }
 
+  /** Stops the run for another reason (a failed preflight): every later exchange and check is "not run". */
+  stop(reason: string): void {
+    this.goneReason ??= reason;
+  }
+
   failed(_req: HttpRequest, e: ExchangeFailed): Promise<void> {
     if (this.goneReason || e.reason === 'target-gone') return Promise.resolve();
     const during = checkScope.getStore() ?? 'the run setup';

@@ -5,8 +5,17 @@
  * then one line with what came back and the fix (exit 2), never dozens of FAILs blamed on the IdP.
  * `--no-preflight` skips all of it (the raw run).
  */
-import { HarnessError } from './types';
+import { HarnessError, type EvidenceItem, type PreflightResult, type ProfileId } from './types';
 import type { IdpMetadata } from './targets/idp-metadata';
+import type { HarnessSession } from './session';
+import { webLogin } from './roles/web-login';
+import { dtTarget, dtToken, silentLogin } from './roles/device-token';
+import { NotApplicable } from './checks/verdict';
+import { trustPrecondition } from './checks/preconditions';
+import { judgeControl, type ControlAnswer } from './diagnosis';
+import { withEvidence } from './evidence/context';
+import { writeEvidence } from './evidence/transcript';
+import { duringCheck } from './liveness';
 import { pageTitle, visibleText } from './roles/client/html';
 
 function looksLikeHtml(md: IdpMetadata): boolean {
@@ -59,4 +68,122 @@ export function preflightMetadata(md: IdpMetadata, field: string): void {
   if (!p) return;
   const from = /^https?:\/\//.test(md.source) ? `${md.source} answered` : `${md.source} holds`;
   throw new HarnessError('ERR_METADATA', `${field}: ${from} ${p.what}`, p.fix);
+}
+
+/** What the preflight found, for the report; `stopReason` set when a control failed (the run stops). */
+export interface PreflightOutcome {
+  results: PreflightResult[];
+  stopReason?: string;
+}
+
+interface Control {
+  ok: boolean;
+  diagnosis?: string;
+  note?: string;
+  answer?: ControlAnswer;
+  /** What the control did, for the console: "HTTP-Redirect login as alice". */
+  what: string;
+}
+
+async function webControl(s: HarnessSession): Promise<Control | { skipped: string }> {
+  const bindings = (['redirect', 'post'] as const).filter((b) =>
+    b === 'redirect' ? s.idp.ssoRedirect : s.idp.ssoPost,
+  );
+  if (bindings.length === 0)
+    return { skipped: 'the IdP metadata lists no HTTP-Redirect or HTTP-POST SingleSignOnService' };
+  const form = s.config.login?.form;
+  let first: Control | undefined;
+  // One working binding is enough: a binding the IdP refuses is for the checks to judge, not a setup error.
+  for (const binding of bindings) {
+    const now = s.now();
+    const r = await webLogin({ binding });
+    const what = `HTTP-${binding === 'redirect' ? 'Redirect' : 'POST'} login${form ? ` as ${form.username}` : ''}`;
+    const verdict = judgeControl(r, {
+      profile: 'saml-web-sso',
+      spEntityId: r.request.issuer,
+      acsUrl: s.gateway.acsUrl,
+      username: form?.username,
+      now,
+    });
+    const c: Control = { ok: verdict.ok, diagnosis: verdict.diagnosis, answer: r, what };
+    if (c.ok) return c;
+    first ??= c;
+    if (s.liveness?.gone()) break;
+  }
+  return first!;
+}
+
+async function deviceTokenControl(s: HarnessSession): Promise<Control | { skipped: string }> {
+  const t = await dtTarget(s);
+  if (s.config.deviceToken?.metadata) preflightMetadata(t.idp, 'deviceToken.metadata');
+  if (!t.idp.ssoPost)
+    return { skipped: 'the device-token tenant metadata lists no HTTP-POST SingleSignOnService' };
+  let token: string;
+  try {
+    token = (await dtToken('valid')).token;
+  } catch (e) {
+    if (e instanceof NotApplicable) return { skipped: e.reason };
+    throw e;
+  }
+  const now = s.now();
+  const r = await silentLogin({ token });
+  const caps = s.config.capabilities;
+  const verdict = judgeControl(r, {
+    profile: 'device-token',
+    spEntityId: s.config.gateway.entityId,
+    acsUrl: s.gateway.acsUrl,
+    now,
+    harnessMadeSetup: caps.tokenAdmin && caps.spAdmin && !!t.admin,
+  });
+  return {
+    ok: verdict.ok,
+    diagnosis: verdict.diagnosis,
+    note: verdict.note,
+    answer: r,
+    what: 'silent login with a valid token',
+  };
+}
+
+/**
+ * Preflight, control logins: one per profile, before its checks. A failed control stops the run (no
+ * per-check verdicts, exit 2) with the diagnosis; a passed one calibrates the preconditions the checks
+ * rely on (can the gateway trust this IdP's Responses at all? see checks/preconditions.ts).
+ */
+export async function runPreflight(
+  s: HarnessSession,
+  profiles: readonly ProfileId[],
+  log: (line: string) => void = () => undefined,
+): Promise<PreflightOutcome> {
+  const out: PreflightOutcome = { results: [] };
+  for (const profile of profiles) {
+    const evidence: EvidenceItem[] = [];
+    const c = await duringCheck(`the preflight (${profile} control login)`, () =>
+      withEvidence(evidence, () => (profile === 'device-token' ? deviceTokenControl(s) : webControl(s))),
+    );
+    const files = writeEvidence(s.reportDir, `preflight-${profile}`, evidence, s.redactor);
+    if ('skipped' in c) {
+      out.results.push({ profile, ok: true, skipped: c.skipped, evidence: files });
+      log(`preflight ${profile}: skipped (${c.skipped}): the checks run without a control`);
+      continue;
+    }
+    if (!c.ok) {
+      const gone = s.liveness?.gone();
+      const diagnosis = s.redactor.redact(c.diagnosis ?? 'the control login failed');
+      out.results.push({ profile, ok: false, diagnosis, evidence: files });
+      out.stopReason = gone ?? `preflight ${profile}: the control login (${c.what}) failed: ${diagnosis}`;
+      log(`preflight ${profile}: FAILED — ${diagnosis}`);
+      break;
+    }
+    const certs = profile === 'device-token' ? (await dtTarget(s)).idp.signingCerts : s.idp.signingCerts;
+    const pre = trustPrecondition(profile, c.answer?.verify, certs.length);
+    const result: PreflightResult = { profile, ok: true, evidence: files };
+    if (c.note) result.note = c.note;
+    if (pre) {
+      (s.preconditions ??= {})[profile] = pre;
+      result.note = `the control Response cannot be trusted — ${pre.reason}: checks that need a trusted Response are BLOCKED by ${pre.root}`;
+    }
+    out.results.push(result);
+    log(`preflight ${profile}: passed (${c.what})${result.note ? `; ${result.note}` : ''}`);
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
-import type { CheckResult, ProfileId, RunReport } from './types';
+import type { CheckResult, PreflightResult, ProfileId, RunReport } from './types';
 import { HarnessError, emptySummary, PROFILES } from './types';
 import type { TargetConfig } from './targets/config-types';
 import { setSession, loadSigningKey, type HarnessSession } from './session';
@@ -27,7 +27,9 @@ import { configSecrets, defaultGatewayKeys } from './targets/config';
 import { allChecks, selectChecks } from './checks/catalogue';
 import { checkExpectationIds, expiredExpectations } from './reporting/expectations';
 import { startedChecks } from './scenario';
-import { preflightMetadata } from './preflight';
+import { settleBlocked } from './root-causes';
+import { preflightMetadata, runPreflight } from './preflight';
+import { annotateAllureResults } from './reporting/allure';
 
 export interface RunOptions {
   config: TargetConfig;
@@ -136,6 +138,8 @@ export const VERDICT_FILES = [
 
 export interface OpenRun {
   session: HarnessSession;
+  /** Why the run stopped before any check (a failed preflight control), if it did. */
+  stopped(): string | undefined;
   /** Stops what the run started and writes the reports. Safe to call once. */
   finish(): Promise<RunReport>;
 }
@@ -164,6 +168,8 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
     await target?.stop();
   };
   let s: HarnessSession;
+  let preflight: PreflightResult[] | undefined;
+  let stopReason: string | undefined;
   try {
     if (config.start?.process) target = await startProcess(config.start.process);
     if (config.start?.container) target = await startContainer(config.start.container);
@@ -203,6 +209,15 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
       faults: opts.faults,
       embedded: opts.faults !== undefined,
     });
+    if (opts.preflight) {
+      const pf = await runPreflight(s, profiles, opts.log);
+      preflight = pf.results;
+      if (pf.stopReason) {
+        // No per-check verdicts after a failed control: every check is "not run", the reports say why.
+        stopReason = pf.stopReason;
+        s.liveness?.stop(pf.stopReason);
+      }
+    }
   } catch (e) {
     await stop();
     throw e;
@@ -210,7 +225,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
   const ranIds = startedChecks;
   ranIds.clear();
   const report = (exitCode: RunReport['exitCode'], extra: Partial<RunReport>): RunReport => ({
-    schemaVersion: 1,
+    schemaVersion: 2,
     harness: { name: 'idp-conformance', version: harnessVersion(), node: process.version },
     target: {
       name: config.name,
@@ -237,6 +252,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
           },
         }
       : {}),
+    ...(preflight ? { preflight } : {}),
     ...extra,
     exitCode,
   });
@@ -258,7 +274,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
   const finish = () =>
     (finished ??= (async () => {
       offInterrupt();
-      const gone = s.liveness?.gone();
+      const gone = stopReason ?? s.liveness?.gone();
       await stop();
       // Defensive: a selected check that recorded nothing is an ERROR, never silently absent.
       const seen = new Set(results.map((r) => r.id));
@@ -272,6 +288,8 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
           evidence: [],
         });
       }
+      settleBlocked(results);
+      annotateAllureResults(path.join(opts.reportDir, 'allure-results'), results);
       const expectations = Object.keys(config.expectations).length
         ? {
             file: config.expectationsFile,
@@ -287,17 +305,21 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
       writeRunReports(opts.reportDir, r);
       return r;
     })());
-  return { session: s, finish };
+  return { session: s, finish, stopped: () => stopReason };
 }
 
 /**
  * FAIL → 1 (the IdP); under --strict an unexpected pass (XPASS: the expectations file is out of date)
  * → 1 too; otherwise any ERROR → 2 (the run is incomplete: nothing may be claimed); else 0.
+ * BLOCKED counts only through its root: a root that FAILed already made it 1, a KNOWN root lets it pass;
+ * a BLOCKED whose root is not among the results (not selected, or ERROR) is an incomplete run (2).
  */
 export function exitCodeOf(results: CheckResult[], strict = false): 0 | 1 | 2 {
   if (results.some((r) => r.outcome === 'FAIL')) return 1;
   if (strict && results.some((r) => r.outcome === 'PASS' && r.expectation?.unexpectedPass)) return 1;
-  return results.some((r) => r.outcome === 'ERROR') ? 2 : 0;
+  if (results.some((r) => r.outcome === 'ERROR')) return 2;
+  const settled = new Set(results.filter((r) => ['WARN', 'KNOWN'].includes(r.outcome)).map((r) => r.id));
+  return results.some((r) => r.outcome === 'BLOCKED' && !settled.has(r.blockedBy ?? '')) ? 2 : 0;
 }
 
 /** One conformance run through mocha, programmatically (the CLI's `run`). */
@@ -344,6 +366,8 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   };
   const progress = setInterval(flush, 50);
   try {
+    // A failed preflight control: no check runs (no per-check verdicts); the reports say why.
+    if (run.stopped()) return await run.finish();
     await new Promise<void>((resolve) => {
       lines.total = mocha.run(() => resolve()).total || undefined;
     });

@@ -9,7 +9,7 @@ import type {
   Capability,
 } from './types';
 import { HarnessError } from './types';
-import { ConformanceFailure, NotApplicable, Verdict } from './checks/verdict';
+import { Blocked, ConformanceFailure, NotApplicable, Verdict } from './checks/verdict';
 import { isSelected, registerCheck } from './checks/catalogue';
 import { currentEvidence, withEvidence } from './evidence/context';
 import { session, type HarnessSession } from './session';
@@ -35,6 +35,12 @@ export interface CheckSpec {
   judgesNoAnswer?: string;
 }
 
+/** BLOCKED checks' own would-be FAILs, by check ID: the runner restores one whose root did not fail. */
+export const blockedOriginals = new Map<
+  string,
+  { outcome: Outcome; message: string; expected?: string; actual?: string; where?: string }
+>();
+
 /** IDs of checks whose `it` started in this process (the runner reports any without an outcome). */
 export const startedChecks = new Set<string>();
 
@@ -46,6 +52,9 @@ interface Judged {
   expected?: string;
   actual?: string;
   where?: string;
+  blockedBy?: string;
+  /** BLOCKED: the FAIL this check would have given (restored by the runner if its root does not fail). */
+  original?: Judged;
 }
 
 function judge(def: CheckDef, v: Verdict, error: unknown, strict: boolean): Judged {
@@ -65,6 +74,14 @@ function judge(def: CheckDef, v: Verdict, error: unknown, strict: boolean): Judg
     };
   }
   if (error instanceof NotApplicable) return { outcome: 'NOT_APPLICABLE', message: error.reason };
+  if (error instanceof Blocked) {
+    return {
+      outcome: 'BLOCKED',
+      message: error.message,
+      blockedBy: error.root,
+      original: error.original && judge(def, v, error.original, strict),
+    };
+  }
   if (error instanceof HarnessError) return { outcome: 'ERROR', message: error.oneLine() };
   const e = error as Error;
   // No stack frame in a message a person reads: the stack goes to stderr, and only with IDPC_DEBUG=1.
@@ -137,16 +154,18 @@ export function scenario(_suite: Mocha.Suite, opts: { profile: ProfileId; family
           expected: j.expected,
           actual: j.actual,
           where: j.where,
+          ...(j.blockedBy ? { blockedBy: j.blockedBy } : {}),
           durationMs: Date.now() - started,
           evidence: [],
         };
+        if (j.original) blockedOriginals.set(def.id, j.original);
         result = applyExpectations([result], s.config.expectations, s.now())[0];
         result.message = s.redactor.redact(result.message);
         result.evidence = writeEvidence(s.reportDir, def.id, evidence, s.redactor);
         await annotateAllure(def);
         await attachEvidence(evidence, s.redactor);
         s.results.push(result);
-        if (result.outcome === 'NOT_APPLICABLE') this.skip();
+        if (result.outcome === 'NOT_APPLICABLE' || result.outcome === 'BLOCKED') this.skip();
         // Under mutation analysis only a verdict against the IdP kills a mutant: an ERROR is not one.
         const failsTest = s.mutation ? ['FAIL', 'WARN'] : ['FAIL', 'ERROR'];
         if (failsTest.includes(result.outcome)) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './paths';
 import type { TargetConfig } from './targets/config-types';
-import type { CheckResult } from './types';
+import type { CheckResult, Precondition, ProfileId } from './types';
 import { HarnessError } from './types';
 import type { GatewayServer } from './roles/gateway/gateway';
 import type { IdpMetadata } from './targets/idp-metadata';
@@ -34,6 +34,8 @@ export interface HarnessSession {
   extras: Map<string, unknown>;
   /** Whether the target still answers (set by the runner; see liveness.ts). */
   liveness?: Liveness;
+  /** Preconditions the preflight control login found failed, per profile (checks/preconditions.ts). */
+  preconditions?: Partial<Record<ProfileId, Precondition>>;
 }
 
 let current: HarnessSession | undefined;

@@ -29,8 +29,21 @@ export const FAMILIES: readonly Family[] = [
 /** From the requirement's own wording (RFC 2119). SHOULD failures are WARN unless --strict. */
 export type Level = 'MUST' | 'SHOULD' | 'MAY';
 
-export type Outcome = 'PASS' | 'FAIL' | 'WARN' | 'NOT_APPLICABLE' | 'KNOWN' | 'ERROR';
-export const OUTCOMES: readonly Outcome[] = ['PASS', 'FAIL', 'WARN', 'NOT_APPLICABLE', 'KNOWN', 'ERROR'];
+/**
+ * BLOCKED: a precondition failed elsewhere (no usable IdP signing key, no trusted Response, a failed
+ * control); `blockedBy` names the check that judges it. Never a pass; it makes the exit code non-zero
+ * only through its root (see runner.exitCodeOf).
+ */
+export type Outcome = 'PASS' | 'FAIL' | 'WARN' | 'NOT_APPLICABLE' | 'KNOWN' | 'ERROR' | 'BLOCKED';
+export const OUTCOMES: readonly Outcome[] = [
+  'PASS',
+  'FAIL',
+  'WARN',
+  'BLOCKED',
+  'NOT_APPLICABLE',
+  'KNOWN',
+  'ERROR',
+];
 
 export type Capability = 'tokenAdmin' | 'settingsAdmin' | 'userAdmin' | 'spAdmin' | 'otherTenant';
 
@@ -95,14 +108,45 @@ export interface CheckResult extends CheckDef {
   durationMs: number;
   /** Relative paths of evidence files under the report dir. */
   evidence: string[];
+  /** BLOCKED: the ID of the root check whose failure prevented this one. */
+  blockedBy?: string;
+  /** A root check: the IDs of the checks its failure BLOCKED in this run. */
+  blocks?: string[];
   /** For KNOWN (or an unexpected pass): the expectation's reason. */
   expectation?: { expect: Outcome; reason: string; until?: string; unexpectedPass?: boolean };
 }
 
 export type Summary = Record<Outcome, number>;
 
+/** One profile's preflight (preflight.ts): the control login, or why it did not run. */
+export interface PreflightResult {
+  profile: ProfileId;
+  /** The control login worked (or was skipped: see `skipped`). */
+  ok: boolean;
+  /** Why no control login ran (no token, no SSO endpoint): the checks then run uncalibrated. */
+  skipped?: string;
+  /** Why the control failed: the likely cause, what the IdP said, the fix. The run stops (exit 2). */
+  diagnosis?: string;
+  /** What the control showed that the checks must know (e.g. no usable signing key: BLOCKED by …). */
+  note?: string;
+  /** Relative paths of the control login's evidence files. */
+  evidence: string[];
+}
+
+/**
+ * A precondition the control login found failed for a profile: checks that need it are BLOCKED by
+ * `root` (the check that judges it) instead of repeating its FAIL. `codes`: the gateway findings that
+ * show it in a check's own answer.
+ */
+export interface Precondition {
+  root: string;
+  reason: string;
+  codes: string[];
+}
+
 export interface RunReport {
-  schemaVersion: 1;
+  /** 2: adds the BLOCKED outcome (results[].blockedBy, results[].blocks, summary.BLOCKED) and preflight. */
+  schemaVersion: 2;
   harness: { name: 'idp-conformance'; version: string; node: string };
   target: { name: string; configFile?: string; metadataUrl?: string; faults?: string[] };
   profiles: ProfileId[];
@@ -113,7 +157,7 @@ export interface RunReport {
   results: CheckResult[];
   /** Run statistics: HTTP exchanges the harness made (client, admin, metadata). */
   stats?: { httpExchanges: number };
-  /** Set when the run stopped early: the target stopped answering (the remaining checks are ERROR). */
+  /** Set when the run stopped early: the target stopped answering (the remaining checks are ERROR), or the preflight failed (no check ran). */
   stopped?: { reason: string };
   /**
    * Set when SIGINT/SIGTERM ended the run before it finished: the results are partial, the report is
@@ -133,6 +177,8 @@ export interface RunReport {
     expired: { id: string; until: string; reason: string }[];
     unexpectedPasses: string[];
   };
+  /** The preflight, one entry per profile (absent with --no-preflight). */
+  preflight?: PreflightResult[];
   /** 0, 1 or 2 as the CLI exits; 130/143 for an interrupted run. */
   exitCode: 0 | 1 | 2 | 130 | 143;
 }
@@ -146,7 +192,7 @@ export interface RunSelection {
 }
 
 export function emptySummary(): Summary {
-  return { PASS: 0, FAIL: 0, WARN: 0, NOT_APPLICABLE: 0, KNOWN: 0, ERROR: 0 };
+  return { PASS: 0, FAIL: 0, WARN: 0, BLOCKED: 0, NOT_APPLICABLE: 0, KNOWN: 0, ERROR: 0 };
 }
 
 /** Harness failures: our bug, our config, the environment. Never blamed on the IdP (exit 2). */

@@ -16,6 +16,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startHostileIdp, type HostileIdpOptions, type HostileMode } from './hostile-idp';
+import { startReferenceIdp } from '../../src/reference-idp';
 
 function repoRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
@@ -35,6 +36,7 @@ interface Result {
   outcome: string;
   message: string;
   blockedBy?: string;
+  blocks?: string[];
 }
 interface Report {
   exitCode: number;
@@ -65,12 +67,24 @@ function freePort(): Promise<number> {
   });
 }
 
-async function runAgainst(
-  mode: HostileMode,
-  options: HostileIdpOptions,
-  extra: { password?: string; args?: string[]; grep?: string } = {},
-): Promise<Run> {
+interface Extra {
+  password?: string;
+  args?: string[];
+  grep?: string;
+  entityId?: string;
+}
+
+async function runAgainst(mode: HostileMode, options: HostileIdpOptions, extra: Extra = {}): Promise<Run> {
   const idp = await startHostileIdp(mode, options);
+  try {
+    return await runCliAt(idp.metadataUrl, extra);
+  } finally {
+    await idp.close();
+  }
+}
+
+/** The CLI `run` against the IdP whose metadata is at metadataUrl (saml-web-sso, spAdmin off). */
+async function runCliAt(metadataUrl: string, extra: Extra = {}): Promise<Run> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'idpc-trust-'));
   try {
     const q = (s: string) => JSON.stringify(s);
@@ -81,9 +95,9 @@ async function runAgainst(
         'name: trust-run',
         'profiles: [saml-web-sso]',
         'idp:',
-        `  metadata: ${q(idp.metadataUrl)}`,
+        `  metadata: ${q(metadataUrl)}`,
         'gateway:',
-        '  entityId: https://gateway.test/sp',
+        `  entityId: ${q(extra.entityId ?? 'https://gateway.test/sp')}`,
         `  acsUrl: ${q(`http://127.0.0.1:${await freePort()}/acs`)}`,
         'login:',
         `  form: { username: alice, password: ${q(extra.password ?? 'alice-pass')} }`,
@@ -126,7 +140,30 @@ async function runAgainst(
     if (existsSync(file)) run.report = JSON.parse(readFileSync(file, 'utf8')) as Report;
     return run;
   } finally {
-    await idp.close();
+    if (!KEEP) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The CLI `run` against the embedded reference IdP (with --fault …). */
+async function runEmbedded(args: string[]): Promise<Run> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'idpc-trust-'));
+  try {
+    const reportDir = path.join(dir, 'report');
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [BIN, 'run', '--report-dir', reportDir, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    const run: Run = { code, ms: Date.now() - t0, stdout, stderr, dir };
+    const file = path.join(reportDir, 'conformance.json');
+    if (existsSync(file)) run.report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+    return run;
+  } finally {
     if (!KEEP) rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -168,6 +205,160 @@ describe('verdicts you can trust: liveness, preflight, root causes (CLI against 
     it('no message carries a stack frame', () => {
       for (const r of run.report!.results) expect(r.message, r.id).to.not.match(/\bat \S+ \(|\.js:\d+:\d+/);
       expect(run.stderr).to.not.match(/\n\s+at /);
+    });
+  });
+
+  describe('preflight: a failed control login → exit 2 with the diagnosis, no per-check verdict, reports written', function () {
+    /** The run stopped before any check, saying why, in the console and in conformance.json. */
+    const expectStopped = (run: Run, diagnosis: RegExp) => {
+      expect(run.code, show(run)).to.equal(2);
+      expect(run.report, show(run)).to.not.equal(undefined);
+      const rep = run.report!;
+      expect(rep.exitCode).to.equal(2);
+      expect(rep.results, 'no per-check verdicts').to.deep.equal([]);
+      expect(rep.stopped?.reason, show(run)).to.match(
+        /^preflight saml-web-sso: the control login \(HTTP-Redirect login as alice\) failed: /,
+      );
+      expect(rep.stopped!.reason).to.match(diagnosis);
+      expect(rep.preflight?.[0]).to.include({ profile: 'saml-web-sso', ok: false });
+      expect(rep.preflight![0].diagnosis).to.match(diagnosis);
+      expect(run.stdout).to.match(/\npreflight saml-web-sso: FAILED — /);
+      expect(run.stdout).to.match(/The run stopped: preflight saml-web-sso: /);
+      expect(run.stdout, 'no check ran').to.not.match(/^ {2}(PASS|FAIL|WARN|ERROR|BLOCKED) /m);
+      expect(run.stderr).to.equal('');
+    };
+
+    it('wrong form password: "wrong credentials", quoting the login page shown again', async () => {
+      const run = await runAgainst('honest', {}, { password: 'not-the-password' });
+      expectStopped(
+        run,
+        /wrong credentials: .*the IdP showed the login form again ".*Wrong username or password.*" — check login\.form/,
+      );
+    });
+
+    it('an SP the IdP does not know: its error page, quoted, and "not registered"', async () => {
+      const run = await runAgainst('honest', { unknownIssuer: true });
+      expectStopped(
+        run,
+        /with HTTP 403 and no SAMLResponse "Unknown service provider The Issuer https:\/\/gateway\.test\/sp is not registered at this IdP.*" — likely cause: the SP https:\/\/gateway\.test\/sp or its ACS \S+ is not registered at the IdP/,
+      );
+    });
+
+    it('an SP not registered at the reference IdP (spAdmin off, an entityID it never saw)', async () => {
+      const ref = await startReferenceIdp({});
+      try {
+        const run = await runCliAt(ref.tenants.web.metadataUrl, { entityId: 'https://unregistered.test/sp' });
+        expectStopped(
+          run,
+          /with HTTP 400 and no SAMLResponse ".*unknown Issuer.*" — likely cause: the SP https:\/\/unregistered\.test\/sp or its ACS \S+ is not registered at the IdP/,
+        );
+      } finally {
+        await ref.close();
+      }
+    });
+
+    it('an error Response after the login: its status and StatusMessage', async () => {
+      const run = await runAgainst('honest', { errorStatusAfterLogin: 'RequestDenied' });
+      expectStopped(
+        run,
+        /\(after the form login\) with an error Response: Responder\/RequestDenied, StatusMessage "Access to this application is not allowed for alice" — likely cause: the IdP refuses this SP or this user/,
+      );
+    });
+
+    it("clock skew: the IdP's clock two hours ahead", async () => {
+      const run = await runAgainst('honest', { clockOffsetMs: 2 * 3600_000 });
+      expectStopped(
+        run,
+        /clock skew: the IdP's clock is about 2 h 0 min ahead of this machine's .* sync both clocks \(NTP\)/,
+      );
+    });
+
+    it('--no-preflight: the same wrong password is the raw run (checks judged, no preflight in the report)', async () => {
+      const run = await runAgainst('honest', {}, { password: 'not-the-password', args: ['--no-preflight'] });
+      expect(run.report, show(run)).to.not.equal(undefined);
+      expect(run.report!.preflight).to.equal(undefined);
+      expect(run.report!.results.length).to.be.greaterThan(0);
+      expect(run.stdout).to.not.match(/preflight/);
+    });
+  });
+
+  describe('liveness after the preflight: an IdP that stops answering (sockets left open)', function () {
+    let run: Run;
+    before(async () => {
+      run = await runAgainst('honest', { hangAfterLogins: 1 });
+    });
+
+    it(`exits 2 within 3 × exchangeMs (${3 * EXCHANGE_MS} ms) after the preflight passed`, () => {
+      expect(run.code, show(run)).to.equal(2);
+      expect(run.preflightDoneMs, show(run)).to.not.equal(undefined);
+      expect(run.ms - run.preflightDoneMs!, show(run)).to.be.below(3 * EXCHANGE_MS);
+      expect(run.report?.stopped?.reason, show(run)).to.match(/^the target stopped answering during \S+/);
+      expect(run.report!.results.filter((r) => r.outcome === 'PASS' || r.outcome === 'FAIL')).to.deep.equal(
+        [],
+      );
+    });
+  });
+
+  describe('root causes: --fault metadata-weak-key --fault drop-relaystate (one cause, one FAIL)', function () {
+    const ARGS = [
+      '--fault',
+      'metadata-weak-key',
+      '--fault',
+      'drop-relaystate',
+      '--profile',
+      'saml-web-sso',
+      ...['SDP-MD06', 'SAMLBind-3.5.3', 'SAMLProf-4.1.4.2', 'SAMLProf-4.1.4.5', 'SDP-IDP09'].flatMap((r) => [
+        '--requirement',
+        r,
+      ]),
+    ];
+    let run: Run;
+    let raw: Run;
+    before(async () => {
+      [run, raw] = await Promise.all([runEmbedded(ARGS), runEmbedded([...ARGS, '--no-preflight'])]);
+    });
+
+    it('the weak key FAILs once, the RelayState failures stay visible, everything else that needs the key is BLOCKED by it', () => {
+      expect(run.code, show(run)).to.equal(1);
+      const results = run.report!.results;
+      const fails = results.filter((r) => r.outcome === 'FAIL').map((r) => r.id);
+      expect(fails.sort(), show(run)).to.deep.equal(
+        [
+          'SDP-MD06-key-size',
+          'SAMLBind-3.4.3-relaystate-redirect',
+          'SAMLBind-3.5.3-relaystate-post',
+          'SAMLBind-3.5.3-relaystate-markup',
+        ].sort(),
+      );
+      for (const r of results.filter((x) => x.id.includes('relaystate')))
+        expect(r.message, r.id).to.match(/RelayState: expected .*, got \(absent\)/);
+      const blocked = results.filter((r) => r.outcome === 'BLOCKED');
+      expect(blocked.length, show(run)).to.be.at.least(8);
+      for (const r of blocked) {
+        expect(r.blockedBy, r.id).to.equal('SDP-MD06-key-size');
+        expect(r.message, r.id).to.match(/^blocked by SDP-MD06-key-size: no usable IdP signing key/);
+      }
+      const root = results.find((r) => r.id === 'SDP-MD06-key-size')!;
+      expect(root.blocks?.sort()).to.deep.equal(blocked.map((r) => r.id).sort());
+      expect(
+        results.filter((r) => r.outcome !== 'PASS' && r.outcome !== 'FAIL' && r.outcome !== 'BLOCKED'),
+      ).to.deep.equal([]);
+      expect(
+        results.some((r) => r.outcome === 'FAIL' && /S-13/.test(r.message)),
+        'no copy of the S-13 failure',
+      ).to.equal(false);
+      expect(run.stdout).to.match(
+        /FAIL\s+SDP-MD06-key-size [^\n]*\n([^\n]*\n)?\s+↳ blocks \d+ checks \(BLOCKED, not judged\)/,
+      );
+    });
+
+    it('--no-preflight (raw, uncalibrated): nothing BLOCKED — the S-13 failure repeated as before', () => {
+      const results = raw.report!.results;
+      expect(results.filter((r) => r.outcome === 'BLOCKED')).to.deep.equal([]);
+      expect(
+        results.filter((r) => r.outcome === 'FAIL' && /S-13/.test(r.message)).length,
+        show(raw),
+      ).to.be.at.least(8);
     });
   });
 

@@ -159,7 +159,7 @@ describe('conformance.json results', () => {
   it('carry the citations of their check', () => {
     const cites = citations(['DT-TOK-03'], 'DT-TOK-03-unknown-token');
     const report = toConformanceJson({
-      schemaVersion: 1,
+      schemaVersion: 2,
       harness: { name: 'idp-conformance', version: '0', node: process.version },
       target: { name: 't' },
       profiles: ['device-token'],

@@ -33,7 +33,7 @@ function result(id: string, outcome: Outcome, over: Partial<CheckResult> = {}): 
 
 function report(results: CheckResult[]): RunReport {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     harness: { name: 'idp-conformance', version: '0.1.0', node: 'v20' },
     target: { name: 'acme' },
     profiles: ['saml-web-sso'],

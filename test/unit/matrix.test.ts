@@ -32,7 +32,7 @@ function result(id: string, outcome: Outcome, over: Partial<CheckResult> = {}): 
 
 function run(dir: string, name: string, faults: string[] | undefined, results: CheckResult[]): string {
   const report: RunReport = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     harness: { name: 'idp-conformance', version: '0.1.0', node: 'v20' },
     target: { name, ...(faults ? { faults } : {}) },
     profiles: ['saml-web-sso'],

@@ -105,7 +105,7 @@ function hostileReport(dir: string): string {
     r('SAMLCore-1.3.3-times', 'PASS', { profile: 'device-token', family: 'token' }),
   ];
   const report: RunReport = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     harness: { name: 'idp-conformance', version: '0.0.0', node: process.version },
     target: { name: `hostile ${HOSTILE}`, faults: [HOSTILE] },
     profiles: ['saml-web-sso', 'device-token'],

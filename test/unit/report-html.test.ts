@@ -38,7 +38,7 @@ function result(id: string, outcome: Outcome, over: Partial<CheckResult> = {}): 
 
 function report(results: CheckResult[]): RunReport {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     harness: { name: 'idp-conformance', version: '0.1.0', node: 'v20.0.0' },
     target: { name: 'acme-idp', metadataUrl: 'http://127.0.0.1:8080/metadata', faults: ['f1'] },
     profiles: ['saml-web-sso'],

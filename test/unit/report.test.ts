@@ -28,7 +28,7 @@ function result(id: string, outcome: Outcome, over: Partial<CheckResult> = {}): 
 
 function report(results: CheckResult[], over: Partial<RunReport> = {}): RunReport {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     harness: { name: 'idp-conformance', version: '0.1.0', node: 'v20.0.0' },
     target: { name: 'acme-idp', configFile: '/x/acme.yaml', metadataUrl: 'http://127.0.0.1:8080/metadata' },
     profiles: ['saml-web-sso', 'device-token'],
@@ -177,7 +177,7 @@ describe('reporting', () => {
     beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idpc-report-'))));
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it('is exactly the RunReport shape, pretty, schemaVersion 1', () => {
+    it('is exactly the RunReport shape, pretty, schemaVersion 2', () => {
       const r = report([
         result('DT-TOK-03-revoked', 'FAIL', {
           expected: 'x',
@@ -190,7 +190,7 @@ describe('reporting', () => {
       const file = writeConformanceJson(dir, r);
       expect(file).to.equal(path.join(dir, 'conformance.json'));
       const text = fs.readFileSync(file, 'utf8');
-      expect(text).to.match(/^\{\n {2}"schemaVersion": 1,/);
+      expect(text).to.match(/^\{\n {2}"schemaVersion": 2,/);
       const back = JSON.parse(text) as Record<string, unknown>;
       expect(Object.keys(back)).to.deep.equal([
         'schemaVersion',

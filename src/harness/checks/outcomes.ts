@@ -1,6 +1,7 @@
 import { HarnessError } from '../types';
 import type { Verdict } from './verdict';
 import { POLICY } from './policy';
+import { blockIfPrecondition } from './preconditions';
 import type { FlowResult, Requested } from '../roles/client/browser-flow';
 import type { VerifyResult } from '../roles/gateway/verifier';
 import type { AssertionInfo, ResponseInfo } from '../roles/gateway/verifier';
@@ -63,11 +64,14 @@ export function expectSuccess(v: Verdict, r: Answer): AssertionInfo {
   );
   if (!r.verify!.assertion) {
     const rejects = r.verify!.findings.filter((f) => f.severity === 'reject');
-    v.fail(
+    const failure = v.failure(
       'a verified Assertion',
       'an Assertion whose signature (or the Response signature) verifies with the metadata key',
       rejects.length ? rejects.map((f) => `${f.code} ${f.message}`).join('; ') : 'none',
     );
+    // One root cause, one FAIL: untrusted for the reason the preflight control found → BLOCKED by its root.
+    blockIfPrecondition(v, r.verify, failure);
+    throw failure;
   }
   v.asserted++;
   const a = r.verify!.assertion;
@@ -119,12 +123,14 @@ export function expectAccepted(v: Verdict, r: Answer): void {
   const rejects = r.verify!.findings.filter((f) => f.severity === 'reject' && !SHOULD_JUDGED.has(f.code));
   if (rejects.length > 0) {
     const f = rejects[0];
-    v.fail(
+    const failure = v.failure(
       `gateway verification ${f.code}: ${f.message}`,
       f.expected ?? 'a Response the strict gateway accepts',
       f.actual ?? `${rejects.length} violation(s): ${rejects.map((x) => x.code).join(', ')}`,
       f.where,
     );
+    blockIfPrecondition(v, r.verify, failure);
+    throw failure;
   }
   v.asserted++;
 }

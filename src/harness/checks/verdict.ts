@@ -14,6 +14,22 @@ export class ConformanceFailure extends Error {
   }
 }
 
+/**
+ * The check cannot be judged because a precondition failed elsewhere: `root` is the ID of the check that
+ * judges that cause (it FAILs once; this one is BLOCKED by it). `original` is the FAIL this check would
+ * have repeated, restored if the root does not fail in the run after all.
+ */
+export class Blocked extends Error {
+  constructor(
+    readonly root: string,
+    readonly reason: string,
+    readonly original?: ConformanceFailure,
+  ) {
+    super(`blocked by ${root}: ${reason}`);
+    this.name = 'Blocked';
+  }
+}
+
 /** The check cannot run against this target (a capability is missing): never a pass. */
 export class NotApplicable extends Error {
   constructor(readonly reason: string) {
@@ -42,13 +58,23 @@ export class Verdict {
   }
 
   fail(what: string, expected: string, actual: string, where?: string): never {
-    throw new ConformanceFailure(
+    throw this.failure(what, expected, actual, where);
+  }
+
+  /** The failure fail() would throw, as a value. */
+  failure(what: string, expected: string, actual: string, where?: string): ConformanceFailure {
+    return new ConformanceFailure(
       this.req,
       this.step ? `[${this.step}] ${what}` : what,
       expected,
       actual,
       where,
     );
+  }
+
+  /** BLOCKED by the check `root` (see Blocked). */
+  blocked(root: string, reason: string, original?: ConformanceFailure): never {
+    throw new Blocked(root, reason, original);
   }
 
   equal<T>(what: string, actual: T, expected: T, where?: string): void {
@@ -87,16 +113,23 @@ export class Verdict {
     judge: (c: T, name: string) => Promise<void>,
   ): Promise<void> {
     const failed: { name: string; f: ConformanceFailure }[] = [];
+    let blocked: Blocked | undefined;
     for (const [name, c] of cases) {
       this.step = name;
       try {
         await judge(c, name);
       } catch (e) {
+        if (e instanceof Blocked) {
+          blocked ??= e;
+          continue;
+        }
         if (!(e instanceof ConformanceFailure)) throw e;
         failed.push({ name, f: e });
       }
     }
     this.step = undefined;
+    // A variant that failed on its own is this check's FAIL; only a check with nothing of its own is BLOCKED.
+    if (failed.length === 0 && blocked) throw blocked;
     if (failed.length === 0) return;
     const first = failed[0].f;
     // Each failed variant with the expectation it broke (without the step prefix fail() added).

@@ -2,11 +2,13 @@
  * Allure mapping, called from inside a running mocha test whose reporter is allure-mocha: labels and
  * requirement links from the check definition, evidence as ordered attachments.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as allure from 'allure-js-commons';
 import type { Redactor } from '../evidence/redact';
 import { renderEvidenceText, renderSamlXml } from '../evidence/transcript';
 import { requirementUrl } from '../requirements';
-import type { CheckDef, EvidenceItem, Level } from '../types';
+import type { CheckDef, CheckResult, EvidenceItem, Level } from '../types';
 
 /** The mocha reporter module (pass as `reporter`, e.g. `new Mocha({ reporter: ALLURE_REPORTER })`). */
 export const ALLURE_REPORTER: string = require.resolve('allure-mocha');
@@ -104,4 +106,54 @@ function attachmentLabel(item: EvidenceItem): string {
   if (!label) label = item.saml?.messageType ?? item.kind;
   if (item.http?.status !== undefined && !/→\s*\d{3}/.test(label)) label += ` → ${item.http.status}`;
   return label.length > 120 ? `${label.slice(0, 119)}…` : label;
+}
+
+interface AllureResultFile {
+  status?: string;
+  statusDetails?: { message?: string; trace?: string };
+  labels?: { name: string; value: string }[];
+  description?: string;
+  parameters?: { name: string; value: string }[];
+}
+
+/**
+ * After the run, from the final results: a BLOCKED check's Allure result says by which root (label
+ * `blockedBy`, status skipped with the reason), a root's says what it blocked (parameter `blocks` and
+ * its description), and a check whose BLOCKED was lifted carries its own failure. Roots and blocked
+ * checks run in any order, so this cannot happen while each test runs.
+ */
+export function annotateAllureResults(resultsDir: string, results: readonly CheckResult[]): void {
+  if (!fs.existsSync(resultsDir)) return;
+  const byId = new Map(results.map((r) => [r.id, r]));
+  for (const name of fs.readdirSync(resultsDir)) {
+    if (!name.endsWith('-result.json')) continue;
+    const file = path.join(resultsDir, name);
+    let json: AllureResultFile;
+    try {
+      json = JSON.parse(fs.readFileSync(file, 'utf8')) as AllureResultFile;
+    } catch {
+      continue;
+    }
+    const id = json.labels?.find((l) => l.name === 'checkId')?.value;
+    const r = id ? byId.get(id) : undefined;
+    if (!r) continue;
+    let changed = false;
+    if (r.outcome === 'BLOCKED' && r.blockedBy) {
+      json.status = 'skipped';
+      json.statusDetails = { message: `BLOCKED ${r.message}` };
+      json.labels = [...(json.labels ?? []), { name: 'blockedBy', value: r.blockedBy }];
+      changed = true;
+    } else if (json.status === 'skipped' && (r.outcome === 'FAIL' || r.outcome === 'WARN')) {
+      json.status = r.outcome === 'FAIL' ? 'failed' : 'passed'; // as a WARN's own test does
+      json.statusDetails = { message: `${r.outcome}: ${r.message}` };
+      changed = true;
+    }
+    if (r.blocks?.length) {
+      const list = r.blocks.join(', ');
+      json.parameters = [...(json.parameters ?? []), { name: 'blocks', value: String(r.blocks.length) }];
+      json.description = `${json.description ? `${json.description}\n\n` : ''}Root failure: blocks ${r.blocks.length} checks (BLOCKED, not judged): ${list}`;
+      changed = true;
+    }
+    if (changed) fs.writeFileSync(file, JSON.stringify(json));
+  }
 }

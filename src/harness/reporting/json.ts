@@ -10,7 +10,7 @@ export const CONFORMANCE_JSON = 'conformance.json';
 /** The report with exactly the RunReport keys, in a stable order (extra properties are dropped). */
 export function toConformanceJson(report: RunReport): RunReport {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     harness: { name: 'idp-conformance', version: report.harness.version, node: report.harness.node },
     target: pick(report.target, ['name', 'configFile', 'metadataUrl', 'faults']),
     profiles: [...report.profiles],
@@ -21,6 +21,7 @@ export function toConformanceJson(report: RunReport): RunReport {
       PASS: report.summary.PASS,
       FAIL: report.summary.FAIL,
       WARN: report.summary.WARN,
+      BLOCKED: report.summary.BLOCKED ?? 0,
       NOT_APPLICABLE: report.summary.NOT_APPLICABLE,
       KNOWN: report.summary.KNOWN,
       ERROR: report.summary.ERROR,
@@ -38,6 +39,13 @@ export function toConformanceJson(report: RunReport): RunReport {
             expired: report.expectations.expired.map((e) => ({ id: e.id, until: e.until, reason: e.reason })),
             unexpectedPasses: [...report.expectations.unexpectedPasses],
           },
+        }
+      : {}),
+    ...(report.preflight
+      ? {
+          preflight: report.preflight.map((p) =>
+            pick(p, ['profile', 'ok', 'skipped', 'diagnosis', 'note', 'evidence']),
+          ),
         }
       : {}),
     exitCode: report.exitCode,
@@ -58,6 +66,8 @@ function resultJson(r: CheckResult): CheckResult {
     'expected',
     'actual',
     'where',
+    'blockedBy',
+    'blocks',
     'durationMs',
     'evidence',
     'expectation',

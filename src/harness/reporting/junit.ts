@@ -39,7 +39,7 @@ export function junitXml(report: RunReport): string {
       tests: all.length + (report.interrupted ? 1 : 0),
       failures: count(all, 'FAIL') + xpasses(all, report.strict),
       errors: count(all, 'ERROR') + (report.interrupted ? 1 : 0),
-      skipped: count(all, 'NOT_APPLICABLE'),
+      skipped: count(all, 'NOT_APPLICABLE') + count(all, 'BLOCKED'),
       time: secs(report.durationMs),
       timestamp: report.startedAt,
     })}>`,
@@ -64,7 +64,7 @@ export function junitXml(report: RunReport): string {
         tests: rs.length,
         failures: count(rs, 'FAIL') + xpasses(rs, report.strict),
         errors: count(rs, 'ERROR'),
-        skipped: count(rs, 'NOT_APPLICABLE'),
+        skipped: count(rs, 'NOT_APPLICABLE') + count(rs, 'BLOCKED'),
         time: secs(rs.reduce((t, r) => t + (r.durationMs || 0), 0)),
         timestamp: report.startedAt,
       })}>`,
@@ -100,6 +100,14 @@ function testcase(r: CheckResult, classname: string, strict: boolean): string[] 
       ];
     case 'NOT_APPLICABLE':
       return [open + '>', `      <skipped${attrs({ message: r.message })}/>`, '    </testcase>'];
+    case 'BLOCKED':
+      // Not judged: the root's own testcase carries the failure (once), with what it blocked.
+      return [
+        open + '>',
+        `      <skipped${attrs({ message: `BLOCKED ${r.message}`, type: 'BLOCKED' })}/>`,
+        `      <properties><property${attrs({ name: 'blockedBy', value: r.blockedBy })}/></properties>`,
+        '    </testcase>',
+      ];
     case 'WARN':
       return [
         open + '>',
@@ -141,6 +149,7 @@ function detailText(r: CheckResult): string {
   if (r.actual !== undefined) lines.push(`actual: ${r.actual}`);
   if (r.where !== undefined) lines.push(`where: ${r.where}`);
   lines.push(`requirements: ${r.requirements.join(', ')} (${r.level})`);
+  if (r.blocks?.length) lines.push(`blocks ${r.blocks.length} checks: ${r.blocks.join(', ')}`);
   if (r.evidence?.length) lines.push(`evidence: ${r.evidence.join(', ')}`);
   return lines.join('\n');
 }

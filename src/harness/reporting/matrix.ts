@@ -19,6 +19,8 @@ export interface MatrixCell {
   reason?: string;
   unexpectedPass?: boolean;
   blockedBy?: string;
+  /** A root failure: how many checks it BLOCKED in that run. */
+  blocks?: number;
 }
 
 export interface MatrixColumn {
@@ -100,7 +102,7 @@ export function buildMatrix(files: string[]): Matrix {
   });
   const rows = new Map<string, Matrix['rows'][number]>();
   reports.forEach(({ report }, col) => {
-    for (const r of report.results as (RunReport['results'][number] & { blockedBy?: string })[]) {
+    for (const r of report.results) {
       let row = rows.get(r.id);
       if (!row) {
         row = {
@@ -122,6 +124,7 @@ export function buildMatrix(files: string[]): Matrix {
         ...(r.expectation ? { reason: r.expectation.reason } : {}),
         ...(r.expectation?.unexpectedPass ? { unexpectedPass: true } : {}),
         ...(r.blockedBy ? { blockedBy: r.blockedBy } : {}),
+        ...(r.blocks?.length ? { blocks: r.blocks.length } : {}),
       };
     }
   });
@@ -155,8 +158,17 @@ function mdCell(s: string): string {
 
 function cellDetail(c: MatrixCell): string {
   if (c.outcome === 'KNOWN' || c.unexpectedPass) return `${c.message}; expected deviation: ${c.reason ?? ''}`;
-  if (c.blockedBy) return `blocked by ${c.blockedBy}: ${c.message}`;
-  return c.message;
+  if (c.blockedBy)
+    return c.message.startsWith('blocked by') ? c.message : `blocked by ${c.blockedBy}: ${c.message}`;
+  return c.blocks ? `${c.message}; blocks ${c.blocks} checks (BLOCKED by it)` : c.message;
+}
+
+/** A markdown cell: `BLOCKED by <root>`, `FAIL (blocks 12)`, else the outcome. */
+function mdOutcome(c: MatrixCell | undefined): string {
+  if (!c) return '–';
+  const o = SHORT[c.outcome] ?? mdCell(c.outcome);
+  if (c.blockedBy) return `${o} by ${mdCell(c.blockedBy)}`;
+  return c.blocks ? `${o} (blocks ${c.blocks})` : o;
 }
 
 export function matrixMarkdown(m: Matrix): string {
@@ -164,8 +176,7 @@ export function matrixMarkdown(m: Matrix): string {
   const sep = `|---|---|${m.columns.map(() => '---').join('|')}|`;
   const sums = `| **summary** | | ${m.columns.map((c) => summaryText(c.summary)).join(' | ')} |`;
   const body = m.rows.map(
-    (r) =>
-      `| \`${mdCell(r.id)}\` | ${r.level} | ${r.cells.map((c) => (c ? (SHORT[c.outcome] ?? mdCell(c.outcome)) : '–')).join(' | ')} |`,
+    (r) => `| \`${mdCell(r.id)}\` | ${r.level} | ${r.cells.map(mdOutcome).join(' | ')} |`,
   );
   const notes: string[] = [];
   m.columns.forEach((col, i) => {

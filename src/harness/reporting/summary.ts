@@ -65,23 +65,43 @@ export function formatConsoleSummary(report: RunReport, opts: ConsoleSummaryOpti
   const id = (r: CheckResult) => r.id.padEnd(idWidth);
 
   const expired = report.expectations?.expired.length ?? 0;
-  if (fails.length + errors.length + warns.length + unexpected.length + expired > 0) lines.push('');
-  for (const r of fails)
+  const blocked = results.filter((r) => r.outcome === 'BLOCKED');
+  if (fails.length + errors.length + warns.length + unexpected.length + expired + blocked.length > 0)
+    lines.push('');
+  for (const r of fails) {
     lines.push(
       `${label('FAIL', 'FAIL')}  ${id(r)}  ${r.requirements.join(',')}  ${verdictText(r)}`,
       where(r),
     );
+    if (r.blocks?.length) lines.push(blockedLine(r, paint));
+  }
   for (const r of errors) {
     lines.push(
       `${label('ERROR', 'ERROR')}  ${id(r)}  ${clip(r.message)}  ${paint('dim', '(harness/environment, not the IdP)')}`,
       where(r),
     );
   }
-  for (const r of warns)
+  for (const r of warns) {
     lines.push(
       `${label('WARN', 'WARN')}  ${id(r)}  ${r.requirements.join(',')}  ${verdictText(r)}`,
       where(r),
     );
+    if (r.blocks?.length) lines.push(blockedLine(r, paint));
+  }
+  // Roots that are KNOWN (or not in this run) still name what they blocked.
+  const shown = new Set([...fails, ...warns].map((r) => r.id));
+  const orphans = new Map<string, string[]>();
+  for (const r of results) {
+    if (r.outcome !== 'BLOCKED' || !r.blockedBy || shown.has(r.blockedBy)) continue;
+    orphans.set(r.blockedBy, [...(orphans.get(r.blockedBy) ?? []), r.id]);
+  }
+  for (const [root, ids] of orphans) {
+    const rr = results.find((x) => x.id === root);
+    const state = rr ? rr.outcome : 'not run here';
+    lines.push(
+      `${label('BLOCKED', 'BLOCKED')} ${ids.length} checks by ${root} (${state}): ${clip(ids.join(', '))}`,
+    );
+  }
   for (const r of unexpected) {
     const e = r.expectation!;
     lines.push(
@@ -106,10 +126,24 @@ export function formatConsoleSummary(report: RunReport, opts: ConsoleSummaryOpti
           `${path.join(opts.reportDir, 'allure-results')}${path.sep}`,
         ]
       : []);
-  if (report.stopped) lines.push('', paint('ERROR', `The run stopped: ${clip(report.stopped.reason)}`));
+  for (const p of report.preflight ?? []) {
+    if (p.note) lines.push('', `Preflight ${p.profile}: ${p.note}`);
+  }
+  // The whole reason, unclipped: it is the diagnosis a person acts on.
+  if (report.stopped) lines.push('', paint('ERROR', `The run stopped: ${report.stopped.reason}`));
   if (files.length > 0) lines.push('', `Reports: ${files.map((f) => paint('dim', f)).join('  ')}`);
   lines.push('', verdictLine(report, paint));
   return lines.join('\n') + '\n';
+}
+
+/** Under a root failure: what it blocked, once, instead of a FAIL per blocked check. */
+function blockedLine(r: CheckResult, paint: (k: Paint, s: string) => string): string {
+  const ids = r.blocks ?? [];
+  const list = ids.length > 6 ? `${ids.slice(0, 6).join(', ')}, … (${ids.length - 6} more)` : ids.join(', ');
+  return paint(
+    'dim',
+    `         ↳ blocks ${ids.length} check${ids.length === 1 ? '' : 's'} (BLOCKED, not judged): ${list}`,
+  );
 }
 
 function verdictText(r: CheckResult): string {
