@@ -14,7 +14,9 @@ import { spMetadataXml } from './roles/gateway/sp-metadata';
 import { loadSigningKey } from './session';
 import { harnessVersion } from './paths';
 import { onExitStop } from './targets/process';
-import { COMMANDS, flag, parseArgs, type Args } from './cli-args';
+import { COMMANDS, flag, intFlag, parseArgs, type Args } from './cli-args';
+import { referenceIdpInfo, writeReferenceTarget, type RunningReferenceIdp } from './reference-target';
+import { untilParentGoneOrSignal } from './parent-watch';
 import { parseShard } from './checks/shard';
 import { mergeShards, readReport, reportFile, writeMerged } from './reporting/merge';
 import { diffRuns, formatDiff } from './reporting/diff';
@@ -28,7 +30,7 @@ Usage:
                     [--shard I/N] [--rerun-failed FILE]
   idp-conformance list [--profile P] [--json]
   idp-conformance sp-metadata [--target FILE] [--signed | --encrypted] [--profile device-token]
-  idp-conformance reference-idp [--port N] [--fault NAME]... [--mode NAME]...
+  idp-conformance reference-idp [--port N] [--fault NAME]... [--mode NAME]... [--write-target FILE] [--list-faults]
   idp-conformance report --matrix FILE... [--report-dir DIR]
   idp-conformance report --merge DIR... [--report-dir DIR]
   idp-conformance report --diff OLD NEW
@@ -38,7 +40,8 @@ Commands:
   run            run the conformance checks against a target (default: the embedded reference IdP)
   list           print the check catalogue (id, profile, family, level, requirements, title)
   sp-metadata    print the gateway's SP metadata, to register the harness at an IdP
-  reference-idp  run the reference IdP standalone on 127.0.0.1 (prints its endpoints as JSON)
+  reference-idp  run the reference IdP on 127.0.0.1 until a signal or its parent ends (prints pid, endpoints,
+                 users and passwords, tenants and registered SPs as one JSON line)
   report         --matrix: compare conformance.json files, one column per IdP (matrix.md + matrix.html);
                  --merge: put the shards of one run together; --diff: new failures, fixes, changes (exit 1 on a new failure)
 
@@ -63,6 +66,7 @@ Options:
   --encrypted        sp-metadata: the entity with the encryption key (gateway.encryption.entityId)
   --port N           reference-idp: port to listen on (default 0 = any free port)
   --list-faults      reference-idp: print the named faults and exit
+  --write-target F   reference-idp: write a ready target YAML for it to F (then: run --target F)
 
 Exit codes: 0 every MUST holds; 1 the IdP failed at least one requirement; 2 the harness could not run
 (a failed preflight, or a check ended in ERROR).`;
@@ -297,7 +301,12 @@ async function cmdReport(args: Args, out: (s: string) => void): Promise<number> 
 
 async function cmdReferenceIdp(args: Args): Promise<number> {
   const ref = (await import('../reference-idp')) as unknown as {
-    main(argv: string[]): Promise<void>;
+    startReferenceIdp(o: {
+      port?: number;
+      faults?: string[];
+      modes?: string[];
+      log?: (line: string) => void;
+    }): Promise<RunningReferenceIdp & { close(): Promise<void> }>;
     FAULTS: { name: string; description: string; requirements: string[] }[];
     MODES: { name: string; description: string; requirements: string[] }[];
   };
@@ -309,12 +318,53 @@ async function cmdReferenceIdp(args: Args): Promise<number> {
       process.stdout.write(`${m.name.padEnd(44)} ${m.requirements.join(',').padEnd(28)} ${m.description}\n`);
     return 0;
   }
-  const argv: string[] = [];
-  for (const p of args.flags.get('--port') ?? []) argv.push('--port', p);
-  for (const f of args.flags.get('--fault') ?? []) argv.push('--fault', f);
-  for (const m of args.flags.get('--mode') ?? []) argv.push('--mode', m);
-  await ref.main(argv);
-  return -1; // keeps running until a signal
+  const port = intFlag(args, '--port', 0, 65535) ?? 0;
+  const faults = (args.flags.get('--fault') ?? []).flatMap((f) => f.split(',')).filter(Boolean);
+  const known = new Set(ref.FAULTS.map((f) => f.name));
+  const unknown = faults.find((f) => !known.has(f));
+  if (unknown)
+    throw new HarnessError(
+      'ERR_USAGE',
+      `--fault ${unknown}: no such fault`,
+      'see `idp-conformance reference-idp --list-faults`',
+    );
+  const modes = (args.flags.get('--mode') ?? []).flatMap((f) => f.split(',')).filter(Boolean);
+  const knownModes = new Set(ref.MODES.map((m) => m.name));
+  const unknownMode = modes.find((m) => !knownModes.has(m));
+  if (unknownMode)
+    throw new HarnessError(
+      'ERR_USAGE',
+      `--mode ${unknownMode}: no such mode`,
+      'see `idp-conformance reference-idp --list-faults` (modes are listed last)',
+    );
+  let idp: RunningReferenceIdp & { close(): Promise<void> };
+  try {
+    idp = await ref.startReferenceIdp({
+      port,
+      faults,
+      modes,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new HarnessError(
+        'ERR_USAGE',
+        `--port ${port}: 127.0.0.1:${port} ${code === 'EADDRINUSE' ? 'is already in use' : 'is not allowed'}`,
+        'choose another port, or --port 0 for any free one',
+      );
+    throw e;
+  }
+  try {
+    const writeTo = flag(args, '--write-target');
+    const target = writeTo ? writeReferenceTarget(writeTo, idp) : undefined;
+    process.stdout.write(`${JSON.stringify(referenceIdpInfo(idp, target))}\n`);
+    // Serves until a signal, or until its parent (npx, a shell, a CI step) is gone: never an orphan.
+    await untilParentGoneOrSignal();
+  } finally {
+    await idp.close();
+  }
+  return 0;
 }
 
 const toStdout = (s: string): void => void process.stdout.write(`${s}\n`);

@@ -34,6 +34,10 @@ export interface TenantInfo {
   adminKey: string;
   cloudName?: string;
   userDomain?: string;
+  /** The seeded users a login form or a device agent can use (test fixtures, not secrets). */
+  users: { login: string; userId: string; password: string }[];
+  /** Entity IDs of the SPs registered now (the harness registers itself through the admin API). */
+  registeredSps(): string[];
 }
 
 export interface ReferenceIdp {
@@ -158,6 +162,8 @@ export async function startReferenceIdp(opts: ReferenceIdpOptions = {}): Promise
       adminBaseUrl: t.urls.adminBaseUrl,
       adminKey: t.adminKey,
       ...(t.deviceToken ? { cloudName: t.deviceToken.cloudName, userDomain: t.deviceToken.userDomain } : {}),
+      users: TENANTS[name].users.map((u) => ({ login: u.login, userId: u.userId, password: u.password })),
+      registeredSps: () => [...t.sps.keys()],
     };
   }
   let closing: Promise<void> | undefined;
