@@ -1,3 +1,9 @@
+/**
+ * The idp-conformance commands: run, list, sp-metadata, reference-idp, report, replay.
+ * Long file: the CLI is the one harness file allowed to start the reference IdP, so every command that
+ * starts it (run, replay, reference-idp) lives here; flags are parsed in cli-args.ts, the reports are
+ * built in reporting/ (merge, diff, replay).
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
@@ -20,6 +26,8 @@ import { untilParentGoneOrSignal } from './parent-watch';
 import { parseShard } from './checks/shard';
 import { mergeShards, readReport, reportFile, writeMerged } from './reporting/merge';
 import { diffRuns, formatDiff } from './reporting/diff';
+import { sideBySide } from './reporting/replay';
+import { readEvidenceItems } from './evidence/transcript';
 
 export { parseArgs };
 
@@ -34,6 +42,7 @@ Usage:
   idp-conformance report --matrix FILE... [--report-dir DIR]
   idp-conformance report --merge DIR... [--report-dir DIR]
   idp-conformance report --diff OLD NEW
+  idp-conformance replay <report-dir> <check-id> [--report-dir DIR]
   idp-conformance --help | --version
 
 Commands:
@@ -42,6 +51,7 @@ Commands:
   sp-metadata    print the gateway's SP metadata, to register the harness at an IdP
   reference-idp  run the reference IdP on 127.0.0.1 until a signal or its parent ends (prints pid, endpoints,
                  users and passwords, tenants and registered SPs as one JSON line)
+  replay         re-run one check of a recorded run against the same target, each exchange beside the recorded one
   report         --matrix: compare conformance.json files, one column per IdP (matrix.md + matrix.html);
                  --merge: put the shards of one run together; --diff: new failures, fixes, changes (exit 1 on a new failure)
 
@@ -299,6 +309,73 @@ async function cmdReport(args: Args, out: (s: string) => void): Promise<number> 
   return 0;
 }
 
+async function cmdReplay(args: Args, out: (s: string) => void): Promise<number> {
+  const [dirArg, id] = args.positionals;
+  if (!dirArg || !id || args.positionals.length !== 2)
+    throw new HarnessError(
+      'ERR_USAGE',
+      'replay needs <report-dir> <check-id>',
+      'e.g. `idp-conformance replay reports SAMLCore-3.2.1-destination-mismatch`',
+    );
+  const dir = path.resolve(dirArg);
+  const recorded = readReport(reportFile(dir), 'replay');
+  const was = recorded.results.find((r) => r.id === id);
+  if (!was)
+    throw new HarnessError(
+      'ERR_USAGE',
+      `replay: no check ${id} in ${reportFile(dir)}`,
+      'use a check ID of that run',
+    );
+  const outDir = path.resolve(
+    flag(args, '--report-dir') ?? path.join(dir, 'replay', id.replace(/[^\w.-]+/g, '_')),
+  );
+  const faults = recorded.target.faults ?? [];
+  let config: TargetConfig;
+  let embedded: EmbeddedIdp | undefined;
+  if (recorded.target.configFile) {
+    // The same target: the config file the run recorded (its IdP must be running, or `start` starts it).
+    config = loadTargetConfig(recorded.target.configFile);
+  } else {
+    embedded = await startEmbedded(faults);
+    onExitStop(() => embedded!.close());
+    const t = embedded.tenants;
+    config = embeddedTargetConfig({
+      baseUrl: embedded.baseUrl,
+      web: t.web,
+      acme: t.acme,
+      globex: t.globex,
+    } as never);
+  }
+  let report: RunReport;
+  try {
+    out(`replay ${id} against ${config.name}${faults.length ? ` (faults: ${faults.join(', ')})` : ''}`);
+    report = await runConformance({
+      config,
+      profiles: [was.profile],
+      checks: [id],
+      strict: recorded.strict,
+      reportDir: outDir,
+      faults: embedded ? faults : undefined,
+      log: out,
+    });
+  } finally {
+    await embedded?.close();
+  }
+  const now = report.results.find((r) => r.id === id);
+  const before = readEvidenceItems(dir, was.evidence ?? []) ?? [];
+  const after = now ? (readEvidenceItems(outDir, now.evidence ?? []) ?? []) : [];
+  for (const line of sideBySide(before, after)) out(line);
+  out('');
+  out(`recorded: ${was.outcome}  ${was.message}`);
+  out(`replayed: ${now?.outcome ?? '(none)'}  ${now?.message ?? ''}`);
+  out(
+    now?.outcome === was.outcome
+      ? `Reproduced: ${was.outcome} again (evidence: ${path.join(outDir, 'evidence')})`
+      : `Not reproduced: ${was.outcome} then, ${now?.outcome ?? 'nothing'} now (evidence: ${path.join(outDir, 'evidence')})`,
+  );
+  return report.exitCode;
+}
+
 async function cmdReferenceIdp(args: Args): Promise<number> {
   const ref = (await import('../reference-idp')) as unknown as {
     startReferenceIdp(o: {
@@ -395,6 +472,8 @@ export async function runCli(argv: string[], out: (s: string) => void = toStdout
       return cmdReferenceIdp(args);
     case 'report':
       return cmdReport(args, out);
+    case 'replay':
+      return cmdReplay(args, out);
     default:
       throw new HarnessError(
         'ERR_USAGE',
