@@ -19,9 +19,13 @@ interface Info {
   >;
 }
 
-function start(cmd: string, args: string[]): Promise<{ child: ChildProcess; info: Info }> {
+function start(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; info: Info }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout!.on('data', (b: Buffer) => {
@@ -143,8 +147,12 @@ describe('reference-idp as a target (CLI)', function () {
 
   it('killing npx leaves nothing serving (no orphan)', async function () {
     if (!existsSync(NPX)) this.skip();
+    // A private npm cache: npx's shared ~/.npm/_npx is raced by other npx runs on the machine.
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'idpc-npx-cache-'));
     const { child, info } = await start(NPX, [
       '--offline',
+      '--cache',
+      cache,
       'idp-conformance',
       'reference-idp',
       '--port',
