@@ -362,7 +362,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   let printed = 0;
   const lines = new Progress({ color: opts.color, reportDir: opts.reportDir });
   const flush = () => {
-    while (printed < results.length) opts.log?.(lines.line(results[printed++]));
+    for (; printed < results.length; printed++) opts.log?.(lines.line(results[printed]));
   };
   const progress = setInterval(flush, 50);
   try {
