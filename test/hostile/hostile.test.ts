@@ -384,6 +384,8 @@ async function runHarness(label: string, mode: HostileMode, options?: HostileIdp
       reportDir,
       '--grep',
       GREP,
+      // Self-safety of the checks themselves: the preflight (tested on its own in trust-run) would stop first.
+      '--no-preflight',
     ];
     const t0 = performance.now();
     const child = spawn(process.execPath, args, {
