@@ -132,6 +132,18 @@ type EmbeddedIdp = {
   tenants: Record<string, { metadataUrl: string; adminBaseUrl: string; adminKey: string }>;
 };
 
+/** The target config of a started embedded reference IdP, stopped when the process exits. */
+function embeddedConfig(embedded: EmbeddedIdp): TargetConfig {
+  onExitStop(() => embedded.close());
+  const t = embedded.tenants;
+  return embeddedTargetConfig({
+    baseUrl: embedded.baseUrl,
+    web: t.web,
+    acme: t.acme,
+    globex: t.globex,
+  } as never);
+}
+
 export async function startEmbedded(faults: string[], modes: string[] = []): Promise<EmbeddedIdp> {
   // The CLI may start the reference IdP; nothing else in the harness imports it.
   const ref = (await import('../reference-idp')) as unknown as {
@@ -182,14 +194,7 @@ async function cmdRun(args: Args, out: (s: string) => void, color = false): Prom
     config = loadTargetConfig(path.resolve(targetFile));
   } else {
     embedded = await startEmbedded(faults, modes);
-    onExitStop(() => embedded!.close());
-    const t = embedded.tenants;
-    config = embeddedTargetConfig({
-      baseUrl: embedded.baseUrl,
-      web: t.web,
-      acme: t.acme,
-      globex: t.globex,
-    } as never);
+    config = embeddedConfig(embedded);
   }
   let report: RunReport;
   try {
@@ -337,14 +342,7 @@ async function cmdReplay(args: Args, out: (s: string) => void): Promise<number> 
     config = loadTargetConfig(recorded.target.configFile);
   } else {
     embedded = await startEmbedded(faults);
-    onExitStop(() => embedded!.close());
-    const t = embedded.tenants;
-    config = embeddedTargetConfig({
-      baseUrl: embedded.baseUrl,
-      web: t.web,
-      acme: t.acme,
-      globex: t.globex,
-    } as never);
+    config = embeddedConfig(embedded);
   }
   let report: RunReport;
   try {

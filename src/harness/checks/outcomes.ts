@@ -160,16 +160,7 @@ export function expectRefused(
     expectRejected(v, r, status);
     return undefined;
   }
-  const resp = receivedResponse(v, r);
-  v.ok(
-    statusName(resp.statusCode) !== 'Success',
-    'StatusCode',
-    'a non-Success status',
-    'Success',
-    '/samlp:Response/samlp:Status/samlp:StatusCode/@Value',
-  );
-  v.equal('Assertions in the error Response', resp.assertionCount + resp.encryptedAssertionCount, 0);
-  return resp;
+  return expectErrorResponse(v, r);
 }
 
 /**
@@ -223,15 +214,7 @@ export function expectRefusal(v: Verdict, r: Answer, how: RefusalKind = 'error-r
     return;
   }
   if (how === 'discarded') v.fail('the IdP answer', want, describe(r));
-  const resp = receivedResponse(v, r);
-  v.ok(
-    statusName(resp.statusCode) !== 'Success',
-    'StatusCode',
-    'a non-Success status',
-    'Success',
-    '/samlp:Response/samlp:Status/samlp:StatusCode/@Value',
-  );
-  v.equal('Assertions in the error Response', resp.assertionCount + resp.encryptedAssertionCount, 0);
+  expectErrorResponse(v, r);
 }
 
 /** An error Response to the ACS with the given second-level code (and top-level, where fixed). */
@@ -271,4 +254,18 @@ export function expectNoFinding(v: Verdict, r: Answer, code: string, what: strin
   if (f)
     v.fail(`${what} (${f.code}: ${f.message})`, f.expected ?? 'conformant', f.actual ?? 'violation', f.where);
   v.asserted++;
+}
+
+/** An error Response reached the ACS: a non-Success status and no Assertion, plain or encrypted. */
+function expectErrorResponse(v: Verdict, r: Answer): ResponseInfo {
+  const resp = receivedResponse(v, r);
+  v.ok(
+    statusName(resp.statusCode) !== 'Success',
+    'StatusCode',
+    'a non-Success status',
+    'Success',
+    '/samlp:Response/samlp:Status/samlp:StatusCode/@Value',
+  );
+  v.equal('Assertions in the error Response', resp.assertionCount + resp.encryptedAssertionCount, 0);
+  return resp;
 }
