@@ -3,9 +3,12 @@ import {
   webLogin,
   expectSuccess,
   expectRefusalAgainst,
+  expectRefusal,
+  registerExtraEntity,
   redirectUrl,
   redirectEncode,
   fixtureKey,
+  ConformanceFailure,
 } from '../../src/harness';
 
 /** Adds an attribute to the root element: a change inside the signed content. */
@@ -160,6 +163,50 @@ describe('saml-web-sso · signed AuthnRequests', function () {
     async (v) => {
       const r = await webLogin({ entity: 'signed', binding: 'post', signKey: fixtureKey('attacker') });
       expectRefusalAgainst(v, await control.post(), r);
+    },
+  );
+
+  /**
+   * SDP-IDP32: "IdP deployments MUST support multiple signing certificates in SP metadata and MUST support
+   * validation of signatures using a key from any of them." An SP entity registered with two signing
+   * certificates (AuthnRequestsSigned="true") signs a Redirect request with each key in turn (one variant
+   * per key). The control is the same entity signing with a key of neither certificate: it must be
+   * refused, so that each Success shows a signature verified with that key, not one left unchecked.
+   */
+  h.check(
+    {
+      id: 'SDP-IDP32-key-rollover',
+      level: 'MUST',
+      requirements: ['SDP-IDP32'],
+      title: 'an SP with two signing certificates in its metadata is served when it signs with either key',
+    },
+    async (v, s) => {
+      const keys = [s.gatewayKey, fixtureKey('gateway-2')] as const;
+      const issuer = await registerExtraEntity(
+        { suffix: 'key-rollover', certsPem: keys.map((k) => k.certPem), authnRequestsSigned: true },
+        'an SP whose metadata lists two signing certificates',
+      );
+      const signed = (signKey: (typeof keys)[number]) =>
+        webLogin({ issuer, binding: 'redirect', sign: true, signKey, relayState: 'key-rollover' });
+      v.step = 'control: a key of neither certificate';
+      const control = await signed(fixtureKey('attacker'));
+      try {
+        expectRefusal(v, control);
+      } catch (e) {
+        if (!(e instanceof ConformanceFailure)) throw e;
+        // The IdP does not verify this SP's signatures at all: that is SDP-IDP05's finding, not this one.
+        v.blocked('SDP-IDP05-redirect-unknown-key', 'a request signed with an unregistered key is served', e);
+      }
+      v.step = undefined;
+      await v.variants(
+        [
+          ['first certificate', keys[0]],
+          ['second certificate', keys[1]],
+        ],
+        async (key) => {
+          expectSuccess(v, await signed(key));
+        },
+      );
     },
   );
 });

@@ -4,6 +4,10 @@ import {
   expectSuccess,
   NotApplicable,
   NAMEID_TRANSIENT,
+  registerExtraEntity,
+  expectRefusalAgainst,
+  statusName,
+  type AssertionInfo,
   type WebLogin,
   type Verdict,
 } from '../../src/harness';
@@ -13,6 +17,35 @@ const PAIRWISE_ID = 'urn:oasis:names:tc:SAML:attribute:pairwise-id';
 const URI_FORMAT = 'urn:oasis:names:tc:SAML:2.0:attrname-format:uri';
 /** SAML V2.0 Subject Identifier Attributes Profile §3.3.1 / §3.4.1: uniqueID "@" scope. */
 const SCOPED_VALUE = /^[A-Za-z0-9][A-Za-z0-9=-]{0,126}@[A-Za-z0-9][A-Za-z0-9.-]{0,126}$/;
+
+type Attribute = AssertionInfo['attributes'][number];
+
+/**
+ * The value rules of SAML V2.0 Subject Identifier Attributes Profile §3.3.1 / §3.4.1 with SDP-IDP14: one
+ * uniqueID@scope value in the profile's characters, NameFormat uri, its scope a shibmd:Scope (regexp
+ * false) of the IdP metadata.
+ */
+function judgeIdentifier(
+  v: Verdict,
+  s: { idp: { scopes: { value: string; regexp?: string }[] } },
+  at: Attribute,
+): string {
+  const scopes = s.idp.scopes.filter((x) => x.regexp !== 'true' && x.regexp !== '1').map((x) => x.value);
+  const name = at.name === SUBJECT_ID ? 'subject-id' : 'pairwise-id';
+  v.equal(`${name} NameFormat`, at.nameFormat, URI_FORMAT, 'saml:Attribute/@NameFormat');
+  v.equal(`${name} values`, at.values.length, 1, 'saml:Attribute/saml:AttributeValue');
+  const value = at.values[0] ?? '';
+  v.ok(
+    SCOPED_VALUE.test(value),
+    `${name} value`,
+    'uniqueID@scope: [A-Za-z0-9][A-Za-z0-9=-]{0,126}@[A-Za-z0-9][A-Za-z0-9.-]{0,126}',
+    value,
+  );
+  v.oneOf(`${name} scope`, value.slice(value.indexOf('@') + 1), scopes, 'md:Extensions/shibmd:Scope');
+  return value;
+}
+
+const isSuccess = (r: WebLogin) => statusName(r.verify?.response?.statusCode) === 'Success';
 
 function attributesOf(v: Verdict, r: WebLogin) {
   const a = expectSuccess(v, r);
@@ -113,22 +146,153 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
       );
       if (ids.length === 0)
         throw new NotApplicable(
-          'the IdP released neither subject-id nor pairwise-id without an SP signal (SDP-IDP17 allows that; the signalled release is not yet tested)',
+          'the IdP released neither subject-id nor pairwise-id without an SP signal (SDP-IDP17 allows that; the signalled release is judged by the SDP-IDP15 checks)',
         );
-      const scopes = s.idp.scopes.filter((x) => x.regexp !== 'true' && x.regexp !== '1').map((x) => x.value);
-      for (const at of ids) {
-        const name = at.name === SUBJECT_ID ? 'subject-id' : 'pairwise-id';
-        v.equal(`${name} NameFormat`, at.nameFormat, URI_FORMAT, 'saml:Attribute/@NameFormat');
-        v.equal(`${name} values`, at.values.length, 1, 'saml:Attribute/saml:AttributeValue');
-        const value = at.values[0] ?? '';
-        v.ok(
-          SCOPED_VALUE.test(value),
-          `${name} value`,
-          'uniqueID@scope: [A-Za-z0-9][A-Za-z0-9=-]{0,126}@[A-Za-z0-9][A-Za-z0-9.-]{0,126}',
+      for (const at of ids) judgeIdentifier(v, s, at);
+    },
+  );
+
+  // ---- SDP-IDP15/16: the SP's metadata signal (entity attribute subject-id:req) decides the release.
+  /** A login as `<gateway.entityId>/<suffix>`, registered with subject-id:req `req` (or no signal). */
+  const signalled = (suffix: string, req?: string, again = false) =>
+    h.shared(`subject-id-req:${suffix}${again ? ':again' : ''}`, async () => {
+      const issuer = await registerExtraEntity(
+        { suffix, ...(req ? { subjectIdReq: req } : {}) },
+        'an SP whose metadata carries the entity attribute urn:oasis:names:tc:SAML:profiles:subject-id:req',
+      );
+      return webLogin({ issuer, relayState: `subject-id-req-${req ?? 'absent'}` });
+    });
+  /** The control: the same kind of entity, no signal in its metadata. */
+  const control = signalled('subject-id-req-absent');
+
+  /**
+   * The identifier a signalled SP requires (SDP-IDP15), or — when the IdP failed the request, judged
+   * against the control — undefined: SDP-IDP16 lets an IdP that cannot satisfy the signal fail it.
+   * A Success without the identifier breaks SDP-IDP16 ("it MUST fail the authentication request").
+   */
+  async function required(v: Verdict, r: WebLogin, want: string, req: string, mayFail = true) {
+    if (!isSuccess(r) && mayFail) {
+      expectRefusalAgainst(v, await control(), r);
+      return undefined;
+    }
+    const a = expectSuccess(v, r);
+    const at = a.attributes.find((x) => x.name === want);
+    if (!at)
+      v.fail(
+        `${want === SUBJECT_ID ? 'subject-id' : 'pairwise-id'} for an SP with subject-id:req ${req}`,
+        'released, or the request failed (SDP-IDP16: an IdP that cannot or will not satisfy the SP MUST fail the request)',
+        `Success without it; released: ${a.attributes.map((x) => x.friendlyName ?? x.name).join(', ') || 'no attributes'}`,
+        'saml:AttributeStatement/saml:Attribute',
+      );
+    return at;
+  }
+
+  /**
+   * SDP-IDP15: "IdPs MUST support the metadata-based identifier requirement signaling mechanism defined in
+   * [SAML2SubjId]." SDP-IDP16: "If an IdP cannot or will not satisfy the requirements of an SP in this
+   * respect, then it MUST fail the authentication request ..." subject-id:req subject-id.
+   */
+  h.check(
+    {
+      id: 'SDP-IDP15-signal-subject-id',
+      level: 'MUST',
+      requirements: ['SDP-IDP15', 'SDP-IDP16', 'SDP-IDP13'],
+      title: 'an SP whose metadata requires subject-id gets a valid subject-id, or the request fails',
+    },
+    async (v, s) => {
+      const r = await signalled('subject-id-req-subject-id', 'subject-id')();
+      const at = await required(v, r, SUBJECT_ID, 'subject-id');
+      if (!at)
+        throw new NotApplicable(
+          'the IdP failed the request of an SP that requires subject-id (SDP-IDP16 allows that for an IdP that does not release subject-id; SDP-IDP15-signal-any judges that it releases one of the two)',
+        );
+      judgeIdentifier(v, s, at);
+    },
+  );
+
+  /**
+   * SDP-IDP15 / SDP-IDP16 with subject-id:req pairwise-id. The pairwise-id is per relying party ([SAML2SubjId]
+   * §3.4: a value for one subject and one relying party): a second SP gets another value, the same SP
+   * the same value in a new session (compared case-insensitively, as the profile compares them).
+   */
+  h.check(
+    {
+      id: 'SDP-IDP15-signal-pairwise-id',
+      level: 'MUST',
+      requirements: ['SDP-IDP15', 'SDP-IDP16', 'SDP-IDP13'],
+      title:
+        'an SP whose metadata requires pairwise-id gets a valid pairwise-id of its own, or the request fails',
+    },
+    async (v, s) => {
+      const r = await signalled('subject-id-req-pairwise-id', 'pairwise-id')();
+      const at = await required(v, r, PAIRWISE_ID, 'pairwise-id');
+      if (!at)
+        throw new NotApplicable(
+          'the IdP failed the request of an SP that requires pairwise-id (SDP-IDP16 allows that for an IdP that does not release pairwise-id; SDP-IDP15-signal-any judges that it releases one of the two)',
+        );
+      const value = judgeIdentifier(v, s, at).toLowerCase();
+      v.step = 'the same SP, a new session';
+      const again = await required(
+        v,
+        await signalled('subject-id-req-pairwise-id', 'pairwise-id', true)(),
+        PAIRWISE_ID,
+        'pairwise-id',
+        false,
+      );
+      if (again)
+        v.equal(
+          'pairwise-id in a new session of the same SP',
+          judgeIdentifier(v, s, again).toLowerCase(),
           value,
+          'saml:Attribute[@Name="urn:oasis:names:tc:SAML:attribute:pairwise-id"]/saml:AttributeValue',
         );
-        v.oneOf(`${name} scope`, value.slice(value.indexOf('@') + 1), scopes, 'md:Extensions/shibmd:Scope');
+      v.step = 'another SP';
+      const other = await required(
+        v,
+        await signalled('subject-id-req-pairwise-id-other', 'pairwise-id')(),
+        PAIRWISE_ID,
+        'pairwise-id',
+        false,
+      );
+      const otherValue = other ? judgeIdentifier(v, s, other).toLowerCase() : undefined;
+      v.ok(
+        otherValue !== value,
+        'pairwise-id of two SPs',
+        'a different value for each SP (pairwise)',
+        `${value} for both`,
+        'saml:Attribute[@Name="urn:oasis:names:tc:SAML:attribute:pairwise-id"]/saml:AttributeValue',
+      );
+    },
+  );
+
+  /**
+   * SDP-IDP15 with subject-id:req any: either identifier satisfies the SP. An IdP supports at least one of
+   * them (SDP-IDP13), so "any" can always be met: failing the request breaks the signalling mechanism.
+   */
+  h.check(
+    {
+      id: 'SDP-IDP15-signal-any',
+      level: 'MUST',
+      requirements: ['SDP-IDP15', 'SDP-IDP13'],
+      title: 'an SP whose metadata accepts any identifier gets a valid subject-id or pairwise-id',
+    },
+    async (v, s) => {
+      const r = await signalled('subject-id-req-any', 'any')();
+      if (!isSuccess(r)) {
+        const c = await control();
+        if (!isSuccess(c)) expectRefusalAgainst(v, c, r);
       }
+      const ids = expectSuccess(v, r).attributes.filter(
+        (x) => x.name === SUBJECT_ID || x.name === PAIRWISE_ID,
+      );
+      v.ok(
+        ids.length > 0,
+        'subject-id or pairwise-id for an SP with subject-id:req any',
+        'one of them released (an IdP supports at least one, SDP-IDP13)',
+        'neither',
+        'saml:AttributeStatement/saml:Attribute',
+      );
+      for (const at of ids) judgeIdentifier(v, s, at);
     },
   );
 });

@@ -60,6 +60,7 @@ export {
   type DeviceFacts,
 } from './roles/device-token';
 export { adminCall } from './roles/admin';
+export { registerExtraEntity, type ExtraEntity } from './roles/sp-registration';
 export { wrapRequest, type XswVariant } from './messages/xsw';
 export { Canary } from './roles/canary';
 export { hostileXml, hostileSignature, hostileEncoding, redirectHmacWithCert } from './messages/hostile';

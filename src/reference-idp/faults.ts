@@ -124,7 +124,13 @@ const DEFS = [
   ]),
   f('first-cert-only', "only the first signing certificate of the gateway's metadata is tried", [
     'DT-SIG-08',
+    'SDP-IDP32',
   ]),
+  f(
+    'last-cert-only',
+    "only the last signing certificate of the gateway's metadata is tried (the newest replaces the others)",
+    ['SDP-IDP32'],
+  ),
   f(
     'sp-certs-accumulate',
     'replacing SP metadata adds its certificates to the old ones: a removed certificate keeps working',
@@ -220,6 +226,26 @@ const DEFS = [
   f('subject-id-wrong-scope', 'subject-id values have the scope other.example, not the metadata Scope', [
     'SDP-IDP13',
   ]),
+  f(
+    'subject-id-signal-ignored',
+    'the SP metadata entity attribute subject-id:req is not read: subject-id is released whatever the SP requires',
+    ['SDP-IDP15', 'SDP-IDP16'],
+  ),
+  f(
+    'subject-id-signal-swapped',
+    'subject-id:req is read the wrong way round: subject-id required gets pairwise-id, pairwise-id required gets subject-id',
+    ['SDP-IDP15', 'SDP-IDP16'],
+  ),
+  f(
+    'pairwise-id-not-per-sp',
+    'pairwise-id is derived from the user alone, not from the user and the SP: every SP gets the same value',
+    ['SDP-IDP15'],
+  ),
+  f(
+    'subject-id-req-any-refused',
+    'subject-id:req "any" is treated as an unknown value: the request fails with Responder/RequestDenied',
+    ['SDP-IDP15'],
+  ),
   f('subject-id-bad-chars', 'subject-id unique IDs start with "_" (not alphanumeric)', ['SDP-IDP13']),
   f('attributes-duplicated', 'every Attribute element appears twice', ['SDP-IDP19']),
   f('timestamps-with-offset', 'timestamps use "+00:00" instead of "Z"', ['SAMLCore-1.3.3']),

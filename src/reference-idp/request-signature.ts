@@ -81,15 +81,20 @@ export function verifyRedirectSignature(p: RedirectSignatureParams, certs: SpCer
   if (faults.has('redirect-signature-ignores-relaystate') && p.relayState) {
     candidates.push(`SAMLRequest=${p.samlRequest.raw}&SigAlg=${p.sigAlg.raw}`);
   }
-  const usable = (faults.has('first-cert-only') ? certs.slice(0, 1) : certs).filter(
-    (c) => c.type === alg.type,
-  );
+  const usable = rolloverCerts(certs, faults).filter((c) => c.type === alg.type);
   for (const data of candidates) {
     for (const cert of usable) {
       if (verifyRaw(alg.hash, alg.type, Buffer.from(data, 'utf8'), cert.key, sig)) return;
     }
   }
   throw new Reject(400, 'the request signature does not verify with any registered certificate');
+}
+
+/** saml2int SDP-IDP32: every signing certificate of the SP may verify (faults: only the first / the last). */
+function rolloverCerts(certs: SpCert[], faults: Faults): SpCert[] {
+  if (faults.has('first-cert-only')) return certs.slice(0, 1);
+  if (faults.has('last-cert-only')) return certs.slice(-1);
+  return certs;
 }
 
 /** Faults redirect-hmac-pem-key / redirect-hmac-der-key: the public certificate used as an HMAC key. */
@@ -224,7 +229,7 @@ function runXmlCrypto(signature: Element, xml: string, certs: SpCert[], faults: 
     faults.has('trust-keyinfo-cert') && descendantsNamed(signature, NS.ds, 'X509Certificate').length > 0;
   const keys: (crypto.KeyObject | undefined)[] = keyInfoCert
     ? [undefined]
-    : (faults.has('first-cert-only') ? certs.slice(0, 1) : certs).map((c) => c.key);
+    : rolloverCerts(certs, faults).map((c) => c.key);
   for (const publicCert of keys) {
     const sx = new SignedXml(
       keyInfoCert ? { getCertFromKeyInfo: (k) => SignedXml.getCertFromKeyInfo(k) } : { publicCert },

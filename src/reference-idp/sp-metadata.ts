@@ -37,7 +37,16 @@ export interface SpRecord {
   wantAssertionsSigned: boolean;
   /** KeyDescriptor use="encryption": assertions for this SP are encrypted (saml2int SDP-IDP11). */
   encryption?: SpEncryption;
+  /**
+   * The entity attribute urn:oasis:names:tc:SAML:profiles:subject-id:req (SAML V2.0 Subject Identifier
+   * Attributes Profile; saml2int SDP-IDP15): subject-id, pairwise-id, none or any; absent = no signal.
+   */
+  subjectIdReq?: SubjectIdReq;
 }
+
+export type SubjectIdReq = 'subject-id' | 'pairwise-id' | 'none' | 'any';
+const SUBJECT_ID_REQ = 'urn:oasis:names:tc:SAML:profiles:subject-id:req';
+const MDATTR = 'urn:oasis:names:tc:SAML:metadata:attribute';
 
 export class InvalidSpMetadata extends Error {}
 
@@ -92,6 +101,7 @@ export function parseSpMetadata(xml: string, strictTenant: boolean): SpRecord {
     throw new InvalidSpMetadata('at least one signing certificate is required');
   }
   const encryption = readEncryptionKey(childrenNamed(sp, NS.md, 'KeyDescriptor'));
+  const subjectIdReq = readSubjectIdReq(root);
   return {
     entityId,
     acs,
@@ -100,7 +110,26 @@ export function parseSpMetadata(xml: string, strictTenant: boolean): SpRecord {
     authnRequestsSigned,
     wantAssertionsSigned,
     ...(encryption ? { encryption } : {}),
+    ...(subjectIdReq ? { subjectIdReq } : {}),
   };
+}
+
+/** md:Extensions/mdattr:EntityAttributes/saml:Attribute[@Name=subject-id:req]: one known value. */
+function readSubjectIdReq(root: Parameters<typeof childrenNamed>[0]): SubjectIdReq | undefined {
+  const values: string[] = [];
+  for (const ext of childrenNamed(root, NS.md, 'Extensions'))
+    for (const ea of childrenNamed(ext, MDATTR, 'EntityAttributes'))
+      for (const at of childrenNamed(ea, NS.saml, 'Attribute')) {
+        if (attr(at, 'Name') !== SUBJECT_ID_REQ) continue;
+        for (const v of childrenNamed(at, NS.saml, 'AttributeValue'))
+          values.push((simpleText(v) ?? '').trim());
+      }
+  if (values.length === 0) return undefined;
+  const known = ['subject-id', 'pairwise-id', 'none', 'any'];
+  // The profile: a single value, one of the four.
+  if (values.length !== 1 || !known.includes(values[0]!))
+    throw new InvalidSpMetadata(`subject-id:req must be one of ${known.join(', ')}`);
+  return values[0] as SubjectIdReq;
 }
 
 function readAcs(elements: ReturnType<typeof childrenNamed>): AcsEndpoint[] {

@@ -15,7 +15,7 @@ import type { ResponseTarget, SubjectInfo } from './response';
 import { newId, ResponseBuilder } from './response';
 import type { IdpContext, Session, Tenant } from './store';
 import { parseUtcInstant } from './time';
-import { browserDecision, checkPassword, webSubject } from './web-sso';
+import { browserDecision, checkPassword, identifierRefusal, webSubject } from './web-sso';
 
 export const SESSION_COOKIE = 'rid_session';
 
@@ -176,6 +176,8 @@ export class SsoHandler {
     sweep(tenant.sessions, now);
     tenant.sessions.set(session.id, session);
     const cookie = `${SESSION_COOKIE}=${session.id}; Path=/t/${tenant.name}; HttpOnly; SameSite=Lax`;
+    const unmet = identifierRefusal(tenant, target.spEntityId, this.idp.faults);
+    if (unmet) return this.answerError(res, tenant, target, unmet, now);
     const subject = webSubject(tenant, session, target.spEntityId, pending.nameIdFormat, this.idp.faults);
     if (!subject) throw new Reject(400, 'the user no longer exists');
     this.answerSuccess(res, tenant, target, subject, now, { 'Set-Cookie': cookie });
@@ -208,6 +210,8 @@ export class SsoHandler {
     const d = browserDecision(tenant, a, readCookie(req, SESSION_COOKIE), now, this.idp.faults);
     if (d.kind === 'error') return this.answerError(res, tenant, target, d.error, now);
     if (d.kind === 'login-form') return this.showLogin(res, tenant, target, a, now);
+    const unmet = identifierRefusal(tenant, target.spEntityId, this.idp.faults);
+    if (unmet) return this.answerError(res, tenant, target, unmet, now);
     const subject = webSubject(tenant, d.session, target.spEntityId, a.info.nameIdFormat, this.idp.faults);
     if (!subject) return this.showLogin(res, tenant, target, a, now);
     this.answerSuccess(res, tenant, target, subject, now);

@@ -95,6 +95,57 @@ export function checkPassword(
   return crypto.timingSafeEqual(a, b) ? user : undefined;
 }
 
+const SUBJECT_ID = 'urn:oasis:names:tc:SAML:attribute:subject-id';
+const PAIRWISE_ID = 'urn:oasis:names:tc:SAML:attribute:pairwise-id';
+
+/**
+ * saml2int SDP-IDP13/15: what the SP's metadata asks for (entity attribute subject-id:req) decides
+ * which identifier is released: subject-id, pairwise-id, none of them, or (any) the pairwise-id, the one
+ * that tells SPs less. Without a signal (SDP-IDP17: free) the subject-id is released.
+ */
+function subjectIdentifiers(
+  tenant: Tenant,
+  userId: string,
+  uid: string,
+  spEntityId: string,
+  faults: Faults,
+): SamlAttribute[] {
+  const sp = tenant.sps.get(spEntityId);
+  let req = faults.has('subject-id-signal-ignored') ? undefined : sp?.subjectIdReq;
+  if (faults.has('subject-id-signal-swapped') && (req === 'subject-id' || req === 'pairwise-id'))
+    req = req === 'subject-id' ? 'pairwise-id' : 'subject-id';
+  const scope = faults.has('subject-id-wrong-scope') ? 'other.example' : tenantScope(tenant.name);
+  const format = faults.has('attribute-nameformat-basic') ? ATTRNAME_FORMAT.basic : ATTRNAME_FORMAT.uri;
+  const one = (name: string, friendlyName: string, value: string): SamlAttribute => ({
+    name,
+    nameFormat: format,
+    friendlyName,
+    values: [value],
+  });
+  if (req === 'none') return [];
+  if (req === 'pairwise-id' || req === 'any') {
+    // Profile §3.4: opaque, per (subject, relying party); hex is within the uniqueID characters.
+    const input = faults.has('pairwise-id-not-per-sp')
+      ? userId.toLowerCase()
+      : `${userId.toLowerCase()}\n${spEntityId}`;
+    const unique = crypto
+      .createHmac('sha256', tenant.nameIdSecret)
+      .update(`pairwise\n${input}`)
+      .digest('hex');
+    return [one(PAIRWISE_ID, 'pairwise-id', `${unique.slice(0, 40)}@${scope}`)];
+  }
+  // Profile §3.3: uniqueID@scope, the uniqueID alphanumeric first, then alphanumerics, "=" and "-".
+  const unique = `${faults.has('subject-id-bad-chars') ? '_' : ''}${uid.toLowerCase().replace(/[^a-z0-9=-]/g, '-')}`;
+  return [one(SUBJECT_ID, 'subject-id', `${unique}@${scope}`)];
+}
+
+/** SDP-IDP16: a signal the IdP will not satisfy fails the request (only the fault subject-id-req-any-refused). */
+export function identifierRefusal(tenant: Tenant, spEntityId: string, faults: Faults): ErrorSpec | undefined {
+  if (faults.has('subject-id-req-any-refused') && tenant.sps.get(spEntityId)?.subjectIdReq === 'any')
+    return { top: 'Responder', second: 'RequestDenied', message: 'unsupported subject-id:req value' };
+  return undefined;
+}
+
 export function webSubject(
   tenant: Tenant,
   session: Session,
@@ -139,14 +190,8 @@ export function webSubject(
   if (rec.memberOf && rec.memberOf.length > 0) {
     attributes.push(uri('urn:oid:1.3.6.1.4.1.5923.1.5.1.1', 'isMemberOf', rec.memberOf));
   }
-  // saml2int SDP-IDP13: the general-purpose subject-id (uniqueID@scope, scope from the metadata).
-  if (!tenant.deviceToken && uid) {
-    const unique = `${faults.has('subject-id-bad-chars') ? '_' : ''}${uid.toLowerCase().replace(/[^a-z0-9=-]/g, '-')}`;
-    const scope = faults.has('subject-id-wrong-scope') ? 'other.example' : tenantScope(tenant.name);
-    attributes.push(
-      uri('urn:oasis:names:tc:SAML:attribute:subject-id', 'subject-id', [`${unique}@${scope}`]),
-    );
-  }
+  if (!tenant.deviceToken && uid)
+    attributes.push(...subjectIdentifiers(tenant, rec.userId, uid, spEntityId, faults));
   return {
     nameId,
     authnInstant: session.authnInstant,

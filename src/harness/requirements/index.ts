@@ -365,7 +365,7 @@ const BASE_REQUIREMENTS: readonly Requirement[] = [
     id: 'SDP-IDP32',
     level: 'MUST',
     source: 'saml2int SDP-IDP32',
-    text: 'Identity Providers MUST support multiple signing certificates in Service Provider metadata and MUST validate signatures with any of them (key rollover).',
+    text: 'IdP deployments MUST support multiple signing certificates in SP metadata and MUST support validation of signatures using a key from any of them.',
   },
   {
     id: 'SDP-IDP19',

@@ -35,6 +35,8 @@ export interface WebLoginOptions {
   sigAlg?: RedirectSigAlg;
   /** Which gateway entity sends it: the default one, the one registered with AuthnRequestsSigned, or the one with the encryption key. */
   entity?: GatewayEntity;
+  /** Another entityID of the same gateway (one a check registered itself, roles/sp-registration.ts). */
+  issuer?: string;
   /** Form-login credentials; null = none (the client stops at a login form). Default: the target's login.form. */
   credentials?: { username: string; password: string } | null;
   /** Continue in an existing browser (IdP session cookies). */
@@ -103,6 +105,7 @@ export async function webLogin(opts: WebLoginOptions = {}): Promise<WebLogin> {
   const binding = opts.binding ?? 'redirect';
   const entity = opts.entity ?? 'default';
   const builder = webRequest(binding, entity);
+  if (opts.issuer) builder.withIssuer(opts.issuer);
   opts.request?.(builder);
   let xml = builder.toXml();
   if (opts.xml) xml = opts.xml(xml);

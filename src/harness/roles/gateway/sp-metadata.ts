@@ -7,6 +7,8 @@ function certBody(pem: string): string {
     .trim();
 }
 
+const SUBJECT_ID_REQ = 'urn:oasis:names:tc:SAML:profiles:subject-id:req';
+
 /** SDP-ALG01 block encryption and key transport, in order of preference. */
 const ENCRYPTION_METHODS = [
   'http://www.w3.org/2009/xmlenc11#aes256-gcm',
@@ -24,6 +26,8 @@ export function spMetadataXml(opts: {
   wantAssertionsSigned?: boolean;
   /** SDP-MD08 / SDP-IDP11: an encryption certificate, published with the SDP-ALG01 EncryptionMethods. */
   encryptionCertPem?: string;
+  /** SDP-IDP15: the entity attribute urn:oasis:names:tc:SAML:profiles:subject-id:req with this value. */
+  subjectIdReq?: string;
 }): string {
   const keys = opts.certsPem
     .map(
@@ -38,10 +42,17 @@ export function spMetadataXml(opts: {
       ENCRYPTION_METHODS.map((a) => `<md:EncryptionMethod Algorithm="${a}"/>`).join('') +
       `</md:KeyDescriptor>`
     : '';
+  const ext = opts.subjectIdReq
+    ? `<md:Extensions><mdattr:EntityAttributes xmlns:mdattr="urn:oasis:names:tc:SAML:metadata:attribute">` +
+      `<saml:Attribute xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" Name="${SUBJECT_ID_REQ}" ` +
+      `NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri">` +
+      `<saml:AttributeValue>${xmlEscape(opts.subjectIdReq)}</saml:AttributeValue></saml:Attribute>` +
+      `</mdattr:EntityAttributes></md:Extensions>`
+    : '';
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ` +
-    `xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${xmlEscape(opts.entityId)}">` +
+    `xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${xmlEscape(opts.entityId)}">${ext}` +
     `<md:SPSSODescriptor AuthnRequestsSigned="${opts.authnRequestsSigned}" ` +
     `WantAssertionsSigned="${opts.wantAssertionsSigned ?? true}" ` +
     `protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keys}${enc}` +
