@@ -40,10 +40,20 @@ const TARGETS = [
   'simplesamlphp',
   'simplesamlphp-assertion-only',
   'simplesamlphp-sha512',
+  'simplesamlphp-encrypted',
   'simplesamlphp-container',
   'samlify',
   'samlp',
 ];
+
+/**
+ * Targets run with a --grep: the encryption variant differs from simplesamlphp.yaml only in the entity
+ * with an encryption key, so only the checks of encrypted assertions run (its expectations file still
+ * covers a full run). Each with the fewest checks its run must have.
+ */
+const SELECTED: Record<string, { grep: string; min: number }> = {
+  'simplesamlphp-encrypted': { grep: 'SDP-IDP11|SDP-ALG01', min: 5 },
+};
 const ran: string[] = [];
 
 describe('real IdPs (saml-web-sso)', function () {
@@ -63,7 +73,17 @@ describe('real IdPs (saml-web-sso)', function () {
       const t0 = Date.now();
       const r = spawnSync(
         process.execPath,
-        [BIN, 'run', '--target', file, '--profile', 'saml-web-sso', '--report-dir', dir],
+        [
+          BIN,
+          'run',
+          '--target',
+          file,
+          '--profile',
+          'saml-web-sso',
+          ...(SELECTED[target] ? ['--grep', SELECTED[target].grep] : []),
+          '--report-dir',
+          dir,
+        ],
         {
           cwd: ROOT,
           encoding: 'utf8',
@@ -90,7 +110,7 @@ describe('real IdPs (saml-web-sso)', function () {
         r.stderr,
       ).to.deep.equal([]);
       expect(r.status, r.stderr).to.equal(0);
-      expect(report.results.length).to.be.at.least(40);
+      expect(report.results.length).to.be.at.least(SELECTED[target]?.min ?? 40);
       ran.push(path.join(dir, 'conformance.json'));
     });
   }
