@@ -113,7 +113,13 @@ export function certBody(pem: string): string {
   return new crypto.X509Certificate(pem).raw.toString('base64');
 }
 
-export function spMetadata(o: { entityId: string; acs: string; certs: string[]; signed?: boolean }): string {
+export function spMetadata(o: {
+  entityId: string;
+  acs: string;
+  certs: string[];
+  signed?: boolean;
+  subjectIdReq?: string;
+}): string {
   const kds = o.certs
     .map(
       (c) =>
@@ -122,6 +128,12 @@ export function spMetadata(o: { entityId: string; acs: string; certs: string[]; 
     .join('');
   return (
     `<md:EntityDescriptor xmlns:md="${NS.md}" entityID="${o.entityId}">` +
+    (o.subjectIdReq
+      ? `<md:Extensions><mdattr:EntityAttributes xmlns:mdattr="urn:oasis:names:tc:SAML:metadata:attribute">` +
+        `<saml:Attribute xmlns:saml="${NS.saml}" Name="urn:oasis:names:tc:SAML:profiles:subject-id:req">` +
+        `<saml:AttributeValue>${o.subjectIdReq}</saml:AttributeValue></saml:Attribute>` +
+        `</mdattr:EntityAttributes></md:Extensions>`
+      : '') +
     `<md:SPSSODescriptor protocolSupportEnumeration="${NS.samlp}"${o.signed === false ? '' : ' AuthnRequestsSigned="true"'}>` +
     kds +
     `<md:AssertionConsumerService Binding="${POST}" Location="${o.acs}" index="0" isDefault="true"/>` +

@@ -12,7 +12,7 @@ import {
   redirectQuery,
   request,
 } from './helpers';
-import { ACS, GATEWAY, IDP_ACME, IDP_GLOBEX, World } from './world';
+import { ACS, GATEWAY, GATEWAY_2, ATTACKER, IDP_ACME, IDP_GLOBEX, World } from './world';
 
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 
@@ -219,4 +219,87 @@ describe('reference IdP: saml-web-sso browser login', () => {
     });
     expect(big.status).to.equal(413);
   });
+});
+
+describe('reference IdP: subject-id:req signalling and key rollover (saml2int SDP-IDP15, SDP-IDP32)', () => {
+  const SUBJECT_ID = 'urn:oasis:names:tc:SAML:attribute:subject-id';
+  const PAIRWISE_ID = 'urn:oasis:names:tc:SAML:attribute:pairwise-id';
+
+  /** A Redirect login as `sp` (signed with `k` when given) through the form; the Response read. */
+  async function login(w: World, sp: string, k?: { keyPem: string }) {
+    const web = w.idp.tenants.web;
+    const { xml } = authnRequest({ issuer: sp, destination: web.ssoUrl, acs: ACS });
+    const res = await request('GET', `${web.ssoUrl}?${redirectQuery(xml, undefined, k)}`);
+    const state = loginState(res.body);
+    if (!state) return { status: res.status };
+    const ok = await postForm(`${w.idp.baseUrl}/t/web/login`, {
+      state,
+      username: 'alice',
+      password: 'alice-pass',
+    });
+    const r = readResponse(readAutoPost(ok.body).samlResponse as string, IDP_ACME.certPem);
+    return { status: ok.status, response: r };
+  }
+
+  async function released(w: World, subjectIdReq?: string) {
+    const sp = await w.registerGateway('web', { signed: false, subjectIdReq });
+    const r = (await login(w, sp)).response;
+    expect(r?.status, subjectIdReq).to.equal(SUCCESS);
+    const attrs = r!.attributes();
+    return { subjectId: attrs[SUBJECT_ID], pairwiseId: attrs[PAIRWISE_ID] };
+  }
+
+  it('releases what the SP metadata asks for: subject-id, pairwise-id (per SP, also for any), or none', async () => {
+    const w = await World.start();
+    try {
+      expect(await released(w)).to.deep.equal({ subjectId: ['alice@web.idp.test'], pairwiseId: undefined });
+      expect(await released(w, 'subject-id')).to.deep.equal({
+        subjectId: ['alice@web.idp.test'],
+        pairwiseId: undefined,
+      });
+      const p1 = await released(w, 'pairwise-id');
+      const p2 = await released(w, 'pairwise-id');
+      const any = await released(w, 'any');
+      for (const p of [p1, p2, any]) {
+        expect(p.subjectId).to.equal(undefined);
+        expect(p.pairwiseId?.[0]).to.match(/^[0-9a-f]{40}@web\.idp\.test$/);
+      }
+      expect(p1.pairwiseId).to.not.deep.equal(p2.pairwiseId);
+      expect(await released(w, 'none')).to.deep.equal({ subjectId: undefined, pairwiseId: undefined });
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('refuses metadata with an unknown subject-id:req value', async () => {
+    const w = await World.start();
+    try {
+      let error: Error | undefined;
+      await w.registerGateway('web', { signed: false, subjectIdReq: 'everything' }).catch((e: Error) => {
+        error = e;
+      });
+      expect(error?.message).to.match(/registration failed: 400/);
+    } finally {
+      await w.close();
+    }
+  });
+
+  for (const [fault, works] of [
+    [undefined, [true, true]],
+    ['first-cert-only', [true, false]],
+    ['last-cert-only', [false, true]],
+  ] as const) {
+    it(`with two signing certificates${fault ? ` and fault ${fault}` : ''}: first key ${works[0] ? 'accepted' : 'refused'}, second ${works[1] ? 'accepted' : 'refused'}, another refused`, async () => {
+      const w = await World.start({ faults: fault ? [fault] : [] });
+      try {
+        const sp = await w.registerGateway('web', { certs: [GATEWAY.certPem, GATEWAY_2.certPem] });
+        const got = [];
+        for (const k of [GATEWAY, GATEWAY_2, ATTACKER])
+          got.push((await login(w, sp, k)).response?.status === SUCCESS);
+        expect(got).to.deep.equal([...works, false]);
+      } finally {
+        await w.close();
+      }
+    });
+  }
 });

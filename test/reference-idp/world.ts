@@ -27,14 +27,20 @@ export class World {
   /** Registers a fresh gateway entity at a tenant and returns its entityID. */
   async registerGateway(
     tenant: 'web' | 'acme' | 'globex',
-    o: { signed?: boolean; certs?: string[]; entityId?: string } = {},
+    o: { signed?: boolean; certs?: string[]; entityId?: string; subjectIdReq?: string } = {},
   ): Promise<string> {
     const entityId = o.entityId ?? `https://gateway.test/sp/${tenant}/${++this.seq}`;
     const res = await adminCall(
       this.idp.tenants[tenant],
       'PUT',
       '/service-providers',
-      spMetadata({ entityId, acs: ACS, certs: o.certs ?? [GATEWAY.certPem], signed: o.signed }),
+      spMetadata({
+        entityId,
+        acs: ACS,
+        certs: o.certs ?? [GATEWAY.certPem],
+        signed: o.signed,
+        subjectIdReq: o.subjectIdReq,
+      }),
       'application/samlmetadata+xml',
     );
     if (res.status !== 201 && res.status !== 200)
