@@ -17,6 +17,7 @@ import { formatConsoleSummary } from './reporting/summary';
 import { colorEnabled } from './reporting/console';
 import { writeMatrix } from './reporting/matrix';
 import { spMetadataXml } from './roles/gateway/sp-metadata';
+import { sloName } from './roles/gateway/gateway';
 import { loadSigningKey } from './session';
 import { harnessVersion } from './paths';
 import { onExitStop } from './targets/process';
@@ -259,6 +260,7 @@ async function cmdSpMetadata(args: Args, out: (s: string) => void): Promise<numb
       acsUrl: gw.acsUrl,
       certsPem: [key.certPem],
       authnRequestsSigned: entityId === gw.signedEntityId || dt,
+      sloUrl: `${new URL(gw.acsUrl).origin}/slo/${sloName(entityId)}`,
       encryptionCertPem:
         gw.encryption?.entityId === entityId ? readFileSync(gw.encryption.cert, 'utf8') : undefined,
     }).trimEnd(),

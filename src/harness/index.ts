@@ -65,3 +65,12 @@ export { wrapRequest, type XswVariant } from './messages/xsw';
 export { Canary } from './roles/canary';
 export { hostileXml, hostileSignature, hostileEncoding, redirectHmacWithCert } from './messages/hostile';
 export { signRedirectParams } from './messages/bindings';
+export {
+  webLogout,
+  passiveLogin,
+  idpSlo,
+  gatewaySloUrl,
+  type WebLogout,
+  type WebLogoutOptions,
+  type LogoutMessage,
+} from './roles/slo';

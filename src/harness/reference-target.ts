@@ -84,6 +84,7 @@ export function referenceTargetYaml(idp: RunningReferenceIdp): string {
       settingsAdmin: true,
       spAdmin: true,
       otherTenant: true,
+      sloPropagation: true,
     },
   };
   const faults = idp.faults.length ? ` with faults ${idp.faults.join(', ')}` : '';

@@ -86,6 +86,7 @@ async function registerGateway(s: HarnessSession): Promise<void> {
       acsUrl: s.gateway.acsUrl,
       certsPem: [s.gatewayKey.certPem],
       authnRequestsSigned: signed,
+      sloUrl: s.gateway.sloUrlFor(entityId),
       encryptionCertPem: enc?.entityId === entityId ? readFileSync(enc.cert, 'utf8') : undefined,
     });
     let res;

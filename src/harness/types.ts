@@ -13,6 +13,7 @@ export type Family =
   | 'response'
   | 'encryption'
   | 'subject'
+  | 'slo'
   | 'token'
   | 'provisioning';
 export const FAMILIES: readonly Family[] = [
@@ -22,6 +23,7 @@ export const FAMILIES: readonly Family[] = [
   'response',
   'encryption',
   'subject',
+  'slo',
   'token',
   'provisioning',
 ];
@@ -45,7 +47,8 @@ export const OUTCOMES: readonly Outcome[] = [
   'ERROR',
 ];
 
-export type Capability = 'tokenAdmin' | 'settingsAdmin' | 'userAdmin' | 'spAdmin' | 'otherTenant';
+export type Capability =
+  'tokenAdmin' | 'settingsAdmin' | 'userAdmin' | 'spAdmin' | 'otherTenant' | 'sloPropagation';
 
 /** A check's static description: what `list` prints, what a result carries. */
 export interface CheckDef {

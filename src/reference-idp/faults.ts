@@ -193,6 +193,32 @@ const DEFS = [
     'the Assertion signature Reference uses URI=""; the Response signature is correct',
     ['SAMLCore-5.4.2', 'DT-SIG-07'],
   ),
+  // --- Single Logout (saml2int SDP-IDP21–31, [CORE] §3.7.3.2)
+  f('metadata-no-slo', 'the metadata lists no SingleLogoutService', ['SDP-IDP33']),
+  f('slo-rejects-redirect', 'LogoutRequests over HTTP-Redirect get 400', ['SDP-IDP25']),
+  f('slo-accepts-unsigned-request', 'an unsigned LogoutRequest is honoured', ['SDP-IDP26']),
+  f('slo-skips-signature-check', "a LogoutRequest's Redirect signature is never verified", ['SDP-IDP26']),
+  f('slo-ignores-nameid', "the LogoutRequest's subject is ignored: the browser's session is ended", [
+    'SDP-IDP27',
+  ]),
+  f('slo-keeps-session', 'the session survives a LogoutRequest answered with Success', ['SDP-IDP31']),
+  f('slo-success-on-failure', 'a LogoutRequest for no known session is answered with Success', ['SDP-IDP31']),
+  f('slo-unsigned-response', 'the LogoutResponse is sent over HTTP-Redirect without a signature', [
+    'SDP-IDP30',
+  ]),
+  f('slo-response-via-post', 'the LogoutResponse is sent by an HTTP-POST form', ['SDP-IDP28']),
+  f('slo-response-wrong-inresponseto', "the LogoutResponse's InResponseTo is a fresh ID", [
+    'SAMLCore-3.7.3.2',
+  ]),
+  f('slo-no-propagation', 'the other session participants are never sent a LogoutRequest', ['SDP-IDP23']),
+  f('slo-propagation-unsigned', 'propagated LogoutRequests are unsigned', ['SDP-IDP24']),
+  f('slo-propagation-post', 'propagated LogoutRequests are sent by an HTTP-POST form', ['SDP-IDP24']),
+  f('slo-rejects-redirect-response', "a participant's LogoutResponse over HTTP-Redirect gets 400", [
+    'SDP-IDP29',
+  ]),
+  f('slo-no-partial-logout', "a participant's failed logout is not reported as PartialLogout", [
+    'SAMLCore-3.7.3.2',
+  ]),
   // --- assertion content
   f('assertion-issuer-wrong', 'Assertion Issuer is https://wrong.example/idp', ['SAMLProf-4.1.4.2']),
   f('nameid-missing', 'Subject has no NameID', ['SAMLProf-4.1.4.2']),

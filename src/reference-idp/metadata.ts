@@ -23,6 +23,10 @@ export function idpMetadata(tenant: Tenant, faults: Faults): string {
   const formats = [NAMEID.email, NAMEID.persistent, NAMEID.transient]
     .map((f) => `    <md:NameIDFormat>${f}</md:NameIDFormat>\n`)
     .join('');
+  // saml2int SDP-IDP21/25/33: Single Logout over HTTP-Redirect (schema order: before NameIDFormat).
+  const slo = faults.has('metadata-no-slo')
+    ? ''
+    : `    <md:SingleLogoutService Binding="${BINDING.redirect}" Location="${escapeXml(tenant.urls.sloUrl)}"/>\n`;
   const services =
     (faults.has('metadata-no-redirect-sso')
       ? ''
@@ -51,6 +55,7 @@ export function idpMetadata(tenant: Tenant, faults: Faults): string {
     `  <md:IDPSSODescriptor protocolSupportEnumeration="${NS.samlp}"${wantSigned}${errorUrl}>\n` +
     extensions +
     keyDescriptor +
+    slo +
     formats +
     services +
     `  </md:IDPSSODescriptor>\n` +

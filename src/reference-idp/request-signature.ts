@@ -55,6 +55,8 @@ export interface RedirectSignatureParams {
   signature?: Param;
   /** Parameter names in the order they appeared in the URL. */
   order?: string[];
+  /** The message parameter's name: SAMLRequest (default), or SAMLResponse for a LogoutResponse. */
+  messageName?: 'SAMLRequest' | 'SAMLResponse';
 }
 
 /** [BIND] §3.4.4.1: the signed octets are built from the parameters exactly as received, in spec order. */
@@ -67,15 +69,16 @@ export function verifyRedirectSignature(p: RedirectSignatureParams, certs: SpCer
   // Fault redirect-signature-reencoded: values re-encoded from their decoded form instead of as received.
   const wire = (x: Param) =>
     faults.has('redirect-signature-reencoded') ? encodeURIComponent(x.value) : x.raw;
+  const message = p.messageName ?? 'SAMLRequest';
   const fields: Record<string, Param | undefined> = {
-    SAMLRequest: p.samlRequest,
+    [message]: p.samlRequest,
     RelayState: p.relayState,
     SigAlg: p.sigAlg,
   };
   // Fault redirect-signature-url-order: the octets follow the URL's parameter order, not the spec's.
   const order = faults.has('redirect-signature-url-order')
     ? (p.order ?? []).filter((n) => n in fields)
-    : ['SAMLRequest', 'RelayState', 'SigAlg'];
+    : [message, 'RelayState', 'SigAlg'];
   const octets = order.filter((n) => fields[n]).map((n) => `${n}=${wire(fields[n] as Param)}`);
   const candidates = [octets.join('&')];
   if (faults.has('redirect-signature-ignores-relaystate') && p.relayState) {

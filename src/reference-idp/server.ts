@@ -9,6 +9,7 @@ import { sendHtml, sendReject, sendText } from './http-util';
 import { loadSigningKey } from './keys';
 import type { KeyName } from './keys';
 import { idpMetadata } from './metadata';
+import { singleLogout } from './slo';
 import { SsoHandler } from './sso';
 import type { IdpContext, PasswordUser, TenantName } from './store';
 import { Tenant, TENANT_NAMES, Throttle } from './store';
@@ -205,6 +206,7 @@ function buildTenant(
       ssoUrl: `${root}/sso`,
       loginUrl: `${root}/login`,
       adminBaseUrl: `${root}/admin`,
+      sloUrl: `${root}/slo`,
     },
     adminKey ?? DEFAULT_ADMIN_KEYS[name],
     tenantKey,
@@ -231,7 +233,7 @@ function buildTenant(
   return tenant;
 }
 
-const TENANT_PATH = /^\/t\/([^/]+)\/(metadata|sso|login|admin)(\/.*)?$/;
+const TENANT_PATH = /^\/t\/([^/]+)\/(metadata|sso|login|slo|admin)(\/.*)?$/;
 
 async function route(
   req: http.IncomingMessage,
@@ -265,5 +267,6 @@ async function route(
     return;
   }
   if (endpoint === 'sso') return sso.sso(req, res, tenant, query);
+  if (endpoint === 'slo') return singleLogout(req, res, tenant, query, ctx);
   return sso.login(req, res, tenant, query);
 }

@@ -42,6 +42,8 @@ export interface SpRecord {
    * Attributes Profile; saml2int SDP-IDP15): subject-id, pairwise-id, none or any; absent = no signal.
    */
   subjectIdReq?: SubjectIdReq;
+  /** SingleLogoutService with the HTTP-Redirect binding (saml2int SDP-IDP24/28): Location, ResponseLocation. */
+  slo?: { url: string; responseUrl: string };
 }
 
 export type SubjectIdReq = 'subject-id' | 'pairwise-id' | 'none' | 'any';
@@ -102,6 +104,7 @@ export function parseSpMetadata(xml: string, strictTenant: boolean): SpRecord {
   }
   const encryption = readEncryptionKey(childrenNamed(sp, NS.md, 'KeyDescriptor'));
   const subjectIdReq = readSubjectIdReq(root);
+  const slo = readSlo(childrenNamed(sp, NS.md, 'SingleLogoutService'));
   return {
     entityId,
     acs,
@@ -111,6 +114,7 @@ export function parseSpMetadata(xml: string, strictTenant: boolean): SpRecord {
     wantAssertionsSigned,
     ...(encryption ? { encryption } : {}),
     ...(subjectIdReq ? { subjectIdReq } : {}),
+    ...(slo ? { slo } : {}),
   };
 }
 
@@ -130,6 +134,19 @@ function readSubjectIdReq(root: Parameters<typeof childrenNamed>[0]): SubjectIdR
   if (values.length !== 1 || !known.includes(values[0]!))
     throw new InvalidSpMetadata(`subject-id:req must be one of ${known.join(', ')}`);
   return values[0] as SubjectIdReq;
+}
+
+/** The first HTTP-Redirect SingleLogoutService; an unacceptable Location is refused like an ACS. */
+function readSlo(elements: ReturnType<typeof childrenNamed>): SpRecord['slo'] {
+  const el = elements.find((e) => attr(e, 'Binding') === BINDING.redirect);
+  if (!el) return undefined;
+  const url = attr(el, 'Location') ?? '';
+  const responseUrl = attr(el, 'ResponseLocation') ?? url;
+  for (const u of [url, responseUrl]) {
+    if (!isAcceptableAcs(u))
+      throw new InvalidSpMetadata(`unacceptable SingleLogoutService location: ${u.slice(0, 200)}`);
+  }
+  return { url, responseUrl };
 }
 
 function readAcs(elements: ReturnType<typeof childrenNamed>): AcsEndpoint[] {

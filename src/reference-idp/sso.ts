@@ -15,6 +15,7 @@ import type { ResponseTarget, SubjectInfo } from './response';
 import { newId, ResponseBuilder } from './response';
 import type { IdpContext, Session, Tenant } from './store';
 import { parseUtcInstant } from './time';
+import { addParticipant } from './slo';
 import { browserDecision, checkPassword, identifierRefusal, webSubject } from './web-sso';
 
 export const SESSION_COOKIE = 'rid_session';
@@ -180,6 +181,7 @@ export class SsoHandler {
     if (unmet) return this.answerError(res, tenant, target, unmet, now);
     const subject = webSubject(tenant, session, target.spEntityId, pending.nameIdFormat, this.idp.faults);
     if (!subject) throw new Reject(400, 'the user no longer exists');
+    addParticipant(session, target.spEntityId, subject);
     this.answerSuccess(res, tenant, target, subject, now, { 'Set-Cookie': cookie });
   }
 
@@ -214,6 +216,7 @@ export class SsoHandler {
     if (unmet) return this.answerError(res, tenant, target, unmet, now);
     const subject = webSubject(tenant, d.session, target.spEntityId, a.info.nameIdFormat, this.idp.faults);
     if (!subject) return this.showLogin(res, tenant, target, a, now);
+    addParticipant(d.session, target.spEntityId, subject);
     this.answerSuccess(res, tenant, target, subject, now);
   }
 

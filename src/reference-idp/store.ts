@@ -58,6 +58,26 @@ export interface Session {
   authnInstant: number;
   sessionIndex: string;
   expires: number;
+  /** [CORE] §3.7.3.2: the SPs given an assertion in this session, with the NameID each was given. */
+  participants?: Participant[];
+}
+
+/** A session participant: an SP that received an assertion with this NameID and SessionIndex. */
+export interface Participant {
+  spEntityId: string;
+  nameId: { format: string; value: string; nameQualifier?: string; spNameQualifier?: string };
+  sessionIndex: string;
+}
+
+/** A Single Logout in progress: the originator to answer and the participants still to be told. */
+export interface LogoutState {
+  origin: { spEntityId: string; sloUrl: string; requestId: string; relayState?: string };
+  remaining: Participant[];
+  /** The participant whose LogoutResponse is awaited, and the ID of the LogoutRequest it was sent. */
+  awaiting?: { participant: Participant; requestId: string };
+  /** Some participant did not confirm its logout: the final status gets PartialLogout. */
+  partial: boolean;
+  expires: number;
 }
 
 /** A browser login waiting for the form (keyed by the hidden `state` field). */
@@ -120,6 +140,8 @@ export interface TenantUrls {
   ssoUrl: string;
   loginUrl: string;
   adminBaseUrl: string;
+  /** SingleLogoutService (HTTP-Redirect), saml2int SDP-IDP25. */
+  sloUrl: string;
 }
 
 export class Tenant {
@@ -128,6 +150,8 @@ export class Tenant {
   readonly tokens = new Map<string, DeviceToken>();
   readonly sessions = new Map<string, Session>();
   readonly pending = new Map<string, PendingLogin>();
+  /** Single Logouts waiting for a participant's LogoutResponse, keyed by the RelayState sent with it. */
+  readonly logouts = new Map<string, LogoutState>();
   /** Answered request IDs per SP → expiry (profile "Replay"). */
   readonly replay = new Map<string, number>();
   /** Secret for persistent NameIDs: stable per (user, SP) within this process. */

@@ -5,6 +5,7 @@
  */
 import type { Citation, Level } from '../types';
 import { SAML2INT_REQUIREMENTS } from './saml2int';
+import { SLO_REQUIREMENTS } from './slo';
 
 export interface Requirement {
   id: string;
@@ -687,7 +688,11 @@ const BASE_REQUIREMENTS: readonly Requirement[] = [
   },
 ];
 
-export const REQUIREMENTS: readonly Requirement[] = [...BASE_REQUIREMENTS, ...SAML2INT_REQUIREMENTS];
+export const REQUIREMENTS: readonly Requirement[] = [
+  ...BASE_REQUIREMENTS,
+  ...SAML2INT_REQUIREMENTS,
+  ...SLO_REQUIREMENTS,
+];
 
 const byId = new Map(REQUIREMENTS.map((r) => [r.id, r]));
 

@@ -378,10 +378,14 @@ export const capabilitiesSchema = z
     settingsAdmin: capability,
     spAdmin: capability,
     otherTenant: capability,
+    sloPropagation: capability.meta({
+      description:
+        'the IdP propagates Single Logout to the other session participants (saml2int SDP-IDP23): the harness then expects it',
+    }),
   })
   .meta({
     description:
-      'what the harness may do at the IdP: tokenAdmin, userAdmin, settingsAdmin, spAdmin, otherTenant',
+      'what the harness may do at the IdP, or what it declares: tokenAdmin, userAdmin, settingsAdmin, spAdmin, otherTenant, sloPropagation',
   });
 
 const profileId = z

@@ -314,6 +314,7 @@ export function embeddedTargetConfig(args: {
       settingsAdmin: true,
       spAdmin: true,
       otherTenant: true,
+      sloPropagation: true,
     },
     expectations: {},
   };

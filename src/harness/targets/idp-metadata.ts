@@ -35,6 +35,8 @@ export interface IdpMetadata {
   errorUrl?: string;
   /** md:SingleLogoutService Binding values (SDP-IDP33). */
   sloBindings: string[];
+  /** The HTTP-Redirect SingleLogoutService: Location, and ResponseLocation (else Location) (SDP-IDP25/29). */
+  sloRedirect?: { url: string; responseUrl: string };
   /** The IDPSSODescriptor's mdui:UIInfo (SDP-MD09/10), when present. */
   uiInfo?: { displayNames: string[]; logos: string[] };
   /** EmailAddress values of each ContactPerson contactType="technical" (SDP-MD11). */
@@ -127,9 +129,12 @@ function readExtensions(md: IdpMetadata, ed: XmlElement, idp: XmlElement): void 
       return regexp ? { value: textOf(s).trim(), regexp } : { value: textOf(s).trim() };
     });
   md.errorUrl = idp.getAttribute('errorURL') || undefined;
-  md.sloBindings = childElements(idp, NS.md, 'SingleLogoutService').map(
-    (e) => e.getAttribute('Binding') ?? '',
-  );
+  const slos = childElements(idp, NS.md, 'SingleLogoutService');
+  md.sloBindings = slos.map((e) => e.getAttribute('Binding') ?? '');
+  const redirect = slos.find((e) => e.getAttribute('Binding') === BINDING_REDIRECT);
+  const location = redirect?.getAttribute('Location');
+  if (redirect && location)
+    md.sloRedirect = { url: location, responseUrl: redirect.getAttribute('ResponseLocation') || location };
   const ui = ext(idp).flatMap((e) => childElements(e, MDUI, 'UIInfo'))[0];
   if (ui) {
     md.uiInfo = {

@@ -34,7 +34,8 @@ export {
   certKeyInfo,
   certPemFromBase64,
   signRedirectQuery,
+  verifyRedirectQuery,
 } from './dsig';
 export type { SignOptions, SignatureCheck, ResignOptions } from './dsig';
-export { ENC_ALG, describeEncrypted, decryptElement, DecryptionFailed } from './xmlenc';
+export { ENC_ALG, describeEncrypted, decryptElement, DecryptionFailed, encryptForCert } from './xmlenc';
 export type { EncryptedParts } from './xmlenc';

@@ -31,6 +31,20 @@ function parseForm(body: string): Record<string, string> {
   return out;
 }
 
+/** What the gateway's SingleLogoutService answers one GET with (set per logout flow: roles/slo.ts). */
+export interface SloAnswer {
+  status: number;
+  location?: string;
+  body?: string;
+}
+export type SloHandler = (name: string, rawQuery: string) => SloAnswer;
+
+/** The last path segment of an entity ID, as the name of its SingleLogoutService path (/slo/<name>). */
+export function sloName(entityId: string): string {
+  const last = entityId.replace(/\/+$/, '').split('/').pop() ?? '';
+  return /^[A-Za-z0-9._-]{1,64}$/.test(last) ? last : 'sp';
+}
+
 /**
  * The gateway role's ACS: a real HTTP server on loopback. It binds each POST to the browser session
  * (cookie) that started the login, like any SP, and runs the strict verifier on it.
@@ -40,6 +54,8 @@ export class GatewayServer {
   readonly replayCache = new ReplayCache();
   /** gateway.encryption: the private key EncryptedAssertions are opened with (set by the runner). */
   decryptionKeysPem: string[] = [];
+  /** The SingleLogoutService's behaviour while a logout flow runs; none → 404. */
+  sloHandler?: SloHandler;
   private constructor(
     private readonly server: http.Server,
     readonly acsUrl: string,
@@ -84,8 +100,25 @@ export class GatewayServer {
     this.pending.delete(session);
   }
 
+  /** The HTTP-Redirect SingleLogoutService of one gateway entity (published in its SP metadata). */
+  sloUrlFor(entityId: string): string {
+    return `${new URL(this.acsUrl).origin}/slo/${sloName(entityId)}`;
+  }
+
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', this.acsUrl);
+    if (req.method === 'GET' && url.pathname.startsWith('/slo/')) {
+      const raw = req.url ?? '';
+      const q = raw.indexOf('?');
+      const answer = this.sloHandler?.(url.pathname.slice(5), q < 0 ? '' : raw.slice(q + 1)) ?? {
+        status: 404,
+        body: 'no logout in progress',
+      };
+      const headers: Record<string, string> = { 'content-type': 'text/plain', 'cache-control': 'no-store' };
+      if (answer.location) headers.location = answer.location;
+      res.writeHead(answer.status, headers).end(answer.body ?? '');
+      return;
+    }
     if (req.method !== 'POST' || url.pathname !== new URL(this.acsUrl).pathname) {
       res.writeHead(404).end('not found');
       return;

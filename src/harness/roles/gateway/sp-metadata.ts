@@ -1,4 +1,4 @@
-import { BINDING_POST, NAMEID_EMAIL, xmlEscape } from '../../messages/authn-request';
+import { BINDING_POST, BINDING_REDIRECT, NAMEID_EMAIL, xmlEscape } from '../../messages/authn-request';
 
 function certBody(pem: string): string {
   return pem
@@ -28,6 +28,8 @@ export function spMetadataXml(opts: {
   encryptionCertPem?: string;
   /** SDP-IDP15: the entity attribute urn:oasis:names:tc:SAML:profiles:subject-id:req with this value. */
   subjectIdReq?: string;
+  /** saml2int SDP-IDP24/28: the SP's HTTP-Redirect SingleLogoutService. */
+  sloUrl?: string;
 }): string {
   const keys = opts.certsPem
     .map(
@@ -56,6 +58,9 @@ export function spMetadataXml(opts: {
     `<md:SPSSODescriptor AuthnRequestsSigned="${opts.authnRequestsSigned}" ` +
     `WantAssertionsSigned="${opts.wantAssertionsSigned ?? true}" ` +
     `protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${keys}${enc}` +
+    (opts.sloUrl
+      ? `<md:SingleLogoutService Binding="${BINDING_REDIRECT}" Location="${xmlEscape(opts.sloUrl)}"/>`
+      : '') +
     `<md:NameIDFormat>${NAMEID_EMAIL}</md:NameIDFormat>` +
     `<md:AssertionConsumerService Binding="${BINDING_POST}" Location="${xmlEscape(opts.acsUrl)}" index="0" isDefault="true"/>` +
     `</md:SPSSODescriptor></md:EntityDescriptor>\n`
