@@ -39,15 +39,23 @@ function describeLogout(out: WebLogout): string {
   return 'nothing';
 }
 
-/** The LogoutResponse that reached the gateway's SingleLogoutService (no answer at all is an ERROR). */
-function logoutResponse(v: Verdict, out: WebLogout): LogoutMessage {
+const CONTROL_ROOT = 'SDP-IDP25-logout-request-redirect';
+
+/**
+ * The LogoutResponse that reached the gateway's SingleLogoutService (no answer at all is an ERROR).
+ * `root`: the check that judges this flow's missing LogoutResponse, when it is not this one (BLOCKED by it).
+ */
+function logoutResponse(v: Verdict, out: WebLogout, root?: string): LogoutMessage {
   if (out.failure) throw new Error(`the IdP did not answer the logout: ${out.failure.message}`);
-  if (!out.response)
-    v.fail(
+  if (!out.response) {
+    const f = v.failure(
       'answer to the LogoutRequest',
       'a LogoutResponse at the gateway SingleLogoutService',
       describeLogout(out),
     );
+    if (root) v.blocked(root, `no LogoutResponse: ${describeLogout(out)}`, f);
+    throw f;
+  }
   const m = out.response;
   if (m.parseError) v.fail('LogoutResponse', 'a well-formed samlp:LogoutResponse', m.parseError);
   v.equal('message', m.root, 'LogoutResponse', '/*');
@@ -123,16 +131,20 @@ describe('saml-web-sso · Single Logout', function () {
 
   async function refusedAgainstControl(v: Verdict, mutated: Partial<WebLogoutOptions>) {
     const c = await calibrated(v);
-    const ok =
-      c.logout.response &&
-      statusName(c.logout.response.status?.top) === 'Success' &&
-      !alive(c.after, 'after the control logout');
-    if (!ok)
-      v.fail(
+    const success = statusName(c.logout.response?.status?.top) === 'Success';
+    const ended = success && !alive(c.after, 'after the control logout');
+    if (!ended) {
+      const f = v.failure(
         'control: the signed LogoutRequest',
         'Success and the session ended (otherwise a refusal proves nothing)',
-        describeLogout(c.logout),
+        success ? 'Success, and the session still alive' : describeLogout(c.logout),
       );
+      v.blocked(
+        success ? 'SDP-IDP31-session-ended' : CONTROL_ROOT,
+        `the control logout failed: ${f.message}`,
+        f,
+      );
+    }
     v.asserted++;
     const l = await loginFor('default');
     const assertion = loggedIn(v, l);
@@ -209,7 +221,7 @@ describe('saml-web-sso · Single Logout', function () {
     async (v) => {
       const c = await control();
       loggedIn(v, c);
-      v.equal('LogoutResponse binding', logoutResponse(v, c.logout!).binding, 'redirect');
+      v.equal('LogoutResponse binding', logoutResponse(v, c.logout!, CONTROL_ROOT).binding, 'redirect');
     },
   );
 
@@ -223,7 +235,7 @@ describe('saml-web-sso · Single Logout', function () {
     async (v) => {
       const c = await control();
       loggedIn(v, c);
-      const m = logoutResponse(v, c.logout!);
+      const m = logoutResponse(v, c.logout!, CONTROL_ROOT);
       const sig = m.signature;
       v.ok(
         sig.kind !== 'none',
@@ -252,7 +264,7 @@ describe('saml-web-sso · Single Logout', function () {
       const c = await control();
       loggedIn(v, c);
       const out = c.logout!;
-      const m = logoutResponse(v, out);
+      const m = logoutResponse(v, out, CONTROL_ROOT);
       v.equal('InResponseTo', m.inResponseTo, out.request.id, '/samlp:LogoutResponse/@InResponseTo');
       v.equal('Issuer', m.issuer, s.idp.entityId, '/samlp:LogoutResponse/saml:Issuer');
       v.equal('Version', m.version, '2.0', '/samlp:LogoutResponse/@Version');
@@ -271,7 +283,7 @@ describe('saml-web-sso · Single Logout', function () {
     },
     async (v) => {
       const c = await calibrated(v);
-      const m = logoutResponse(v, c.logout);
+      const m = logoutResponse(v, c.logout, CONTROL_ROOT);
       const success = statusName(m.status?.top) === 'Success';
       const ended = !alive(c.after, 'after the logout');
       v.ok(
@@ -355,6 +367,15 @@ describe('saml-web-sso · Single Logout', function () {
       loggedIn(v, p.first);
       loggedIn(v, p.other);
       const want = gatewaySloUrl(p.other.login);
+      const out = p.logout!;
+      if (out.propagated.length === 0 && statusName(out.response?.status?.top) !== 'Success') {
+        const f = v.failure(
+          'LogoutRequest at the other SP',
+          `one at ${want}`,
+          `none; the logout got ${describeLogout(out)}`,
+        );
+        v.blocked(CONTROL_ROOT, `the logout itself failed (${describeLogout(out)})`, f);
+      }
       v.ok(
         p.logout!.propagated.some((x) => x.url === want),
         'LogoutRequest at the other SP',
@@ -452,7 +473,7 @@ describe('saml-web-sso · Single Logout', function () {
     async (v) => {
       const p = await partial();
       propagated(v, p);
-      const m = logoutResponse(v, p.logout!);
+      const m = logoutResponse(v, p.logout!, 'SDP-IDP29-participant-response-redirect');
       v.equal(
         'second-level StatusCode',
         statusName(m.status?.second),
