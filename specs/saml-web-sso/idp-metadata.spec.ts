@@ -9,7 +9,7 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
    * errorURL attribute ... at least one <md:SingleSignOnService> ... at least one <md:KeyDescriptor>
    * element whose use attribute is omitted or set to signing; an <md:Extensions> element with an
    * <mdui:UIInfo> ...; an <md:ContactPerson> element with a contactType of technical and an
-   * <md:EmailAddress>". The SingleLogoutService item belongs to Single Logout (not yet covered).
+   * <md:EmailAddress>". The SingleLogoutService item is judged with Single Logout (SDP-IDP33-metadata-slo, slo.spec.ts).
    */
   h.check(
     {
