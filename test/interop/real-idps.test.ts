@@ -41,6 +41,7 @@ const TARGETS = [
   'simplesamlphp-assertion-only',
   'simplesamlphp-sha512',
   'simplesamlphp-encrypted',
+  'simplesamlphp-slo',
   'simplesamlphp-container',
   'samlify',
   'samlp',
