@@ -474,6 +474,13 @@ describe('saml-web-sso · Single Logout', function () {
       const p = await partial();
       propagated(v, p);
       const m = logoutResponse(v, p.logout!, 'SDP-IDP29-participant-response-redirect');
+      // [CORE] §3.7.3.2: the top level reports the session authority's own logout (ended: Success).
+      v.equal(
+        'top-level StatusCode',
+        statusName(m.status?.top),
+        'Success',
+        '/samlp:LogoutResponse/samlp:Status/samlp:StatusCode/@Value',
+      );
       v.equal(
         'second-level StatusCode',
         statusName(m.status?.second),
