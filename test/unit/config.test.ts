@@ -124,6 +124,7 @@ describe('target config', () => {
         settingsAdmin: false,
         spAdmin: false,
         otherTenant: true,
+        sloPropagation: false,
       });
       expect(cfg.expectations['SDP-IDP09-signed-response'].expect).to.equal('FAIL');
       expect(cfg.expectationsFile).to.equal(path.join(dir, 'acme.expectations.json'));
@@ -150,7 +151,7 @@ describe('target config', () => {
       expect(fs.existsSync(cfg.gateway.signingKey!)).to.equal(true);
       expect(cfg.client).to.deep.equal({ sourceAddresses: [] });
       expect(cfg.timeouts).to.deep.equal({ exchangeMs: 10000 });
-      expect(Object.values(cfg.capabilities)).to.deep.equal([false, false, false, false, false]);
+      expect(Object.values(cfg.capabilities)).to.deep.equal([false, false, false, false, false, false]);
       expect(cfg.expectations).to.deep.equal({});
       expect(cfg.start).to.equal(undefined);
     });
