@@ -1,0 +1,99 @@
+/**
+ * The Single Logout messages the gateway reads (roles/gateway/logout-message.ts) and builds
+ * (messages/logout.ts): Redirect signatures judged over the octets as received, an EncryptedID that the
+ * IdP's key opens.
+ */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { logoutRequestXml, logoutResponseXml } from '../../src/harness/messages/logout';
+import { readRedirectMessage } from '../../src/harness/roles/gateway/logout-message';
+import {
+  ALG,
+  NS,
+  decryptElement,
+  encodeRedirectBinding,
+  parseXml,
+  signRedirectQuery,
+} from '../../src/harness/xml';
+import type { XmlElement } from '../../src/harness/xml';
+
+const KEYS = path.resolve(__dirname, '..', '..', '..', 'fixtures', 'keys');
+const key = (name: string) => readFileSync(path.join(KEYS, name), 'utf8');
+
+function redirectQuery(xml: string, relayState: string | undefined, keyPem?: string): string {
+  const parts = [`SAMLResponse=${encodeURIComponent(encodeRedirectBinding(xml))}`];
+  if (relayState !== undefined) parts.push(`RelayState=${encodeURIComponent(relayState)}`);
+  if (keyPem) {
+    parts.push(`SigAlg=${encodeURIComponent(ALG.rsaSha256)}`);
+    parts.push(`Signature=${encodeURIComponent(signRedirectQuery(parts.join('&'), keyPem, 'rsa-sha256'))}`);
+  }
+  return parts.join('&');
+}
+
+describe('Single Logout messages', () => {
+  const response = logoutResponseXml({
+    issuer: 'https://idp.test/metadata',
+    destination: 'http://127.0.0.1:1/slo/sp',
+    inResponseTo: '_req1',
+    now: new Date(),
+  });
+  const cert = key('gateway.cert.pem');
+
+  it('reads a signed HTTP-Redirect LogoutResponse and verifies its query signature', () => {
+    const m = readRedirectMessage(redirectQuery(response, 'rs', key('gateway.key.pem')), 'SAMLResponse', [
+      cert,
+    ]);
+    expect(m.root).to.equal('LogoutResponse');
+    expect(m.inResponseTo).to.equal('_req1');
+    expect(m.issuer).to.equal('https://idp.test/metadata');
+    expect(m.status?.top).to.equal('urn:oasis:names:tc:SAML:2.0:status:Success');
+    expect(m.relayState).to.equal('rs');
+    expect(m.signature).to.include({ kind: 'redirect', verifies: true, sigAlg: ALG.rsaSha256 });
+  });
+
+  it('a signature by another key, or over other octets, does not verify; none is kind "none"', () => {
+    const other = readRedirectMessage(
+      redirectQuery(response, 'rs', key('attacker.key.pem')),
+      'SAMLResponse',
+      [cert],
+    );
+    expect(other.signature.verifies).to.equal(false);
+    const tampered = redirectQuery(response, 'rs', key('gateway.key.pem')).replace(
+      'RelayState=rs',
+      'RelayState=xx',
+    );
+    expect(readRedirectMessage(tampered, 'SAMLResponse', [cert]).signature.verifies).to.equal(false);
+    expect(
+      readRedirectMessage(redirectQuery(response, undefined), 'SAMLResponse', [cert]).signature.kind,
+    ).to.equal('none');
+  });
+
+  it('an undecodable message is a parse error, never a LogoutResponse', () => {
+    const m = readRedirectMessage('SAMLResponse=%%%', 'SAMLResponse', [cert]);
+    expect(m.parseError).to.be.a('string');
+    expect(m.root).to.equal(undefined);
+  });
+
+  it('the SDP-IDP27 negative: the NameID is an EncryptedID the IdP key opens', () => {
+    const { xml } = logoutRequestXml({
+      issuer: 'https://gateway.test/sp',
+      destination: 'http://127.0.0.1:1/slo',
+      nameId: {
+        value: 'alice@example.com',
+        format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+      },
+      sessionIndex: '_s1',
+      now: new Date(),
+      encryptNameIdFor: key('gateway-enc.cert.pem'),
+    });
+    const root = parseXml(xml).documentElement as unknown as XmlElement;
+    expect(xml).to.not.match(/alice@example\.com/);
+    const container = Array.from(root.childNodes as unknown as XmlElement[]).find(
+      (n) => n.namespaceURI === NS.saml && n.localName === 'EncryptedID',
+    );
+    expect(container, 'saml:EncryptedID').to.not.equal(undefined);
+    const plain = decryptElement(container!, [key('gateway-enc.key.pem')]);
+    expect(plain).to.contain('>alice@example.com</saml:NameID>');
+  });
+});
