@@ -426,6 +426,11 @@ const MODE_DEFS = [
     'browser requests show the login form first and are refused only after the login (refusals are still refusals)',
     ['SDP-IDP04', 'SDP-IDP05', 'SAMLBind-3.4.4.1', 'SAMLCore-3.2.1', 'SAMLCore-3.4.1', 'SDP-IDP06'],
   ),
+  f(
+    'slo-refuse-with-error-response',
+    "a LogoutRequest refused for its signature (missing, or by a key not in the SP's metadata) gets a signed LogoutResponse Requester/RequestDenied at the SP's SingleLogoutService instead of an error page; the session is kept",
+    ['SDP-IDP26'],
+  ),
 ] as const;
 
 function f<N extends string>(name: N, description: string, requirements: string[]) {

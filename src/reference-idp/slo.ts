@@ -139,11 +139,24 @@ async function logoutRequest(
   if (m.embeddedSignature) throw new Reject(400, 'HTTP-Redirect messages must not embed ds:Signature');
   // saml2int SDP-IDP26, [CORE] §3.7.3.2: the sender is authenticated by its Redirect signature.
   const signed = !!(m.sig.sigAlg || m.sig.signature);
-  if (!signed) {
-    if (!faults.has('slo-accepts-unsigned-request'))
-      throw new Reject(403, 'the LogoutRequest must be signed');
-  } else if (!faults.has('slo-skips-signature-check')) {
-    verifyRedirectSignature(m.sig, sp.certs, faults);
+  try {
+    if (!signed) {
+      if (!faults.has('slo-accepts-unsigned-request'))
+        throw new Reject(403, 'the LogoutRequest must be signed');
+    } else if (!faults.has('slo-skips-signature-check')) {
+      verifyRedirectSignature(m.sig, sp.certs, faults);
+    }
+  } catch (e) {
+    if (!(e instanceof Reject) || !faults.mode('slo-refuse-with-error-response')) throw e;
+    // Mode: the refusal as an error LogoutResponse to the registered SingleLogoutService.
+    const registered = {
+      spEntityId: issuer,
+      sloUrl: sp.slo.responseUrl,
+      requestId: id,
+      relayState: m.relayState,
+    };
+    const denied: Status = { top: 'Requester', second: 'RequestDenied', message: e.message };
+    return answer(res, tenant, registered, denied, ctx.now(), ctx);
   }
   // [CORE] §3.2.1, [BIND] §3.4.5.2: Destination is this endpoint, and present on a signed message.
   const destination = attr(m.root, 'Destination');
