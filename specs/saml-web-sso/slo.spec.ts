@@ -1,7 +1,7 @@
 /**
  * The slo family: Single Logout as saml2int SDP-IDP21–31 and SAML Core §3.7.3.2 state it.
  *
- * Long file: fifteen checks that share one control flow (login, IsPassive probe, signed logout, probe)
+ * Long file: fourteen checks that share one control flow (login, IsPassive probe, signed logout, probe)
  * and one two-SP propagation flow; splitting them would split the controls their negatives are judged by.
  */
 import {
