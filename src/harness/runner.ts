@@ -199,7 +199,8 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
       redactor,
       results,
       memo: new Map(),
-      extras: new Map(),
+      deviceToken: { directory: new Map(), tokens: {} },
+      afterCheck: [],
       liveness,
     };
     await registerGateway(s);

@@ -9,6 +9,18 @@ import type { IdpMetadata } from './targets/idp-metadata';
 import type { SigningKey } from './messages/bindings';
 import { Redactor } from './evidence/redact';
 import type { Liveness } from './liveness';
+import type { DtTarget, DtTokenKind } from './targets/dt-target';
+import type { ProvisionedUser } from './roles/gateway/provisioning';
+
+/** The device-token profile's per-run state (roles/device-token.ts). */
+export interface DeviceTokenRunState {
+  /** The tenant metadata loaded and the gateway registered, once per run (dtTarget). */
+  target?: Promise<DtTarget>;
+  /** The gateway's auto-provisioning directory, keyed by IdP entityID and NameID. */
+  directory: Map<string, ProvisionedUser>;
+  /** Tokens created once per run, by kind (dtToken). */
+  tokens: Partial<Record<DtTokenKind, Promise<{ token: string; id?: string }>>>;
+}
 
 /** Everything one conformance run shares: the target, the gateway, the results. Set by the runner. */
 export interface HarnessSession {
@@ -30,8 +42,10 @@ export interface HarnessSession {
   results: CheckResult[];
   /** Per-run memo of shared flows, keyed by a name the spec gives. */
   memo: Map<string, Promise<unknown>>;
-  /** Extra state profiles keep per run (device-token directory, tokens...). */
-  extras: Map<string, unknown>;
+  /** The device-token profile's per-run state. */
+  deviceToken: DeviceTokenRunState;
+  /** Work to undo after the current check (created tokens, changed settings): see afterCheck. */
+  afterCheck: (() => Promise<unknown>)[];
   /** Whether the target still answers (set by the runner; see liveness.ts). */
   liveness?: Liveness;
   /** Preconditions the preflight control login found failed, per profile (checks/preconditions.ts). */

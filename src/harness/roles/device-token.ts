@@ -13,10 +13,14 @@ import { UserAgent } from './client/user-agent';
 import type { AssertionInfo, VerifyResult } from './gateway/verifier';
 import { NotApplicable } from '../checks/verdict';
 import { HarnessError } from '../types';
-import { loadIdpMetadata, type IdpMetadata } from '../targets/idp-metadata';
-import type { AdminApiConfig, TenantConfig } from '../targets/config-types';
+import { loadIdpMetadata } from '../targets/idp-metadata';
+import type { AdminApiConfig } from '../targets/config-types';
+import type { DtTarget, DtTokenKind } from '../targets/dt-target';
+import type { ProvisionedUser } from './gateway/provisioning';
 import { adminCall } from './admin';
 import { spMetadataXml } from './gateway/sp-metadata';
+
+export type { DtTarget, ProvisionedUser };
 
 export const DT_NS = 'urn:idp-conformance:device-token:1.0';
 export const DT_AUTHN_CONTEXT = 'urn:idp-conformance:device-token:1.0:ac:device-token';
@@ -68,17 +72,9 @@ export function deviceContextXml(c: DeviceContextValues): string {
   );
 }
 
-/** The device-token view of the target: its tenant metadata, admin API, the other tenant. */
-export interface DtTarget {
-  idp: IdpMetadata;
-  tenant: TenantConfig;
-  admin?: AdminApiConfig;
-  other?: { idp?: IdpMetadata; tenant: TenantConfig; admin?: AdminApiConfig };
-}
-
 /** Loads (once per run) the device-token tenant's metadata and registers the gateway there (spAdmin). */
 export async function dtTarget(s: HarnessSession = session()): Promise<DtTarget> {
-  const cached = s.extras.get('dt-target') as Promise<DtTarget> | undefined;
+  const cached = s.deviceToken.target;
   if (cached) return cached;
   const p = (async () => {
     const dt = s.config.deviceToken;
@@ -97,7 +93,7 @@ export async function dtTarget(s: HarnessSession = session()): Promise<DtTarget>
     }
     return t;
   })();
-  s.extras.set('dt-target', p);
+  s.deviceToken.target = p;
   return p;
 }
 
@@ -263,21 +259,8 @@ export async function silentLogin(opts: SilentLoginOptions = {}): Promise<Silent
   return result;
 }
 
-/** The gateway's auto-provisioning directory: users by (IdP entityID, NameID), devices by deviceId. */
-export interface ProvisionedUser {
-  idp: string;
-  nameId: string;
-  attributes: Record<string, string[]>;
-  devices: Set<string>;
-}
-
 export function directory(s: HarnessSession = session()): Map<string, ProvisionedUser> {
-  let d = s.extras.get('dt-directory') as Map<string, ProvisionedUser> | undefined;
-  if (!d) {
-    d = new Map();
-    s.extras.set('dt-directory', d);
-  }
-  return d;
+  return s.deviceToken.directory;
 }
 
 export function provision(
@@ -341,15 +324,11 @@ export async function deleteToken(admin: AdminApiConfig, id: string): Promise<nu
 
 /** Work to undo after the current check (created tokens, changed settings), run by scenario.check. */
 export function afterCheck(fn: () => Promise<unknown>): void {
-  const s = session();
-  const list = (s.extras.get('after-check') as (() => Promise<unknown>)[] | undefined) ?? [];
-  list.push(fn);
-  s.extras.set('after-check', list);
+  session().afterCheck.push(fn);
 }
 
 export async function runAfterCheck(s: HarnessSession): Promise<void> {
-  const list = (s.extras.get('after-check') as (() => Promise<unknown>)[] | undefined) ?? [];
-  s.extras.delete('after-check');
+  const list = s.afterCheck.splice(0);
   for (const fn of list.reverse()) await fn().catch(() => undefined);
 }
 
@@ -369,24 +348,19 @@ export async function freshToken(which: 'main' | 'other' = 'main'): Promise<{ to
  * A token of the given kind: with tokenAdmin, created once per run through the admin API (a revoked
  * one is created and deleted); otherwise the static token of the config; otherwise N/A.
  */
-export async function dtToken(
-  kind: 'valid' | 'revoked' | 'otherTenant' = 'valid',
-): Promise<{ token: string; id?: string }> {
+export async function dtToken(kind: DtTokenKind = 'valid'): Promise<{ token: string; id?: string }> {
   const s = session();
-  const key = `dt-token-${kind}`;
-  let p = s.extras.get(key) as Promise<{ token: string; id?: string }> | undefined;
+  const tokens = s.deviceToken.tokens;
+  let p = tokens[kind];
   if (!p) {
     p = tokenOfKind(s, kind);
-    s.extras.set(key, p);
-    p.catch(() => s.extras.delete(key));
+    tokens[kind] = p;
+    p.catch(() => delete tokens[kind]);
   }
   return p;
 }
 
-async function tokenOfKind(
-  s: HarnessSession,
-  kind: 'valid' | 'revoked' | 'otherTenant',
-): Promise<{ token: string; id?: string }> {
+async function tokenOfKind(s: HarnessSession, kind: DtTokenKind): Promise<{ token: string; id?: string }> {
   const t = await dtTarget(s);
   const admin = s.config.capabilities.tokenAdmin;
   if (kind === 'valid' && admin && t.admin) return createToken(t.admin);
