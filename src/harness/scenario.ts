@@ -14,6 +14,7 @@ import { isSelected, registerCheck } from './checks/catalogue';
 import { currentEvidence, withEvidence } from './evidence/context';
 import { session, type HarnessSession } from './session';
 import { writeEvidence } from './evidence/transcript';
+import type { Redactor } from './evidence/redact';
 import { applyExpectations } from './reporting/expectations';
 import { annotateAllure, attachEvidence } from './reporting/allure';
 import { runAfterCheck } from './roles/device-token';
@@ -89,6 +90,21 @@ function judge(def: CheckDef, v: Verdict, error: unknown, strict: boolean): Judg
   return { outcome: 'ERROR', message: `internal error: ${e?.message ?? String(error)}` };
 }
 
+/** The texts of a verdict (message, expected, actual, where) with every secret the run knows redacted. */
+function redactJudged<T extends { message: string; expected?: string; actual?: string; where?: string }>(
+  j: T,
+  redactor: Redactor,
+): T {
+  const r = (x: string | undefined) => (x === undefined ? undefined : redactor.redact(x));
+  return {
+    ...j,
+    message: redactor.redact(j.message),
+    ...(j.expected !== undefined ? { expected: r(j.expected) } : {}),
+    ...(j.actual !== undefined ? { actual: r(j.actual) } : {}),
+    ...(j.where !== undefined ? { where: r(j.where) } : {}),
+  };
+}
+
 /**
  * Fail closed on missing answers, for every check in one place: an exchange that got no answer is
  * never PASS and never by itself FAIL (the IdP may be down, the network may be at fault) — ERROR,
@@ -158,9 +174,11 @@ export function scenario(_suite: Mocha.Suite, opts: { profile: ProfileId; family
           durationMs: Date.now() - started,
           evidence: [],
         };
-        if (j.original) blockedOriginals.set(def.id, j.original);
+        if (j.original) blockedOriginals.set(def.id, redactJudged(j.original, s.redactor));
         result = applyExpectations([result], s.config.expectations, s.now())[0];
-        result.message = s.redactor.redact(result.message);
+        // Every text of a verdict passes the redactor before any report sees it: a check may quote what
+        // the IdP echoed (a password, a token) in its message, expected or actual.
+        Object.assign(result, redactJudged(result, s.redactor));
         result.evidence = writeEvidence(s.reportDir, def.id, evidence, s.redactor);
         await annotateAllure(def);
         await attachEvidence(evidence, s.redactor);
