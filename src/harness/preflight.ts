@@ -6,7 +6,10 @@
  * `--no-preflight` skips all of it (the raw run).
  */
 import { HarnessError, type EvidenceItem, type PreflightResult, type ProfileId } from './types';
-import type { IdpMetadata } from './targets/idp-metadata';
+import { loadIdpMetadata, type IdpMetadata } from './targets/idp-metadata';
+import path from 'node:path';
+import type { Redactor } from './evidence/redact';
+import type { TargetConfig } from './targets/config-types';
 import type { HarnessSession } from './session';
 import { webLogin } from './roles/web-login';
 import { dtTarget, dtToken, silentLogin } from './roles/device-token';
@@ -60,6 +63,30 @@ export function metadataProblem(md: IdpMetadata): { what: string; fix: string } 
     };
   }
   return undefined;
+}
+
+/**
+ * The target's IdP metadata (idp.metadata), checked to be IdP metadata unless `preflight` is off. When
+ * loading or the check fails (exit 2, no verdict) what came back (the HTTP exchange and the document) is
+ * written to evidence/preflight-metadata/ under the report dir, and the error names that folder.
+ */
+export async function loadTargetMetadata(
+  config: TargetConfig,
+  reportDir: string,
+  redactor: Redactor,
+  preflight: boolean,
+): Promise<IdpMetadata> {
+  const evidence: EvidenceItem[] = [];
+  try {
+    const md = await loadIdpMetadata(config.idp.metadata, config.timeouts.exchangeMs, evidence);
+    if (preflight) preflightMetadata(md, 'idp.metadata');
+    return md;
+  } catch (e) {
+    if (!(e instanceof HarnessError) || evidence.length === 0) throw e;
+    const files = writeEvidence(reportDir, 'preflight-metadata', evidence, redactor);
+    const where = path.join(reportDir, ...path.posix.dirname(files[0] ?? 'evidence/x').split('/'));
+    throw new HarnessError(e.code, `${e.message} (what came back: ${where}${path.sep})`, e.hint);
+  }
 }
 
 /** Preflight, metadata: exit 2 (ERR_METADATA) with what came back and the fix when it is no IdP metadata. */
@@ -160,6 +187,9 @@ export async function runPreflight(
     const c = await duringCheck(`the preflight (${profile} control login)`, () =>
       withEvidence(evidence, () => (profile === 'device-token' ? deviceTokenControl(s) : webControl(s))),
     );
+    // The metadata the control relied on (its fetch and the document) comes first in its evidence.
+    const md = profile === 'device-token' ? (await s.deviceToken.target?.catch(() => undefined))?.idp : s.idp;
+    evidence.unshift(...(md?.evidence ?? []));
     const files = writeEvidence(s.reportDir, `preflight-${profile}`, evidence, s.redactor);
     if ('skipped' in c) {
       out.results.push({ profile, ok: true, skipped: c.skipped, evidence: files });

@@ -7,7 +7,6 @@ import type { TargetConfig } from './targets/config-types';
 import { setSession, loadSigningKey, type HarnessSession } from './session';
 import { GatewayServer } from './roles/gateway/gateway';
 import { spMetadataXml } from './roles/gateway/sp-metadata';
-import { loadIdpMetadata } from './targets/idp-metadata';
 import { onInterrupt, signalExitCode, startProcess, type StartedTarget } from './targets/process';
 import { startContainer } from './targets/container';
 import { adminCall } from './roles/admin';
@@ -28,7 +27,7 @@ import { allChecks, selectChecks } from './checks/catalogue';
 import { checkExpectationIds, expiredExpectations } from './reporting/expectations';
 import { startedChecks } from './scenario';
 import { settleBlocked } from './root-causes';
-import { preflightMetadata, runPreflight } from './preflight';
+import { loadTargetMetadata, runPreflight } from './preflight';
 import { annotateAllureResults } from './reporting/allure';
 
 export interface RunOptions {
@@ -180,8 +179,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
     gateway = await GatewayServer.start(config.gateway.acsUrl);
     if (config.gateway.encryption)
       gateway.decryptionKeysPem = [readFileSync(config.gateway.encryption.key, 'utf8')];
-    const idp = await loadIdpMetadata(config.idp.metadata, config.timeouts.exchangeMs);
-    if (opts.preflight) preflightMetadata(idp, 'idp.metadata');
+    const idp = await loadTargetMetadata(config, opts.reportDir, redactor, !!opts.preflight);
     const probeUrl = /^https?:\/\//.test(config.idp.metadata)
       ? config.idp.metadata
       : (idp.ssoRedirect ?? idp.ssoPost);

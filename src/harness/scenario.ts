@@ -106,6 +106,16 @@ function redactJudged<T extends { message: string; expected?: string; actual?: s
 }
 
 /**
+ * A check of the metadata family judges the profile's metadata document: the fetch and the document are
+ * its evidence (first, before anything the check itself exchanged), in every report that shows evidence.
+ */
+async function metadataEvidence(profile: ProfileId, s: HarnessSession): Promise<EvidenceItem[]> {
+  if (profile !== 'device-token') return s.idp.evidence;
+  const t = await s.deviceToken.target?.catch(() => undefined);
+  return t?.idp.evidence ?? [];
+}
+
+/**
  * Fail closed on missing answers, for every check in one place: an exchange that got no answer is
  * never PASS and never by itself FAIL (the IdP may be down, the network may be at fault) — ERROR,
  * unless the check's requirement is about answering at all (judgesNoAnswer).
@@ -159,6 +169,7 @@ export function scenario(_suite: Mocha.Suite, opts: { profile: ProfileId; family
             error = e;
           }
           await duringCheck(def.id, () => withEvidence(evidence, () => runAfterCheck(s)));
+          if (def.family === 'metadata') evidence.unshift(...(await metadataEvidence(def.profile, s)));
         }
         const j: Judged = gone
           ? { outcome: 'ERROR', message: `not run: ${gone}` }

@@ -11,7 +11,7 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +54,8 @@ interface Run {
   /** ms from spawn to the "preflight passed" line of the last profile (undefined: never printed). */
   preflightDoneMs?: number;
   dir: string;
+  /** The text files of evidence/preflight-metadata/ (what the metadata URL answered), when written. */
+  metadataEvidence?: string;
 }
 
 function freePort(): Promise<number> {
@@ -138,6 +140,13 @@ async function runCliAt(metadataUrl: string, extra: Extra = {}): Promise<Run> {
     const run: Run = { code, ms: Date.now() - t0, stdout, stderr, dir, preflightDoneMs };
     const file = path.join(reportDir, 'conformance.json');
     if (existsSync(file)) run.report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+    const mdDir = path.join(reportDir, 'evidence', 'preflight-metadata');
+    if (existsSync(mdDir))
+      run.metadataEvidence = readdirSync(mdDir)
+        .filter((f) => f.endsWith('.txt'))
+        .sort()
+        .map((f) => readFileSync(path.join(mdDir, f), 'utf8'))
+        .join('\n');
     return run;
   } finally {
     if (!KEEP) rmSync(dir, { recursive: true, force: true });
@@ -385,6 +394,10 @@ describe('verdicts you can trust: liveness, preflight, root causes (CLI against 
           / — point idp\.metadata at the IdP's SAML 2\.0 metadata document|— point it at the IdP's SAML 2\.0 metadata/,
         );
         expect(run.stdout, show(run)).to.not.match(/\bFAIL\b|\bPASS\b/);
+        // What came back is kept as evidence, and the line says where.
+        expect(lines[0]).to.match(/\(what came back: \S+preflight-metadata\/\)/);
+        expect(run.metadataEvidence, show(run)).to.match(/^GET http:\/\/127\.0\.0\.1:\d+\/metadata$/m);
+        expect(run.metadataEvidence).to.match(metadataAs === 'not-found' ? /^HTTP 404$/m : /^HTTP 200$/m);
       });
     }
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nockModule from 'nock';
 import { loadIdpMetadata, parseIdpMetadata } from '../../src/harness/targets/idp-metadata';
-import { HarnessError } from '../../src/harness/types';
+import { HarnessError, type EvidenceItem } from '../../src/harness/types';
 
 // nock intercepts the harness's own outbound HTTP (never the IdP's): here, metadata fetching.
 const nock = ((nockModule as unknown as { default?: typeof nockModule }).default ??
@@ -42,6 +42,30 @@ describe('IdP metadata loading', function () {
     expect(md.ssoRedirect).to.match(/SSOService/);
     expect(md.signingCerts).to.have.length.greaterThan(0);
     expect(md.signingCerts[0]).to.match(/^-----BEGIN CERTIFICATE-----/);
+  });
+
+  it('keeps the fetch and the document as evidence (the metadata checks and the preflight show them)', async () => {
+    nock('http://idp.example.test')
+      .get('/md')
+      .reply(200, SSP_MD, { 'content-type': 'application/samlmetadata+xml' });
+    const md = await loadIdpMetadata('http://idp.example.test/md', 2000);
+    expect(md.evidence.map((e) => e.kind)).to.deep.equal(['http', 'saml']);
+    expect(md.evidence[0].http).to.include({ method: 'GET', url: 'http://idp.example.test/md', status: 200 });
+    expect(md.evidence[0].http?.responseBody).to.equal(SSP_MD);
+    expect(md.evidence[1].label).to.equal('IdP metadata document');
+    expect(md.evidence[1].saml?.xml).to.equal(SSP_MD);
+    const file = path.join(ROOT, 'fixtures/real-responses/simplesamlphp/idp-metadata.xml');
+    const local = await loadIdpMetadata(file, 2000);
+    expect(local.evidence.map((e) => e.saml?.messageType)).to.deep.equal([`metadata (${file})`]);
+  });
+
+  it('records the failed fetch too, for the caller to write (what came back)', async () => {
+    nock('http://idp.example.test').get('/gone').reply(404, 'nope');
+    const evidence: EvidenceItem[] = [];
+    await harnessError(loadIdpMetadata('http://idp.example.test/gone', 2000, evidence));
+    expect(evidence.map((e) => [e.kind, e.http?.status, e.http?.responseBody])).to.deep.equal([
+      ['http', 404, 'nope'],
+    ]);
   });
 
   it('an HTTP error status is a harness error naming idp.metadata (exit 2, not an IdP failure)', async () => {

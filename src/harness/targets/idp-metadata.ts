@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { HarnessError } from '../types';
+import { HarnessError, type EvidenceItem } from '../types';
+import { withEvidence } from '../evidence/context';
 import { httpExchange } from '../roles/client/http';
 import { ExchangeFailed } from '../roles/client/http';
 import { visibleText } from '../roles/client/html';
@@ -51,6 +52,21 @@ export interface IdpMetadata {
   roles?: string[];
   /** The Content-Type the metadata URL answered with (URLs only): the preflight quotes it. */
   contentType?: string;
+  /**
+   * What the metadata checks and the preflight show as evidence: the HTTP exchange that fetched the
+   * document (URLs only) and the document itself, pretty-printed (redacted when written, like all evidence).
+   */
+  evidence: EvidenceItem[];
+}
+
+/** The metadata document as an evidence item (shown decoded and indented like a SAML message). */
+export function metadataDocumentItem(xml: string, source: string): EvidenceItem {
+  return {
+    kind: 'saml',
+    label: 'IdP metadata document',
+    at: new Date().toISOString(),
+    saml: { messageType: `metadata (${source})`, xml },
+  };
 }
 
 export function parseIdpMetadata(xml: string, source: string): IdpMetadata {
@@ -63,6 +79,7 @@ export function parseIdpMetadata(xml: string, source: string): IdpMetadata {
     scopes: [],
     sloBindings: [],
     technicalContacts: [],
+    evidence: [metadataDocumentItem(xml, source)],
   };
   let doc;
   try {
@@ -144,18 +161,28 @@ function readExtensions(md: IdpMetadata, ed: XmlElement, idp: XmlElement): void 
   }
 }
 
-/** Loads metadata from a URL or file. Unreachable or unreadable is a harness error (exit 2). */
-export async function loadIdpMetadata(location: string, timeoutMs: number): Promise<IdpMetadata> {
+/**
+ * Loads metadata from a URL or file. Unreachable or unreadable is a harness error (exit 2). The fetch
+ * and the document are recorded into `evidence` (also on failure: the caller may write them) and kept
+ * as the result's `evidence`.
+ */
+export async function loadIdpMetadata(
+  location: string,
+  timeoutMs: number,
+  evidence: EvidenceItem[] = [],
+): Promise<IdpMetadata> {
   if (/^https?:\/\//.test(location)) {
     let res;
     try {
-      res = await httpExchange({
-        method: 'GET',
-        url: location,
-        timeoutMs,
-        direction: 'harness->admin',
-        label: 'IdP metadata',
-      });
+      res = await withEvidence(evidence, () =>
+        httpExchange({
+          method: 'GET',
+          url: location,
+          timeoutMs,
+          direction: 'harness->admin',
+          label: 'IdP metadata',
+        }),
+      );
     } catch (e) {
       const why = e instanceof ExchangeFailed ? e.message : String(e);
       throw new HarnessError(
@@ -173,10 +200,13 @@ export async function loadIdpMetadata(location: string, timeoutMs: number): Prom
     }
     const md = parseIdpMetadata(res.body, location);
     if (res.headers['content-type']) md.contentType = res.headers['content-type'];
+    evidence.push(...md.evidence);
+    md.evidence = evidence;
     return md;
   }
+  let text: string;
   try {
-    return parseIdpMetadata(readFileSync(location, 'utf8'), location);
+    text = readFileSync(location, 'utf8');
   } catch (e) {
     throw new HarnessError(
       'ERR_METADATA',
@@ -184,4 +214,8 @@ export async function loadIdpMetadata(location: string, timeoutMs: number): Prom
       'fix the path',
     );
   }
+  const md = parseIdpMetadata(text, location);
+  evidence.push(...md.evidence);
+  md.evidence = evidence;
+  return md;
 }
