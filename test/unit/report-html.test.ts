@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REDACTED, Redactor } from '../../src/harness/evidence/redact';
-import { writeEvidence } from '../../src/harness/evidence/transcript';
+import { readEvidenceItems, writeEvidence } from '../../src/harness/evidence/transcript';
 import { curlReproduction } from '../../src/harness/reporting/curl';
 import { anchorId, esc } from '../../src/harness/reporting/html-kit';
 import { reportHtml, writeReportHtml } from '../../src/harness/reporting/report-html';
@@ -171,6 +171,73 @@ describe('report.html', () => {
     );
     expect(html).to.include('href="evidence/SAMLCore-3.2.1-destination/01-');
     expect(html).to.include('Evidence (2 items)');
+  });
+
+  it('stays small: a PASS or BLOCKED links its evidence files, a long base64 body is cut in the page only', () => {
+    const b64 = Buffer.from('<samlp:Response>'.repeat(200)).toString('base64');
+    const items: EvidenceItem[] = [
+      {
+        kind: 'http',
+        label: 'POST /acs (SAMLResponse to the gateway ACS)',
+        at: AT,
+        http: {
+          direction: 'client->gateway',
+          method: 'POST',
+          url: 'http://127.0.0.1:7400/acs',
+          requestHeaders: { 'content-type': 'application/x-www-form-urlencoded' },
+          requestBody: `SAMLResponse=${encodeURIComponent(b64)}`,
+          status: 302,
+        },
+      },
+    ];
+    const failed = writeEvidence(dir, 'SAMLCore-3.2.1-failed', items, new Redactor());
+    const passed = writeEvidence(dir, 'SAMLCore-1.3.3-passed', items, new Redactor());
+    const blocked = writeEvidence(dir, 'SAMLCore-3.2.2-blocked', items, new Redactor());
+    const html = reportHtml(
+      report([
+        result('SAMLCore-3.2.1-failed', 'FAIL', { evidence: failed }),
+        result('SAMLCore-1.3.3-passed', 'PASS', { evidence: passed }),
+        Object.assign(result('SAMLCore-3.2.2-blocked', 'BLOCKED' as Outcome, { evidence: blocked }), {
+          blockedBy: 'SAMLCore-3.2.1-failed',
+        }),
+      ]),
+      { evidence: (r) => readEvidenceItems(dir, r.evidence) },
+    );
+    const section = (id: string) => {
+      const from = html.indexOf(`id="${anchorId('check', id)}"`);
+      return html.slice(from, html.indexOf('</details>\n<details class="check"', from) >>> 0);
+    };
+    const fail = section('SAMLCore-3.2.1-failed');
+    expect(fail).to.include('<pre class="req">');
+    expect(fail).to.match(/SAMLResponse=PHNhbWxw[A-Za-z0-9%]{40}…\[\d+ more characters of base64/);
+    expect(fail, 'the curl lines keep the body whole').to.include(encodeURIComponent(b64));
+    for (const id of ['SAMLCore-1.3.3-passed', 'SAMLCore-3.2.2-blocked']) {
+      const own = section(id);
+      expect(own, id).to.include('Evidence (1 item, in files)');
+      expect(own, id).to.match(/<li><a href="evidence\/SAMLCore-[^"]+\/01-post-acs[^"]*\.txt">01 /);
+      expect(own, id).to.not.include('<pre class="req">');
+      expect(own, id).to.not.include('Reproduce with curl');
+      expect(own, id).to.not.include(b64.slice(0, 200));
+    }
+  });
+
+  it('a green run of 100 checks with 20 kB of evidence each renders in well under 1 kB of evidence per check', () => {
+    const items: EvidenceItem[] = [
+      {
+        kind: 'saml',
+        label: 'Response received at the ACS',
+        at: AT,
+        saml: { messageType: 'Response', xml: `<r>${'<a>x</a>'.repeat(2500)}</r>` },
+      },
+    ];
+    const results = Array.from({ length: 100 }, (_, i) =>
+      result(`SAMLCore-1.3.3-pass-${i}`, 'PASS', {
+        evidence: writeEvidence(dir, `SAMLCore-1.3.3-pass-${i}`, items, new Redactor()),
+      }),
+    );
+    const bare = reportHtml(report(results)).length;
+    const html = reportHtml(report(results), { evidence: (r) => readEvidenceItems(dir, r.evidence) });
+    expect((html.length - bare) / results.length).to.be.lessThan(1024);
   });
 
   it('offers a curl reproduction with $VAR placeholders for the redacted secrets', () => {

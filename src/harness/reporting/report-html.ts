@@ -1,9 +1,9 @@
 /**
  * report.html: one self-contained page a person opens after a run — the counts, failures first, each
- * check with its requirement's sentence, expected and actual, what it blocked, its evidence inline
- * (HTTP exchanges, decoded and indented SAML, already redacted) and a curl reproduction; filters by
- * outcome, profile and family. Everything the IdP sent is escaped (html-kit `esc`), and the page's CSP
- * runs only its own script.
+ * check with its requirement's sentence, expected and actual, what it blocked, and for a failure its
+ * evidence inline (HTTP exchanges, decoded and indented SAML, already redacted) and a curl reproduction
+ * (a PASS links its evidence files: the page stays small); filters by outcome, profile and family.
+ * Everything the IdP sent is escaped (html-kit `esc`), and the page's CSP runs only its own script.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -28,6 +28,20 @@ export const REPORT_HTML = 'report.html';
 
 /** Bodies above this are cut in the page (the evidence file keeps up to MAX_BODY_BYTES). */
 const MAX_INLINE_BODY = 64 * 1024;
+
+/**
+ * The outcomes whose evidence the page shows inline: the ones a reader acts on. PASS and N/A link their
+ * evidence files instead; a BLOCKED check links its own and points to its root, whose failure (shown
+ * inline) is the cause — so a full run's page stays small (a few hundred kB) and opens at once.
+ */
+const INLINE_OUTCOMES: ReadonlySet<string> = new Set(['FAIL', 'ERROR', 'WARN', 'KNOWN']);
+
+/** A check's inline evidence stops after this many characters; the rest is listed as file links. */
+const MAX_INLINE_PER_CHECK = 256 * 1024;
+
+/** A base64 run this long in an HTTP body or URL is cut in the page (its SAML is an item of its own). */
+const LONG_BASE64 = /(?:[A-Za-z0-9+/]|%2[BbFf]){240,}(?:=|%3[Dd]){0,2}/g;
+const BASE64_KEEP = 48;
 
 /** A result as read from a conformance.json: BLOCKED results (issue 9) name the check that blocked them. */
 type Result = CheckResult & { blockedBy?: string };
@@ -189,7 +203,7 @@ function checkHtml(r: Result, blocked: Result[], items: StoredEvidenceItem[] | u
         .join(', ')}</div>`,
     );
   parts.push(evidenceHtml(r, items));
-  if (r.outcome !== 'PASS' && items) {
+  if (INLINE_OUTCOMES.has(r.outcome) && items) {
     const repro = curlReproduction(items);
     if (repro)
       parts.push(
@@ -216,6 +230,16 @@ function requirementsHtml(r: Result): string {
   return `<ul class="requirements">${lis.join('')}</ul>`;
 }
 
+function itemSummary(item: StoredEvidenceItem, n: string): string {
+  const status =
+    item.http?.status !== undefined
+      ? ` → HTTP ${esc(item.http.status)}`
+      : item.http?.error !== undefined
+        ? ' → no answer'
+        : '';
+  return `${n} <span class="kind">${esc(item.kind)}</span> ${esc(item.label)}${status}`;
+}
+
 function evidenceHtml(r: Result, items: StoredEvidenceItem[] | undefined): string {
   const files = r.evidence ?? [];
   if (!items || items.length === 0) {
@@ -223,20 +247,46 @@ function evidenceHtml(r: Result, items: StoredEvidenceItem[] | undefined): strin
     return `<p>Evidence files: ${files.map(fileLink).join(', ')}</p>`;
   }
   const width = Math.max(2, String(items.length).length);
+  const count = `${items.length} ${items.length === 1 ? 'item' : 'items'}`;
+  const number = (i: number) => String(i + 1).padStart(width, '0');
+  if (!INLINE_OUTCOMES.has(r.outcome)) {
+    // Linked, not inlined: one line per item, its file one click away.
+    const lis = items.map((item, i) => {
+      const file = item.file ?? files[i];
+      const label = itemSummary(item, number(i));
+      const href = relHref(file);
+      return `<li>${href ? `<a href="${esc(href)}">${label}</a>` : label}</li>`;
+    });
+    return `<div class="evidence linked"><h3>Evidence (${count}, in files)</h3><ol class="files">${lis.join('')}</ol></div>`;
+  }
+  let budget = MAX_INLINE_PER_CHECK;
   const lis = items.map((item, i) => {
-    const n = String(i + 1).padStart(width, '0');
-    const status =
-      item.http?.status !== undefined
-        ? ` → HTTP ${esc(item.http.status)}`
-        : item.http?.error !== undefined
-          ? ' → no answer'
-          : '';
     const file = item.file ?? files[i];
-    return `<details class="ev ev-${esc(item.kind)}"><summary>${n} <span class="kind">${esc(item.kind)}</span> ${esc(item.label)}${status}</summary>
-${item.http ? httpHtml(item.http) : ''}${item.saml ? samlHtml(item.saml) : ''}${item.text !== undefined ? `<pre>${esc(cut(item.text))}</pre>` : ''}
+    const n = number(i);
+    if (budget <= 0)
+      return `<p class="ev-more">${itemSummary(item, n)}${file ? ` · ${fileLink(file)}` : ''}</p>`;
+    const body = `${item.http ? httpHtml(item.http) : ''}${item.saml ? samlHtml(item.saml) : ''}${item.text !== undefined ? `<pre>${esc(cut(item.text))}</pre>` : ''}`;
+    budget -= body.length;
+    return `<details class="ev ev-${esc(item.kind)}"><summary>${itemSummary(item, n)}</summary>
+${body}
 <p class="muted">${esc(item.at)}${file ? ` · ${fileLink(file)}` : ''}</p></details>`;
   });
-  return `<div class="evidence"><h3>Evidence (${items.length} ${items.length === 1 ? 'item' : 'items'})</h3>${lis.join('\n')}</div>`;
+  const more =
+    budget <= 0
+      ? ' <span class="muted">(the last items only as files: the page keeps each check small)</span>'
+      : '';
+  return `<div class="evidence"><h3>Evidence (${count})${more}</h3>${lis.join('\n')}</div>`;
+}
+
+/** An HTTP body or URL for the page: long base64 runs cut (see LONG_BASE64), then bounded. */
+function shortBody(s: string): string {
+  return cut(
+    String(s).replace(
+      LONG_BASE64,
+      (m) =>
+        `${m.slice(0, BASE64_KEEP)}…[${m.length - BASE64_KEEP} more characters of base64: decoded as its own item when a SAML message; whole in the evidence file and the curl lines]`,
+    ),
+  );
 }
 
 function httpHtml(h: NonNullable<StoredEvidenceItem['http']>): string {
@@ -244,15 +294,15 @@ function httpHtml(h: NonNullable<StoredEvidenceItem['http']>): string {
     Object.entries(hs ?? {})
       .map(([k, v]) => `${k}: ${v}`)
       .join('\n');
-  const req = [`${h.method} ${h.url}`, headers(h.requestHeaders)].filter(Boolean).join('\n');
+  const req = [`${h.method} ${shortBody(h.url)}`, headers(h.requestHeaders)].filter(Boolean).join('\n');
   const out = [
-    `<div class="http"><div class="dir muted">request (${esc(h.direction)})</div><pre class="req">${esc(req)}${h.requestBody ? `\n\n${esc(cut(h.requestBody))}` : ''}</pre>`,
+    `<div class="http"><div class="dir muted">request (${esc(h.direction)})</div><pre class="req">${esc(req)}${h.requestBody ? `\n\n${esc(shortBody(h.requestBody))}` : ''}</pre>`,
   ];
   if (h.error !== undefined) out.push(`<div class="dir o-ERROR">no answer: ${esc(h.error)}</div>`);
   if (h.status !== undefined) {
     const res = [`HTTP ${h.status}`, headers(h.responseHeaders)].filter(Boolean).join('\n');
     out.push(
-      `<div class="dir muted">response${h.durationMs !== undefined ? ` (${esc(h.durationMs)} ms)` : ''}</div><pre class="res">${esc(res)}${h.responseBody ? `\n\n${esc(cut(h.responseBody))}` : ''}</pre>`,
+      `<div class="dir muted">response${h.durationMs !== undefined ? ` (${esc(h.durationMs)} ms)` : ''}</div><pre class="res">${esc(res)}${h.responseBody ? `\n\n${esc(shortBody(h.responseBody))}` : ''}</pre>`,
     );
   }
   out.push('</div>');
@@ -293,6 +343,7 @@ details.ev{margin:.25em 0;border-left:3px solid var(--line);padding-left:.6em}
 details.ev>summary{cursor:pointer}.kind{font-size:11px;color:var(--muted);text-transform:uppercase}
 .dir{font-size:12px;margin-top:.4em}.blocks,.blocked-by,.expectation{margin:.4em 0}
 details.repro{margin-top:.6em}details.repro>summary{cursor:pointer;font-weight:600}
+ol.files{margin:.2em 0;padding-left:1.6em;font-size:13px}.ev-more{margin:.2em 0 .2em .9em;font-size:13px}
 `;
 
 /** The page's one script: filters (outcome, profile, family, text), count buttons, expand/collapse, #anchors. */
