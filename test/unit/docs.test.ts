@@ -1,0 +1,87 @@
+/**
+ * Docs that do not rot: every check count in the docs comes from `list --json` (a count marker, rewritten
+ * by `npm run docs`), a bare count is only allowed as a dated measurement, and the interop results table
+ * adds up to the count it was measured with. (The device-token profile's "Checked by" lines are kept equal
+ * to the catalogue by catalogue.test.ts; the saml2int coverage table by coverage-table.test.ts.)
+ */
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { COUNT_MARKER, ROOT, countOf, docFiles, listChecks, type ListedCheck } from '../docs-counts';
+
+const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
+
+describe('docs stay true to the catalogue', function () {
+  this.timeout(60_000);
+  let checks: ListedCheck[];
+  before(() => (checks = listChecks()));
+
+  it('every count marker holds the count `list --json` gives (npm run docs rewrites them)', () => {
+    const stale: string[] = [];
+    let markers = 0;
+    for (const rel of docFiles()) {
+      const text = read(rel);
+      for (const m of text.matchAll(COUNT_MARKER)) {
+        markers++;
+        const n = countOf(m[1], checks);
+        if (n === undefined) stale.push(`${rel}: unknown count key ${m[1]}`);
+        else if (String(n) !== m[2]) stale.push(`${rel}: count:${m[1]} says ${m[2]}, list gives ${n}`);
+      }
+    }
+    expect(stale, 'run `npm run docs`').to.deep.equal([]);
+    expect(markers).to.be.greaterThan(0);
+  });
+
+  it('the catalogue table in docs/README.md has a column for every family', () => {
+    const text = read('docs/README.md');
+    for (const profile of new Set(checks.map((c) => c.profile))) {
+      const families = new Set(
+        [...text.matchAll(COUNT_MARKER)].map((m) => m[1]).filter((k) => k.startsWith(`${profile}/`)),
+      );
+      const missing = [...new Set(checks.filter((c) => c.profile === profile).map((c) => c.family))].filter(
+        (f) => !families.has(`${profile}/${f}`),
+      );
+      expect(missing, `${profile}: add a column (and run npm run docs)`).to.deep.equal([]);
+    }
+  });
+
+  it('states no other number of checks, except a dated measurement', () => {
+    const bare: string[] = [];
+    for (const rel of docFiles()) {
+      read(rel)
+        .split('\n')
+        .forEach((line, i) => {
+          const plain = line.replace(COUNT_MARKER, 'COUNTED');
+          if (
+            /(?<![\w/.-])\d+ (?:[a-z-]+ )?checks\b/.test(plain) &&
+            !/measured \d{4}-\d{2}-\d{2}/.test(plain)
+          )
+            bare.push(`${rel}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    expect(
+      bare,
+      'write the count as <!-- count:KEY -->N<!-- /count --> (see test/docs-counts.ts)',
+    ).to.deep.equal([]);
+  });
+
+  it('the interop results table adds up to the number of checks it was measured with', () => {
+    const text = read('fixtures/targets/README.md');
+    const section = text.slice(text.indexOf('## Current results'));
+    const measured = /(\d+) checks \(measured \d{4}-\d{2}-\d{2}/.exec(section);
+    expect(measured, 'the measured count').to.not.equal(null);
+    const table = section.slice(0, section.indexOf('\n## ')).split('\n');
+    const header = table.find((l) => l.startsWith('| target'))!;
+    const cols = header.split('|').map((c) => c.trim());
+    const counted = ['PASS', 'FAIL', 'WARN', 'KNOWN', 'N/A', 'ERROR', 'BLOCKED'].filter((c) =>
+      cols.includes(c),
+    );
+    const rows = table.filter((l) => l.startsWith('| ') && !l.startsWith('| target'));
+    expect(rows.length).to.be.greaterThan(0);
+    for (const row of rows) {
+      const cells = row.split('|').map((c) => c.trim());
+      const sum = counted.reduce((a, c) => a + Number(cells[cols.indexOf(c)]), 0);
+      expect(sum, row.slice(0, 60)).to.equal(Number(measured![1]));
+    }
+  });
+});
