@@ -54,7 +54,7 @@ describe('docs stay true to the catalogue', function () {
           const plain = line.replace(COUNT_MARKER, 'COUNTED');
           if (
             /(?<![\w/.-])\d+ (?:[a-z-]+ )?checks\b/.test(plain) &&
-            !/measured \d{4}-\d{2}-\d{2}/.test(plain)
+            !/measured \d{4}-\d{2}-\d{2}/i.test(plain)
           )
             bare.push(`${rel}:${i + 1}: ${line.trim()}`);
         });
@@ -79,9 +79,11 @@ describe('docs stay true to the catalogue', function () {
     const rows = table.filter((l) => l.startsWith('| ') && !l.startsWith('| target'));
     expect(rows.length).to.be.greaterThan(0);
     for (const row of rows) {
-      const cells = row.split('|').map((c) => c.trim());
+      const cells = row.split(/(?<!\\)\|/).map((c) => c.trim());
       const sum = counted.reduce((a, c) => a + Number(cells[cols.indexOf(c)]), 0);
-      expect(sum, row.slice(0, 60)).to.equal(Number(measured![1]));
+      // A row measured apart says so in its first cell: `(…, 6 checks, measured 2026-12-07)`.
+      const own = /(\d+) checks, measured \d{4}-\d{2}-\d{2}/.exec(cells[1] ?? '');
+      expect(sum, row.slice(0, 60)).to.equal(Number(own?.[1] ?? measured![1]));
     }
   });
 });
