@@ -173,7 +173,7 @@ inputs_hash() {
   {
     docker image inspect -f '{{.Id}}' "$BASE_IMAGE"
     find fixtures/targets/simplesamlphp fixtures/targets/simplesamlphp-container fixtures/keys/gateway.cert.pem \
-      -type f -print0 | sort -z | xargs -0 sha256sum
+      fixtures/keys/gateway-enc.cert.pem -type f -print0 | sort -z | xargs -0 sha256sum
   } | sha256sum | cut -c1-32
 }
 want=$(inputs_hash)

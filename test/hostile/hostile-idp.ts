@@ -1,6 +1,6 @@
 /**
  * A small SAML IdP for the harness self-safety tests, independent of the reference IdP: metadata with
- * HTTP-Redirect and HTTP-POST SingleSignOnService and the idp-acme signing certificate, accepts
+ * HTTP-Redirect and HTTP-POST SingleSignOnService, an HTTP-Redirect SingleLogoutService, and the idp-acme signing certificate, accepts
  * AuthnRequests from any Issuer, shows a username/password form, and after the login posts a signed
  * Response (Response and Assertion signed, rsa-sha256, sha256, exc-c14n, Reference "#ID") to the
  * request's AssertionConsumerServiceURL.
@@ -388,6 +388,9 @@ function metadata(entityId: string, ssoUrl: string, key: Key): string {
     `    <md:KeyDescriptor use="signing">\n` +
     `      <ds:KeyInfo><ds:X509Data><ds:X509Certificate>${key.certBase64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>\n` +
     `    </md:KeyDescriptor>\n` +
+    // Listed so the SessionIndex MUST applies (SAMLProf 4.1.4.2: an IdP that supports Single Logout);
+    // the self-safety runs never send a LogoutRequest.
+    `    <md:SingleLogoutService Binding="${BINDING.redirect}" Location="${html(ssoUrl)}/slo"/>\n` +
     [NAMEID_EMAIL, NAMEID_PERSISTENT, NAMEID_TRANSIENT]
       .map((f) => `    <md:NameIDFormat>${f}</md:NameIDFormat>\n`)
       .join('') +

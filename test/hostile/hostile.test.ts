@@ -96,9 +96,10 @@ const IDENTITY_MUST = [
   'SAMLCore-1.3.3-issueinstant-now',
   'SAMLCore-1.3.4-unique-ids',
   'SAMLCore-1.3.4-id-randomness',
+  'SAMLProf-4.1.4.2-sessionindex',
 ];
 /** SHOULD checks that read the verified Assertion: WARN (not PASS) when there is none. */
-const IDENTITY_SHOULD = ['SAMLProf-4.1.4.2-sessionindex', 'SDP-IDP19-attributes-unique'];
+const IDENTITY_SHOULD = ['SDP-IDP19-attributes-unique'];
 
 interface Result {
   id: string;
