@@ -49,9 +49,18 @@ async function pool<T, R>(items: T[], width: number, fn: (t: T) => Promise<R>): 
   return out;
 }
 
+export interface VariantKills {
+  name: string;
+  /** Faults under which this variant failed (possibly with others of the same check). */
+  killedBy: string[];
+  /** Faults under which this variant was the only failed variant of its check: the proof it bites. */
+  killedAloneBy: string[];
+  unkillableReason?: string;
+}
+
 export interface KillMatrix {
   faults: string[];
-  checks: { id: string; killedBy: string[]; unkillableReason?: string }[];
+  checks: { id: string; killedBy: string[]; unkillableReason?: string; variants?: VariantKills[] }[];
 }
 
 /** The profiles a fault can touch, from the requirements it breaks (DT-* → device-token). */
@@ -118,6 +127,15 @@ export async function buildKillMatrix(
   if (modeInfo.length)
     log(`modes: ${modeInfo.length} conformant modes run (${modeInfo.map((m) => m.name).join(', ')})`);
   const killedBy = new Map<string, string[]>(clean.report.results.map((r) => [r.id, []]));
+  // Multi-variant checks (Verdict.variants): the faultless run names every variant of each.
+  const variantKills = new Map<string, Map<string, VariantKills>>();
+  for (const r of clean.report.results) {
+    if (!r.variants || r.variants.length < 2) continue;
+    variantKills.set(
+      r.id,
+      new Map(r.variants.map((x) => [x.name, { name: x.name, killedBy: [], killedAloneBy: [] }])),
+    );
+  }
   for (const run of runs) {
     if (!run.report) {
       problems.push(
@@ -126,7 +144,15 @@ export async function buildKillMatrix(
       continue;
     }
     for (const r of run.report.results) {
-      if (r.outcome === 'FAIL' || r.outcome === 'WARN') killedBy.get(r.id)?.push(run.name);
+      if (r.outcome === 'FAIL' || r.outcome === 'WARN') {
+        killedBy.get(r.id)?.push(run.name);
+        const failed = (r.variants ?? []).filter((x) => x.outcome === 'FAIL').map((x) => x.name);
+        for (const name of failed) {
+          const kills = variantKills.get(r.id)?.get(name);
+          kills?.killedBy.push(run.name);
+          if (failed.length === 1) kills?.killedAloneBy.push(run.name);
+        }
+      }
       if (r.outcome === 'ERROR')
         problems.push(
           `fault ${run.name}: ERROR in ${r.id} (the harness must judge, not crash): ${r.message}`,
@@ -139,14 +165,33 @@ export async function buildKillMatrix(
     : {};
   const matrix: KillMatrix = {
     faults,
-    checks: [...killedBy].map(([id, by]) => ({
-      id,
-      killedBy: by,
-      ...(by.length === 0 && exceptions[id] ? { unkillableReason: exceptions[id] } : {}),
-    })),
+    checks: [...killedBy].map(([id, by]) => {
+      const variants = variantKills.get(id);
+      return {
+        id,
+        killedBy: by,
+        ...(by.length === 0 && exceptions[id] ? { unkillableReason: exceptions[id] } : {}),
+        ...(variants
+          ? {
+              variants: [...variants.values()].map((x) => {
+                // Exceptions name a variant as "<check id>#<variant name>".
+                const reason = exceptions[`${id}#${x.name}`];
+                return x.killedAloneBy.length === 0 && reason ? { ...x, unkillableReason: reason } : x;
+              }),
+            }
+          : {}),
+      };
+    }),
   };
   for (const c of matrix.checks) {
     if (c.killedBy.length === 0 && !c.unkillableReason) problems.push(`check ${c.id} is killed by no fault`);
+    for (const x of c.variants ?? []) {
+      if (x.killedAloneBy.length === 0 && !x.unkillableReason)
+        problems.push(
+          `variant ${c.id}#${x.name} is broken alone by no fault` +
+            (x.killedBy.length ? ` (only together with other variants: ${x.killedBy.join(', ')})` : ''),
+        );
+    }
   }
   const idle = runs.filter(
     (run) => run.report && !run.report.results.some((r) => r.outcome === 'FAIL' || r.outcome === 'WARN'),
@@ -158,9 +203,17 @@ export async function buildKillMatrix(
 }
 
 export function formatKillMatrix(m: KillMatrix): string {
-  const lines = m.checks.map(
-    (c) =>
-      `  ${c.id.padEnd(52)} ${c.killedBy.length ? c.killedBy.join(', ') : `(unkillable: ${c.unkillableReason ?? 'NONE'})`}`,
-  );
-  return [`kill matrix: ${m.checks.length} checks × ${m.faults.length} faults`, ...lines].join('\n');
+  const lines = m.checks.flatMap((c) => [
+    `  ${c.id.padEnd(52)} ${c.killedBy.length ? c.killedBy.join(', ') : `(unkillable: ${c.unkillableReason ?? 'NONE'})`}`,
+    ...(c.variants ?? []).map(
+      (x) =>
+        `    # ${x.name.padEnd(48)} ${x.killedAloneBy.length ? `alone: ${x.killedAloneBy.join(', ')}` : `(not alone: ${x.unkillableReason ?? 'NONE'})`}`,
+    ),
+  ]);
+  const variants = m.checks.flatMap((c) => c.variants ?? []);
+  const alone = variants.filter((x) => x.killedAloneBy.length > 0).length;
+  return [
+    `kill matrix: ${m.checks.length} checks × ${m.faults.length} faults; ${alone}/${variants.length} variants of multi-variant checks broken alone by some fault`,
+    ...lines,
+  ].join('\n');
 }

@@ -176,26 +176,45 @@ describe('device-token · provisioning', function () {
     },
   );
 
-  /** DT-PROV-07: a domain outside allowedDomains gets RequestDenied; nothing is provisioned. */
+  /**
+   * DT-PROV-07 and the profile's allowedDomains rule ("exactly and case-insensitively; no subdomain
+   * matching; [] allows none"): a domain outside allowedDomains gets RequestDenied; nothing is provisioned.
+   */
   h.check(
     {
       id: 'DT-PROV-07-domain-not-allowed',
       level: 'MUST',
       requirements: ['DT-PROV-07'],
-      title: 'a user domain outside allowedDomains gets RequestDenied and is provisioned nowhere',
+      title:
+        'a user domain outside allowedDomains (another domain, a subdomain of an allowed one, or any with []) gets RequestDenied and is provisioned nowhere',
     },
     async (v, s) => {
       h.requires('settingsAdmin');
       const { token } = await dtToken();
       const t = await dtTarget();
       const admin = dtAdmin(t);
-      await withSettings(admin, { allowedDomains: [t.tenant.userDomain] });
-      const r = await silentLogin({ token, userDomain: 'not-allowed.test' });
-      expectErrorStatus(v, r, 'RequestDenied');
-      v.equal('gateway users', provisioned(r.request.userId.toLowerCase()).length, 0);
-      if (s.config.capabilities.userAdmin) {
-        v.equal('IdP directory GET /users/<id>', (await dtApi.getUser(admin, r.request.userId)).status, 404);
-      }
+      const d = t.tenant.userDomain;
+      // withSettings restores the tenant's settings after the check; the variants then set their own.
+      await withSettings(admin, { allowedDomains: [d] });
+      const cases: (readonly [string, { allowed: string[]; userDomain: string }])[] = [
+        ['another domain', { allowed: [d], userDomain: 'not-allowed.test' }],
+        ['a subdomain of an allowed domain', { allowed: [d], userDomain: `sub.${d}` }],
+        ['allowedDomains []', { allowed: [], userDomain: d }],
+      ];
+      await v.variants(cases, async ({ allowed, userDomain }) => {
+        const set = await dtApi.putSettings(admin, { allowedDomains: allowed });
+        v.equal('PUT /settings status', set.status, 200);
+        const r = await silentLogin({ token, userDomain });
+        expectErrorStatus(v, r, 'RequestDenied');
+        v.equal('gateway users', provisioned(r.request.userId.toLowerCase()).length, 0);
+        if (s.config.capabilities.userAdmin) {
+          v.equal(
+            'IdP directory GET /users/<id>',
+            (await dtApi.getUser(admin, r.request.userId)).status,
+            404,
+          );
+        }
+      });
     },
   );
 

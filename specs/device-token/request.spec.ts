@@ -94,6 +94,48 @@ describe('device-token · request parsing', function () {
     },
   );
 
+  /**
+   * DT-REQ-03 with the UserId rule "Comparisons of UserId and of domains are case-insensitive": a
+   * UserDomain equal to the domain of UserId but for letter case is not a mismatch (Success).
+   */
+  h.check(
+    {
+      id: 'DT-REQ-03-user-domain-case-insensitive',
+      level: 'MUST',
+      requirements: ['DT-REQ-03', 'DT-REQ-01'],
+      title: 'a UserDomain that differs from the domain of UserId only in letter case gets Success',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const t = await dtTarget();
+      const d = t.tenant.userDomain;
+      if (d.toUpperCase() === d.toLowerCase()) v.notApplicable(`the user domain ${d} has no letters`);
+      const r = await silentLogin({
+        token,
+        userId: `${newUserName()}@${d.toLowerCase()}`,
+        userDomain: d.toUpperCase(),
+      });
+      expectSuccess(v, r);
+    },
+  );
+
+  /**
+   * DT-TOK-01 with the Authorization header rule "the scheme DeviceToken, case-insensitive (RFC 9110)":
+   * a valid token under the scheme written in lower case gets Success.
+   */
+  h.check(
+    {
+      id: 'DT-TOK-01-scheme-case-insensitive',
+      level: 'MUST',
+      requirements: ['DT-TOK-01'],
+      title: 'a valid token under the scheme "devicetoken" (lower case) gets Success',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      expectSuccess(v, await silentLogin({ token, authorization: `devicetoken ${token}` }));
+    },
+  );
+
   /** DT-REQ-04: a UserId that breaks the UserId rule gets an error with top-level Requester. */
   h.check(
     {
@@ -126,22 +168,29 @@ describe('device-token · request parsing', function () {
     },
   );
 
-  /** DT-REQ-05: a CloudName other than the tenant's gets RequestDenied. */
+  /** DT-REQ-05 and the CloudName rule (exactly, case-sensitively): another CloudName gets RequestDenied. */
   h.check(
     {
       id: 'DT-REQ-05-cloud-name-mismatch',
       level: 'MUST',
       requirements: ['DT-REQ-05'],
-      title: 'a CloudName other than the tenant cloud gets RequestDenied',
+      title:
+        'a CloudName other than the tenant cloud (also one differing only in letter case) gets RequestDenied',
     },
     async (v) => {
       const { token } = await dtToken();
       const t = await dtTarget();
-      expectErrorStatus(
-        v,
-        await silentLogin({ token, cloudName: `${t.tenant.cloudName}-other` }),
-        'RequestDenied',
-      );
+      const cloud = t.tenant.cloudName;
+      const swapped = [...cloud]
+        .map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()))
+        .join('');
+      const cases: (readonly [string, string])[] = [
+        ['another CloudName', `${cloud}-other`],
+        ...(swapped !== cloud ? [['the CloudName in other letter case', swapped] as const] : []),
+      ];
+      await v.variants(cases, async (cloudName) => {
+        expectErrorStatus(v, await silentLogin({ token, cloudName }), 'RequestDenied');
+      });
     },
   );
 
@@ -160,6 +209,10 @@ describe('device-token · request parsing', function () {
         ['repeated Hostname', (x) => x.replace(/(<dt:Hostname>[^<]*<\/dt:Hostname>)/, '$1$1')],
         ['unknown dt element', (x) => x.replace('</dt:Device>', '<dt:Color>red</dt:Color></dt:Device>')],
         ['OSType not in the enum', (x) => x.replace(/<dt:OSType>[^<]*</, '<dt:OSType>beos<')],
+        [
+          'OSType in other letter case',
+          (x) => x.replace(/<dt:OSType>([^<]*)</, (_m, os: string) => `<dt:OSType>${os.toUpperCase()}<`),
+        ],
         ['empty Hostname', (x) => x.replace(/<dt:Hostname>[^<]*</, '<dt:Hostname><')],
         ['leading whitespace', (x) => x.replace(/<dt:Hostname>/, '<dt:Hostname> ')],
         ['control character (TAB)', (x) => x.replace(/<dt:Hostname>([^<]*)</, '<dt:Hostname>LAP\tTOP<')],

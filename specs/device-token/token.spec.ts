@@ -166,12 +166,13 @@ describe('device-token · tokens', function () {
       level: 'MUST',
       requirements: ['DT-TOK-07'],
       title:
-        'other scheme, empty, double space, short, overlong or bad-character tokens get NoPassive/AuthnFailed, never a 5xx',
+        'another scheme, a repeated header, empty, double space, short, overlong or bad-character tokens get NoPassive/AuthnFailed, never a 5xx',
     },
     async (v) => {
       const { token } = await dtToken();
-      const variants: [string, string][] = [
+      const variants: [string, string | string[]][] = [
         ['another scheme', `Bearer ${token}`],
+        ['repeated header', [`DeviceToken ${token}`, `DeviceToken ${token}`]],
         ['empty value', 'DeviceToken '],
         ['scheme only', 'DeviceToken'],
         ['two spaces', `DeviceToken  ${token}`],

@@ -182,6 +182,7 @@ export function scenario(_suite: Mocha.Suite, opts: { profile: ProfileId; family
           actual: j.actual,
           where: j.where,
           ...(j.blockedBy ? { blockedBy: j.blockedBy } : {}),
+          ...(v.variantOutcomes.length > 0 ? { variants: [...v.variantOutcomes] } : {}),
           durationMs: Date.now() - started,
           evidence: [],
         };

@@ -115,8 +115,18 @@ export interface CheckResult extends CheckDef {
   blockedBy?: string;
   /** A root check: the IDs of the checks its failure BLOCKED in this run. */
   blocks?: string[];
+  /**
+   * A check that judges several variants (Verdict.variants): each variant's own outcome, in order. The
+   * kill matrix requires every variant to be broken alone by some fault.
+   */
+  variants?: VariantOutcome[];
   /** For KNOWN (or an unexpected pass): the expectation's reason. */
   expectation?: { expect: Outcome; reason: string; until?: string; unexpectedPass?: boolean };
+}
+
+export interface VariantOutcome {
+  name: string;
+  outcome: 'PASS' | 'FAIL' | 'BLOCKED';
 }
 
 export type Summary = Record<Outcome, number>;

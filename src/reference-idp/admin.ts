@@ -84,6 +84,7 @@ export class AdminApi {
         if (!t || t.deleted) throw new ApiError(404, 'not_found', 'unknown token id');
         // The token stops working for the next request (DT-TOK-04).
         t.deleted = true;
+        if (faults.has('delete-token-revokes-all')) for (const o of tenant.tokens.values()) o.deleted = true;
         return sendJson(res, 204, undefined);
       }
       case 'GET settings':

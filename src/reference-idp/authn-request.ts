@@ -180,6 +180,8 @@ export interface Attributed {
   /** The root element as received (only the truncating faults read from it). */
   receivedRoot: Element;
   signed: boolean;
+  /** Faults accept-unknown-issuer / unknown-issuer-error-response only: the Issuer is not registered. */
+  unregistered?: boolean;
 }
 
 export function attribute(tenant: Tenant, req: InboundRequest, faults: Faults): Attributed {
@@ -192,7 +194,8 @@ export function attribute(tenant: Tenant, req: InboundRequest, faults: Faults): 
   const registered = !!sp;
   if (!sp) {
     const requestAcs = attr(receivedRoot, 'AssertionConsumerServiceURL');
-    if (!faults.has('accept-unknown-issuer') || !requestAcs) throw new Reject(400, 'unknown Issuer');
+    const served = faults.has('accept-unknown-issuer') || faults.has('unknown-issuer-error-response');
+    if (!served || !requestAcs) throw new Reject(400, 'unknown Issuer');
     sp = {
       entityId: issuer,
       acs: [],
@@ -218,7 +221,9 @@ export function attribute(tenant: Tenant, req: InboundRequest, faults: Faults): 
     throw new Reject(400, 'signed requests are not supported');
 
   let signedRoot = receivedRoot;
-  const mustSign = sp.authnRequestsSigned || !!tenant.deviceToken;
+  const mustSign =
+    (sp.authnRequestsSigned || !!tenant.deviceToken) &&
+    !(req.binding === 'redirect' && faults.has('redirect-unsigned-accepted'));
   const known = sp;
   const signatureReject = (message: string) =>
     new SignatureReject(message, known.entityId, known.defaultAcs, attr(receivedRoot, 'ID'));
@@ -239,7 +244,14 @@ export function attribute(tenant: Tenant, req: InboundRequest, faults: Faults): 
 
   const info = readAuthnRequest(signedRoot);
   if (info.issuer !== issuer) throw new Reject(400, 'the signed Issuer differs from the received one');
-  return { sp, acs: resolveAcs(sp, info, faults), info, receivedRoot, signed: carriesSignature };
+  return {
+    sp,
+    acs: resolveAcs(sp, info, faults),
+    info,
+    receivedRoot,
+    signed: carriesSignature,
+    ...(registered ? {} : { unregistered: true }),
+  };
 }
 
 /** [CORE] §3.4.1 / DT-RSP-08: only a registered ACS, compared by exact string equality; none → the default. */
@@ -252,6 +264,8 @@ function resolveAcs(sp: SpRecord, info: AuthnRequestInfo, faults: Faults): strin
   }
   if (info.acsUrl !== undefined) {
     if (sp.acs.length === 0 || sp.acs.some((a) => a.url === info.acsUrl)) return info.acsUrl;
+    if (faults.has('acs-prefix-match') && sp.acs.some((a) => (info.acsUrl as string).startsWith(a.url)))
+      return info.acsUrl;
     if (faults.has('trust-request-acs')) return info.acsUrl;
     throw new Reject(400, 'the AssertionConsumerServiceURL is not registered for this SP');
   }
@@ -282,7 +296,10 @@ export function checkProtocol(
   faults: Faults,
 ): ErrorSpec | undefined {
   const { info } = a;
-  if (!faults.has('ignore-version') && info.version !== '2.0') {
+  const versionOk = faults.has('version-major-only')
+    ? /^2\.\d+$/.test(info.version ?? '')
+    : info.version === '2.0';
+  if (!faults.has('ignore-version') && !versionOk) {
     // [CORE] §3.2.2.2: VersionMismatch with RequestVersionTooHigh/TooLow.
     const major = /^(\d+)\.(\d+)$/.exec(info.version ?? '');
     const high = !!major && (Number(major[1]) > 2 || (Number(major[1]) === 2 && Number(major[2]) > 0));
@@ -294,7 +311,11 @@ export function checkProtocol(
   }
   if (!faults.has('ignore-destination')) {
     // [CORE] §3.2.1, [BIND] §3.4.5.2/§3.5.5.2: Destination must be this endpoint, and present when signed.
-    if (info.destination === undefined ? a.signed : info.destination !== tenant.urls.ssoUrl) {
+    const wrongDestination = faults.has('destination-prefix-match')
+      ? !info.destination?.startsWith(tenant.urls.ssoUrl)
+      : info.destination !== tenant.urls.ssoUrl;
+    const missingOk = faults.has('destination-missing-accepted') || !a.signed;
+    if (info.destination === undefined ? !missingOk : wrongDestination) {
       if (faults.has('destination-mismatch-answered'))
         return { top: 'Requester', second: 'RequestDenied', message: 'the Destination is not this endpoint' };
       throw new Reject(400, 'the Destination is missing or is not this SSO endpoint');
@@ -304,7 +325,8 @@ export function checkProtocol(
     const t = parseUtcInstant(info.issueInstant ?? '');
     if (t === undefined) return { top: 'Requester', message: 'IssueInstant is not a UTC xs:dateTime' };
     // Profile "Times": older than 10 minutes or more than 3 minutes in the future is refused.
-    if (t < now - LIMITS.requestMaxAgeMs || t > now + LIMITS.skewMs) {
+    const future = faults.has('future-window-ten-minutes') ? LIMITS.requestMaxAgeMs : LIMITS.skewMs;
+    if (t < now - LIMITS.requestMaxAgeMs || t > now + future) {
       return {
         top: 'Requester',
         second: 'RequestDenied',
@@ -312,7 +334,11 @@ export function checkProtocol(
       };
     }
   }
-  if (info.protocolBinding !== undefined && info.protocolBinding !== BINDING.post) {
+  if (
+    info.protocolBinding !== undefined &&
+    info.protocolBinding !== BINDING.post &&
+    !faults.has('ignore-protocol-binding')
+  ) {
     // [PROF] §4.1.2: the Response is only delivered over HTTP-POST.
     return {
       top: 'Requester',

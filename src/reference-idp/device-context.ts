@@ -100,7 +100,8 @@ export function readDeviceContext(signedRoot: Element, receivedRoot: Element, fa
         return `dt:${local} is repeated`;
       }
       seen.add(local);
-      const value = cutAt && hasChildOfType(child, cutAt) ? firstTextNode(child) : simpleText(child);
+      const raw = cutAt && hasChildOfType(child, cutAt) ? firstTextNode(child) : simpleText(child);
+      const value = faults.has('values-trimmed') ? raw?.trim() : raw;
       if (value === undefined) return `dt:${local} has element content`;
       const problem = lenient ? undefined : valueProblem(value);
       if (problem) return `dt:${local} ${problem}`;
@@ -117,16 +118,20 @@ export function readDeviceContext(signedRoot: Element, receivedRoot: Element, fa
   if (problem) return { malformed: problem };
   // Only the lenient-device-context fault can get here with values missing.
   const ctx: DeviceContext = { ...EMPTY, ...values };
-  if (!lenient && !(DEVICE_OS_TYPES as readonly string[]).includes(ctx.osType)) {
+  const osType = faults.has('ostype-case-insensitive') ? ctx.osType.toLowerCase() : ctx.osType;
+  if (!lenient && !(DEVICE_OS_TYPES as readonly string[]).includes(osType)) {
     return { malformed: 'dt:OSType is not one of the allowed values' };
   }
-  if (!faults.has('lenient-userid') && !isValidUserId(ctx.userId)) {
+  if (!faults.has('lenient-userid') && !isValidUserId(ctx.userId, faults.has('userid-length-unchecked'))) {
     return { malformed: 'UserId breaks the UserId rule' };
   }
   if (!ctx.userId.includes('@')) return { malformed: 'UserId has no domain' };
   const domain = ctx.userId.slice(ctx.userId.lastIndexOf('@') + 1);
   // DT-REQ-03: UserDomain must equal the domain part of UserId (case-insensitive).
-  if (!faults.has('ignore-user-domain') && domain.toLowerCase() !== ctx.userDomain.toLowerCase()) {
+  const domainDiffers = faults.has('userdomain-case-sensitive')
+    ? domain !== ctx.userDomain
+    : domain.toLowerCase() !== ctx.userDomain.toLowerCase();
+  if (!faults.has('ignore-user-domain') && domainDiffers) {
     return { denied: 'UserDomain does not match the domain of UserId' };
   }
   return { ok: ctx };
@@ -145,12 +150,12 @@ const LOCAL_PART = /^[A-Za-z0-9._%+-]{1,64}$/;
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 /** Profile "UserId": one "@", a restricted local part, a domain of two or more DNS labels, ≤ 127 characters. */
-export function isValidUserId(s: string): boolean {
-  if (s.length > 127) return false;
+export function isValidUserId(s: string, noLengths = false): boolean {
+  if (s.length > 127 && !noLengths) return false;
   const parts = s.split('@');
   if (parts.length !== 2) return false;
   const [local, domain] = parts as [string, string];
-  if (!LOCAL_PART.test(local)) return false;
+  if (!(noLengths ? /^[A-Za-z0-9._%+-]+$/ : LOCAL_PART).test(local)) return false;
   const labels = domain.split('.');
   return labels.length >= 2 && labels.every((l) => LABEL.test(l));
 }

@@ -77,7 +77,7 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
     token = { id: cached.tokenId, value: '' };
     authnInstant = cached.authnInstant;
   } else {
-    const presented = readAuthorization(i.rawHeaders);
+    const presented = readAuthorization(i.rawHeaders, faults);
     let value: string;
     if (presented.kind === 'none') {
       const fromParams = faults.has('token-from-query') ? tokenFromParams(i.params) : undefined;
@@ -96,6 +96,9 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
     const found = authenticateToken(value, tenant, i.allTenants, faults);
     if (!found) {
       if (!faults.has('no-throttling')) i.throttle.failure(i.ip, now);
+      const nowhere = ![tenant, ...i.allTenants].some((t) => t.findTokenByValue(value));
+      if (faults.has('unknown-token-wrong-status') && nowhere)
+        return err('Requester', 'RequestDenied', 'the device token is not known');
       // DT-TOK-03/04/05: unknown, deleted and other tenants' tokens all fail alike (no oracle).
       return err('Responder', 'AuthnFailed', 'the device token is not valid for this tenant');
     }
@@ -104,11 +107,17 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
   }
 
   // Step 7: CloudName (DT-REQ-05), allowed domain (DT-PROV-07).
-  if (!faults.has('ignore-cloud-name') && ctx.cloudName !== dtConfig.cloudName) {
+  const cloudDiffers = faults.has('cloudname-case-insensitive')
+    ? ctx.cloudName.toLowerCase() !== dtConfig.cloudName.toLowerCase()
+    : ctx.cloudName !== dtConfig.cloudName;
+  if (!faults.has('ignore-cloud-name') && cloudDiffers) {
     return err('Requester', 'RequestDenied', 'CloudName does not match this tenant');
   }
   const domain = ctx.userId.slice(ctx.userId.lastIndexOf('@') + 1).toLowerCase();
-  if (!faults.has('ignore-allowed-domains') && !domainAllowed(domain, tenant.settings.allowedDomains)) {
+  if (
+    !faults.has('ignore-allowed-domains') &&
+    !domainAllowed(domain, tenant.settings.allowedDomains, faults)
+  ) {
     return err('Requester', 'RequestDenied', 'the user domain is not allowed for this tenant');
   }
 
@@ -123,7 +132,7 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
     return err('Requester', 'InvalidNameIDPolicy', 'only the emailAddress NameID format is served');
   }
   const rac = a.info.requestedAuthnContext;
-  if (rac && !faults.has('downgrade-authn-context') && !deviceTokenSatisfies(rac)) {
+  if (rac && !faults.has('downgrade-authn-context') && !deviceTokenSatisfies(rac, faults)) {
     return err(
       'Responder',
       'NoAuthnContext',
@@ -141,13 +150,18 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
 }
 
 /** Profile "allowedDomains": exact, case-insensitive; ["*"] allows any; [] allows none. */
-function domainAllowed(domain: string, allowed: string[]): boolean {
-  return allowed.some((d) => d === '*' || d.toLowerCase() === domain);
+function domainAllowed(domain: string, allowed: string[], faults: Faults): boolean {
+  if (allowed.length === 0 && faults.has('empty-allowed-domains-allows-all')) return true;
+  const suffix = faults.has('allowed-domains-subdomain');
+  return allowed.some(
+    (d) => d === '*' || d.toLowerCase() === domain || (suffix && domain.endsWith(`.${d.toLowerCase()}`)),
+  );
 }
 
 /** Profile "RequestedAuthnContext": the device-token class listed and Comparison absent/exact/minimum/maximum. */
-function deviceTokenSatisfies(rac: RequestedAuthnContext): boolean {
-  const comparison = rac.comparison ?? 'exact';
+function deviceTokenSatisfies(rac: RequestedAuthnContext, faults: Faults): boolean {
+  const asked = rac.comparison ?? 'exact';
+  const comparison = faults.has('rac-better-accepted') && asked === 'better' ? 'minimum' : asked;
   if (!['exact', 'minimum', 'maximum'].includes(comparison)) return false;
   return rac.declRefs === 0 && rac.classRefs.includes(AUTHN_CONTEXT.deviceToken);
 }
@@ -167,12 +181,14 @@ function authorizationValues(rawHeaders: string[]): string[] {
 const TOKEN_SYNTAX = /^[A-Za-z0-9\-._~+/=]{16,512}$/;
 
 /** Profile "Authorization header": scheme DeviceToken (any case), one space, 16–512 token characters. */
-export function readAuthorization(rawHeaders: string[]): Presented {
+export function readAuthorization(rawHeaders: string[], faults?: Faults): Presented {
   const values = authorizationValues(rawHeaders);
   if (values.length === 0) return { kind: 'none' };
-  if (values.length > 1) return { kind: 'malformed' };
+  if (values.length > 1 && !faults?.has('repeated-auth-header-first-wins')) return { kind: 'malformed' };
   const m = /^([^ ]*) (.*)$/s.exec(values[0] as string);
-  if (!m || (m[1] as string).toLowerCase() !== 'devicetoken' || !TOKEN_SYNTAX.test(m[2] as string)) {
+  const scheme = faults?.has('token-scheme-case-sensitive') ? m?.[1] : m?.[1]?.toLowerCase();
+  const expected = faults?.has('token-scheme-case-sensitive') ? 'DeviceToken' : 'devicetoken';
+  if (!m || scheme !== expected || !TOKEN_SYNTAX.test(m[2] as string)) {
     return { kind: 'malformed' };
   }
   return { kind: 'token', value: m[2] as string };
@@ -260,6 +276,9 @@ function deviceSubject(
       const v = typeof fromHeader === 'string' ? fromHeader : fromField;
       if (v !== undefined) device[name] = v;
     }
+  }
+  if (faults.has('device-attrs-lowercased')) {
+    device = Object.fromEntries(Object.entries(device).map(([k, v]) => [k, v.toLowerCase()]));
   }
   if (faults.has('device-attrs-cached-per-user')) {
     const first = tenant.faultCaches.devices.get(userKey);

@@ -404,6 +404,118 @@ const DEFS = [
     'directory attributes are cached at the first login of a user and never refreshed',
     ['DT-PROV-08'],
   ),
+  // --- spec-first faults (test/spec-first-faults.md): written from the requirement sentences only
+  f('userdomain-case-sensitive', 'UserDomain is compared with the domain of UserId case-sensitively', [
+    'DT-REQ-03',
+  ]),
+  f('allowed-domains-subdomain', 'allowedDomains matches by suffix: subdomains of an entry pass', [
+    'DT-PROV-07',
+  ]),
+  f('empty-allowed-domains-allows-all', 'allowedDomains [] is read as "no restriction"', ['DT-PROV-07']),
+  f('cloudname-case-insensitive', 'CloudName is compared case-insensitively', ['DT-REQ-05']),
+  f('values-trimmed', 'DeviceContext values are trimmed: leading/trailing whitespace is accepted', [
+    'DT-REQ-06',
+  ]),
+  f('ostype-case-insensitive', 'OSType is matched case-insensitively ("Windows" accepted)', ['DT-REQ-06']),
+  f('userid-length-unchecked', 'UserId lengths (local part 64, whole 127) are not checked', ['DT-REQ-04']),
+  f(
+    'token-scheme-case-sensitive',
+    'only the exact scheme "DeviceToken" is accepted ("devicetoken" is malformed)',
+    ['DT-TOK-01'],
+  ),
+  f('repeated-auth-header-first-wins', 'with repeated Authorization headers the first one is used', [
+    'DT-TOK-07',
+  ]),
+  f(
+    'unknown-token-wrong-status',
+    'an unknown token gets Requester/RequestDenied instead of Responder/AuthnFailed',
+    ['DT-TOK-03'],
+  ),
+  f('delete-token-revokes-all', 'deleting one token deletes every token of the tenant', ['DT-TOK-04']),
+  f('throttle-valid-token-bypasses', 'a locked-out address still gets through with a valid token', [
+    'DT-TOK-11',
+  ]),
+  f('rac-better-accepted', 'RequestedAuthnContext Comparison="better" is served like "minimum"', [
+    'DT-TOK-10',
+  ]),
+  f('device-attrs-lowercased', 'device attribute values are lowercased', ['DT-RSP-06']),
+  f('subject-confirmation-ten-minutes', 'SubjectConfirmationData NotOnOrAfter is IssueInstant + 10 minutes', [
+    'DT-RSP-03',
+  ]),
+  f(
+    'future-window-ten-minutes',
+    'the request IssueInstant window is symmetric: up to 10 minutes in the future',
+    ['DT-REQ-12'],
+  ),
+  f(
+    'ignore-protocol-binding',
+    'ProtocolBinding is not looked at (HTTP-Redirect or unknown bindings are served by POST)',
+    ['DT-REQ-12'],
+  ),
+  f(
+    'redirect-unsigned-accepted',
+    'signing is enforced on HTTP-POST only: unsigned Redirect requests are served',
+    ['SDP-IDP04'],
+  ),
+  f(
+    'destination-missing-accepted',
+    'Destination is compared only when present: a signed request without one is served',
+    ['SAMLBind-3.4.5.2', 'DT-REQ-12'],
+  ),
+  f('destination-prefix-match', 'a Destination that starts with the SSO URL is accepted', ['SAMLCore-3.2.1']),
+  f('version-major-only', 'only the major Version is checked ("2.1" is served)', [
+    'SAMLCore-3.2.2.2',
+    'DT-REQ-12',
+  ]),
+  f('forceauthn-one-ignored', 'ForceAuthn is compared with the string "true" only ("1" reuses the session)', [
+    'SDP-IDP07',
+  ]),
+  f('ispassive-one-ignored', 'IsPassive is compared with the string "true" only ("1" shows the login form)', [
+    'SAMLCore-3.4.1',
+  ]),
+  f('audience-is-acs', 'the Audience is the ACS URL instead of the SP entityID', [
+    'SAMLProf-4.1.4.2',
+    'DT-RSP-04',
+  ]),
+  f('recipient-is-entityid', 'the bearer Recipient is the SP entityID instead of the ACS URL', [
+    'SAMLProf-4.1.4.2',
+    'DT-RSP-03',
+  ]),
+  f(
+    'response-issuer-format-unspecified',
+    'Response and Assertion Issuer carry Format="...nameid-format:unspecified"',
+    ['SAMLProf-4.1.4.2'],
+  ),
+  f(
+    'second-level-status-top',
+    'error Responses carry the second-level code as the only, top-level StatusCode',
+    ['SAMLCore-3.2.2.2'],
+  ),
+  f('timestamps-no-zone', 'timestamps have no zone designator ("2026-01-01T00:00:00.000")', [
+    'SAMLCore-1.3.3',
+  ]),
+  f('sign-inclusive-c14n', 'the Response signature uses inclusive C14N 1.0 instead of exclusive', [
+    'SAMLCore-5.4.3',
+    'DT-SIG-07',
+  ]),
+  f('acs-prefix-match', 'a requested ACS URL that starts with a registered one is accepted', [
+    'SDP-IDP06',
+    'DT-RSP-08',
+  ]),
+  f('relaystate-dropped-on-error', 'RelayState is returned with Success Responses only', [
+    'SAMLBind-3.5.3',
+    'DT-REQ-09',
+  ]),
+  f(
+    'unknown-issuer-error-response',
+    "an unknown Issuer gets an error Response posted to the request's ACS URL",
+    ['SAMLCore-3.4.1'],
+  ),
+  f(
+    'fetch-external-references',
+    'a DOCTYPE external entity or a signature RetrievalMethod/XSLT document() URL in a request is fetched before the request is rejected',
+    ['IDPC-SEC-01', 'DT-REQ-11'],
+  ),
 ] as const;
 
 /**

@@ -88,7 +88,10 @@ export class ResponseBuilder {
       issuer: bare ? undefined : this.tenant.urls.entityId,
       destination: plain && !bare,
       inResponseTo: plain,
-      status: statusXml(top, second, message),
+      status:
+        this.faults.has('second-level-status-top') && second
+          ? statusXml(second, undefined, message)
+          : statusXml(top, second, message),
       body: f.has('error-response-with-assertion')
         ? this.sign(
             this.assertion(assertionId, target, placeholderSubject(this.now)),
@@ -100,12 +103,18 @@ export class ResponseBuilder {
     return this.finish(f.has('unsigned-response') || bare ? xml : this.sign(xml, responseId, 'response'));
   }
 
+  /** Fault response-issuer-format-unspecified (written after any xmlns declaration: c14n order). */
+  private issuerFormat(): string {
+    return this.faults.has('response-issuer-format-unspecified') ? ` Format="${NAMEID.unspecified}"` : '';
+  }
+
   private id(kind: 'response' | 'assertion'): string {
     return this.faults.has('reuse-response-ids') ? CONSTANT_IDS[kind] : newId(this.faults);
   }
 
   private time(ms: number): string {
-    return formatInstant(ms, this.faults.has('timestamps-with-offset'));
+    const s = formatInstant(ms, this.faults.has('timestamps-with-offset'));
+    return this.faults.has('timestamps-no-zone') ? s.replace(/Z$/, '') : s;
   }
 
   private issueInstant(): string {
@@ -128,7 +137,7 @@ export class ResponseBuilder {
       ` IssueInstant="${this.issueInstant()}" Version="2.0">` +
       (o.issuer === undefined
         ? ''
-        : `<saml:Issuer xmlns:saml="${NS.saml}">${c14nText(o.issuer)}</saml:Issuer>`) +
+        : `<saml:Issuer xmlns:saml="${NS.saml}"${this.issuerFormat()}>${c14nText(o.issuer)}</saml:Issuer>`) +
       `${o.status}${o.body}</samlp:Response>`
     );
   }
@@ -156,8 +165,10 @@ export class ResponseBuilder {
       (f.has('subject-confirmation-notbefore')
         ? ` NotBefore="${this.time(now - LIMITS.notBeforeSkewMs)}"`
         : '') +
-      ` NotOnOrAfter="${expiry}"` +
-      (f.has('subject-confirmation-recipient-missing') ? '' : ` Recipient="${c14nAttr(t.acs)}"`) +
+      ` NotOnOrAfter="${f.has('subject-confirmation-ten-minutes') ? this.time(now + 10 * 60000) : expiry}"` +
+      (f.has('subject-confirmation-recipient-missing')
+        ? ''
+        : ` Recipient="${c14nAttr(f.has('recipient-is-entityid') ? t.spEntityId : t.acs)}"`) +
       `></saml:SubjectConfirmationData>`;
     const expired = f.has('conditions-expired');
     const conditions =
@@ -165,7 +176,7 @@ export class ResponseBuilder {
       ` NotOnOrAfter="${expired ? this.time(now - 10 * 60000) : f.has('long-assertion-validity') ? this.time(now + 60 * 60000) : expiry}">` +
       (f.has('assertion-audience-missing')
         ? ''
-        : `<saml:AudienceRestriction><saml:Audience>${c14nText(t.spEntityId)}</saml:Audience>` +
+        : `<saml:AudienceRestriction><saml:Audience>${c14nText(f.has('audience-is-acs') ? t.acs : t.spEntityId)}</saml:Audience>` +
           (f.has('long-assertion-validity')
             ? '<saml:Audience>https://other.example/sp</saml:Audience>'
             : '') +
@@ -180,7 +191,7 @@ export class ResponseBuilder {
         `</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`;
     return (
       `<saml:Assertion xmlns:saml="${NS.saml}" ID="${id}" IssueInstant="${this.issueInstant()}" Version="2.0">` +
-      `<saml:Issuer>${c14nText(issuer)}</saml:Issuer>` +
+      `<saml:Issuer${this.issuerFormat()}>${c14nText(issuer)}</saml:Issuer>` +
       `<saml:Subject>${nameId}<saml:SubjectConfirmation Method="${BEARER}">${confirmationData}` +
       `</saml:SubjectConfirmation></saml:Subject>` +
       conditions +
@@ -226,6 +237,7 @@ export class ResponseBuilder {
           : this.tenant.signingKey,
       sha1: f.has('sign-with-sha1') || (inner && f.has('assertion-signed-sha1')),
       emptyUri: f.has('signature-reference-empty-uri') || (inner && f.has('assertion-reference-empty-uri')),
+      inclusiveC14n: !inner && f.has('sign-inclusive-c14n'),
     });
   }
 
@@ -234,7 +246,7 @@ export class ResponseBuilder {
   }
 }
 
-function statusXml(top: TopStatus | 'Success', second?: SecondStatus, message?: string): string {
+function statusXml(top: keyof typeof STATUS, second?: SecondStatus, message?: string): string {
   return (
     `<samlp:Status><samlp:StatusCode Value="${STATUS[top]}">` +
     (second ? `<samlp:StatusCode Value="${STATUS[second]}"></samlp:StatusCode>` : '') +

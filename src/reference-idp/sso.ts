@@ -1,12 +1,13 @@
 /** The SSO endpoint (both bindings) and the login form: the profile's processing order, end to end. */
 import * as crypto from 'node:crypto';
+import * as zlib from 'node:zlib';
 import type * as http from 'node:http';
 import type { Attributed, ErrorSpec, InboundRequest } from './authn-request';
 import { attribute, checkProtocol, decodePost, decodeRedirect } from './authn-request';
 import { parseUrlEncoded, singleParam, strictUtf8 } from './codec';
 import type { Param } from './codec';
 import { LIMITS } from './constants';
-import { isDeviceTokenRequest, processDeviceTokenRequest } from './device-token';
+import { isDeviceTokenRequest, processDeviceTokenRequest, readAuthorization } from './device-token';
 import { Reject, SignatureReject } from './errors';
 import { autoPostPage, errorPage, loginPage } from './html';
 import type { AutoPostField } from './html';
@@ -34,12 +35,13 @@ export class SsoHandler {
     const ip = clientAddress(req);
     // Step 1: a throttled client gets 429 before anything else (DT-TOK-11).
     const wait = faults.has('no-throttling') ? 0 : throttle.lockedFor(ip, this.idp.now());
-    if (wait > 0) {
+    if (wait > 0 && !(faults.has('throttle-valid-token-bypasses') && hasLiveToken(req, tenant))) {
       throw new Reject(429, 'too many failed token presentations', {
         'Retry-After': String(Math.ceil(wait / 1000)),
       });
     }
     const inbound = await this.decode(req, query);
+    if (faults.has('fetch-external-references')) await fetchReferences(inbound.xml);
     const now = this.idp.now();
 
     // Step 3: signature, Issuer, ACS (reject), then step 4: the protocol checks (refused).
@@ -83,6 +85,10 @@ export class SsoHandler {
       return;
     }
     if (refused) return this.answerError(res, tenant, target, refused, now);
+    if (a.unregistered && faults.has('unknown-issuer-error-response')) {
+      const denied: ErrorSpec = { top: 'Requester', second: 'RequestDenied', message: 'unknown Issuer' };
+      return this.answerError(res, tenant, target, denied, now);
+    }
 
     if (isDeviceTokenRequest(a.info.root, req.rawHeaders)) {
       const d = await processDeviceTokenRequest({
@@ -190,7 +196,7 @@ export class SsoHandler {
     if (req.method === 'GET') {
       if (faults.has('reject-redirect-binding'))
         throw new Reject(400, 'the HTTP-Redirect binding is not supported');
-      return decodeRedirect(query, faults);
+      return this.fetchingIfFaulty(() => decodeRedirect(query, faults), query, true);
     }
     const body = await readBody(req, LIMITS.bodyBytes);
     if (faults.has('reject-post-binding')) throw new Reject(400, 'the HTTP-POST binding is not supported');
@@ -198,7 +204,30 @@ export class SsoHandler {
     if (type?.toLowerCase() !== 'application/x-www-form-urlencoded') {
       throw new Reject(400, 'the HTTP-POST binding needs an application/x-www-form-urlencoded body');
     }
-    return decodePost(strictUtf8(body, 'the form body'), faults);
+    const text = strictUtf8(body, 'the form body');
+    return this.fetchingIfFaulty(() => decodePost(text, faults), text, false);
+  }
+
+  /** Fault fetch-external-references: a request the parser rejects (a DOCTYPE) has its references fetched first. */
+  private async fetchingIfFaulty(
+    decode: () => InboundRequest,
+    form: string,
+    deflated: boolean,
+  ): Promise<InboundRequest> {
+    try {
+      return decode();
+    } catch (e) {
+      if (this.idp.faults.has('fetch-external-references')) {
+        try {
+          const value = singleParam(parseUrlEncoded(form), 'SAMLRequest')?.value ?? '';
+          const bytes = Buffer.from(value, 'base64');
+          await fetchReferences((deflated ? zlib.inflateRawSync(bytes) : bytes).toString('utf8'));
+        } catch {
+          // nothing to fetch from an undecodable request
+        }
+      }
+      throw e;
+    }
   }
 
   private browser(
@@ -272,7 +301,8 @@ export class SsoHandler {
   ): void {
     const xml = new ResponseBuilder(tenant, this.idp.faults, now).error(target, e.top, e.second, e.message);
     tenant.rememberAnswered(target.spEntityId, target.requestId, target.requestIssueInstant, now);
-    this.deliver(res, target, xml, {});
+    const dropped = this.idp.faults.has('relaystate-dropped-on-error');
+    this.deliver(res, dropped ? { ...target, relayState: undefined } : target, xml, {});
   }
 
   /** [PROF] §4.1.2 / [BIND] §3.5.4: the Response goes by HTTP-POST, RelayState returned exactly. */
@@ -298,6 +328,39 @@ export class SsoHandler {
     }
     sendHtml(res, 200, autoPostPage(target.acs, fields), headers);
   }
+}
+
+/** Fault throttle-valid-token-bypasses: the request carries a live token of this tenant. */
+function hasLiveToken(req: http.IncomingMessage, tenant: Tenant): boolean {
+  const p = readAuthorization(req.rawHeaders);
+  if (p.kind !== 'token') return false;
+  const t = tenant.findTokenByValue(p.value);
+  return !!t && !t.deleted;
+}
+
+/**
+ * Fault fetch-external-references: what a parser that resolves external entities and a verifier that
+ * follows RetrievalMethod or XSLT document() would do — GET every http(s) URL the request names there
+ * (at most 2 s each), then go on to reject the request as usual.
+ */
+async function fetchReferences(xml: string): Promise<void> {
+  const urls = new Set<string>();
+  const patterns = [
+    /<!ENTITY[^>]*?(?:SYSTEM|PUBLIC\s+"[^"]*")\s+["'](https?:\/\/[^"']+)["']/g,
+    /<!DOCTYPE[^>[]*?SYSTEM\s+["'](https?:\/\/[^"']+)["']/g,
+    /RetrievalMethod[^>]*?URI=["'](https?:\/\/[^"']+)["']/g,
+    /document\(\s*['"](https?:\/\/[^'"]+)['"]/g,
+  ];
+  for (const re of patterns) for (const m of xml.matchAll(re)) urls.add(m[1] as string);
+  await Promise.all(
+    [...urls].map(async (url) => {
+      try {
+        await fetch(url, { signal: AbortSignal.timeout(2000) });
+      } catch {
+        // unreachable or refused: the fault only shows the fetch, never its result
+      }
+    }),
+  );
 }
 
 /** Query parameters of a POST (only faults look at them: token-from-query, device-attrs-from-headers). */

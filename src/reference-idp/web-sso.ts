@@ -46,8 +46,12 @@ export function browserDecision(
   }
   const session = tenant.liveSession(sessionId, now);
   const live = session && tenant.directory.find(session.userKey) ? session : undefined;
-  const forceAuthn = flag(a.info.forceAuthn) && !faults.has('forceauthn-reuses-session');
-  if (flag(a.info.isPassive) && !faults.has('ispassive-shows-login')) {
+  const forceFlag = faults.has('forceauthn-one-ignored')
+    ? a.info.forceAuthn === 'true'
+    : flag(a.info.forceAuthn);
+  const forceAuthn = forceFlag && !faults.has('forceauthn-reuses-session');
+  const passive = faults.has('ispassive-one-ignored') ? a.info.isPassive === 'true' : flag(a.info.isPassive);
+  if (passive && !faults.has('ispassive-shows-login')) {
     // [CORE] §3.4.1: IsPassive: no visible UI; without a usable session → NoPassive.
     if (live && !forceAuthn) return { kind: 'session', session: live };
     return {

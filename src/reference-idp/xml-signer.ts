@@ -8,6 +8,17 @@ import * as crypto from 'node:crypto';
 import { ALG, NS } from './constants';
 import type { SigningKey } from './keys';
 
+const INCLUSIVE_C14N = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
+
+/** The namespace declarations of the root start tag (other than ds), as inclusive C14N renders them in SignedInfo. */
+function rootNamespaces(element: string): string {
+  const start = element.slice(0, element.indexOf('>'));
+  const decls = [...start.matchAll(/ xmlns:([A-Za-z0-9_-]+)="([^"]*)"/g)]
+    .filter((m) => m[1] !== 'ds')
+    .sort((a, b) => ((a[1] as string) < (b[1] as string) ? -1 : 1));
+  return decls.map((m) => ` xmlns:${m[1]}="${m[2]}"`).join('');
+}
+
 /** Exc-c14n text node escaping (W3C C14N §2.3). */
 export function c14nText(s: string): string {
   return s.replace(/[&<>\r]/g, (c) => TEXT[c] as string);
@@ -34,6 +45,11 @@ export interface SignOptions {
   sha1?: boolean;
   /** The signature-reference-empty-uri fault: URI="" although the digest covers the element only. */
   emptyUri?: boolean;
+  /**
+   * The sign-inclusive-c14n fault (root elements only): inclusive C14N 1.0. The element's text is also its
+   * inclusive canonical form when it is the document root; SignedInfo then carries every namespace in scope.
+   */
+  inclusiveC14n?: boolean;
 }
 
 /**
@@ -46,16 +62,18 @@ export function signElement(element: string, id: string, o: SignOptions): string
     .createHash(o.sha1 ? 'sha1' : 'sha256')
     .update(element, 'utf8')
     .digest('base64');
+  const c14n = o.inclusiveC14n ? INCLUSIVE_C14N : ALG.excC14n;
   const body =
-    `<ds:CanonicalizationMethod Algorithm="${ALG.excC14n}"></ds:CanonicalizationMethod>` +
+    `<ds:CanonicalizationMethod Algorithm="${c14n}"></ds:CanonicalizationMethod>` +
     `<ds:SignatureMethod Algorithm="${o.sha1 ? ALG.rsaSha1 : ALG.rsaSha256}"></ds:SignatureMethod>` +
     `<ds:Reference URI="${o.emptyUri ? '' : `#${c14nAttr(id)}`}"><ds:Transforms>` +
     `<ds:Transform Algorithm="${ALG.enveloped}"></ds:Transform>` +
-    `<ds:Transform Algorithm="${ALG.excC14n}"></ds:Transform></ds:Transforms>` +
+    `<ds:Transform Algorithm="${c14n}"></ds:Transform></ds:Transforms>` +
     `<ds:DigestMethod Algorithm="${digestAlg}"></ds:DigestMethod><ds:DigestValue>${digest}</ds:DigestValue>` +
     `</ds:Reference>`;
   // SignedInfo is canonicalized as its own apex, so it carries the ds declaration there.
-  const canonicalSignedInfo = `<ds:SignedInfo xmlns:ds="${NS.ds}">${body}</ds:SignedInfo>`;
+  const inScope = o.inclusiveC14n ? rootNamespaces(element) : '';
+  const canonicalSignedInfo = `<ds:SignedInfo xmlns:ds="${NS.ds}"${inScope}>${body}</ds:SignedInfo>`;
   const value = crypto
     .sign(o.sha1 ? 'sha1' : 'sha256', Buffer.from(canonicalSignedInfo, 'utf8'), o.key.privateKey)
     .toString('base64');

@@ -1,4 +1,4 @@
-import type { CheckDef } from '../types';
+import type { CheckDef, VariantOutcome } from '../types';
 
 /** The IdP broke a requirement. Never mixed with HarnessError. */
 export class ConformanceFailure extends Error {
@@ -51,6 +51,8 @@ export class Verdict {
   asserted = 0;
   /** The variant being judged in a check that loops over several (named in the failure). */
   step: string | undefined;
+  /** Each judged variant's own outcome (reported per variant; the kill matrix reads it). */
+  readonly variantOutcomes: VariantOutcome[] = [];
   constructor(readonly def: CheckDef) {}
 
   private get req(): string {
@@ -118,12 +120,15 @@ export class Verdict {
       this.step = name;
       try {
         await judge(c, name);
+        this.variantOutcomes.push({ name, outcome: 'PASS' });
       } catch (e) {
         if (e instanceof Blocked) {
+          this.variantOutcomes.push({ name, outcome: 'BLOCKED' });
           blocked ??= e;
           continue;
         }
         if (!(e instanceof ConformanceFailure)) throw e;
+        this.variantOutcomes.push({ name, outcome: 'FAIL' });
         failed.push({ name, f: e });
       }
     }

@@ -70,11 +70,13 @@ function resultJson(r: CheckResult): CheckResult {
     'blocks',
     'durationMs',
     'evidence',
+    'variants',
     'expectation',
   ]);
   out.requirements = [...r.requirements];
   if (r.cites) out.cites = r.cites.map((c) => pick(c, ['id', 'level', 'text', 'source', 'link']));
   out.evidence = [...(r.evidence ?? [])];
+  if (r.variants) out.variants = r.variants.map((x) => ({ name: x.name, outcome: x.outcome }));
   if (r.expectation) out.expectation = pick(r.expectation, ['expect', 'reason', 'until', 'unexpectedPass']);
   return out;
 }

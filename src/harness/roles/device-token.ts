@@ -153,8 +153,11 @@ export interface SilentLoginOptions {
   signKey?: SigningKey;
   sha1?: boolean;
   signOptions?: RequestSignOptions;
-  /** Authorization header value to send instead of `DeviceToken <token>`; null = no header. */
-  authorization?: string | null;
+  /**
+   * Authorization header value to send instead of `DeviceToken <token>`; null = no header; a list sends
+   * the header once per value (a repeated header).
+   */
+  authorization?: string | string[] | null;
   /** Extra headers (e.g. X-Device-Id) and form fields (e.g. a token in a field). */
   headers?: Record<string, string>;
   extraFields?: Record<string, string>;
@@ -220,7 +223,7 @@ export async function silentLogin(opts: SilentLoginOptions = {}): Promise<Silent
   });
 
   const ua = new UserAgent({ timeoutMs: s.config.timeouts.exchangeMs, localAddress: opts.localAddress });
-  const headers: Record<string, string> = { ...opts.headers };
+  const headers: Record<string, string | string[]> = { ...opts.headers };
   if (opts.authorization !== null) {
     const auth = opts.authorization ?? (opts.token !== undefined ? `DeviceToken ${opts.token}` : undefined);
     if (auth !== undefined) headers.authorization = auth;

@@ -8,7 +8,8 @@ export type Direction = NonNullable<EvidenceItem['http']>['direction'];
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
-  headers?: Record<string, string>;
+  /** A list value sends the header once per item (a repeated header, for hostile variants). */
+  headers?: Record<string, string | string[]>;
   body?: string;
   /** Source address on loopback (throttling checks use 127.0.0.2 and up). */
   localAddress?: string;
@@ -101,8 +102,12 @@ export function httpExchange(req: HttpRequest): Promise<HttpResponse> {
   const url = new URL(req.url);
   const lib = url.protocol === 'https:' ? https : http;
   const maxBody = req.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const headers: Record<string, string> = { 'user-agent': 'idp-conformance', ...req.headers };
+  const headers: Record<string, string | string[]> = { 'user-agent': 'idp-conformance', ...req.headers };
   if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
+  // The evidence shows a repeated header as its values joined (RFC 9110 §5.3 reads them so).
+  const shown = Object.fromEntries(
+    Object.entries(headers).map(([k, x]) => [k, Array.isArray(x) ? x.join(', ') : x]),
+  );
   const evidence: EvidenceItem = {
     kind: 'http',
     label: `${req.method} ${url.pathname}${req.label ? ` (${req.label})` : ''}`,
@@ -111,7 +116,7 @@ export function httpExchange(req: HttpRequest): Promise<HttpResponse> {
       direction: req.direction,
       method: req.method,
       url: req.url,
-      requestHeaders: headers,
+      requestHeaders: shown,
       requestBody: req.body,
     },
   };

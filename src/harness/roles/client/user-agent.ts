@@ -55,12 +55,15 @@ export class UserAgent {
     opts: {
       form?: Record<string, string>;
       body?: string;
-      headers?: Record<string, string>;
+      headers?: Record<string, string | string[]>;
       direction?: Direction;
       label?: string;
     } = {},
   ): Promise<HttpResponse> {
-    const headers: Record<string, string> = { accept: 'text/html,application/xhtml+xml', ...opts.headers };
+    const headers: Record<string, string | string[]> = {
+      accept: 'text/html,application/xhtml+xml',
+      ...opts.headers,
+    };
     const cookie = this.jar.header(url);
     if (cookie) headers.cookie = cookie;
     let body = opts.body;
