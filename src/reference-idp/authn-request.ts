@@ -266,6 +266,7 @@ function resolveAcs(sp: SpRecord, info: AuthnRequestInfo, faults: Faults): strin
     if (sp.acs.length === 0 || sp.acs.some((a) => a.url === info.acsUrl)) return info.acsUrl;
     if (faults.has('acs-prefix-match') && sp.acs.some((a) => (info.acsUrl as string).startsWith(a.url)))
       return info.acsUrl;
+    if (sp.acs.some((a) => looseAcsMatch(info.acsUrl as string, a.url, faults))) return info.acsUrl;
     if (faults.has('trust-request-acs')) return info.acsUrl;
     throw new Reject(400, 'the AssertionConsumerServiceURL is not registered for this SP');
   }
@@ -278,6 +279,46 @@ function resolveAcs(sp: SpRecord, info: AuthnRequestInfo, faults: Faults): strin
   }
   if (faults.has('no-default-acs')) throw new Reject(400, 'no AssertionConsumerServiceURL in the request');
   return sp.defaultAcs;
+}
+
+/**
+ * The single-variant ACS faults: each compares the requested ACS URL with a registered one in one
+ * wrong way (host prefix, userinfo taken for the host, normalized path, unchecked scheme, no query, no
+ * trailing slash).
+ */
+function looseAcsMatch(requested: string, registered: string, faults: Faults): boolean {
+  const reg = safeUrl(registered);
+  if (!reg) return false;
+  if (faults.has('acs-non-http-unchecked') && !/^https?:/i.test(requested)) return true;
+  if (faults.has('acs-userinfo-host-confusion')) {
+    const m = /^(https?:)\/\/([^/@]+)@[^/]*(\/.*)?$/i.exec(requested);
+    if (m && `${m[1]}//${m[2]}${m[3] ?? ''}` === registered) return true;
+  }
+  const req = safeUrl(requested);
+  if (!req) return false;
+  if (faults.has('acs-host-prefix-match')) {
+    const same = req.protocol === reg.protocol && req.port === reg.port && req.pathname === reg.pathname;
+    if (same && req.hostname !== reg.hostname && req.hostname.startsWith(reg.hostname)) return true;
+  }
+  if (faults.has('acs-normalized-before-compare') && /\/\.\.?(\/|$)/.test(requested) && req.href === reg.href)
+    return true;
+  if (faults.has('acs-query-ignored') && req.search !== '' && requested.split('?')[0] === registered)
+    return true;
+  if (
+    faults.has('acs-trailing-slash-ignored') &&
+    requested.endsWith('/') &&
+    requested.slice(0, -1) === registered
+  )
+    return true;
+  return false;
+}
+
+function safeUrl(s: string): URL | undefined {
+  try {
+    return new URL(s);
+  } catch {
+    return undefined;
+  }
 }
 
 // ---------------------------------------------------------------- protocol checks (step 4)
@@ -326,7 +367,8 @@ export function checkProtocol(
     if (t === undefined) return { top: 'Requester', message: 'IssueInstant is not a UTC xs:dateTime' };
     // Profile "Times": older than 10 minutes or more than 3 minutes in the future is refused.
     const future = faults.has('future-window-ten-minutes') ? LIMITS.requestMaxAgeMs : LIMITS.skewMs;
-    if (t < now - LIMITS.requestMaxAgeMs || t > now + future) {
+    const past = faults.has('stale-window-fifteen-minutes') ? 15 * 60_000 : LIMITS.requestMaxAgeMs;
+    if (t < now - past || t > now + future) {
       return {
         top: 'Requester',
         second: 'RequestDenied',

@@ -1,6 +1,6 @@
 /** The device-token profile's DeviceContext and UserId rules (DT-REQ-02, 03, 04, 06, 07). */
 import { DEVICE_OS_TYPES, NS } from './constants';
-import type { Faults } from './faults';
+import type { FaultName, Faults } from './faults';
 import type { Element } from './xml';
 import {
   childElements,
@@ -59,7 +59,8 @@ export function readDeviceContext(signedRoot: Element, receivedRoot: Element, fa
     ? childrenNamed(root, NS.samlp, 'Extensions').flatMap((e) => childrenNamed(e, NS.dt, 'DeviceContext'))
     : descendantsNamed(root, NS.dt, 'DeviceContext');
   if (all.length === 0) return { missing: true };
-  if (all.length > 1 && !lenient) return { malformed: 'more than one DeviceContext' };
+  if (all.length > 1 && !lenient && !faults.has('dc-first-of-many'))
+    return { malformed: 'more than one DeviceContext' };
   const dcEl = all[0] as Element;
   const parent = dcEl.parentNode;
   if (!lenient && !(isNamed(parent, NS.samlp, 'Extensions') && parent.parentNode === root)) {
@@ -92,22 +93,27 @@ export function readDeviceContext(signedRoot: Element, receivedRoot: Element, fa
       }
       const field = fields[local];
       if (!field) {
-        if (lenient) continue;
+        if (lenient || faults.has('dc-unknown-dt-ignored')) continue;
         return `unknown element dt:${local}`;
       }
-      if (seen.has(local)) {
+      if (seen.has(local) && !faults.has('dc-repeated-last-wins')) {
         if (lenient) continue;
         return `dt:${local} is repeated`;
       }
       seen.add(local);
-      const raw = cutAt && hasChildOfType(child, cutAt) ? firstTextNode(child) : simpleText(child);
+      const raw =
+        cutAt && hasChildOfType(child, cutAt)
+          ? firstTextNode(child)
+          : faults.has('dc-element-content-as-text')
+            ? (child.textContent ?? '')
+            : simpleText(child);
       const value = faults.has('values-trimmed') ? raw?.trim() : raw;
       if (value === undefined) return `dt:${local} has element content`;
-      const problem = lenient ? undefined : valueProblem(value);
+      const problem = lenient ? undefined : valueProblem(value, faults);
       if (problem) return `dt:${local} ${problem}`;
       values[field] = value;
     }
-    if (!lenient) {
+    if (!lenient && !faults.has('dc-missing-elements-allowed')) {
       const missing = Object.keys(fields).filter((k) => !seen.has(k));
       if (nested && !seen.has('Device')) missing.push('Device');
       if (missing.length > 0) return `missing ${missing.map((m) => `dt:${m}`).join(', ')}`;
@@ -119,10 +125,13 @@ export function readDeviceContext(signedRoot: Element, receivedRoot: Element, fa
   // Only the lenient-device-context fault can get here with values missing.
   const ctx: DeviceContext = { ...EMPTY, ...values };
   const osType = faults.has('ostype-case-insensitive') ? ctx.osType.toLowerCase() : ctx.osType;
-  if (!lenient && !(DEVICE_OS_TYPES as readonly string[]).includes(osType)) {
+  const osOk = faults.has('ostype-pattern-not-enum')
+    ? /^[a-z]+$/.test(osType)
+    : (DEVICE_OS_TYPES as readonly string[]).includes(osType);
+  if (!lenient && !osOk) {
     return { malformed: 'dt:OSType is not one of the allowed values' };
   }
-  if (!faults.has('lenient-userid') && !isValidUserId(ctx.userId, faults.has('userid-length-unchecked'))) {
+  if (!faults.has('lenient-userid') && !isValidUserId(ctx.userId, faults)) {
     return { malformed: 'UserId breaks the UserId rule' };
   }
   if (!ctx.userId.includes('@')) return { malformed: 'UserId has no domain' };
@@ -138,24 +147,36 @@ export function readDeviceContext(signedRoot: Element, receivedRoot: Element, fa
 }
 
 /** Profile "DeviceContext": 1–256 characters, no surrounding whitespace, no control characters (Cc). */
-function valueProblem(v: string): string | undefined {
+function valueProblem(v: string, faults: Faults): string | undefined {
   const length = [...v].length;
-  if (length < 1 || length > 256) return 'must be 1-256 characters';
+  if (length < 1 && !faults.has('dc-empty-values-allowed')) return 'must be 1-256 characters';
+  if (length > 256 && !faults.has('dc-no-length-limit')) return 'must be 1-256 characters';
   if (/^\s|\s$/u.test(v)) return 'has leading or trailing whitespace';
-  if (/\p{Cc}/u.test(v)) return 'contains control characters';
+  if (/\p{Cc}/u.test(v) && !faults.has('dc-control-chars-allowed')) return 'contains control characters';
   return undefined;
 }
 
-const LOCAL_PART = /^[A-Za-z0-9._%+-]{1,64}$/;
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 /** Profile "UserId": one "@", a restricted local part, a domain of two or more DNS labels, ≤ 127 characters. */
-export function isValidUserId(s: string, noLengths = false): boolean {
+export function isValidUserId(s: string, faults?: Faults): boolean {
+  const has = (n: FaultName) => faults?.has(n) ?? false;
+  const noLengths = has('userid-length-unchecked');
   if (s.length > 127 && !noLengths) return false;
-  const parts = s.split('@');
+  const at = s.lastIndexOf('@');
+  const parts =
+    has('userid-domain-after-last-at') && at > 0 ? [s.slice(0, at), s.slice(at + 1)] : s.split('@');
   if (parts.length !== 2) return false;
   const [local, domain] = parts as [string, string];
-  if (!(noLengths ? /^[A-Za-z0-9._%+-]+$/ : LOCAL_PART).test(local)) return false;
+  // The faults widen the local-part alphabet or its length (each a plausible misreading of the rule).
+  const chars =
+    'A-Za-z0-9._%+\\-' +
+    (has('userid-whitespace-allowed') ? ' ' : '') +
+    (has('userid-rfc5322-atext') ? "!#$&'*/=?^`{|}~" : '') +
+    (has('userid-domain-after-last-at') ? '@' : '');
+  const min = has('userid-empty-local-part') ? 0 : 1;
+  const localRule = new RegExp(`^[${chars}]{${min},${noLengths ? '' : '64'}}$`);
+  if (!localRule.test(local)) return false;
   const labels = domain.split('.');
   return labels.length >= 2 && labels.every((l) => LABEL.test(l));
 }

@@ -88,7 +88,7 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
       value = fromParams;
     } else if (presented.kind === 'malformed') {
       if (!faults.has('no-throttling')) i.throttle.failure(i.ip, now);
-      if (faults.has('5xx-on-bad-header')) return { kind: 'server-error' };
+      if (faults.has('5xx-on-bad-header') || crashes(presented.raw, faults)) return { kind: 'server-error' };
       return err('Responder', 'AuthnFailed', 'malformed Authorization header');
     } else {
       value = presented.value;
@@ -168,7 +168,22 @@ function deviceTokenSatisfies(rac: RequestedAuthnContext, faults: Faults): boole
 
 // ---------------------------------------------------------------- Authorization header
 
-type Presented = { kind: 'none' } | { kind: 'malformed' } | { kind: 'token'; value: string };
+type Presented = { kind: 'none' } | { kind: 'malformed'; raw?: string } | { kind: 'token'; value: string };
+
+/** The *-crashes faults: header parsing that throws (HTTP 500) on one kind of malformed value each. */
+function crashes(raw: string | undefined, faults: Faults): boolean {
+  if (raw === undefined) return false;
+  const space = raw.indexOf(' ');
+  if (space < 0) return faults.has('scheme-only-crashes');
+  const token = raw.slice(space + 1);
+  if (token === '') return faults.has('empty-token-crashes');
+  if (/^[A-Za-z0-9\-._~+/=]*$/.test(token)) {
+    if (token.length < 16) return faults.has('short-token-crashes');
+    if (token.length > 512) return faults.has('long-token-crashes');
+    return false;
+  }
+  return faults.has('bad-char-token-crashes') && !/\s/.test(token);
+}
 
 function authorizationValues(rawHeaders: string[]): string[] {
   const out: string[] = [];
@@ -185,13 +200,16 @@ export function readAuthorization(rawHeaders: string[], faults?: Faults): Presen
   const values = authorizationValues(rawHeaders);
   if (values.length === 0) return { kind: 'none' };
   if (values.length > 1 && !faults?.has('repeated-auth-header-first-wins')) return { kind: 'malformed' };
-  const m = /^([^ ]*) (.*)$/s.exec(values[0] as string);
+  const raw = values[0] as string;
+  const m = /^([^ ]*) (.*)$/s.exec(raw);
   const scheme = faults?.has('token-scheme-case-sensitive') ? m?.[1] : m?.[1]?.toLowerCase();
   const expected = faults?.has('token-scheme-case-sensitive') ? 'DeviceToken' : 'devicetoken';
-  if (!m || scheme !== expected || !TOKEN_SYNTAX.test(m[2] as string)) {
-    return { kind: 'malformed' };
+  const token = faults?.has('token-trimmed') ? m?.[2]?.trim() : m?.[2];
+  const schemeOk = scheme === expected || (!!m && !!faults?.has('any-scheme-accepted'));
+  if (!m || !schemeOk || !TOKEN_SYNTAX.test(token ?? '')) {
+    return { kind: 'malformed', raw };
   }
-  return { kind: 'token', value: m[2] as string };
+  return { kind: 'token', value: token as string };
 }
 
 const SAML_PARAMS = new Set(['SAMLRequest', 'RelayState', 'SigAlg', 'Signature', 'SAMLEncoding']);

@@ -462,7 +462,10 @@ const DEFS = [
     'Destination is compared only when present: a signed request without one is served',
     ['SAMLBind-3.4.5.2', 'DT-REQ-12'],
   ),
-  f('destination-prefix-match', 'a Destination that starts with the SSO URL is accepted', ['SAMLCore-3.2.1']),
+  f('destination-prefix-match', 'a Destination that starts with the SSO URL is accepted', [
+    'SAMLCore-3.2.1',
+    'DT-REQ-12',
+  ]),
   f('version-major-only', 'only the major Version is checked ("2.1" is served)', [
     'SAMLCore-3.2.2.2',
     'DT-REQ-12',
@@ -516,6 +519,93 @@ const DEFS = [
     'a DOCTYPE external entity or a signature RetrievalMethod/XSLT document() URL in a request is fetched before the request is rejected',
     ['IDPC-SEC-01', 'DT-REQ-11'],
   ),
+  // --- single-variant faults (issue 9 item 7): each breaks one variant of a multi-variant check alone
+  f(
+    'dc-missing-elements-allowed',
+    'DeviceContext elements may be missing (no "every element is required" check)',
+    ['DT-REQ-06'],
+  ),
+  f('dc-repeated-last-wins', 'a repeated DeviceContext element is accepted; the last one wins', [
+    'DT-REQ-06',
+  ]),
+  f('dc-unknown-dt-ignored', 'unknown elements of the dt namespace are ignored like foreign ones', [
+    'DT-REQ-06',
+  ]),
+  f('ostype-pattern-not-enum', 'OSType is checked as lowercase letters, not against the enum', ['DT-REQ-06']),
+  f('dc-empty-values-allowed', 'DeviceContext values may be empty (0-256 characters)', ['DT-REQ-06']),
+  f('dc-control-chars-allowed', 'control characters in DeviceContext values are not refused', ['DT-REQ-06']),
+  f('dc-no-length-limit', 'DeviceContext values longer than 256 characters are accepted', ['DT-REQ-06']),
+  f('dc-element-content-as-text', 'a DeviceContext value with element content is read as its text content', [
+    'DT-REQ-06',
+  ]),
+  f('dc-first-of-many', 'with two DeviceContexts the first one is used', ['DT-REQ-06']),
+  f('userid-whitespace-allowed', 'the UserId local part may contain spaces', ['DT-REQ-04']),
+  f('userid-empty-local-part', 'the UserId local part may be empty', ['DT-REQ-04']),
+  f('userid-rfc5322-atext', "the UserId local part allows RFC 5322 atext (!#$&'*/=?^`{|}~)", ['DT-REQ-04']),
+  f(
+    'userid-domain-after-last-at',
+    'the UserId domain is what follows the last "@"; the local part may hold "@"',
+    ['DT-REQ-04'],
+  ),
+  f('stale-window-fifteen-minutes', 'requests up to 15 minutes old are accepted (the window is 10)', [
+    'DT-REQ-12',
+  ]),
+  f(
+    'any-scheme-accepted',
+    'the Authorization scheme is not checked: the token is whatever follows the first space',
+    ['DT-TOK-07'],
+  ),
+  f('token-trimmed', 'the token after the scheme is trimmed ("DeviceToken  <token>" authenticates)', [
+    'DT-TOK-07',
+  ]),
+  f('empty-token-crashes', 'an empty token after "DeviceToken " raises an internal error (HTTP 500)', [
+    'DT-TOK-07',
+  ]),
+  f('scheme-only-crashes', 'an Authorization header without a space raises an internal error (HTTP 500)', [
+    'DT-TOK-07',
+  ]),
+  f('short-token-crashes', 'a token under 16 characters raises an internal error (HTTP 500)', ['DT-TOK-07']),
+  f('long-token-crashes', 'a token over 512 characters raises an internal error (HTTP 500)', ['DT-TOK-07']),
+  f(
+    'bad-char-token-crashes',
+    'a token with a character outside the token alphabet raises an internal error (HTTP 500)',
+    ['DT-TOK-07'],
+  ),
+  f('acs-host-prefix-match', 'the ACS host is accepted when it starts with a registered ACS host', [
+    'SDP-IDP06',
+    'DT-RSP-08',
+  ]),
+  f(
+    'acs-userinfo-host-confusion',
+    'the ACS host is read as the part before "@" (userinfo taken for the host)',
+    ['SDP-IDP06', 'DT-RSP-08'],
+  ),
+  f('acs-normalized-before-compare', 'ACS URLs are compared after resolving "." and ".." path segments', [
+    'SDP-IDP06',
+    'DT-RSP-08',
+  ]),
+  f('acs-non-http-unchecked', 'only http(s) ACS URLs are checked against the metadata; other schemes pass', [
+    'SDP-IDP06',
+    'DT-RSP-08',
+  ]),
+  f('acs-query-ignored', 'ACS URLs are compared without their query string', ['SDP-IDP06', 'DT-RSP-08']),
+  f('acs-trailing-slash-ignored', 'ACS URLs are compared without a trailing slash', ['DT-RSP-08']),
+  f('redirect-unknown-sigalg-accepted', 'a Redirect request with an unknown SigAlg is accepted unverified', [
+    'SDP-IDP05',
+  ]),
+  f(
+    'redirect-sigalg-without-signature-accepted',
+    'a Redirect request with SigAlg but no Signature is accepted unverified',
+    ['SDP-IDP05'],
+  ),
+  f(
+    'redirect-signature-without-sigalg-accepted',
+    'a Redirect request with Signature but no SigAlg is accepted unverified',
+    ['SDP-IDP05'],
+  ),
+  f('redirect-bad-base64-accepted', 'a Redirect Signature that is not base64 is accepted unverified', [
+    'SDP-IDP05',
+  ]),
 ] as const;
 
 /**

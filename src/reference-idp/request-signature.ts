@@ -61,7 +61,17 @@ export interface RedirectSignatureParams {
 
 /** [BIND] §3.4.4.1: the signed octets are built from the parameters exactly as received, in spec order. */
 export function verifyRedirectSignature(p: RedirectSignatureParams, certs: SpCert[], faults: Faults): void {
+  // The fail-open faults: one malformed signature parameter set each is accepted without verification.
+  if (!p.signature && faults.has('redirect-sigalg-without-signature-accepted')) return;
+  if (!p.sigAlg && faults.has('redirect-signature-without-sigalg-accepted')) return;
   if (!p.sigAlg || !p.signature) throw new Reject(400, 'SigAlg and Signature must be sent together');
+  if (
+    faults.has('redirect-unknown-sigalg-accepted') &&
+    !signatureAlgs(faults)[p.sigAlg.value] &&
+    p.sigAlg.value !== HMAC_SHA1
+  )
+    return;
+  if (faults.has('redirect-bad-base64-accepted') && !/^[A-Za-z0-9+/]*={0,2}$/.test(p.signature.value)) return;
   if (p.sigAlg.value === HMAC_SHA1 && hmacKeyConfusion(p, certs, faults)) return;
   const alg = signatureAlgs(faults)[p.sigAlg.value];
   if (!alg) throw new Reject(400, 'unsupported SigAlg');
