@@ -8,6 +8,7 @@ import type { SecondStatus, TopStatus } from './constants';
 import { BINDING, DEFLATE_ENCODING, LIMITS, NAMEID, NS } from './constants';
 import { Reject, SignatureReject } from './errors';
 import type { Faults } from './faults';
+import { destinationMatches, looseAcsMatch } from './url-compare';
 import type { RedirectSignatureParams } from './request-signature';
 import { verifyPostSignature, verifyRedirectSignature } from './request-signature';
 import type { SpRecord } from './sp-metadata';
@@ -281,46 +282,6 @@ function resolveAcs(sp: SpRecord, info: AuthnRequestInfo, faults: Faults): strin
   return sp.defaultAcs;
 }
 
-/**
- * The single-variant ACS faults: each compares the requested ACS URL with a registered one in one
- * wrong way (host prefix, userinfo taken for the host, normalized path, unchecked scheme, no query, no
- * trailing slash).
- */
-function looseAcsMatch(requested: string, registered: string, faults: Faults): boolean {
-  const reg = safeUrl(registered);
-  if (!reg) return false;
-  if (faults.has('acs-non-http-unchecked') && !/^https?:/i.test(requested)) return true;
-  if (faults.has('acs-userinfo-host-confusion')) {
-    const m = /^(https?:)\/\/([^/@]+)@[^/]*(\/.*)?$/i.exec(requested);
-    if (m && `${m[1]}//${m[2]}${m[3] ?? ''}` === registered) return true;
-  }
-  const req = safeUrl(requested);
-  if (!req) return false;
-  if (faults.has('acs-host-prefix-match')) {
-    const same = req.protocol === reg.protocol && req.port === reg.port && req.pathname === reg.pathname;
-    if (same && req.hostname !== reg.hostname && req.hostname.startsWith(reg.hostname)) return true;
-  }
-  if (faults.has('acs-normalized-before-compare') && /\/\.\.?(\/|$)/.test(requested) && req.href === reg.href)
-    return true;
-  if (faults.has('acs-query-ignored') && req.search !== '' && requested.split('?')[0] === registered)
-    return true;
-  if (
-    faults.has('acs-trailing-slash-ignored') &&
-    requested.endsWith('/') &&
-    requested.slice(0, -1) === registered
-  )
-    return true;
-  return false;
-}
-
-function safeUrl(s: string): URL | undefined {
-  try {
-    return new URL(s);
-  } catch {
-    return undefined;
-  }
-}
-
 // ---------------------------------------------------------------- protocol checks (step 4)
 
 export interface ErrorSpec {
@@ -339,7 +300,9 @@ export function checkProtocol(
   const { info } = a;
   const versionOk = faults.has('version-major-only')
     ? /^2\.\d+$/.test(info.version ?? '')
-    : info.version === '2.0';
+    : faults.has('version-minor-only')
+      ? /^\d+\.0$/.test(info.version ?? '')
+      : info.version === '2.0';
   if (!faults.has('ignore-version') && !versionOk) {
     // [CORE] §3.2.2.2: VersionMismatch with RequestVersionTooHigh/TooLow.
     const major = /^(\d+)\.(\d+)$/.exec(info.version ?? '');
@@ -352,9 +315,7 @@ export function checkProtocol(
   }
   if (!faults.has('ignore-destination')) {
     // [CORE] §3.2.1, [BIND] §3.4.5.2/§3.5.5.2: Destination must be this endpoint, and present when signed.
-    const wrongDestination = faults.has('destination-prefix-match')
-      ? !info.destination?.startsWith(tenant.urls.ssoUrl)
-      : info.destination !== tenant.urls.ssoUrl;
+    const wrongDestination = !destinationMatches(info.destination ?? '', tenant.urls.ssoUrl, faults);
     const missingOk = faults.has('destination-missing-accepted') || !a.signed;
     if (info.destination === undefined ? !missingOk : wrongDestination) {
       if (faults.has('destination-mismatch-answered'))

@@ -109,7 +109,9 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
   // Step 7: CloudName (DT-REQ-05), allowed domain (DT-PROV-07).
   const cloudDiffers = faults.has('cloudname-case-insensitive')
     ? ctx.cloudName.toLowerCase() !== dtConfig.cloudName.toLowerCase()
-    : ctx.cloudName !== dtConfig.cloudName;
+    : faults.has('cloudname-prefix-match')
+      ? !ctx.cloudName.startsWith(dtConfig.cloudName)
+      : ctx.cloudName !== dtConfig.cloudName;
   if (!faults.has('ignore-cloud-name') && cloudDiffers) {
     return err('Requester', 'RequestDenied', 'CloudName does not match this tenant');
   }
@@ -176,7 +178,6 @@ function crashes(raw: string | undefined, faults: Faults): boolean {
   const space = raw.indexOf(' ');
   if (space < 0) return faults.has('scheme-only-crashes');
   const token = raw.slice(space + 1);
-  if (token === '') return faults.has('empty-token-crashes');
   if (/^[A-Za-z0-9\-._~+/=]*$/.test(token)) {
     if (token.length < 16) return faults.has('short-token-crashes');
     if (token.length > 512) return faults.has('long-token-crashes');

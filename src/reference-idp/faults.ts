@@ -558,9 +558,6 @@ const DEFS = [
   f('token-trimmed', 'the token after the scheme is trimmed ("DeviceToken  <token>" authenticates)', [
     'DT-TOK-07',
   ]),
-  f('empty-token-crashes', 'an empty token after "DeviceToken " raises an internal error (HTTP 500)', [
-    'DT-TOK-07',
-  ]),
   f('scheme-only-crashes', 'an Authorization header without a space raises an internal error (HTTP 500)', [
     'DT-TOK-07',
   ]),
@@ -589,6 +586,26 @@ const DEFS = [
     'DT-RSP-08',
   ]),
   f('acs-query-ignored', 'ACS URLs are compared without their query string', ['SDP-IDP06', 'DT-RSP-08']),
+  f(
+    'acs-subpath-accepted',
+    'a requested ACS URL below a registered one (registered + "/" + more) is accepted',
+    ['SDP-IDP06'],
+  ),
+  f('version-minor-only', 'the Version check compares the minor number only ("3.0" is served)', [
+    'SAMLCore-3.2.2.2',
+  ]),
+  f(
+    'destination-last-segment-only',
+    'only the last path segment of the Destination is compared with the SSO URL',
+    ['SAMLCore-3.2.1'],
+  ),
+  f('destination-query-ignored', 'the Destination is compared without its query string', ['SAMLCore-3.2.1']),
+  f('destination-subpath-accepted', 'a Destination below the SSO URL (SSO URL + "/" + more) is accepted', [
+    'SAMLCore-3.2.1',
+  ]),
+  f('cloudname-prefix-match', "a CloudName that starts with the tenant's cloudName is accepted", [
+    'DT-REQ-05',
+  ]),
   f('acs-trailing-slash-ignored', 'ACS URLs are compared without a trailing slash', ['DT-RSP-08']),
   f('redirect-unknown-sigalg-accepted', 'a Redirect request with an unknown SigAlg is accepted unverified', [
     'SDP-IDP05',
