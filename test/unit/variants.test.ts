@@ -1,0 +1,77 @@
+/**
+ * Issue 9 item 7 (variants): a multi-variant check records each variant's own outcome, conformance.json
+ * carries it, and the kill matrix prints which faults break each variant alone.
+ */
+import { expect } from 'chai';
+import { Blocked, ConformanceFailure, Verdict } from '../../src/harness/checks/verdict';
+import type { CheckDef } from '../../src/harness/types';
+import { formatKillMatrix, type KillMatrix } from '../kill-matrix';
+
+const def: CheckDef = {
+  id: 'X-1-variants',
+  profile: 'device-token',
+  family: 'request-parsing',
+  level: 'MUST',
+  requirements: ['X-1'],
+  title: 't',
+};
+
+describe('variants of a multi-variant check', () => {
+  it('records PASS, FAIL and BLOCKED per variant and fails once naming the failed ones', async () => {
+    const v = new Verdict(def);
+    const cases = [
+      ['good', 1],
+      ['bad', 2],
+      ['blocked', 3],
+    ] as const;
+    let thrown: unknown;
+    try {
+      await v.variants(cases, async (n) => {
+        if (n === 2) v.fail('value', 'x', 'y');
+        if (n === 3) v.blocked('ROOT-1', 'no key');
+        v.ok(true, 'ok', 'ok', 'ok');
+      });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(v.variantOutcomes).to.deep.equal([
+      { name: 'good', outcome: 'PASS' },
+      { name: 'bad', outcome: 'FAIL' },
+      { name: 'blocked', outcome: 'BLOCKED' },
+    ]);
+    expect(thrown).to.be.instanceOf(ConformanceFailure);
+    expect((thrown as ConformanceFailure).what).to.match(/^1 of 3 variants failed \(bad: /);
+  });
+
+  it('is BLOCKED only when no variant failed on its own', async () => {
+    const v = new Verdict(def);
+    let thrown: unknown;
+    try {
+      await v.variants([['only', 0]] as const, async () => v.blocked('ROOT-1', 'no key'));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).to.be.instanceOf(Blocked);
+    expect(v.variantOutcomes).to.deep.equal([{ name: 'only', outcome: 'BLOCKED' }]);
+  });
+
+  it('the kill matrix prints each variant with the faults that break it alone', () => {
+    const m: KillMatrix = {
+      faults: ['f-a', 'f-b'],
+      checks: [
+        {
+          id: 'X-1-variants',
+          killedBy: ['f-a', 'f-b'],
+          variants: [
+            { name: 'one', killedBy: ['f-a', 'f-b'], killedAloneBy: ['f-a'] },
+            { name: 'two', killedBy: ['f-b'], killedAloneBy: [], unkillableReason: 'why' },
+          ],
+        },
+      ],
+    };
+    const text = formatKillMatrix(m);
+    expect(text).to.contain('1/2 variants of multi-variant checks broken alone by some fault');
+    expect(text).to.match(/# one\s+alone: f-a/);
+    expect(text).to.match(/# two\s+\(not alone: why\)/);
+  });
+});
