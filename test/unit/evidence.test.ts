@@ -123,6 +123,22 @@ describe('evidence', () => {
       ).not.to.include('AAAA');
     });
 
+    it('finds every secret of many in one pass: overlapping occurrences leave nothing, disjoint ones stay apart', () => {
+      const r = new Redactor();
+      const secrets = Array.from(
+        { length: 60 },
+        (_, i) => `tok-${i}-${'abcdefghij'.slice(i % 7)}xyz${i * 7919}`,
+      );
+      for (const s of secrets) r.addSecret(s);
+      // overlap: the end of one secret is the start of another
+      r.addSecret('overlap-AAAA');
+      r.addSecret('AAAA-tail-99');
+      const text = `a ${secrets[59]} b ${secrets[3]}${secrets[4]} c overlap-AAAA-tail-99 d ${encodeURIComponent(secrets[7])}`;
+      const out = r.redact(text);
+      for (const s of secrets) expect(out).not.to.contain(s);
+      expect(out).to.equal(`a ${REDACTED} b ${REDACTED}${REDACTED} c ${REDACTED} d ${REDACTED}`);
+    });
+
     it('leaves ordinary evidence alone and does not mutate its input', () => {
       const plain = new Redactor(['abc']); // too short to register: would shred ordinary text
       const text =

@@ -9,6 +9,7 @@ import {
   ALLURE_REPORTER,
   allureActive,
   allureReporterOptions,
+  PlainWriter,
   annotateAllure,
   attachEvidence,
   requirementUrl,
@@ -108,7 +109,8 @@ describe('reporting: allure', () => {
 
   it('names the allure-mocha reporter', () => {
     expect(fs.existsSync(ALLURE_REPORTER)).to.equal(true);
-    expect(allureReporterOptions('/tmp/r')).to.deep.equal({ resultsDir: '/tmp/r' });
+    expect(allureReporterOptions('/tmp/r').resultsDir).to.equal('/tmp/r');
+    expect(allureReporterOptions('/tmp/r').writer).to.be.instanceOf(PlainWriter);
   });
 
   it('is silent outside an allure run', async () => {

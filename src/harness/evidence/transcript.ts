@@ -35,12 +35,22 @@ export function writeEvidence(
   const width = Math.max(2, String(items.length).length);
   const files = items.map((item, i) => {
     const name = `${String(i + 1).padStart(width, '0')}-${slug(redactor.redact(item.label || item.kind))}.txt`;
-    fs.writeFileSync(path.join(absDir, name), renderEvidenceText(item, redactor));
+    const text = renderEvidenceText(item, redactor);
+    rendered.set(item, text);
+    fs.writeFileSync(path.join(absDir, name), text);
     return path.posix.join(relDir, name);
   });
   const structured = items.map((item, i) => ({ ...redactItem(item, redactor), file: files[i] }));
   fs.writeFileSync(path.join(absDir, EVIDENCE_ITEMS_JSON), `${JSON.stringify(structured, null, 1)}\n`);
   return files;
+}
+
+/** The text writeEvidence wrote for an item, so the Allure attachment reuses it instead of redacting again. */
+const rendered = new WeakMap<EvidenceItem, string>();
+
+/** renderEvidenceText(item), as writeEvidence already rendered it when it did. */
+export function evidenceText(item: EvidenceItem, redactor: Redactor): string {
+  return rendered.get(item) ?? renderEvidenceText(item, redactor);
 }
 
 /** One item as written to items.json: every string redacted, every body bounded; `file` is its text file. */
@@ -106,7 +116,7 @@ export function renderEvidenceText(item: EvidenceItem, redactor: Redactor): stri
     lines.push(bound(redactor.redact(item.text)));
   }
   // A last pass over the assembled text: anything the per-part passes could not see in context.
-  return redactor.redact(lines.join('\n').replace(/\n*$/, '\n'));
+  return redactor.redact(`${trimNewlines(lines.join('\n'))}\n`);
 }
 
 /** The pretty, redacted, bounded XML of a SAML item (for application/xml attachments). */
@@ -173,6 +183,13 @@ function safeName(id: string): string {
     .replace(/\.{2,}/g, '_')
     .replace(/^\./, '_');
   return s.slice(0, 120) || 'unknown';
+}
+
+/** text without its trailing newlines (`/\n*$/` tries every position of a long body). */
+function trimNewlines(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  return text.slice(0, end);
 }
 
 function oneLine(s: string): string {
