@@ -2,7 +2,7 @@
  * Proving the checks bite: run the conformance suite against the faultless reference IdP and against
  * each named fault (in parallel processes), then require every check to be killed by some fault.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +33,55 @@ export function runCli(args: string[], name: string): Promise<RunOutcome> {
       resolve({ name, exitCode: code ?? -1, report, stderr, ms: Date.now() - t0 });
     });
   });
+}
+
+/**
+ * A long-lived kill-worker.js process running one CLI invocation at a time (node's start-up and
+ * module loading paid once per worker, not once per fault).
+ */
+class Worker {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly replies: ((line: string) => void)[] = [];
+  private stderr = '';
+  private buffered = '';
+
+  constructor() {
+    const script = path.join(ROOT, 'dist', 'test', 'kill-worker.js');
+    this.child = spawn(process.execPath, [script], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stderr.on('data', (b: Buffer) => (this.stderr += b.toString()));
+    this.child.stdout.on('data', (b: Buffer) => {
+      this.buffered += b.toString();
+      for (let nl = this.buffered.indexOf('\n'); nl >= 0; nl = this.buffered.indexOf('\n')) {
+        const line = this.buffered.slice(0, nl);
+        this.buffered = this.buffered.slice(nl + 1);
+        this.replies.shift()?.(line);
+      }
+    });
+    this.child.on('exit', () => {
+      for (const r of this.replies.splice(0)) r(JSON.stringify({ exitCode: -1 }));
+    });
+  }
+
+  run(args: string[], name: string): Promise<RunOutcome> {
+    const t0 = Date.now();
+    this.stderr = '';
+    return new Promise((resolve) => {
+      this.replies.push((line) => {
+        const { exitCode } = JSON.parse(line) as { exitCode: number };
+        resolve({ name, exitCode, report: readRunReport(args), stderr: this.stderr, ms: Date.now() - t0 });
+      });
+      this.child.stdin.write(`${JSON.stringify({ args })}\n`);
+    });
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+}
+
+function readRunReport(args: string[]): RunReport | undefined {
+  const file = path.join(args[args.indexOf('--report-dir') + 1], 'conformance.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunReport) : undefined;
 }
 
 async function pool<T, R>(items: T[], width: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -81,19 +130,19 @@ export async function buildKillMatrix(
   const problems: string[] = [];
   const width = Math.max(2, Math.min(4, os.cpus().length + 1));
 
-  const clean = await runCli(['run', '--report-dir', path.join(base, '_none')], '(none)');
-  if (!clean.report) throw new Error(`faultless run wrote no report: ${clean.stderr}`);
-  const bad = clean.report.results.filter((r) => r.outcome !== 'PASS');
-  for (const r of bad) problems.push(`faultless reference IdP: ${r.outcome} ${r.id}: ${r.message}`);
-  log(`faultless run: ${clean.report.results.length} checks, exit ${clean.exitCode}, ${clean.ms} ms`);
+  // The faultless run and the fault runs at once; the fault runs in `width` long-lived workers.
+  const cleanRun = runCli(['run', '--report-dir', path.join(base, '_none')], '(none)');
+  const workers = Array.from({ length: width }, () => new Worker());
+  const free = [...workers];
 
   const faults = faultInfo.map((f) => f.name);
   const jobs = [
     ...faultInfo.map((f) => ({ ...f, flag: '--fault', dir: f.name })),
     ...modeInfo.map((m) => ({ ...m, flag: '--mode', dir: `mode-${m.name}` })),
   ];
-  const all = await pool(jobs, width, (f) =>
-    runCli(
+  const all = await pool(jobs, width, async (f) => {
+    const worker = free.pop() as Worker;
+    const outcome = await worker.run(
       [
         'run',
         f.flag,
@@ -106,8 +155,17 @@ export async function buildKillMatrix(
         path.join(base, f.dir),
       ],
       f.name,
-    ),
-  );
+    );
+    free.push(worker);
+    return outcome;
+  });
+  for (const w of workers) w.close();
+  const clean = await cleanRun;
+  if (!clean.report) throw new Error(`faultless run wrote no report: ${clean.stderr}`);
+  const bad = clean.report.results.filter((r) => r.outcome !== 'PASS');
+  for (const r of bad) problems.push(`faultless reference IdP: ${r.outcome} ${r.id}: ${r.message}`);
+  log(`faultless run: ${clean.report.results.length} checks, exit ${clean.exitCode}, ${clean.ms} ms`);
+
   const runs = all.slice(0, faultInfo.length);
   // A mode is conformant but unusual: against it, every check of the requirements it exercises must hold.
   for (const run of all.slice(faultInfo.length)) {

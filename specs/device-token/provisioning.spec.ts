@@ -28,6 +28,7 @@ describe('device-token · provisioning', function () {
   h.check(
     {
       id: 'DT-PROV-01-jit-first-login',
+      exclusive: 'tenant settings (jitProvisioning on, when settingsAdmin)',
       level: 'MUST',
       requirements: ['DT-PROV-01'],
       title:
@@ -119,6 +120,7 @@ describe('device-token · provisioning', function () {
   h.check(
     {
       id: 'DT-PROV-05-jit-off',
+      exclusive: 'tenant settings (jitProvisioning off)',
       level: 'MUST',
       requirements: ['DT-PROV-05'],
       title:
@@ -153,6 +155,7 @@ describe('device-token · provisioning', function () {
   h.check(
     {
       id: 'DT-PROV-06-parallel-first-logins',
+      exclusive: 'the number of directory entries of one user (provisioning counts)',
       level: 'MUST',
       requirements: ['DT-PROV-06'],
       title:
@@ -183,6 +186,7 @@ describe('device-token · provisioning', function () {
   h.check(
     {
       id: 'DT-PROV-07-domain-not-allowed',
+      exclusive: 'tenant settings (allowedDomains)',
       level: 'MUST',
       requirements: ['DT-PROV-07'],
       title:

@@ -193,6 +193,7 @@ describe('device-token · signatures', function () {
   h.check(
     {
       id: 'DT-SIG-08-key-rollover',
+      exclusive: 'the signing certificates registered for the gateway (key rollover)',
       level: 'MUST',
       requirements: ['DT-SIG-08', 'SDP-IDP32'],
       title:

@@ -196,6 +196,7 @@ describe('device-token · tokens', function () {
   h.check(
     {
       id: 'DT-TOK-08-admin-api',
+      exclusive: 'the token count of the admin user (16-token limit)',
       level: 'MUST',
       requirements: ['DT-TOK-08'],
       title:
@@ -302,6 +303,7 @@ describe('device-token · tokens', function () {
   h.check(
     {
       id: 'DT-TOK-11-throttling',
+      exclusive: 'the throttling window (failed token presentations)',
       level: 'SHOULD',
       requirements: ['DT-TOK-11'],
       title:

@@ -25,6 +25,7 @@ export const FLAGS: Record<string, FlagSpec> = {
   fault: { type: 'string', commands: ['run', 'reference-idp'] },
   mode: { type: 'string', commands: ['run', 'reference-idp'] },
   shard: { type: 'string', commands: ['run'] },
+  jobs: { type: 'string', commands: ['run'] },
   'rerun-failed': { type: 'string', commands: ['run'] },
   matrix: { type: 'boolean', commands: ['report'] },
   merge: { type: 'boolean', commands: ['report'] },

@@ -5,6 +5,7 @@
  * built in reporting/ (merge, diff, replay).
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import Mocha from 'mocha';
 import type { ProfileId, RunReport } from './types';
@@ -36,7 +37,7 @@ const HELP = `idp-conformance — conformance test harness for SAML identity pro
 
 Usage:
   idp-conformance run [--target FILE] [--profile P]... [--grep TEXT] [--requirement ID]... [--strict] [--report-dir DIR] [--fault NAME]... [--mode NAME]... [--no-preflight]
-                    [--shard I/N] [--rerun-failed FILE]
+                    [--shard I/N] [--rerun-failed FILE] [--jobs N]
   idp-conformance list [--profile P] [--json]
   idp-conformance sp-metadata [--target FILE] [--signed | --encrypted] [--profile device-token]
   idp-conformance reference-idp [--port N] [--fault NAME]... [--mode NAME]... [--write-target FILE] [--list-faults]
@@ -68,6 +69,8 @@ Options:
   --mode NAME        embedded reference IdP only: a conformant but unusual behaviour (listed with the faults)
   --no-preflight     run: skip the preflight (metadata is IdP metadata, one control login per profile)
   --shard I/N        run: only the checks of shard I of N (stable hash of the check ID)
+  --jobs N           run: checks whose work may run at once (default: the core count); the output order and
+                     the verdicts do not depend on it; checks that change shared IdP state run alone
   --rerun-failed F   run: only the checks that failed, errored or were blocked in conformance.json F
   --merge DIR...     report: the report dirs of the shards of one run (all following arguments)
   --diff OLD NEW     report: compare two conformance.json files
@@ -168,6 +171,7 @@ const RERUN: readonly string[] = ['FAIL', 'WARN', 'ERROR', 'BLOCKED'];
 async function cmdRun(args: Args, out: (s: string) => void, color = false): Promise<number> {
   const shard = flag(args, '--shard');
   if (shard) parseShard(shard); // a bad --shard is a usage error before anything starts
+  const jobs = intFlag(args, '--jobs', 1, 64) ?? availableParallelism();
   const rerunFile = flag(args, '--rerun-failed');
   let rerun: { profiles: ProfileId[]; checks: string[] } | undefined;
   if (rerunFile) {
@@ -207,6 +211,7 @@ async function cmdRun(args: Args, out: (s: string) => void, color = false): Prom
       profiles: profilesOf(args) ?? rerun?.profiles,
       grep: args.flags.get('--grep')?.[0],
       shard: shard ? parseShard(shard) : undefined,
+      jobs,
       checks: rerun?.checks,
       requirements: args.flags.get('--requirement'),
       strict: args.flags.has('--strict'),

@@ -16,6 +16,11 @@ export function duringCheck<T>(checkId: string, fn: () => T): T {
   return checkScope.run(checkId, fn);
 }
 
+/** The ID of the check whose work is running in this async scope (undefined outside one). */
+export function currentCheckId(): string | undefined {
+  return checkScope.getStore();
+}
+
 export class Liveness implements ExchangeGuard {
   private goneReason?: string;
   private probing?: Promise<void>;

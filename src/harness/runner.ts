@@ -1,3 +1,8 @@
+/**
+ * A conformance run: start the target and the gateway, preflight, the checks through mocha (their work
+ * through the check pool, --jobs), then the reports. Long file: a run's one life cycle, start to
+ * reports, kept in one place so its order (and what an interrupt leaves behind) reads top to bottom.
+ */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
@@ -25,10 +30,11 @@ import { repoRoot, harnessVersion } from './paths';
 import { configSecrets, defaultGatewayKeys } from './targets/config';
 import { allChecks, selectChecks } from './checks/catalogue';
 import { checkExpectationIds, expiredExpectations } from './reporting/expectations';
-import { startedChecks } from './scenario';
+import { blockedOriginals, startedChecks } from './scenario';
 import { settleBlocked } from './root-causes';
 import { loadTargetMetadata, runPreflight } from './preflight';
 import { annotateAllureResults } from './reporting/allure';
+import { checkPool, plannedChecks } from './checks/pool';
 
 export interface RunOptions {
   config: TargetConfig;
@@ -46,6 +52,11 @@ export interface RunOptions {
   shard?: Shard;
   /** `--rerun-failed`: run only these check IDs. */
   checks?: string[];
+  /**
+   * `--jobs N`: how many checks' work may run at once (checks/pool.ts); default 1. Output order and
+   * verdicts do not depend on it; checks that declare `exclusive` run alone. Mutation analysis runs 1.
+   */
+  jobs?: number;
   /** Progress lines (one per check). */
   log?: (line: string) => void;
   /** Colour in the progress lines (the CLI: on a TTY, without NO_COLOR). */
@@ -198,7 +209,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
       results,
       memo: new Map(),
       deviceToken: { directory: new Map(), tokens: {} },
-      afterCheck: [],
+      afterCheck: new Map(),
       liveness,
     };
     await registerGateway(s);
@@ -224,6 +235,8 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
   }
   const ranIds = startedChecks;
   ranIds.clear();
+  blockedOriginals.clear();
+  const exchangesBefore = exchangeCount();
   const report = (exitCode: RunReport['exitCode'], extra: Partial<RunReport>): RunReport => ({
     schemaVersion: 2,
     harness: { name: 'idp-conformance', version: harnessVersion(), node: process.version },
@@ -239,7 +252,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
     strict: opts.strict,
     summary: { ...emptySummary(), ...summarize(results) },
     results,
-    stats: { httpExchanges: exchangeCount() },
+    stats: { httpExchanges: exchangeCount() - exchangesBefore },
     ...(opts.shard
       ? {
           shard: {
@@ -344,6 +357,9 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
     grep: opts.grep,
     color: false,
   });
+  // A process may run several times (the kill matrix's workers): a spec file already required declares
+  // nothing when required again, so each run loads the specs afresh.
+  for (const f of [...files, ...specFiles(PROFILES)]) delete require.cache[f];
   for (const f of files) mocha.addFile(f);
   const loaded = mocha as unknown as { loadFiles(): void; lazyLoadFiles(on: boolean): void };
   loaded.loadFiles();
@@ -357,6 +373,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
     allChecks().map((c) => c.id),
     opts.config.expectationsFile,
   );
+  checkPool.plan(plannedChecks(mocha), opts.mutation ? 1 : (opts.jobs ?? 1));
   const run = await openRun(opts);
   const { results } = run.session;
   let printed = 0;
@@ -374,6 +391,7 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   } finally {
     clearInterval(progress);
     flush();
+    checkPool.reset();
   }
   const report = await run.finish();
   if (report.results.length === 0) {

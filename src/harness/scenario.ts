@@ -20,6 +20,7 @@ import { annotateAllure, attachEvidence } from './reporting/allure';
 import { runAfterCheck } from './roles/device-token';
 import { duringCheck, noAnswerIn } from './liveness';
 import { citations } from './requirements';
+import { checkPool } from './checks/pool';
 
 export interface CheckSpec {
   id: string;
@@ -34,6 +35,12 @@ export interface CheckSpec {
    * Without it, any exchange of the check that got no answer (timeout, refused, reset) makes it ERROR.
    */
   judgesNoAnswer?: string;
+  /**
+   * The IdP state this check changes or counts, which other checks would see (tenant settings, the
+   * SP's registered keys, a throttling window, token or provisioning counts): under --jobs N it runs
+   * alone. Say which state, e.g. 'tenant settings (jitProvisioning)'.
+   */
+  exclusive?: string;
 }
 
 /** BLOCKED checks' own would-be FAILs, by check ID: the runner restores one whose root did not fail. */
@@ -152,10 +159,10 @@ export function scenario(_suite: Mocha.Suite, opts: { profile: ProfileId; family
       }
       registerCheck(def);
       if (!isSelected(def)) return;
-      it(`${def.id} ${def.title}`, async function () {
+      // The check's own work (its flows, verdict and evidence files): run by the pool, possibly ahead of
+      // mocha and beside other checks (--jobs); what needs the running mocha test (Allure) stays in `it`.
+      const work = async (): Promise<{ result: CheckResult; evidence: EvidenceItem[] }> => {
         const s = session();
-        this.timeout(0);
-        startedChecks.add(def.id);
         if (s.mutation) s.memo.clear();
         const evidence: EvidenceItem[] = [];
         const started = Date.now();
@@ -192,6 +199,14 @@ export function scenario(_suite: Mocha.Suite, opts: { profile: ProfileId; family
         // the IdP echoed (a password, a token) in its message, expected or actual.
         Object.assign(result, redactJudged(result, s.redactor));
         result.evidence = writeEvidence(s.reportDir, def.id, evidence, s.redactor);
+        return { result, evidence };
+      };
+      checkPool.define(def.id, { exclusive: spec.exclusive, run: work });
+      it(`${def.id} ${def.title}`, async function () {
+        const s = session();
+        this.timeout(0);
+        startedChecks.add(def.id);
+        const { result, evidence } = await checkPool.take(def.id, work);
         await annotateAllure(def);
         await attachEvidence(evidence, s.redactor);
         s.results.push(result);

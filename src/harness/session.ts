@@ -44,8 +44,8 @@ export interface HarnessSession {
   memo: Map<string, Promise<unknown>>;
   /** The device-token profile's per-run state. */
   deviceToken: DeviceTokenRunState;
-  /** Work to undo after the current check (created tokens, changed settings): see afterCheck. */
-  afterCheck: (() => Promise<unknown>)[];
+  /** Work to undo after each check (created tokens, changed settings), by check ID: see afterCheck. */
+  afterCheck: Map<string, (() => Promise<unknown>)[]>;
   /** Whether the target still answers (set by the runner; see liveness.ts). */
   liveness?: Liveness;
   /** Preconditions the preflight control login found failed, per profile (checks/preconditions.ts). */

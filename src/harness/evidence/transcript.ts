@@ -25,6 +25,7 @@ export function writeEvidence(
   redactor: Redactor,
 ): string[] {
   if (items.length === 0) return [];
+  redactor = redactor.memoized();
   // A second write for the same ID (another profile, a retry) gets its own folder instead of mixing files.
   let relDir = path.posix.join('evidence', safeName(checkId));
   for (let n = 2; fs.existsSync(path.join(dir, ...relDir.split('/'))); n++) {
@@ -37,6 +38,7 @@ export function writeEvidence(
     const name = `${String(i + 1).padStart(width, '0')}-${slug(redactor.redact(item.label || item.kind))}.txt`;
     const text = renderEvidenceText(item, redactor);
     rendered.set(item, text);
+    if (item.saml && !item.http) samlRendered.set(item, renderSamlXml(item, redactor));
     fs.writeFileSync(path.join(absDir, name), text);
     return path.posix.join(relDir, name);
   });
@@ -51,6 +53,20 @@ const rendered = new WeakMap<EvidenceItem, string>();
 /** renderEvidenceText(item), as writeEvidence already rendered it when it did. */
 export function evidenceText(item: EvidenceItem, redactor: Redactor): string {
   return rendered.get(item) ?? renderEvidenceText(item, redactor);
+}
+
+/** renderSamlXml as writeEvidence computed it (the XML attachment of a SAML-only item). */
+const samlRendered = new WeakMap<EvidenceItem, string>();
+
+/** prettyXml of an item's SAML message, computed once per item (text file, items.json, attachment). */
+const pretty = new WeakMap<EvidenceItem, string>();
+function prettySaml(item: EvidenceItem): string {
+  let p = pretty.get(item);
+  if (p === undefined) {
+    p = prettyXml(item.saml?.xml ?? '');
+    pretty.set(item, p);
+  }
+  return p;
 }
 
 /** One item as written to items.json: every string redacted, every body bounded; `file` is its text file. */
@@ -79,7 +95,7 @@ export function redactItem(item: EvidenceItem, redactor: Redactor): EvidenceItem
     out.saml = {
       messageType: item.saml.messageType,
       ...(item.saml.binding ? { binding: item.saml.binding } : {}),
-      xml: r(prettyXml(item.saml.xml)) ?? '',
+      xml: r(prettySaml(item)) ?? '',
     };
   }
   if (item.text !== undefined) out.text = r(item.text);
@@ -109,7 +125,7 @@ export function renderEvidenceText(item: EvidenceItem, redactor: Redactor): stri
   if (item.saml) {
     if (item.http) lines.push('', '-- SAML --');
     lines.push(`${item.saml.messageType}${item.saml.binding ? ` (${item.saml.binding})` : ''}`, '');
-    lines.push(bound(redactor.redact(prettyXml(item.saml.xml))));
+    lines.push(bound(redactor.redact(prettySaml(item))));
   }
   if (item.text !== undefined) {
     if (item.http || item.saml) lines.push('');
@@ -121,7 +137,7 @@ export function renderEvidenceText(item: EvidenceItem, redactor: Redactor): stri
 
 /** The pretty, redacted, bounded XML of a SAML item (for application/xml attachments). */
 export function renderSamlXml(item: EvidenceItem, redactor: Redactor): string {
-  return bound(redactor.redact(prettyXml(item.saml?.xml ?? '')));
+  return samlRendered.get(item) ?? bound(redactor.redact(prettySaml(item)));
 }
 
 function renderHttp(h: NonNullable<EvidenceItem['http']>, redactor: Redactor): string[] {

@@ -7,6 +7,7 @@ import { session, type HarnessSession } from '../session';
 import { AuthnRequestBuilder, BINDING_POST, NAMEID_EMAIL, xmlEscape } from '../messages/authn-request';
 import { postFields, signRequestXml, type RequestSignOptions, type SigningKey } from '../messages/bindings';
 import { record } from '../evidence/context';
+import { currentCheckId } from '../liveness';
 import type { FlowResult, Requested } from './client/browser-flow';
 import { throughGateway } from './through-gateway';
 import { UserAgent } from './client/user-agent';
@@ -327,11 +328,17 @@ export async function deleteToken(admin: AdminApiConfig, id: string): Promise<nu
 
 /** Work to undo after the current check (created tokens, changed settings), run by scenario.check. */
 export function afterCheck(fn: () => Promise<unknown>): void {
-  session().afterCheck.push(fn);
+  const key = currentCheckId() ?? '';
+  const list = session().afterCheck.get(key) ?? [];
+  list.push(fn);
+  session().afterCheck.set(key, list);
 }
 
+/** Runs (last first) and forgets the current check's clean-ups; each check has its own (--jobs). */
 export async function runAfterCheck(s: HarnessSession): Promise<void> {
-  const list = s.afterCheck.splice(0);
+  const key = currentCheckId() ?? '';
+  const list = s.afterCheck.get(key) ?? [];
+  s.afterCheck.delete(key);
   for (const fn of list.reverse()) await fn().catch(() => undefined);
 }
 
