@@ -96,7 +96,13 @@ function loggedIn(v: Verdict, l: LoggedIn): AssertionInfo {
  * LogoutResponse and the session still alive.
  */
 describe('saml-web-sso · Single Logout', function () {
-  const h = scenario(this, { profile: 'saml-web-sso', family: 'slo' });
+  // The gateway has one SingleLogoutService handler (roles/slo.ts sets it per logout flow): under --jobs
+  // the logout checks run one at a time, alone.
+  const h = scenario(this, {
+    profile: 'saml-web-sso',
+    family: 'slo',
+    exclusive: "the gateway's SingleLogoutService handler (one logout flow at a time)",
+  });
 
   const control = h.shared('slo-control', async (): Promise<ControlFlow> => {
     idpSlo();

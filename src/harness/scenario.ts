@@ -142,7 +142,11 @@ function noAnswerVerdict(spec: CheckSpec, j: Judged, evidence: readonly Evidence
  * A describe block's handle on the run: `check()` declares one conformance check (one `it`),
  * `shared()` memoizes a flow several checks read, `requires()` turns a missing capability into N/A.
  */
-export function scenario(_suite: Mocha.Suite, opts: { profile: ProfileId; family: Family }) {
+export function scenario(
+  _suite: Mocha.Suite,
+  /** `exclusive`: the default of every check of the block (CheckSpec.exclusive). */
+  opts: { profile: ProfileId; family: Family; exclusive?: string },
+) {
   return {
     check(spec: CheckSpec, body: CheckBody): void {
       const def: CheckDef = {
@@ -201,7 +205,7 @@ export function scenario(_suite: Mocha.Suite, opts: { profile: ProfileId; family
         result.evidence = writeEvidence(s.reportDir, def.id, evidence, s.redactor);
         return { result, evidence };
       };
-      checkPool.define(def.id, { exclusive: spec.exclusive, run: work });
+      checkPool.define(def.id, { exclusive: spec.exclusive ?? opts.exclusive, run: work });
       it(`${def.id} ${def.title}`, async function () {
         const s = session();
         this.timeout(0);
