@@ -1,6 +1,7 @@
 /**
  * `npm test`: the harness's own unit tests (mocha), then the self-test against the reference IdP with
- * every named fault (the kill matrix). Prints "N passed, N failed" last.
+ * every named fault (the kill matrix), then the mutation analysis in its CI mode (`npm run mutation --
+ * --ci`: incremental, bounded). Prints "N passed, N failed" last.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -60,6 +61,23 @@ async function main(): Promise<void> {
     for (const p of problems) console.log(`  - ${p}`);
     failed++;
   } else passed++;
+
+  // Mutation analysis, incremental against the committed results (README "Mutation analysis"); a
+  // partial kill matrix (IDPC_FAULTS) is a developer's targeted run and leaves it out, visibly.
+  if (only) console.log('mutation analysis: not run (IDPC_FAULTS selects a partial run)');
+  else {
+    const mutation = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'dist', 'test', 'mutation', 'run.js'), '--ci'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    if (mutation.status === 0) passed++;
+    else failed++;
+    console.log(`mutation analysis (--ci): ${mutation.status === 0 ? 'passed' : 'FAILED'}`);
+  }
   console.log(`npm test: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed > 0 ? 1 : 0;

@@ -227,6 +227,32 @@ describe('device-token · request parsing', function () {
     },
   );
 
+  /**
+   * DT-REQ-01 at the DeviceContext rule's limits (DT-REQ-06: "Each value is 1–256 characters of text, […]
+   * no leading or trailing whitespace"): values of 1 and 256 characters and one with an inner space are
+   * within the rule, so the request is the valid one of step 2 and gets Success.
+   */
+  h.check(
+    {
+      id: 'DT-REQ-01-limit-values',
+      level: 'MUST',
+      requirements: ['DT-REQ-01', 'DT-REQ-06'],
+      title: 'DeviceContext values at the limits (1 and 256 characters, an inner space) get Success',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const r = await silentLogin({
+        token,
+        deviceContext: (x) =>
+          x
+            .replace(/<dt:Hostname>[^<]*</, `<dt:Hostname>${'h'.repeat(256)}<`)
+            .replace(/<dt:OSVersion>[^<]*</, '<dt:OSVersion>7<')
+            .replace(/<dt:ClientVersion>[^<]*</, '<dt:ClientVersion>4.2 beta<'),
+      });
+      expectSuccess(v, r);
+    },
+  );
+
   /** DT-REQ-06: elements of other namespaces inside DeviceContext are ignored. */
   h.check(
     {

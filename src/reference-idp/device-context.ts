@@ -149,8 +149,9 @@ export function readDeviceContext(signedRoot: Element, receivedRoot: Element, fa
 /** Profile "DeviceContext": 1–256 characters, no surrounding whitespace, no control characters (Cc). */
 function valueProblem(v: string, faults: Faults): string | undefined {
   const length = [...v].length;
+  const max = faults.has('device-value-limit-exclusive') ? 255 : 256;
   if (length < 1 && !faults.has('dc-empty-values-allowed')) return 'must be 1-256 characters';
-  if (length > 256 && !faults.has('dc-no-length-limit')) return 'must be 1-256 characters';
+  if (length > max && !faults.has('dc-no-length-limit')) return 'must be 1-256 characters';
   if (/^\s|\s$/u.test(v)) return 'has leading or trailing whitespace';
   if (/\p{Cc}/u.test(v) && !faults.has('dc-control-chars-allowed')) return 'contains control characters';
   return undefined;

@@ -321,6 +321,11 @@ const DEFS = [
     ['DT-REQ-06'],
   ),
   f(
+    'device-value-limit-exclusive',
+    'a DeviceContext value of exactly 256 characters is refused as too long (the 256 limit taken as exclusive)',
+    ['DT-REQ-01', 'DT-REQ-06'],
+  ),
+  f(
     'first-text-node-only',
     'a DeviceContext value split by a comment is read from the first text node of the received element (truncated)',
     ['DT-REQ-07'],

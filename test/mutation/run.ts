@@ -1,7 +1,10 @@
 /**
- * `npm run mutation [-- --ci | --force | --mutate <file>[,<file>...] | --concurrency N]`: StrykerJS over
- * the reference IdP's protocol files (stryker.config.json), the conformance specs against the embedded
- * reference IdP as the test suite, then this project's own score and the survivor review:
+ * `npm run mutation [-- --ci | --force | --score-only | --mutate <file>[,<file>...] | --concurrency N |
+ * --max-minutes N]`:
+ * StrykerJS over the reference IdP's protocol files (stryker.config.json), the conformance specs against
+ * the embedded reference IdP as the test suite, then this project's own score and the survivor review.
+ * `--ci` (npm test runs it): incremental against the committed results, never rewriting them, stopped
+ * after CI_MINUTES (exit 2 ERR_MUTATION_BUDGET: the committed results are stale).
  *  - a mutant counts as killed only when a check's verdict killed it (its mocha test failed with
  *    "FAIL:" or "WARN:"); a mutant Stryker calls killed for another reason (a hook or an uncaught error),
  *    a timeout (the IdP stopped answering: ERROR for the harness) and a mutant no check reaches all count
@@ -9,8 +12,8 @@
  *  - every mutant that is not killed must be in test/mutation/survivors.json with a reason.
  * Exit 1 below 90 % or with an unreviewed survivor; 2 when Stryker itself fails.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -19,6 +22,18 @@ const SURVIVORS = path.join(ROOT, 'test', 'mutation', 'survivors.json');
 const REPORT = path.join(ROOT, 'reports', 'mutation', 'mutation.json');
 const UNREVIEWED = path.join(ROOT, 'reports', 'mutation', 'unreviewed-survivors.json');
 export const GOAL = 90;
+/** The reference IdP's protocol files; stryker.config.json "mutate" holds the part measured so far. */
+export const PROTOCOL_FILES = [
+  'src/reference-idp/authn-request.ts',
+  'src/reference-idp/request-signature.ts',
+  'src/reference-idp/response.ts',
+  'src/reference-idp/sso.ts',
+  'src/reference-idp/web-sso.ts',
+  'src/reference-idp/device-token.ts',
+  'src/reference-idp/device-context.ts',
+];
+/** The CI bound (`--ci`): an incremental run re-tests only changed mutants and fits in it. */
+export const CI_MINUTES = 15;
 
 interface Loc {
   line: number;
@@ -39,6 +54,9 @@ interface Report {
 export interface Reviewed {
   key: string;
   line?: number;
+  /** equivalent: no behaviour changes; outside: a behaviour no requirement governs; gap: a requirement
+   * the checks do not yet hold the IdP to (the reason names the check that would kill it). */
+  kind?: 'equivalent' | 'outside' | 'gap';
   reason: string;
 }
 
@@ -92,14 +110,21 @@ function parseArgs(argv: string[]) {
   const o = {
     ci: false,
     force: false,
+    scoreOnly: false,
     mutate: undefined as string | undefined,
     concurrency: undefined as string | undefined,
+    maxMinutes: undefined as number | undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--ci') o.ci = true;
     else if (a === '--force') o.force = true;
-    else if (a === '--mutate' || a === '--concurrency') {
+    else if (a === '--score-only') o.scoreOnly = true;
+    else if (a === '--max-minutes') {
+      const v = Number(argv[++i]);
+      if (!(v > 0)) fail('ERR_USAGE', '--max-minutes needs a positive number', 'e.g. --max-minutes 15');
+      o.maxMinutes = v;
+    } else if (a === '--mutate' || a === '--concurrency') {
       const v = argv[++i];
       if (!v)
         fail(
@@ -109,12 +134,53 @@ function parseArgs(argv: string[]) {
         );
       if (a === '--mutate') o.mutate = v;
       else o.concurrency = v;
-    } else fail('ERR_USAGE', `unknown option ${a}`, 'use --ci, --force, --mutate <files> or --concurrency N');
+    } else
+      fail(
+        'ERR_USAGE',
+        `unknown option ${a}`,
+        'use --ci, --force, --score-only, --mutate <files>, --concurrency N or --max-minutes N',
+      );
   }
   return o;
 }
 
-function main(): void {
+/** Stryker in its own process group, stopped (group and all) after `minutes`; resolves to its exit. */
+function runStryker(
+  args: string[],
+  minutes: number | undefined,
+): Promise<{ code: number | null; late: boolean }> {
+  const stryker = path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
+  const child = spawn(process.execPath, [stryker, ...args], { cwd: ROOT, stdio: 'inherit', detached: true });
+  let late = false;
+  const stop = () => {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
+  // Interrupted: Stryker and its workers (their own process group) go too.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => {
+      stop();
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+  const timer =
+    minutes === undefined
+      ? undefined
+      : setTimeout(() => {
+          late = true;
+          stop();
+        }, minutes * 60_000);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, late });
+    }),
+  );
+}
+
+async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const config = JSON.parse(readFileSync(CONFIG, 'utf8')) as { mutate: string[]; incrementalFile: string };
   const committed = path.join(ROOT, config.incrementalFile);
@@ -126,15 +192,24 @@ function main(): void {
     if (existsSync(committed)) copyFileSync(committed, scratch);
     args.push('--incrementalFile', scratch);
   }
-  if (opts.mutate) args.push('--mutate', opts.mutate);
+  const mutate = opts.mutate;
+  if (mutate) args.push('--mutate', mutate);
   if (opts.force) args.push('--force');
   if (opts.concurrency) args.push('--concurrency', opts.concurrency);
   if (opts.ci) args.push('--reporters', 'clear-text,json');
   const t0 = Date.now();
-  const stryker = path.join(ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
-  const r = spawnSync(process.execPath, [stryker, ...args], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0)
-    fail('ERR_MUTATION', `Stryker exited with ${r.status ?? r.signal}`, 'see its output above');
+  const minutes = opts.maxMinutes ?? (opts.ci ? CI_MINUTES : undefined);
+  // --score-only: score the last report again (after editing survivors.json) without running Stryker.
+  const r = opts.scoreOnly ? { code: 0, late: false } : await runStryker(args, minutes);
+  if (r.late) {
+    rmSync(path.join(ROOT, '.stryker-tmp'), { recursive: true, force: true });
+    fail(
+      'ERR_MUTATION_BUDGET',
+      `Stryker did not finish within ${minutes} min (too many mutants changed since the committed results)`,
+      `run \`npm run mutation\` and commit ${path.relative(ROOT, committed)}`,
+    );
+  }
+  if (r.code !== 0) fail('ERR_MUTATION', `Stryker exited with ${r.code}`, 'see its output above');
   const seconds = (Date.now() - t0) / 1000;
 
   const report = JSON.parse(readFileSync(REPORT, 'utf8')) as Report;
@@ -144,7 +219,7 @@ function main(): void {
   const byKey = new Map(reviewed.map((s) => [s.key, s]));
   const seen = new Set<string>();
   const unreviewed: (Reviewed & { status: string })[] = [];
-  const totals = { killed: 0, notKilled: 0, invalid: 0, ignored: 0, timeout: 0, noVerdict: 0 };
+  const totals = { killed: 0, notKilled: 0, invalid: 0, ignored: 0, static: 0, timeout: 0, noVerdict: 0 };
   const perFile: string[] = [];
   for (const [file, f] of Object.entries(report.files).sort()) {
     const occurrences = new Map<string, number>();
@@ -156,7 +231,8 @@ function main(): void {
     );
     for (const m of inOrder) {
       if (m.status === 'Ignored') {
-        totals.ignored++;
+        if (/^Static mutant/.test(m.statusReason ?? '')) totals.static++;
+        else totals.ignored++;
         continue;
       }
       const c = classify(m);
@@ -192,12 +268,30 @@ function main(): void {
   console.log(
     `  score ${pct(totals.killed, valid)}: ${totals.killed} of ${valid} mutants killed by a verdict` +
       ` (not killed: ${totals.notKilled}, of which timeouts ${totals.timeout}, killed without a verdict ${totals.noVerdict};` +
-      ` not counted: ${totals.invalid} compile errors, ${totals.ignored} fault switches) in ${seconds.toFixed(0)} s`,
+      ` not counted: ${totals.invalid} compile errors, ${totals.ignored} fault switches,` +
+      ` ${totals.static} static mutants) in ${seconds.toFixed(0)} s`,
   );
-  const stale = reviewed.filter((s) => !seen.has(s.key));
+  const files = Object.keys(report.files);
+  const scope = opts.mutate ? opts.mutate.split(',') : config.mutate;
+  const whole = PROTOCOL_FILES.filter((f) => scope.includes(f));
+  const part = scope.filter((m) => !PROTOCOL_FILES.includes(m));
+  const none = PROTOCOL_FILES.filter((f) => !scope.some((m) => m === f || m.startsWith(`${f}:`)));
+  console.log(
+    `  scope: ${whole.length} whole file(s)${part.length ? `, part(s) ${part.join(', ')}` : ''}` +
+      (none.length ? `; not mutated yet: ${none.map((f) => path.basename(f)).join(', ')}` : ''),
+  );
+  const stale = reviewed.filter((s) => !seen.has(s.key) && files.some((f) => s.key.startsWith(`${f} `)));
   const partial = Boolean(opts.mutate);
-  if (stale.length && !partial)
+  if (stale.length)
     console.log(`  ${stale.length} reviewed survivor(s) no longer survive (remove them from survivors.json)`);
+  const kinds = new Map<string, number>();
+  for (const r of reviewed.filter((x) => seen.has(x.key)))
+    kinds.set(r.kind ?? 'unclassified', (kinds.get(r.kind ?? 'unclassified') ?? 0) + 1);
+  if (kinds.size)
+    console.log(
+      `  reviewed survivors: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}` +
+        (kinds.get('gap') ? ' (gap: a requirement no check holds the IdP to yet; see survivors.json)' : ''),
+    );
   writeFileSync(UNREVIEWED, `${JSON.stringify(unreviewed, null, 2)}\n`);
   let bad = false;
   if (unreviewed.length) {
@@ -218,4 +312,4 @@ function pct(k: number, n: number): string {
   return `${n ? ((100 * k) / n).toFixed(1) : '0.0'} %`;
 }
 
-if (require.main === module) main();
+if (require.main === module) void main();
