@@ -143,7 +143,7 @@ describe('device-token · request parsing', function () {
       level: 'MUST',
       requirements: ['DT-REQ-04'],
       title:
-        'malformed UserIds (space, empty or 65-char local part, bad character, two @, one-label domain) get Requester errors',
+        'malformed UserIds (space, empty or 65-char local part, bad character, two @ (twice), one-label domain) get Requester errors',
     },
     async (v) => {
       const t = await dtTarget();
@@ -154,6 +154,7 @@ describe('device-token · request parsing', function () {
         [`${'a'.repeat(65)}@${d}`, d],
         [`a!b@${d}`, d],
         [`a@b@${d}`, d],
+        [`a@x.${d}@${d}`, d],
         ['a@localhost', 'localhost'],
       ];
       const { token } = await dtToken();

@@ -167,7 +167,7 @@ export function isValidUserId(s: string, faults?: Faults): boolean {
   const at = s.lastIndexOf('@');
   const parts =
     has('userid-domain-after-last-at') && at > 0 ? [s.slice(0, at), s.slice(at + 1)] : s.split('@');
-  if (parts.length !== 2) return false;
+  if (parts.length !== 2 && !has('userid-second-at-ignored')) return false;
   const [local, domain] = parts as [string, string];
   // The faults widen the local-part alphabet or its length (each a plausible misreading of the rule).
   const chars =

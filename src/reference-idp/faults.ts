@@ -314,6 +314,11 @@ const DEFS = [
   f('lenient-userid', 'the UserId rule is not checked: the domain is whatever follows the last "@"', [
     'DT-REQ-04',
   ]),
+  f(
+    'userid-second-at-ignored',
+    'the UserId rule reads the parts before and after the first "@" only: a second "@" goes unnoticed',
+    ['DT-REQ-04'],
+  ),
   f('ignore-cloud-name', 'CloudName is not compared with the tenant cloudName', ['DT-REQ-05']),
   f(
     'lenient-device-context',
