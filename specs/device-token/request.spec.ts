@@ -3,6 +3,8 @@ import {
   silentLogin,
   dtToken,
   dtTarget,
+  dtAdmin,
+  withSettings,
   expectSuccess,
   receivedResponse,
   expectErrorStatus,
@@ -163,6 +165,49 @@ describe('device-token · request parsing', function () {
         async ([userId, userDomain]) => {
           const r = await silentLogin({ token, userId, userDomain });
           if (r.delivery === undefined) expectRejected(v, r);
+          else expectErrorStatus(v, r, undefined, ['Requester']);
+        },
+      );
+    },
+  );
+
+  /**
+   * DT-REQ-04 where allowedDomains cannot answer first: with allowedDomains ["*"] ("allows any domain"),
+   * a UserId that breaks only the rule's domain or length part (a one-label domain, a label starting
+   * with a hyphen, 128 characters) gets top-level Requester, and one of exactly 127 characters is valid
+   * and gets Success (DT-REQ-01). Under the tenant's own domain list those domains are refused anyway.
+   */
+  h.check(
+    {
+      id: 'DT-REQ-04-userid-rule-any-domain',
+      level: 'MUST',
+      requirements: ['DT-REQ-04', 'DT-REQ-01'],
+      title:
+        'with allowedDomains ["*"]: a one-label domain, a hyphen-led label and a 128-character UserId get Requester; 127 characters get Success',
+    },
+    async (v) => {
+      h.requires('settingsAdmin');
+      const { token } = await dtToken();
+      const admin = dtAdmin(await dtTarget());
+      await withSettings(admin, { allowedDomains: ['*'] });
+      const local = newUserName().slice(0, 8).padEnd(8, 'u');
+      // n characters in all (n > 120): three labels (a DNS label may have up to 63 characters), then ".test".
+      const fifty = 'b'.repeat(50);
+      const longUserId = (n: number) =>
+        `${local}@${fifty}.${fifty}.${'c'.repeat(n - local.length - 1 - 102 - '.test'.length)}.test`;
+      const variants: [string, string, boolean][] = [
+        ['one-label domain', `${local}@localhost`, false],
+        ['label with a leading hyphen', `${local}@-x.example.org`, false],
+        ['128 characters', longUserId(128), false],
+        ['127 characters (valid)', longUserId(127), true],
+      ];
+      await v.variants(
+        variants.map(([name, userId, valid]) => [name, [userId, valid]] as const),
+        async ([userId, valid]) => {
+          const userDomain = userId.slice(userId.lastIndexOf('@') + 1);
+          const r = await silentLogin({ token, userId, userDomain });
+          if (valid) expectSuccess(v, r);
+          else if (r.delivery === undefined) expectRejected(v, r);
           else expectErrorStatus(v, r, undefined, ['Requester']);
         },
       );

@@ -163,7 +163,8 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 export function isValidUserId(s: string, faults?: Faults): boolean {
   const has = (n: FaultName) => faults?.has(n) ?? false;
   const noLengths = has('userid-length-unchecked');
-  if (s.length > 127 && !noLengths) return false;
+  const max = has('userid-length-exclusive') ? 126 : 127;
+  if (s.length > max && !noLengths) return false;
   const at = s.lastIndexOf('@');
   const parts =
     has('userid-domain-after-last-at') && at > 0 ? [s.slice(0, at), s.slice(at + 1)] : s.split('@');
@@ -179,5 +180,6 @@ export function isValidUserId(s: string, faults?: Faults): boolean {
   const localRule = new RegExp(`^[${chars}]{${min},${noLengths ? '' : '64'}}$`);
   if (!localRule.test(local)) return false;
   const labels = domain.split('.');
-  return labels.length >= 2 && labels.every((l) => LABEL.test(l));
+  const minLabels = has('userid-one-label-domain') ? 1 : 2;
+  return labels.length >= minLabels && (has('userid-labels-unchecked') || labels.every((l) => LABEL.test(l)));
 }

@@ -319,6 +319,13 @@ const DEFS = [
     'the UserId rule reads the parts before and after the first "@" only: a second "@" goes unnoticed',
     ['DT-REQ-04'],
   ),
+  f('userid-one-label-domain', 'the UserId rule accepts a domain of one DNS label', ['DT-REQ-04']),
+  f('userid-labels-unchecked', 'the UserId rule does not check the DNS labels of the domain', ['DT-REQ-04']),
+  f(
+    'userid-length-exclusive',
+    'a UserId of exactly 127 characters is refused (the limit taken as exclusive)',
+    ['DT-REQ-04', 'DT-REQ-01'],
+  ),
   f('ignore-cloud-name', 'CloudName is not compared with the tenant cloudName', ['DT-REQ-05']),
   f(
     'lenient-device-context',
