@@ -280,7 +280,10 @@ async function main(): Promise<void> {
     `  scope: ${whole.length} whole file(s)${part.length ? `, part(s) ${part.join(', ')}` : ''}` +
       (none.length ? `; not mutated yet: ${none.map((f) => path.basename(f)).join(', ')}` : ''),
   );
-  const stale = reviewed.filter((s) => !seen.has(s.key) && files.some((f) => s.key.startsWith(`${f} `)));
+  // Stale: reviewed for a file mutated whole that no longer survives (a range leaves the rest untested).
+  const stale = reviewed.filter(
+    (s) => !seen.has(s.key) && files.some((f) => scope.includes(f) && s.key.startsWith(`${f} `)),
+  );
   const partial = Boolean(opts.mutate);
   if (stale.length)
     console.log(`  ${stale.length} reviewed survivor(s) no longer survive (remove them from survivors.json)`);
