@@ -1,7 +1,7 @@
 // A Stryker ignorer (plugin kind Ignore, name "fault-switches"): the reference IdP's named faults are
 // hand-written mutants that the kill matrix already proves killed, so Stryker does not mutate them
 // again. Ignored (status Ignored, outside the score): a fault switch `faults.has('name')` (also
-// `f.has`, `this.faults.has`, `x?.has`), any expression whose value is fixed by fault switches alone
+// `f.has`, `this.faults.has`, `x?.has`, a local helper `has('name')`), any expression whose value is fixed by fault switches alone
 // (`!f.has('a') || x` is true without faults), a const bound to one, and the branch that only a
 // fault reaches (`if (f.has('a')) {…}`, `f.has('a') ? … : …`, `f.has('a') && …`).
 import { createRequire } from 'node:module';
@@ -16,6 +16,10 @@ const UNKNOWN = undefined;
 function isFaultSwitch(node) {
   if (!node || (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression')) return false;
   const callee = node.callee;
+  const arg0 = node.arguments[0];
+  // A local helper `has('name')` (e.g. `const has = (n) => faults?.has(n) ?? false`).
+  if (callee?.type === 'Identifier' && callee.name === 'has')
+    return node.arguments.length === 1 && arg0.type === 'StringLiteral' && FAULT_NAMES.has(arg0.value);
   if (!callee || (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression'))
     return false;
   if (callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'has')
