@@ -221,6 +221,7 @@ async function main(): Promise<void> {
   const unreviewed: (Reviewed & { status: string })[] = [];
   const totals = { killed: 0, notKilled: 0, invalid: 0, ignored: 0, static: 0, timeout: 0, noVerdict: 0 };
   const perFile: string[] = [];
+  const scope = opts.mutate ? opts.mutate.split(',') : config.mutate;
   for (const [file, f] of Object.entries(report.files).sort()) {
     const occurrences = new Map<string, number>();
     let k = 0;
@@ -230,6 +231,7 @@ async function main(): Promise<void> {
         a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column,
     );
     for (const m of inOrder) {
+      if (!inScope(scope, file, m.location.start.line)) continue; // reused results outside a range
       if (m.status === 'Ignored') {
         if (/^Static mutant/.test(m.statusReason ?? '')) totals.static++;
         else totals.ignored++;
@@ -272,7 +274,6 @@ async function main(): Promise<void> {
       ` ${totals.static} static mutants) in ${seconds.toFixed(0)} s`,
   );
   const files = Object.keys(report.files);
-  const scope = opts.mutate ? opts.mutate.split(',') : config.mutate;
   const whole = PROTOCOL_FILES.filter((f) => scope.includes(f));
   const part = scope.filter((m) => !PROTOCOL_FILES.includes(m));
   const none = PROTOCOL_FILES.filter((f) => !scope.some((m) => m === f || m.startsWith(`${f}:`)));
@@ -309,6 +310,15 @@ async function main(): Promise<void> {
     bad = true;
   }
   process.exitCode = bad ? 1 : 0;
+}
+
+/** Whether a line of a file is in the mutate scope (`file` whole, or `file:from-to`). */
+function inScope(scope: string[], file: string, line: number): boolean {
+  return scope.some((m) => {
+    if (m === file) return true;
+    const r = /^(.*):(\d+)-(\d+)$/.exec(m);
+    return r !== null && r[1] === file && line >= Number(r[2]) && line <= Number(r[3]);
+  });
 }
 
 function pct(k: number, n: number): string {
