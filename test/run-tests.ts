@@ -3,7 +3,7 @@
  * every named fault (the kill matrix), then the mutation analysis in its CI mode (`npm run mutation --
  * --ci`: incremental, bounded). Prints "N passed, N failed" last.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, buildKillMatrix, formatKillMatrix } from './kill-matrix';
