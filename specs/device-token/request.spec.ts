@@ -182,6 +182,7 @@ describe('device-token · request parsing', function () {
       id: 'DT-REQ-04-userid-rule-any-domain',
       level: 'MUST',
       requirements: ['DT-REQ-04', 'DT-REQ-01'],
+      exclusive: 'tenant settings (allowedDomains ["*"])',
       title:
         'with allowedDomains ["*"]: a one-label domain, a hyphen-led label and a 128-character UserId get Requester; 127 characters get Success',
     },
@@ -287,14 +288,9 @@ describe('device-token · request parsing', function () {
     },
     async (v) => {
       const { token } = await dtToken();
-      const r = await silentLogin({
-        token,
-        deviceContext: (x) =>
-          x
-            .replace(/<dt:Hostname>[^<]*</, `<dt:Hostname>${'h'.repeat(256)}<`)
-            .replace(/<dt:OSVersion>[^<]*</, '<dt:OSVersion>7<')
-            .replace(/<dt:ClientVersion>[^<]*</, '<dt:ClientVersion>4.2 beta<'),
-      });
+      // Sent as device facts (not an edit of the XML), so the recorded request holds the values judged.
+      const device = newDevice({ hostname: 'h'.repeat(256), osVersion: '7', clientVersion: '4.2 beta' });
+      const r = await silentLogin({ token, device });
       expectSuccess(v, r);
     },
   );
