@@ -358,16 +358,6 @@ describe('saml-web-sso · Single Logout', function () {
 
   h.check(
     {
-      id: 'SDP-IDP27-encrypted-nameid-refused',
-      level: 'MUST',
-      requirements: ['SDP-IDP27'],
-      title: 'a LogoutRequest whose NameID is encrypted (EncryptedID) is not honoured',
-    },
-    async (v) => refusedAgainstControl(v, { encryptNameId: true }),
-  );
-
-  h.check(
-    {
       id: 'SAMLCore-3.7.3.2-propagation',
       level: 'SHOULD',
       requirements: ['SAMLCore-3.7.3.2', 'SDP-IDP23'],

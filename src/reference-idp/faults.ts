@@ -198,9 +198,6 @@ const DEFS = [
   f('slo-rejects-redirect', 'LogoutRequests over HTTP-Redirect get 400', ['SDP-IDP25']),
   f('slo-accepts-unsigned-request', 'an unsigned LogoutRequest is honoured', ['SDP-IDP26']),
   f('slo-skips-signature-check', "a LogoutRequest's Redirect signature is never verified", ['SDP-IDP26']),
-  f('slo-ignores-nameid', "the LogoutRequest's subject is ignored: the browser's session is ended", [
-    'SDP-IDP27',
-  ]),
   f('slo-keeps-session', 'the session survives a LogoutRequest answered with Success', ['SDP-IDP31']),
   f('slo-success-on-failure', 'a LogoutRequest for no known session is answered with Success', ['SDP-IDP31']),
   f('slo-unsigned-response', 'the LogoutResponse is sent over HTTP-Redirect without a signature', [

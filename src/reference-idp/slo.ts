@@ -170,10 +170,8 @@ async function logoutRequest(
   const cookieSession = tenant.liveSession(readCookie(req, SESSION_COOKIE), now);
   let session: Session | undefined;
   let failure: Status | undefined;
-  if (faults.has('slo-ignores-nameid')) {
-    session = cookieSession;
-  } else if (childrenNamed(m.root, NS.saml, 'EncryptedID').length > 0) {
-    // saml2int SDP-IDP27: the NameID of a LogoutRequest is never encrypted.
+  if (childrenNamed(m.root, NS.saml, 'EncryptedID').length > 0) {
+    // saml2int SDP-IDP27 binds the sender; this IdP does not decrypt an EncryptedID and answers an error.
     failure = { top: 'Requester', second: 'RequestUnsupported', message: 'the NameID must not be encrypted' };
   } else {
     session = findSession(tenant, cookieSession, issuer, m.root, now);

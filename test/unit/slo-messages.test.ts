@@ -1,22 +1,13 @@
 /**
  * The Single Logout messages the gateway reads (roles/gateway/logout-message.ts) and builds
- * (messages/logout.ts): Redirect signatures judged over the octets as received, an EncryptedID that the
- * IdP's key opens.
+ * (messages/logout.ts): Redirect signatures judged over the octets as received.
  */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { logoutRequestXml, logoutResponseXml } from '../../src/harness/messages/logout';
+import { logoutResponseXml } from '../../src/harness/messages/logout';
 import { readRedirectMessage } from '../../src/harness/roles/gateway/logout-message';
-import {
-  ALG,
-  NS,
-  decryptElement,
-  encodeRedirectBinding,
-  parseXml,
-  signRedirectQuery,
-} from '../../src/harness/xml';
-import type { XmlElement } from '../../src/harness/xml';
+import { ALG, encodeRedirectBinding, signRedirectQuery } from '../../src/harness/xml';
 
 const KEYS = path.resolve(__dirname, '..', '..', '..', 'fixtures', 'keys');
 const key = (name: string) => readFileSync(path.join(KEYS, name), 'utf8');
@@ -73,27 +64,5 @@ describe('Single Logout messages', () => {
     const m = readRedirectMessage('SAMLResponse=%%%', 'SAMLResponse', [cert]);
     expect(m.parseError).to.be.a('string');
     expect(m.root).to.equal(undefined);
-  });
-
-  it('the SDP-IDP27 negative: the NameID is an EncryptedID the IdP key opens', () => {
-    const { xml } = logoutRequestXml({
-      issuer: 'https://gateway.test/sp',
-      destination: 'http://127.0.0.1:1/slo',
-      nameId: {
-        value: 'alice@example.com',
-        format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
-      },
-      sessionIndex: '_s1',
-      now: new Date(),
-      encryptNameIdFor: key('gateway-enc.cert.pem'),
-    });
-    const root = parseXml(xml).documentElement as unknown as XmlElement;
-    expect(xml).to.not.match(/alice@example\.com/);
-    const container = Array.from(root.childNodes as unknown as XmlElement[]).find(
-      (n) => n.namespaceURI === NS.saml && n.localName === 'EncryptedID',
-    );
-    expect(container, 'saml:EncryptedID').to.not.equal(undefined);
-    const plain = decryptElement(container!, [key('gateway-enc.key.pem')]);
-    expect(plain).to.contain('>alice@example.com</saml:NameID>');
   });
 });

@@ -1,5 +1,5 @@
 /** Builders of the SP's Single Logout messages ([CORE] §3.7): a LogoutRequest, and the LogoutResponse to a propagated one. */
-import { NS, encryptForCert } from '../xml';
+import { NS } from '../xml';
 import { newId, samlTime, xmlEscape } from './authn-request';
 
 export interface LogoutNameId {
@@ -25,13 +25,9 @@ export function logoutRequestXml(o: {
   nameId: LogoutNameId;
   sessionIndex?: string;
   now: Date;
-  /** SDP-IDP27 negative: the NameID as a saml:EncryptedID for this certificate's key. */
-  encryptNameIdFor?: string;
 }): { id: string; xml: string } {
   const id = o.id ?? newId();
-  const subject = o.encryptNameIdFor
-    ? `<saml:EncryptedID>${encryptForCert(nameIdXml(o.nameId), o.encryptNameIdFor)}</saml:EncryptedID>`
-    : nameIdXml(o.nameId).replace(` xmlns:saml="${NS.saml}"`, '');
+  const subject = nameIdXml(o.nameId).replace(` xmlns:saml="${NS.saml}"`, '');
   const xml =
     `<samlp:LogoutRequest xmlns:samlp="${NS.samlp}" xmlns:saml="${NS.saml}" ID="${id}" Version="2.0" ` +
     `IssueInstant="${samlTime(o.now)}" Destination="${xmlEscape(o.destination)}" ` +

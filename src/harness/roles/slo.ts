@@ -50,8 +50,6 @@ export interface WebLogoutOptions {
   signKey?: SigningKey;
   /** Another principal than the assertion's (the SDP-IDP31 negative). */
   nameId?: LogoutNameId;
-  /** Send the NameID as an EncryptedID for the IdP's key (the SDP-IDP27 negative). */
-  encryptNameId?: boolean;
   /** Status the gateway's other entities answer a propagated LogoutRequest with (default Success). */
   participantStatus?: string;
 }
@@ -101,15 +99,12 @@ export async function webLogout(o: WebLogoutOptions): Promise<WebLogout> {
   const issuer = o.login.request.issuer;
   const nameId = o.nameId ?? o.assertion.nameId;
   if (!nameId) throw new Error('webLogout: the assertion has no NameID to log out');
-  // The IdP's metadata key (a KeyDescriptor without use, or the signing one): an EncryptedID it could open.
-  const encryptFor = o.encryptNameId ? certs[0] : undefined;
   const { id, xml } = logoutRequestXml({
     issuer,
     destination: slo.url,
     nameId,
     sessionIndex: o.assertion.authnStatements[0]?.sessionIndex,
     now: s.now(),
-    encryptNameIdFor: encryptFor,
   });
   const sign = o.sign ?? true;
   const ev = currentEvidence();

@@ -37,5 +37,5 @@ export {
   verifyRedirectQuery,
 } from './dsig';
 export type { SignOptions, SignatureCheck, ResignOptions } from './dsig';
-export { ENC_ALG, describeEncrypted, decryptElement, DecryptionFailed, encryptForCert } from './xmlenc';
+export { ENC_ALG, describeEncrypted, decryptElement, DecryptionFailed } from './xmlenc';
 export type { EncryptedParts } from './xmlenc';

@@ -4,7 +4,6 @@
  * are acceptable is the caller's policy. xml-encryption itself refuses the insecure ones (AES-CBC,
  * 3DES, RSA PKCS#1 v1.5) and is never told otherwise, so nothing here decrypts them.
  */
-import * as crypto from 'node:crypto';
 import { decrypt } from 'xml-encryption';
 import { NS, type XmlElement } from './constants';
 import { childElements, serialize } from './parse';
@@ -88,30 +87,4 @@ export function decryptElement(container: XmlElement, keysPem: readonly string[]
     reason = err ? err.message : 'no plaintext';
   }
   throw new DecryptionFailed(reason.slice(0, 200));
-}
-
-/**
- * Encrypts `plaintextXml` for the holder of `certPem` as an xenc:EncryptedData (AES-256-GCM content,
- * RSA-OAEP-MGF1P key transport in a ds:KeyInfo/xenc:EncryptedKey): what a saml:EncryptedID carries.
- * Written with node:crypto; only the algorithms SDP-ALG01 allows.
- */
-export function encryptForCert(plaintextXml: string, certPem: string): string {
-  const key = crypto.randomBytes(32);
-  const iv = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([cipher.update(plaintextXml, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  const wrapped = crypto.publicEncrypt(
-    { key: new crypto.X509Certificate(certPem).publicKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING },
-    key,
-  );
-  return (
-    `<xenc:EncryptedData xmlns:xenc="${XENC}" Type="${XENC}Element">` +
-    `<xenc:EncryptionMethod Algorithm="${ENC_ALG.aes256gcm}"/>` +
-    `<ds:KeyInfo xmlns:ds="${NS.ds}"><xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="${ENC_ALG.rsaOaepMgf1p}">` +
-    `<ds:DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/></xenc:EncryptionMethod>` +
-    `<xenc:CipherData><xenc:CipherValue>${wrapped.toString('base64')}</xenc:CipherValue></xenc:CipherData>` +
-    `</xenc:EncryptedKey></ds:KeyInfo>` +
-    `<xenc:CipherData><xenc:CipherValue>${Buffer.concat([iv, body]).toString('base64')}</xenc:CipherValue></xenc:CipherData>` +
-    `</xenc:EncryptedData>`
-  );
 }
