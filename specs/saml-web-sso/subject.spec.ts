@@ -6,6 +6,8 @@ import {
   NAMEID_TRANSIENT,
   registerExtraEntity,
   expectRefusalAgainst,
+  expectErrorStatus,
+  describeAnswer,
   statusName,
   type AssertionInfo,
   type WebLogin,
@@ -19,6 +21,7 @@ const URI_FORMAT = 'urn:oasis:names:tc:SAML:2.0:attrname-format:uri';
 const SCOPED_VALUE = /^[A-Za-z0-9][A-Za-z0-9=-]{0,126}@[A-Za-z0-9][A-Za-z0-9.-]{0,126}$/;
 
 type Attribute = AssertionInfo['attributes'][number];
+const nameOf = (uri: string) => (uri === SUBJECT_ID ? 'subject-id' : 'pairwise-id');
 
 /**
  * The value rules of SAML V2.0 Subject Identifier Attributes Profile §3.3.1 / §3.4.1 with SDP-IDP14: one
@@ -31,10 +34,10 @@ function judgeIdentifier(
   at: Attribute,
 ): string {
   const scopes = s.idp.scopes.filter((x) => x.regexp !== 'true' && x.regexp !== '1').map((x) => x.value);
-  const name = at.name === SUBJECT_ID ? 'subject-id' : 'pairwise-id';
+  const name = nameOf(at.name);
   v.equal(`${name} NameFormat`, at.nameFormat, URI_FORMAT, 'saml:Attribute/@NameFormat');
   v.equal(`${name} values`, at.values.length, 1, 'saml:Attribute/saml:AttributeValue');
-  const value = at.values[0] ?? '';
+  const value = at.values[0];
   v.ok(
     SCOPED_VALUE.test(value),
     `${name} value`,
@@ -164,28 +167,70 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
     });
   /** The control: the same kind of entity, no signal in its metadata. */
   const control = signalled('subject-id-req-absent');
+  /** One entity per signal value; they differ from the control and from each other in the signal alone. */
+  const bySignal: Record<string, () => Promise<WebLogin>> = {
+    'subject-id': signalled('subject-id-req-subject-id', 'subject-id'),
+    'pairwise-id': signalled('subject-id-req-pairwise-id', 'pairwise-id'),
+    any: signalled('subject-id-req-any', 'any'),
+  };
 
   /**
-   * The identifier a signalled SP requires (SDP-IDP15), or — when the IdP failed the request, judged
-   * against the control — undefined: SDP-IDP16 lets an IdP that cannot satisfy the signal fail it.
-   * A Success without the identifier breaks SDP-IDP16 ("it MUST fail the authentication request").
+   * Where in this run the IdP released `want` in a trusted Success: to the control (no signal) or to the
+   * entity of another signal. Undefined: it never did, so nothing shows that it supports that identifier.
    */
-  async function required(v: Verdict, r: WebLogin, want: string, req: string, mayFail = true) {
-    if (!isSuccess(r) && mayFail) {
-      expectRefusalAgainst(v, await control(), r);
-      return undefined;
+  async function releasedElsewhere(want: string, req: string): Promise<string | undefined> {
+    const others: [string, () => Promise<WebLogin>][] = [
+      ['to an SP without a signal (the control)', control],
+      ...Object.entries(bySignal)
+        .filter(([k]) => k !== req)
+        .map(([k, flow]): [string, () => Promise<WebLogin>] => [`to an SP with subject-id:req ${k}`, flow]),
+    ];
+    for (const [where, flow] of others) {
+      const r = await flow();
+      if (r.verify?.accepted && r.verify.assertion?.attributes.some((x) => x.name === want)) return where;
     }
+    return undefined;
+  }
+
+  /** The identifier `want` in a Success for an SP with subject-id:req `req`; FAIL without it (SDP-IDP16). */
+  function releasedIn(v: Verdict, r: WebLogin, want: string, req: string): Attribute {
     const a = expectSuccess(v, r);
     const at = a.attributes.find((x) => x.name === want);
     if (!at)
       v.fail(
-        `${want === SUBJECT_ID ? 'subject-id' : 'pairwise-id'} for an SP with subject-id:req ${req}`,
+        `${nameOf(want)} for an SP with subject-id:req ${req}`,
         'released, or the request failed (SDP-IDP16: an IdP that cannot or will not satisfy the SP MUST fail the request)',
         `Success without it; released: ${a.attributes.map((x) => x.friendlyName ?? x.name).join(', ') || 'no attributes'}`,
         'saml:AttributeStatement/saml:Attribute',
       );
     return at;
   }
+
+  /**
+   * The identifier a signalled SP requires (SDP-IDP15), or undefined when the IdP failed the request
+   * (judged against the control) and never released that identifier in the run: SDP-IDP16 lets an IdP
+   * that cannot satisfy the signal fail it. A refusal of an identifier the IdP released elsewhere in the
+   * run is a FAIL: the entities differ in the signal alone, so the signal itself turned a release it can
+   * make into a refusal. A Success without the identifier breaks SDP-IDP16 ("it MUST fail the request").
+   */
+  async function required(v: Verdict, r: WebLogin, want: string, req: string) {
+    if (isSuccess(r)) return releasedIn(v, r, want, req);
+    expectRefusalAgainst(v, await control(), r);
+    const shown = await releasedElsewhere(want, req);
+    if (shown)
+      v.fail(
+        `${nameOf(want)} for an SP with subject-id:req ${req}`,
+        `released: the IdP released ${nameOf(want)} ${shown} in this run, and the two entities differ in the signal alone (SDP-IDP15)`,
+        `the request failed: ${describeAnswer(r)}`,
+        'saml:AttributeStatement/saml:Attribute',
+      );
+    return undefined;
+  }
+
+  const unsupported = (name: string, others: string) =>
+    new NotApplicable(
+      `the IdP failed the request of an SP that requires ${name} and released ${name} nowhere in this run (not without a signal, not for subject-id:req ${others} or any): SDP-IDP16 lets an IdP without it fail the request; SDP-IDP16-refusal-error-status judges how it failed, SDP-IDP15-signal-any that it releases one of the two`,
+    );
 
   /**
    * SDP-IDP15: "IdPs MUST support the metadata-based identifier requirement signaling mechanism defined in
@@ -200,12 +245,8 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
       title: 'an SP whose metadata requires subject-id gets a valid subject-id, or the request fails',
     },
     async (v, s) => {
-      const r = await signalled('subject-id-req-subject-id', 'subject-id')();
-      const at = await required(v, r, SUBJECT_ID, 'subject-id');
-      if (!at)
-        throw new NotApplicable(
-          'the IdP failed the request of an SP that requires subject-id (SDP-IDP16 allows that for an IdP that does not release subject-id; SDP-IDP15-signal-any judges that it releases one of the two)',
-        );
+      const at = await required(v, await bySignal['subject-id'](), SUBJECT_ID, 'subject-id');
+      if (!at) throw unsupported('subject-id', 'pairwise-id');
       judgeIdentifier(v, s, at);
     },
   );
@@ -224,44 +265,68 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
         'an SP whose metadata requires pairwise-id gets a valid pairwise-id of its own, or the request fails',
     },
     async (v, s) => {
-      const r = await signalled('subject-id-req-pairwise-id', 'pairwise-id')();
-      const at = await required(v, r, PAIRWISE_ID, 'pairwise-id');
-      if (!at)
-        throw new NotApplicable(
-          'the IdP failed the request of an SP that requires pairwise-id (SDP-IDP16 allows that for an IdP that does not release pairwise-id; SDP-IDP15-signal-any judges that it releases one of the two)',
-        );
+      const at = await required(v, await bySignal['pairwise-id'](), PAIRWISE_ID, 'pairwise-id');
+      if (!at) throw unsupported('pairwise-id', 'subject-id');
       const value = judgeIdentifier(v, s, at).toLowerCase();
+      // Once released, pairwise-id is supported: the same SP again and another SP must get it too.
       v.step = 'the same SP, a new session';
-      const again = await required(
+      const again = releasedIn(
         v,
         await signalled('subject-id-req-pairwise-id', 'pairwise-id', true)(),
         PAIRWISE_ID,
         'pairwise-id',
-        false,
       );
-      if (again)
-        v.equal(
-          'pairwise-id in a new session of the same SP',
-          judgeIdentifier(v, s, again).toLowerCase(),
-          value,
-          'saml:Attribute[@Name="urn:oasis:names:tc:SAML:attribute:pairwise-id"]/saml:AttributeValue',
-        );
+      v.equal(
+        'pairwise-id in a new session of the same SP',
+        judgeIdentifier(v, s, again).toLowerCase(),
+        value,
+        'saml:Attribute[@Name="urn:oasis:names:tc:SAML:attribute:pairwise-id"]/saml:AttributeValue',
+      );
       v.step = 'another SP';
-      const other = await required(
+      const other = releasedIn(
         v,
         await signalled('subject-id-req-pairwise-id-other', 'pairwise-id')(),
         PAIRWISE_ID,
         'pairwise-id',
-        false,
       );
-      const otherValue = other ? judgeIdentifier(v, s, other).toLowerCase() : undefined;
       v.ok(
-        otherValue !== value,
+        judgeIdentifier(v, s, other).toLowerCase() !== value,
         'pairwise-id of two SPs',
         'a different value for each SP (pairwise)',
         `${value} for both`,
         'saml:Attribute[@Name="urn:oasis:names:tc:SAML:attribute:pairwise-id"]/saml:AttributeValue',
       );
+    },
+  );
+
+  /**
+   * SDP-IDP16: "If an IdP cannot or will not satisfy the requirements of an SP in this respect, then it
+   * MUST fail the authentication request and SHOULD respond to the SP with a SAML error status." The
+   * SHOULD, for each signalled request the IdP failed (a refusal judged against the control): an error
+   * Response at the SP's ACS, not an error page. The MUST is judged by the SDP-IDP15-signal-* checks.
+   */
+  h.check(
+    {
+      id: 'SDP-IDP16-refusal-error-status',
+      level: 'SHOULD',
+      requirements: ['SDP-IDP16'],
+      title: 'a signalled request the IdP fails gets a SAML error status at the SP, not an error page',
+    },
+    async (v) => {
+      let refused = 0;
+      for (const [req, flow] of Object.entries(bySignal)) {
+        const r = await flow();
+        if (isSuccess(r)) continue;
+        refused++;
+        v.step = `subject-id:req ${req}`;
+        expectRefusalAgainst(v, await control(), r);
+        expectErrorStatus(v, r, undefined);
+      }
+      v.step = undefined;
+      if (refused === 0)
+        throw new NotApplicable(
+          'the IdP satisfied every subject-id:req signal (subject-id, pairwise-id, any): it failed no request, so no error status to judge',
+        );
     },
   );
 
@@ -277,8 +342,10 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
       title: 'an SP whose metadata accepts any identifier gets a valid subject-id or pairwise-id',
     },
     async (v, s) => {
-      const r = await signalled('subject-id-req-any', 'any')();
+      const r = await bySignal.any();
       if (!isSuccess(r)) {
+        // Reached when the control (no signal) is refused as well: the FAIL then names the control, as a
+        // refusal of every such entity says nothing about the signal; otherwise expectSuccess below FAILs.
         const c = await control();
         if (!isSuccess(c)) expectRefusalAgainst(v, c, r);
       }

@@ -12,6 +12,7 @@ export {
   expectRefused,
   expectRefusal,
   expectRefusalAgainst,
+  expectControlRefused,
   expectErrorStatus,
   expectNoFinding,
   finding,

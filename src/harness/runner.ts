@@ -11,11 +11,10 @@ import { HarnessError, emptySummary, PROFILES } from './types';
 import type { TargetConfig } from './targets/config-types';
 import { setSession, loadSigningKey, type HarnessSession } from './session';
 import { GatewayServer } from './roles/gateway/gateway';
-import { spMetadataXml } from './roles/gateway/sp-metadata';
 import { onInterrupt, signalExitCode, startProcess, type StartedTarget } from './targets/process';
 import { startContainer } from './targets/container';
-import { adminCall } from './roles/admin';
-import { ExchangeFailed, exchangeCount, setExchangeGuard } from './roles/client/http';
+import { registerGateway } from './roles/sp-registration';
+import { exchangeCount, setExchangeGuard } from './roles/client/http';
 import { Liveness } from './liveness';
 import { Redactor } from './evidence/redact';
 import { summarize } from './reporting/summary';
@@ -81,46 +80,6 @@ export function specFiles(profiles: readonly ProfileId[]): string[] {
   };
   for (const p of profiles) walk(path.join(root, p));
   return out;
-}
-
-async function registerGateway(s: HarnessSession): Promise<void> {
-  const { config } = s;
-  if (!config.capabilities.spAdmin || !config.idp.admin) return;
-  const entities: [string, boolean][] = [[config.gateway.entityId, false]];
-  if (config.gateway.signedEntityId) entities.push([config.gateway.signedEntityId, true]);
-  const enc = config.gateway.encryption;
-  if (enc && !entities.some(([e]) => e === enc.entityId)) entities.push([enc.entityId, false]);
-  for (const [entityId, signed] of entities) {
-    const xml = spMetadataXml({
-      entityId,
-      acsUrl: s.gateway.acsUrl,
-      certsPem: [s.gatewayKey.certPem],
-      authnRequestsSigned: signed,
-      sloUrl: s.gateway.sloUrlFor(entityId),
-      encryptionCertPem: enc?.entityId === entityId ? readFileSync(enc.cert, 'utf8') : undefined,
-    });
-    let res;
-    try {
-      res = await adminCall(config.idp.admin, 'PUT', '/service-providers', {
-        xml,
-        timeoutMs: config.timeouts.exchangeMs,
-      });
-    } catch (e) {
-      const why = e instanceof ExchangeFailed ? e.message : String(e);
-      throw new HarnessError(
-        'ERR_TARGET_UNREACHABLE',
-        `idp.admin.baseUrl: cannot register the gateway (${why})`,
-        'check the admin URL',
-      );
-    }
-    if (res.status !== 200 && res.status !== 201) {
-      throw new HarnessError(
-        'ERR_TARGET_START',
-        `idp.admin: registering ${entityId} answered HTTP ${res.status} ${res.body.slice(0, 200)}`,
-        'check idp.admin.apiKey, or register the gateway by hand (idp-conformance sp-metadata) and set capabilities.spAdmin: false',
-      );
-    }
-  }
 }
 
 function clean(reportDir: string): void {

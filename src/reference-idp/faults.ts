@@ -269,6 +269,16 @@ const DEFS = [
     'subject-id:req "any" is treated as an unknown value: the request fails with Responder/RequestDenied',
     ['SDP-IDP15'],
   ),
+  f(
+    'subject-id-refused-when-signalled',
+    'an SP whose metadata requires subject-id gets Responder/RequestDenied, though subject-id is released to SPs without the signal',
+    ['SDP-IDP15', 'SDP-IDP16'],
+  ),
+  f(
+    'pairwise-id-refused-with-error-page',
+    'pairwise-id is not supported (subject-id only, as SDP-IDP13 allows) and an SP that requires it gets an error page instead of a SAML error status',
+    ['SDP-IDP16'],
+  ),
   f('subject-id-bad-chars', 'subject-id unique IDs start with "_" (not alphanumeric)', ['SDP-IDP13']),
   f('attributes-duplicated', 'every Attribute element appears twice', ['SDP-IDP19']),
   f('timestamps-with-offset', 'timestamps use "+00:00" instead of "Z"', ['SAMLCore-1.3.3']),
@@ -658,6 +668,11 @@ const MODE_DEFS = [
     'login-then-refuse',
     'browser requests show the login form first and are refused only after the login (refusals are still refusals)',
     ['SDP-IDP04', 'SDP-IDP05', 'SAMLBind-3.4.4.1', 'SAMLCore-3.2.1', 'SAMLCore-3.4.1', 'SDP-IDP06'],
+  ),
+  f(
+    'subject-id-only',
+    'the IdP supports subject-id alone (SDP-IDP13: one or both): subject-id:req any gets subject-id, and an SP that requires pairwise-id gets Responder/RequestDenied at its ACS (SDP-IDP16)',
+    ['SDP-IDP13', 'SDP-IDP15', 'SDP-IDP16'],
   ),
   f(
     'slo-refuse-with-error-response',

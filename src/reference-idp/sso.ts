@@ -184,6 +184,7 @@ export class SsoHandler {
     tenant.sessions.set(session.id, session);
     const cookie = `${SESSION_COOKIE}=${session.id}; Path=/t/${tenant.name}; HttpOnly; SameSite=Lax`;
     const unmet = identifierRefusal(tenant, target.spEntityId, this.idp.faults);
+    if (unmet?.page) throw new Reject(403, unmet.message);
     if (unmet) return this.answerError(res, tenant, target, unmet, now);
     const subject = webSubject(tenant, session, target.spEntityId, pending.nameIdFormat, this.idp.faults);
     if (!subject) throw new Reject(400, 'the user no longer exists');
@@ -242,6 +243,7 @@ export class SsoHandler {
     if (d.kind === 'error') return this.answerError(res, tenant, target, d.error, now);
     if (d.kind === 'login-form') return this.showLogin(res, tenant, target, a, now);
     const unmet = identifierRefusal(tenant, target.spEntityId, this.idp.faults);
+    if (unmet?.page) throw new Reject(403, unmet.message);
     if (unmet) return this.answerError(res, tenant, target, unmet, now);
     const subject = webSubject(tenant, d.session, target.spEntityId, a.info.nameIdFormat, this.idp.faults);
     if (!subject) return this.showLogin(res, tenant, target, a, now);

@@ -105,7 +105,8 @@ const PAIRWISE_ID = 'urn:oasis:names:tc:SAML:attribute:pairwise-id';
 /**
  * saml2int SDP-IDP13/15: what the SP's metadata asks for (entity attribute subject-id:req) decides
  * which identifier is released: subject-id, pairwise-id, none of them, or (any) the pairwise-id, the one
- * that tells SPs less. Without a signal (SDP-IDP17: free) the subject-id is released.
+ * that tells SPs less (subject-id when pairwise-id is not supported). Without a signal (SDP-IDP17: free)
+ * the subject-id is released.
  */
 function subjectIdentifiers(
   tenant: Tenant,
@@ -127,7 +128,7 @@ function subjectIdentifiers(
     values: [value],
   });
   if (req === 'none') return [];
-  if (req === 'pairwise-id' || req === 'any') {
+  if (req === 'pairwise-id' || (req === 'any' && !subjectIdOnly(faults))) {
     // Profile §3.4: opaque, per (subject, relying party); hex is within the uniqueID characters.
     const input = faults.has('pairwise-id-not-per-sp')
       ? userId.toLowerCase()
@@ -143,10 +144,35 @@ function subjectIdentifiers(
   return [one(SUBJECT_ID, 'subject-id', `${unique}@${scope}`)];
 }
 
-/** SDP-IDP16: a signal the IdP will not satisfy fails the request (only the fault subject-id-req-any-refused). */
-export function identifierRefusal(tenant: Tenant, spEntityId: string, faults: Faults): ErrorSpec | undefined {
-  if (faults.has('subject-id-req-any-refused') && tenant.sps.get(spEntityId)?.subjectIdReq === 'any')
-    return { top: 'Responder', second: 'RequestDenied', message: 'unsupported subject-id:req value' };
+/**
+ * Mode subject-id-only (and the fault that refuses with a page): the IdP supports subject-id alone, which
+ * SDP-IDP13 allows ("one or both"); "any" is then met with subject-id, and pairwise-id cannot be met.
+ */
+function subjectIdOnly(faults: Faults): boolean {
+  return faults.mode('subject-id-only') || faults.has('pairwise-id-refused-with-error-page');
+}
+
+/**
+ * SDP-IDP16: a signal the IdP cannot or will not satisfy fails the request, with a SAML error status (the
+ * SHOULD) or, under the fault pairwise-id-refused-with-error-page, with an error page (`page`).
+ */
+export function identifierRefusal(
+  tenant: Tenant,
+  spEntityId: string,
+  faults: Faults,
+): (ErrorSpec & { page?: boolean }) | undefined {
+  const req = tenant.sps.get(spEntityId)?.subjectIdReq;
+  const denied = (message: string): ErrorSpec => ({ top: 'Responder', second: 'RequestDenied', message });
+  if (faults.has('subject-id-req-any-refused') && req === 'any')
+    return denied('unsupported subject-id:req value');
+  // A fault: subject-id is released to SPs that do not ask for it, refused to those that do.
+  if (faults.has('subject-id-refused-when-signalled') && req === 'subject-id')
+    return denied('subject-id is not released to this SP');
+  if (req === 'pairwise-id' && subjectIdOnly(faults))
+    return {
+      ...denied('pairwise-id is not supported'),
+      page: faults.has('pairwise-id-refused-with-error-page'),
+    };
   return undefined;
 }
 

@@ -217,6 +217,36 @@ export function expectRefusal(v: Verdict, r: Answer, how: RefusalKind = 'error-r
   expectErrorResponse(v, r);
 }
 
+/**
+ * The control of a check whose precondition is that the IdP verifies an SP's signatures: a request signed
+ * by a key the SP's metadata does not list must be refused. Served anyway (a Success status or an
+ * assertion) is the precondition failed: BLOCKED by `root`, the check that judges that finding, with the
+ * FAIL this check would give (restored if `root` does not fail). No answer (timeout, refused, reset) is
+ * ERROR, never BLOCKED nor FAIL: nothing about the IdP can be judged. Any other answer is judged as a
+ * refusal (expectRefusal).
+ */
+export function expectControlRefused(v: Verdict, control: Answer, root: string): void {
+  const reason = control.failure?.reason;
+  if (control.failure && reason !== 'oversize' && reason !== 'bad-url')
+    throw new HarnessError(
+      reason === 'timeout' ? 'ERR_TIMEOUT' : 'ERR_TARGET_UNREACHABLE',
+      `the control got no answer (${control.failure.message}): nothing can be judged`,
+      'check that the IdP is running and reachable, or raise timeouts.exchangeMs',
+    );
+  const resp = control.verify?.response;
+  const served =
+    !!control.verify?.assertion ||
+    statusName(resp?.statusCode) === 'Success' ||
+    (resp !== undefined && resp.assertionCount + resp.encryptedAssertionCount > 0);
+  if (served)
+    v.blocked(
+      root,
+      'the control, signed by a key the SP metadata does not list, was served',
+      v.failure('the control (a key the SP metadata does not list)', 'a refusal', describe(control)),
+    );
+  expectRefusal(v, control);
+}
+
 /** An error Response to the ACS with the given second-level code (and top-level, where fixed). */
 export function expectErrorStatus(
   v: Verdict,

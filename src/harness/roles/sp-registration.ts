@@ -1,14 +1,18 @@
 /**
- * Extra SP entities a check registers for itself through the admin API (capability spAdmin): the same
- * gateway (ACS, keys) under another entityID whose metadata says something the run's entities do not
- * (two signing certificates, a subject-id:req signal). Without spAdmin such a check is NOT_APPLICABLE.
+ * SP entities registered at the IdP through the admin API (capability spAdmin): the run's own entities
+ * (registerGateway, once at start), and extra entities a check registers for itself (registerExtraEntity):
+ * the same gateway (ACS, keys) under another entityID whose metadata says something the run's entities do
+ * not (two signing certificates, a subject-id:req signal). Without spAdmin such a check is NOT_APPLICABLE.
  */
-import { session } from '../session';
+import { readFileSync } from 'node:fs';
+import { session, type HarnessSession } from '../session';
 import { NotApplicable } from '../checks/verdict';
 import { HarnessError } from '../types';
 import { adminCall } from './admin';
 import { ExchangeFailed } from './client/http';
 import { spMetadataXml } from './gateway/sp-metadata';
+
+type SpMetadataOptions = Parameters<typeof spMetadataXml>[0];
 
 export interface ExtraEntity {
   /** Appended to gateway.entityId: `<entityId>/<suffix>`. */
@@ -18,47 +22,88 @@ export interface ExtraEntity {
   subjectIdReq?: string;
 }
 
-/** Registers `<gateway.entityId>/<suffix>` (once per run) and returns its entityID. */
-export async function registerExtraEntity(e: ExtraEntity, why: string): Promise<string> {
-  const s = session();
+/** PUTs one SP's metadata to the admin API; a coded HarnessError (with `fix`) when it does not take. */
+async function registerSp(s: HarnessSession, sp: SpMetadataOptions, fix: string): Promise<void> {
   const admin = s.config.idp.admin;
-  if (!s.config.capabilities.spAdmin || !admin)
-    throw new NotApplicable(
-      `needs capabilities.spAdmin and idp.admin: the check registers its own SP entity (${why})`,
-    );
-  const entityId = `${s.config.gateway.entityId.replace(/\/$/, '')}/${e.suffix}`;
-  const key = `sp-entity:${entityId}`;
-  if (!s.memo.has(key)) s.memo.set(key, register(entityId, e));
-  await s.memo.get(key);
-  return entityId;
-}
-
-async function register(entityId: string, e: ExtraEntity): Promise<void> {
-  const s = session();
-  const xml = spMetadataXml({
-    entityId,
-    acsUrl: s.gateway.acsUrl,
-    certsPem: e.certsPem ?? [s.gatewayKey.certPem],
-    authnRequestsSigned: e.authnRequestsSigned ?? false,
-    subjectIdReq: e.subjectIdReq,
-  });
+  if (!admin) throw new HarnessError('ERR_INTERNAL', 'no idp.admin to register an SP with', fix);
   let res;
   try {
-    res = await adminCall(s.config.idp.admin!, 'PUT', '/service-providers', {
-      xml,
+    res = await adminCall(admin, 'PUT', '/service-providers', {
+      xml: spMetadataXml(sp),
       timeoutMs: s.config.timeouts.exchangeMs,
     });
-  } catch (err) {
+  } catch (e) {
+    const why = e instanceof ExchangeFailed ? e.message : String(e);
     throw new HarnessError(
       'ERR_TARGET_UNREACHABLE',
-      `idp.admin.baseUrl: cannot register ${entityId} (${err instanceof ExchangeFailed ? err.message : String(err)})`,
+      `idp.admin.baseUrl: cannot register ${sp.entityId} (${why})`,
       'check the admin URL',
     );
   }
   if (res.status !== 200 && res.status !== 201)
     throw new HarnessError(
       'ERR_TARGET_START',
-      `idp.admin: registering ${entityId} answered HTTP ${res.status} ${res.body.slice(0, 200)}`,
+      `idp.admin: registering ${sp.entityId} answered HTTP ${res.status} ${res.body.slice(0, 200)}`,
+      fix,
+    );
+}
+
+/** The run's own entities (gateway, signed, encryption), registered at start when spAdmin is declared. */
+export async function registerGateway(s: HarnessSession): Promise<void> {
+  const { config } = s;
+  if (!config.capabilities.spAdmin || !config.idp.admin) return;
+  const entities: [string, boolean][] = [[config.gateway.entityId, false]];
+  if (config.gateway.signedEntityId) entities.push([config.gateway.signedEntityId, true]);
+  const enc = config.gateway.encryption;
+  if (enc && !entities.some(([e]) => e === enc.entityId)) entities.push([enc.entityId, false]);
+  for (const [entityId, signed] of entities) {
+    await registerSp(
+      s,
+      {
+        entityId,
+        acsUrl: s.gateway.acsUrl,
+        certsPem: [s.gatewayKey.certPem],
+        authnRequestsSigned: signed,
+        sloUrl: s.gateway.sloUrlFor(entityId),
+        encryptionCertPem: enc?.entityId === entityId ? readFileSync(enc.cert, 'utf8') : undefined,
+      },
+      'check idp.admin.apiKey, or register the gateway by hand (idp-conformance sp-metadata) and set capabilities.spAdmin: false',
+    );
+  }
+}
+
+/**
+ * Registers `<gateway.entityId>/<suffix>` and returns its entityID. Once per run: the registration is
+ * shared by the checks that ask for it, but a failed one is not kept, so the next check tries again
+ * rather than inheriting one transient failure.
+ */
+export async function registerExtraEntity(e: ExtraEntity, why: string): Promise<string> {
+  const s = session();
+  if (!s.config.capabilities.spAdmin || !s.config.idp.admin)
+    throw new NotApplicable(
+      `needs capabilities.spAdmin and idp.admin: the check registers its own SP entity (${why})`,
+    );
+  const entityId = `${s.config.gateway.entityId.replace(/\/$/, '')}/${e.suffix}`;
+  const key = `sp-entity:${entityId}`;
+  let pending = s.memo.get(key);
+  if (!pending) {
+    pending = registerSp(
+      s,
+      {
+        entityId,
+        acsUrl: s.gateway.acsUrl,
+        certsPem: e.certsPem ?? [s.gatewayKey.certPem],
+        authnRequestsSigned: e.authnRequestsSigned ?? false,
+        subjectIdReq: e.subjectIdReq,
+      },
       'check idp.admin.apiKey, or set capabilities.spAdmin: false',
     );
+    s.memo.set(key, pending);
+    // Forget a rejection (only if it is still the memoized attempt): the next caller registers afresh.
+    pending.catch(() => {
+      if (s.memo.get(key) === pending) s.memo.delete(key);
+    });
+  }
+  await pending;
+  return entityId;
 }

@@ -1,0 +1,155 @@
+/**
+ * Review of issue 10: the SDP-IDP32 control (a request signed by a key of neither certificate) is BLOCKED
+ * by SDP-IDP05's finding only when it was served; no answer is ERROR (a HarnessError), never BLOCKED→FAIL.
+ * And an extra SP entity whose registration failed is not memoized: the next check registers afresh.
+ */
+import { expect } from 'chai';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expectControlRefused } from '../../src/harness/checks/outcomes';
+import { Blocked, ConformanceFailure, Verdict } from '../../src/harness/checks/verdict';
+import { HarnessError, type CheckDef } from '../../src/harness/types';
+import { registerExtraEntity } from '../../src/harness/roles/sp-registration';
+import { setSession, type HarnessSession } from '../../src/harness/session';
+import type { Answer } from '../../src/harness/checks/outcomes';
+import type { VerifyResult } from '../../src/harness/roles/gateway/verifier';
+
+const ROOT = 'SDP-IDP05-redirect-unknown-key';
+const DEF = {
+  id: 'SDP-IDP32-key-rollover',
+  requirements: ['SDP-IDP32'],
+  level: 'MUST',
+} as unknown as CheckDef;
+
+function answer(over: Partial<Answer>): Answer {
+  return {
+    pages: [],
+    hops: [],
+    loginFormShown: false,
+    loggedIn: false,
+    postedToGateway: false,
+    request: { id: '_r' },
+    ...over,
+  };
+}
+
+function delivered(statusCode: string, assertions: number, trusted = false): Answer {
+  const verify = {
+    accepted: trusted,
+    findings: [],
+    response: {
+      statusCode: `urn:oasis:names:tc:SAML:2.0:status:${statusCode}`,
+      assertionCount: assertions,
+      encryptedAssertionCount: 0,
+    },
+    ...(trusted ? { assertion: { attributes: [] } } : {}),
+  } as unknown as VerifyResult;
+  return answer({
+    delivery: {
+      via: 'post-form',
+      action: 'http://127.0.0.1:1/acs',
+      fields: {},
+    } as unknown as Answer['delivery'],
+    postedToGateway: true,
+    lastStatus: 200,
+    verify,
+  });
+}
+
+function judged(control: Answer): unknown {
+  try {
+    expectControlRefused(new Verdict(DEF), control, ROOT);
+    return 'refused';
+  } catch (e) {
+    return e;
+  }
+}
+
+describe('SDP-IDP32 control: BLOCKED only when served, ERROR without an answer', () => {
+  it('a timeout is a HarnessError (ERROR), not BLOCKED and not a FAIL', () => {
+    const e = judged(
+      answer({ failure: { reason: 'timeout', message: 'no answer within 5000 ms', url: 'http://idp/sso' } }),
+    );
+    expect(e).to.be.instanceOf(HarnessError);
+    expect((e as HarnessError).code).to.equal('ERR_TIMEOUT');
+  });
+
+  it('a connection refused is a HarnessError (ERR_TARGET_UNREACHABLE)', () => {
+    const e = judged(
+      answer({ failure: { reason: 'refused', message: 'ECONNREFUSED', url: 'http://idp/sso' } }),
+    );
+    expect((e as HarnessError).code).to.equal('ERR_TARGET_UNREACHABLE');
+  });
+
+  it('a served control (a trusted Success) is BLOCKED by SDP-IDP05, with the FAIL it would give', () => {
+    const e = judged(delivered('Success', 1, true));
+    expect(e).to.be.instanceOf(Blocked);
+    expect((e as Blocked).root).to.equal(ROOT);
+    expect((e as Blocked).original).to.be.instanceOf(ConformanceFailure);
+  });
+
+  it('a Success whose assertion the gateway does not trust is served too: BLOCKED', () => {
+    expect(judged(delivered('Success', 1))).to.be.instanceOf(Blocked);
+  });
+
+  it('an error Response without Assertion and an error page are refusals', () => {
+    expect(judged(delivered('Requester', 0))).to.equal('refused');
+    const page = { url: 'http://idp/sso', status: 403, headers: {}, body: 'denied', page: { forms: [] } };
+    expect(judged(answer({ lastStatus: 403, pages: [page] as unknown as Answer['pages'] }))).to.equal(
+      'refused',
+    );
+  });
+
+  it('a flow that ends at the login form is neither: a FAIL of the check, not BLOCKED', () => {
+    const page = {
+      url: 'http://idp/login',
+      status: 200,
+      headers: {},
+      body: '',
+      page: { forms: [{ hasPassword: true }] },
+    };
+    const e = judged(answer({ lastStatus: 200, pages: [page] as unknown as Answer['pages'] }));
+    expect(e).to.be.instanceOf(ConformanceFailure);
+  });
+});
+
+describe('registerExtraEntity does not memoize a failed registration', () => {
+  let server: http.Server;
+  let calls = 0;
+  before(async () => {
+    server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        calls++;
+        res.writeHead(calls === 1 ? 500 : 201, { 'content-type': 'text/plain' });
+        res.end(calls === 1 ? 'try later' : 'ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  });
+  after(() => {
+    setSession(undefined);
+    server.close();
+  });
+
+  it('the first attempt fails with a coded error, the next one registers', async () => {
+    const port = (server.address() as AddressInfo).port;
+    setSession({
+      config: {
+        capabilities: { spAdmin: true },
+        idp: { admin: { baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k' } },
+        gateway: { entityId: 'https://gateway.test/sp' },
+        timeouts: { exchangeMs: 5000 },
+      },
+      gateway: { acsUrl: 'http://127.0.0.1:1/acs' },
+      gatewayKey: { certPem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' },
+      memo: new Map(),
+    } as unknown as HarnessSession);
+    const e = await registerExtraEntity({ suffix: 'x' }, 'test').catch((x: unknown) => x);
+    expect(e).to.be.instanceOf(HarnessError);
+    expect((e as HarnessError).code).to.equal('ERR_TARGET_START');
+    expect(await registerExtraEntity({ suffix: 'x' }, 'test')).to.equal('https://gateway.test/sp/x');
+    expect(await registerExtraEntity({ suffix: 'x' }, 'test')).to.equal('https://gateway.test/sp/x');
+    expect(calls).to.equal(2);
+  });
+});
