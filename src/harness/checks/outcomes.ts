@@ -27,7 +27,9 @@ export function describe(r: Answer): string {
       : 'a Response';
     return `${status} delivered to ${where}${r.delivery.via === 'redirect-query' ? ' by redirect' : ''}`;
   }
-  if (r.loginFormShown) return `a login form (HTTP ${r.lastStatus})`;
+  const atLogin = !!r.pages[r.pages.length - 1]?.page.forms.some((f) => f.hasPassword);
+  if (r.loginFormShown && (atLogin || !r.loggedIn)) return `a login form (HTTP ${r.lastStatus})`;
+  if (r.loggedIn) return `HTTP ${r.lastStatus ?? '?'} after the login, with no SAMLResponse`;
   return `HTTP ${r.lastStatus ?? '?'} with no SAMLResponse`;
 }
 
