@@ -156,11 +156,18 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
   );
 
   // ---- SDP-IDP15/16: the SP's metadata signal (entity attribute subject-id:req) decides the release.
-  /** A login as `<gateway.entityId>/<suffix>`, registered with subject-id:req `req` (or no signal). */
-  const signalled = (suffix: string, req?: string, again = false) =>
+  /**
+   * A login as `<gateway.entityId>/<suffix>`, registered with subject-id:req `req` (or no signal) and, with
+   * `release`, the IdP's release policy for it (the admin extension releaseIdentifiers).
+   */
+  const signalled = (suffix: string, req?: string, again = false, release?: string[]) =>
     h.shared(`subject-id-req:${suffix}${again ? ':again' : ''}`, async () => {
       const issuer = await registerExtraEntity(
-        { suffix, ...(req ? { subjectIdReq: req } : {}) },
+        {
+          suffix,
+          ...(req ? { subjectIdReq: req } : {}),
+          ...(release ? { releaseIdentifiers: release } : {}),
+        },
         'an SP whose metadata carries the entity attribute urn:oasis:names:tc:SAML:profiles:subject-id:req',
       );
       return webLogin({ issuer, relayState: `subject-id-req-${req ?? 'absent'}` });
@@ -173,6 +180,8 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
     'pairwise-id': signalled('subject-id-req-pairwise-id', 'pairwise-id'),
     any: signalled('subject-id-req-any', 'any'),
   };
+  /** An SP requiring any identifier while the IdP's release policy for it allows none: it will not satisfy it. */
+  const withheld = signalled('subject-id-req-any-withheld', 'any', false, []);
 
   /**
    * Where in this run the IdP released `want` in a trusted Success: to the control (no signal) or to the
@@ -304,6 +313,8 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
    * MUST fail the authentication request and SHOULD respond to the SP with a SAML error status." The
    * SHOULD, for each signalled request the IdP failed (a refusal judged against the control): an error
    * Response at the SP's ACS, not an error page. The MUST is judged by the SDP-IDP15-signal-* checks.
+   * The "will not" case is made on purpose where the admin API takes a release policy: an SP requiring
+   * any identifier that the IdP is told to release none of.
    */
   h.check(
     {
@@ -314,7 +325,8 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
     },
     async (v) => {
       let refused = 0;
-      for (const [req, flow] of Object.entries(bySignal)) {
+      const judged = { ...bySignal, 'any, with a release policy of none': withheld };
+      for (const [req, flow] of Object.entries(judged)) {
         const r = await flow();
         if (isSuccess(r)) continue;
         refused++;
@@ -325,7 +337,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
       v.step = undefined;
       if (refused === 0)
         throw new NotApplicable(
-          'the IdP satisfied every subject-id:req signal (subject-id, pairwise-id, any): it failed no request, so no error status to judge',
+          'the IdP satisfied every subject-id:req signal (subject-id, pairwise-id, any), and released an identifier to an SP whose release policy (admin releaseIdentifiers=, an extension of the reference IdP) allows none: it failed no request, so no error status to judge',
         );
     },
   );

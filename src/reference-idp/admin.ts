@@ -8,7 +8,7 @@ import { Reject } from './errors';
 import type { Faults } from './faults';
 import { readBody, sendJson } from './http-util';
 import { InvalidSpMetadata, parseSpMetadata } from './sp-metadata';
-import type { SpRecord } from './sp-metadata';
+import type { SpRecord, SubjectIdentifier } from './sp-metadata';
 import type { DeviceToken, DirectoryRecord, IdpContext, Tenant } from './store';
 import { tokenHash } from './store';
 import { formatInstant } from './time';
@@ -31,13 +31,14 @@ export class AdminApi {
     res: http.ServerResponse,
     tenant: Tenant,
     path: string,
+    query = '',
   ): Promise<void> {
     try {
       if (!this.authorized(req, tenant)) {
         res.setHeader('WWW-Authenticate', 'Bearer');
         throw new ApiError(401, 'unauthorized', 'missing or wrong admin key');
       }
-      await this.route(req, res, tenant, path);
+      await this.route(req, res, tenant, path, query);
     } catch (e) {
       if (e instanceof ApiError) sendJson(res, e.status, { error: e.code, message: e.message });
       else if (e instanceof Reject) sendJson(res, e.status, { error: 'bad_request', message: e.message });
@@ -61,6 +62,7 @@ export class AdminApi {
     res: http.ServerResponse,
     tenant: Tenant,
     path: string,
+    query: string,
   ): Promise<void> {
     const method = req.method ?? 'GET';
     const segments = path.split('/').filter((s) => s !== '');
@@ -108,7 +110,8 @@ export class AdminApi {
         return sendJson(res, 204, undefined);
       case 'PUT service-providers': {
         const body = strictUtf8(await readBody(req, LIMITS.bodyBytes), 'the metadata');
-        const { status, sp } = registerSp(tenant, body, faults);
+        const release = releaseIdentifiers(new URLSearchParams(query).get('releaseIdentifiers'));
+        const { status, sp } = registerSp(tenant, body, faults, release);
         return sendJson(res, status, spView(sp));
       }
       case 'GET service-providers':
@@ -281,7 +284,29 @@ function userView(r: DirectoryRecord): object {
 
 // ---------------------------------------------------------------- service providers
 
-function registerSp(tenant: Tenant, xml: string, faults: Faults): { status: number; sp: SpRecord } {
+/**
+ * The optional query parameter releaseIdentifiers of PUT /service-providers: the deployment's release policy
+ * for this SP (a comma list of subject-id and pairwise-id; empty = neither; absent = what the IdP supports).
+ */
+function releaseIdentifiers(raw: string | null): SubjectIdentifier[] | undefined {
+  if (raw === null) return undefined;
+  const names = raw === '' ? [] : raw.split(',');
+  for (const n of names)
+    if (n !== 'subject-id' && n !== 'pairwise-id')
+      throw new ApiError(
+        400,
+        'bad_request',
+        'releaseIdentifiers lists subject-id and/or pairwise-id, comma-separated',
+      );
+  return names as SubjectIdentifier[];
+}
+
+function registerSp(
+  tenant: Tenant,
+  xml: string,
+  faults: Faults,
+  release: SubjectIdentifier[] | undefined,
+): { status: number; sp: SpRecord } {
   let sp: SpRecord;
   try {
     sp = parseSpMetadata(xml, !!tenant.deviceToken);
@@ -293,6 +318,7 @@ function registerSp(tenant: Tenant, xml: string, faults: Faults): { status: numb
   if (old && faults.has('sp-certs-accumulate')) {
     sp = { ...sp, certs: [...sp.certs, ...old.certs.filter((c) => !sp.certs.some((n) => n.der === c.der))] };
   }
+  if (release) sp = { ...sp, releaseIdentifiers: release };
   tenant.sps.set(sp.entityId, sp);
   return { status: old ? 200 : 201, sp };
 }

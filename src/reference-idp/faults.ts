@@ -275,8 +275,8 @@ const DEFS = [
     ['SDP-IDP15', 'SDP-IDP16'],
   ),
   f(
-    'pairwise-id-refused-with-error-page',
-    'pairwise-id is not supported (subject-id only, as SDP-IDP13 allows) and an SP that requires it gets an error page instead of a SAML error status',
+    'signal-refused-with-error-page',
+    'a subject-id:req signal the IdP will not satisfy (identifier not supported, or not released to that SP by its release policy) gets an error page instead of a SAML error status',
     ['SDP-IDP16'],
   ),
   f('subject-id-bad-chars', 'subject-id unique IDs start with "_" (not alphanumeric)', ['SDP-IDP13']),

@@ -258,7 +258,7 @@ async function route(
       : undefined;
   if (!m || !tenant) throw new Reject(404, 'not found');
   const [, , endpoint, rest] = m;
-  if (endpoint === 'admin') return admin.handle(req, res, tenant, rest ?? '/');
+  if (endpoint === 'admin') return admin.handle(req, res, tenant, rest ?? '/', query);
   if (rest) throw new Reject(404, 'not found');
   const allowed = endpoint === 'metadata' ? ['GET', 'HEAD'] : ['GET', 'POST'];
   if (!allowed.includes(method)) throw new Reject(405, 'method not allowed', { Allow: allowed.join(', ') });

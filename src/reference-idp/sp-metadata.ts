@@ -42,11 +42,17 @@ export interface SpRecord {
    * Attributes Profile; saml2int SDP-IDP15): subject-id, pairwise-id, none or any; absent = no signal.
    */
   subjectIdReq?: SubjectIdReq;
+  /**
+   * The deployment's release policy for this SP (admin PUT /service-providers?releaseIdentifiers=…): the
+   * identifiers the IdP will release to it; absent = every one the IdP supports.
+   */
+  releaseIdentifiers?: SubjectIdentifier[];
   /** SingleLogoutService with the HTTP-Redirect binding (saml2int SDP-IDP24/28): Location, ResponseLocation. */
   slo?: { url: string; responseUrl: string };
 }
 
 export type SubjectIdReq = 'subject-id' | 'pairwise-id' | 'none' | 'any';
+export type SubjectIdentifier = 'subject-id' | 'pairwise-id';
 const SUBJECT_ID_REQ = 'urn:oasis:names:tc:SAML:profiles:subject-id:req';
 const MDATTR = 'urn:oasis:names:tc:SAML:metadata:attribute';
 

@@ -7,6 +7,7 @@ import type { Faults } from './faults';
 import type { NameIdSpec, SamlAttribute, SubjectInfo } from './response';
 import { newId } from './response';
 import type { PasswordUser, Session, Tenant } from './store';
+import type { SpRecord, SubjectIdentifier } from './sp-metadata';
 
 export type BrowserDecision =
   { kind: 'error'; error: ErrorSpec } | { kind: 'session'; session: Session } | { kind: 'login-form' };
@@ -128,7 +129,7 @@ function subjectIdentifiers(
     values: [value],
   });
   if (req === 'none') return [];
-  if (req === 'pairwise-id' || (req === 'any' && !subjectIdOnly(faults))) {
+  if (req === 'pairwise-id' || (req === 'any' && releasable(sp, faults).includes('pairwise-id'))) {
     // Profile §3.4: opaque, per (subject, relying party); hex is within the uniqueID characters.
     const input = faults.has('pairwise-id-not-per-sp')
       ? userId.toLowerCase()
@@ -145,34 +146,48 @@ function subjectIdentifiers(
 }
 
 /**
- * Mode subject-id-only (and the fault that refuses with a page): the IdP supports subject-id alone, which
- * SDP-IDP13 allows ("one or both"); "any" is then met with subject-id, and pairwise-id cannot be met.
+ * Mode subject-id-only: the IdP supports subject-id alone, which SDP-IDP13 allows ("one or both"); "any"
+ * is then met with subject-id, and pairwise-id cannot be met.
  */
 function subjectIdOnly(faults: Faults): boolean {
-  return faults.mode('subject-id-only') || faults.has('pairwise-id-refused-with-error-page');
+  return faults.mode('subject-id-only');
+}
+
+/** What this IdP releases to the SP: its support, narrowed by the SP's release policy (admin). */
+function releasable(sp: SpRecord | undefined, faults: Faults): SubjectIdentifier[] {
+  const supported: SubjectIdentifier[] = subjectIdOnly(faults)
+    ? ['subject-id']
+    : ['subject-id', 'pairwise-id'];
+  const policy = sp?.releaseIdentifiers;
+  return policy ? supported.filter((i) => policy.includes(i)) : supported;
 }
 
 /**
  * SDP-IDP16: a signal the IdP cannot or will not satisfy fails the request, with a SAML error status (the
- * SHOULD) or, under the fault pairwise-id-refused-with-error-page, with an error page (`page`).
+ * SHOULD) or, under the fault signal-refused-with-error-page, with an error page (`page`).
  */
 export function identifierRefusal(
   tenant: Tenant,
   spEntityId: string,
   faults: Faults,
 ): (ErrorSpec & { page?: boolean }) | undefined {
-  const req = tenant.sps.get(spEntityId)?.subjectIdReq;
-  const denied = (message: string): ErrorSpec => ({ top: 'Responder', second: 'RequestDenied', message });
+  const sp = tenant.sps.get(spEntityId);
+  const req = sp?.subjectIdReq;
+  const denied = (message: string): ErrorSpec & { page?: boolean } => ({
+    top: 'Responder',
+    second: 'RequestDenied',
+    message,
+    page: faults.has('signal-refused-with-error-page'),
+  });
   if (faults.has('subject-id-req-any-refused') && req === 'any')
     return denied('unsupported subject-id:req value');
   // A fault: subject-id is released to SPs that do not ask for it, refused to those that do.
   if (faults.has('subject-id-refused-when-signalled') && req === 'subject-id')
     return denied('subject-id is not released to this SP');
-  if (req === 'pairwise-id' && subjectIdOnly(faults))
-    return {
-      ...denied('pairwise-id is not supported'),
-      page: faults.has('pairwise-id-refused-with-error-page'),
-    };
+  const can = releasable(sp, faults);
+  if ((req === 'subject-id' || req === 'pairwise-id') && !can.includes(req))
+    return denied(`${req} is not released to this SP`);
+  if (req === 'any' && can.length === 0) return denied('no subject identifier is released to this SP');
   return undefined;
 }
 

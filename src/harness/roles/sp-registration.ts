@@ -20,15 +20,28 @@ export interface ExtraEntity {
   certsPem?: string[];
   authnRequestsSigned?: boolean;
   subjectIdReq?: string;
+  /**
+   * The IdP's release policy for this entity (reference-IdP admin extension, `PUT
+   * /service-providers?releaseIdentifiers=`): the subject identifiers it may release; [] = none.
+   */
+  releaseIdentifiers?: string[];
 }
 
 /** PUTs one SP's metadata to the admin API; a coded HarnessError (with `fix`) when it does not take. */
-async function registerSp(s: HarnessSession, sp: SpMetadataOptions, fix: string): Promise<void> {
+async function registerSp(
+  s: HarnessSession,
+  sp: SpMetadataOptions,
+  fix: string,
+  releaseIdentifiers?: string[],
+): Promise<void> {
   const admin = s.config.idp.admin;
   if (!admin) throw new HarnessError('ERR_INTERNAL', 'no idp.admin to register an SP with', fix);
   let res;
   try {
-    res = await adminCall(admin, 'PUT', '/service-providers', {
+    const query = releaseIdentifiers
+      ? `?releaseIdentifiers=${encodeURIComponent(releaseIdentifiers.join(','))}`
+      : '';
+    res = await adminCall(admin, 'PUT', `/service-providers${query}`, {
       xml: spMetadataXml(sp),
       timeoutMs: s.config.timeouts.exchangeMs,
     });
@@ -97,6 +110,7 @@ export async function registerExtraEntity(e: ExtraEntity, why: string): Promise<
         subjectIdReq: e.subjectIdReq,
       },
       'check idp.admin.apiKey, or set capabilities.spAdmin: false',
+      e.releaseIdentifiers,
     );
     s.memo.set(key, pending);
     // Forget a rejection (only if it is still the memoized attempt): the next caller registers afresh.
