@@ -1,8 +1,9 @@
 /**
  * The slo family: Single Logout as saml2int SDP-IDP21–31 and SAML Core §3.7.3.2 state it.
  *
- * Long file: fourteen checks that share one control flow (login, IsPassive probe, signed logout, probe)
- * and one two-SP propagation flow; splitting them would split the controls their negatives are judged by.
+ * Long file: twenty checks, one sentence each, that share one control flow (login, IsPassive probe, signed
+ * logout, probe) and one two-SP propagation flow; splitting the file would split the controls their
+ * negatives are judged by.
  */
 import {
   scenario,
@@ -25,6 +26,7 @@ import {
   fixtureKey,
   type LogoutMessage,
   type AssertionInfo,
+  newId,
 } from '../../src/harness';
 
 const RESPONDER = 'urn:oasis:names:tc:SAML:2.0:status:Responder';
@@ -40,6 +42,8 @@ function alive(r: WebLogin, when: string): boolean {
 
 function describeLogout(out: WebLogout): string {
   if (out.response) return `a LogoutResponse ${statusName(out.response.status?.top) ?? '(no status)'}`;
+  if (out.failure) return `no answer: ${out.failure.message}`;
+  if (out.loginFormShown) return `a login form at ${out.lastPage?.url ?? '?'}`;
   if (out.foreignNavigation) return `navigation to ${out.foreignNavigation}`;
   if (out.lastPage) return `an HTTP ${out.lastPage.status} page at ${out.lastPage.url}`;
   return 'nothing';
@@ -47,18 +51,23 @@ function describeLogout(out: WebLogout): string {
 
 const CONTROL_ROOT = 'SDP-IDP25-logout-request-redirect';
 
+/** The IdP did not answer at all (timeout, refused, reset): the liveness rule makes that an ERROR, never a verdict. */
+const NO_ANSWER = new Set(['timeout', 'refused', 'reset', 'network', 'target-gone']);
+function noAnswer(out: WebLogout): void {
+  if (out.failure && NO_ANSWER.has(out.failure.reason))
+    throw new Error(`the IdP did not answer the logout: ${out.failure.message}`);
+}
+
 /**
- * The LogoutResponse that reached the gateway's SingleLogoutService (no answer at all is an ERROR).
- * `root`: the check that judges this flow's missing LogoutResponse, when it is not this one (BLOCKED by it).
+ * The LogoutResponse the IdP handed back ([CORE] §3.7.3.2: the session authority MUST respond with one,
+ * Success or an error status). No answer at all is an ERROR; any other answer (an error page, a login
+ * form, a navigation elsewhere, junk) is a FAIL. `root`: the check that judges this flow's missing
+ * LogoutResponse, when it is not this one (BLOCKED by it).
  */
 function logoutResponse(v: Verdict, out: WebLogout, root?: string): LogoutMessage {
-  if (out.failure) throw new Error(`the IdP did not answer the logout: ${out.failure.message}`);
+  noAnswer(out);
   if (!out.response) {
-    const f = v.failure(
-      'answer to the LogoutRequest',
-      'a LogoutResponse at the gateway SingleLogoutService',
-      describeLogout(out),
-    );
+    const f = v.failure('answer to the LogoutRequest', 'a LogoutResponse', describeLogout(out));
     if (root) v.blocked(root, `no LogoutResponse: ${describeLogout(out)}`, f);
     throw f;
   }
@@ -161,7 +170,7 @@ describe('saml-web-sso · Single Logout', function () {
     const l = await loginFor('default');
     const assertion = loggedIn(v, l);
     const out = await webLogout({ login: l.login, assertion, ...mutated });
-    if (out.failure) throw new Error(`the IdP did not answer the logout: ${out.failure.message}`);
+    noAnswer(out);
     const after = await passiveLogin(l.login);
     v.ok(
       statusName(out.response?.status?.top) !== 'Success',
@@ -177,13 +186,13 @@ describe('saml-web-sso · Single Logout', function () {
     );
   }
 
-  /** SDP-IDP33: the metadata lists a SingleLogoutService; SDP-IDP25: with the HTTP-Redirect binding. */
+  /** SDP-IDP33: an IdP's metadata MUST contain at least one <md:SingleLogoutService> endpoint element. */
   h.check(
     {
       id: 'SDP-IDP33-metadata-slo',
       level: 'MUST',
-      requirements: ['SDP-IDP33', 'SDP-IDP25'],
-      title: 'the IdP metadata lists a SingleLogoutService with the HTTP-Redirect binding',
+      requirements: ['SDP-IDP33'],
+      title: 'the IdP metadata lists a SingleLogoutService',
     },
     async (v, s) => {
       v.ok(
@@ -193,6 +202,22 @@ describe('saml-web-sso · Single Logout', function () {
         'none',
         '/md:EntityDescriptor/md:IDPSSODescriptor/md:SingleLogoutService',
       );
+    },
+  );
+
+  /** SDP-IDP25: IdPs MUST support the HTTP-Redirect binding for the receipt of LogoutRequests (published in metadata). */
+  h.check(
+    {
+      id: 'SDP-IDP25-metadata-slo-redirect',
+      level: 'MUST',
+      requirements: ['SDP-IDP25'],
+      title: 'the IdP metadata lists a SingleLogoutService with the HTTP-Redirect binding',
+    },
+    async (v, s) => {
+      if (s.idp.sloBindings.length === 0) {
+        const f = v.failure('md:SingleLogoutService', 'one with the HTTP-Redirect binding', 'none at all');
+        v.blocked('SDP-IDP33-metadata-slo', 'the metadata lists no SingleLogoutService', f);
+      }
       v.ok(
         !!s.idp.sloRedirect,
         'SingleLogoutService Binding',
@@ -207,7 +232,7 @@ describe('saml-web-sso · Single Logout', function () {
     {
       id: 'SDP-IDP25-logout-request-redirect',
       level: 'MUST',
-      requirements: ['SDP-IDP25', 'SDP-IDP21', 'SAMLCore-3.7.3.2'],
+      requirements: ['SDP-IDP25', 'SDP-IDP21', 'SAMLCore-3.7.3.2-logout-response'],
       title: 'a signed LogoutRequest over HTTP-Redirect after a login gets a LogoutResponse with Success',
     },
     async (v) => {
@@ -265,24 +290,29 @@ describe('saml-web-sso · Single Logout', function () {
     },
   );
 
+  /** [CORE] §3.7.3.2: it MUST respond to the original requester; [BIND] §3.4.5.2, [CORE] §3.2.2: Destination. */
   h.check(
     {
       id: 'SAMLCore-3.7.3.2-logout-response-fields',
       level: 'MUST',
-      requirements: ['SAMLCore-3.7.3.2', 'SAMLCore-3.2.2', 'SAMLBind-3.4.5.2'],
-      title: 'the LogoutResponse answers the request: InResponseTo, Issuer, Destination, Version',
+      requirements: ['SAMLCore-3.7.3.2-logout-response', 'SAMLBind-3.4.5.2', 'SAMLCore-3.2.2'],
+      title:
+        "the LogoutResponse answers the original requester: delivered to that SP's SingleLogoutService, InResponseTo, Issuer, Destination, Version",
     },
     async (v, s) => {
       const c = await control();
       loggedIn(v, c);
       const out = c.logout!;
       const m = logoutResponse(v, out, CONTROL_ROOT);
+      // The SingleLogoutService of the entity that sent the LogoutRequest, not any other gateway entity's.
+      const requester = gatewaySloUrl(c.login);
+      v.equal('LogoutResponse delivered to', out.responseUrl, requester);
       v.equal('InResponseTo', m.inResponseTo, out.request.id, '/samlp:LogoutResponse/@InResponseTo');
       v.equal('Issuer', m.issuer, s.idp.entityId, '/samlp:LogoutResponse/saml:Issuer');
       v.equal('Version', m.version, '2.0', '/samlp:LogoutResponse/@Version');
       // [BIND] §3.4.5.2: Destination MUST be present on a signed message; [CORE] §3.2.2: it names where it was sent.
       if (m.destination !== undefined || m.signature.kind !== 'none')
-        v.equal('Destination', m.destination, out.responseUrl, '/samlp:LogoutResponse/@Destination');
+        v.equal('Destination', m.destination, requester, '/samlp:LogoutResponse/@Destination');
     },
   );
 
@@ -307,23 +337,27 @@ describe('saml-web-sso · Single Logout', function () {
     },
   );
 
+  /**
+   * SDP-IDP31: the StatusCode MUST reflect whether the session was terminated; [CORE] §3.7.3.2: if it
+   * cannot terminate it, the IdP MUST respond with a LogoutResponse whose top-level status is an error.
+   */
   h.check(
     {
       id: 'SDP-IDP31-unknown-principal-status',
       level: 'MUST',
-      requirements: ['SDP-IDP31', 'SAMLCore-3.7.3.2'],
+      requirements: ['SDP-IDP31', 'SAMLCore-3.7.3.2-error-status'],
       title:
-        'a LogoutRequest naming a principal of no session is not answered with Success while the session lives on',
+        'a LogoutRequest naming a principal of no session gets a LogoutResponse, not Success while the session lives on',
     },
     async (v) => {
-      await calibrated(v);
+      const c = await calibrated(v);
+      // The control: the valid LogoutRequest got a LogoutResponse (SDP-IDP25-logout-request-redirect judges it).
+      logoutResponse(v, c.logout, CONTROL_ROOT);
       const l = await loginFor('default');
       const assertion = loggedIn(v, l);
-      const nameId = { ...assertion.nameId!, value: `nobody-${Date.now()}@unknown.example` };
+      const nameId = { ...assertion.nameId!, value: `nobody-${newId().slice(1, 17)}@unknown.example` };
       const out = await webLogout({ login: l.login, assertion, nameId });
-      if (out.failure) throw new Error(`the IdP did not answer the logout: ${out.failure.message}`);
-      if (!out.response)
-        throw new NotApplicable(`no LogoutResponse to judge: the IdP answered with ${describeLogout(out)}`);
+      // No answer: ERROR; an error page, a login form or anything but a LogoutResponse: FAIL.
       const m = logoutResponse(v, out);
       const success = statusName(m.status?.top) === 'Success';
       const ended = !alive(await passiveLogin(l.login), 'after the logout');
@@ -340,7 +374,7 @@ describe('saml-web-sso · Single Logout', function () {
     {
       id: 'SDP-IDP26-unsigned-logout-request-refused',
       level: 'MUST',
-      requirements: ['SDP-IDP26', 'SAMLCore-3.7.3.2'],
+      requirements: ['SDP-IDP26', 'SAMLCore-3.7.3.2-authenticate'],
       title: 'an unsigned LogoutRequest is refused: no Success, the session lives on',
     },
     async (v) => refusedAgainstControl(v, { sign: false }),
@@ -360,7 +394,7 @@ describe('saml-web-sso · Single Logout', function () {
     {
       id: 'SAMLCore-3.7.3.2-propagation',
       level: 'SHOULD',
-      requirements: ['SAMLCore-3.7.3.2', 'SDP-IDP23'],
+      requirements: ['SAMLCore-3.7.3.2-propagation', 'SDP-IDP23'],
       title: 'the logout of one SP reaches the other SP of the session (where the IdP declares propagation)',
     },
     async (v) => {
@@ -399,47 +433,148 @@ describe('saml-web-sso · Single Logout', function () {
     return { a, other, got };
   }
 
+  const PROPAGATED_ROOT = 'SDP-IDP24-propagated-logout-request';
+
+  /** The propagated LogoutRequest, decoded (one that is none is judged by SDP-IDP24-propagated-logout-request). */
+  function propagatedRequest(v: Verdict, p: Awaited<ReturnType<typeof propagation>>) {
+    const { other, got } = propagated(v, p);
+    const m = got.message;
+    if (m.parseError || m.root !== 'LogoutRequest') {
+      const f = v.failure('propagated message', 'a samlp:LogoutRequest', m.parseError ?? m.root ?? 'none');
+      v.blocked(PROPAGATED_ROOT, 'the propagated message is no LogoutRequest', f);
+    }
+    return { other, got, m };
+  }
+
+  /** SDP-IDP24: the HTTP-Redirect binding MUST be used for the transmission of LogoutRequests (propagation). */
   h.check(
     {
       id: 'SDP-IDP24-propagated-logout-request',
       level: 'MUST',
-      requirements: ['SDP-IDP24', 'SDP-IDP26', 'SDP-IDP27', 'SAMLCore-3.7.3.2'],
-      title:
-        'a propagated LogoutRequest comes over HTTP-Redirect, signed, with the plain NameID and SessionIndex the SP was given',
+      requirements: ['SDP-IDP24'],
+      title: 'a propagated LogoutRequest comes to the other SP as a samlp:LogoutRequest over HTTP-Redirect',
     },
-    async (v, s) => {
-      const p = await propagation();
-      const { other, got } = propagated(v, p);
+    async (v) => {
+      const { got } = propagated(v, await propagation());
       const m = got.message;
       if (m.parseError) v.fail('propagated LogoutRequest', 'a well-formed samlp:LogoutRequest', m.parseError);
       v.equal('message', m.root, 'LogoutRequest', '/*');
       v.equal('binding', m.binding, 'redirect');
+    },
+  );
+
+  /** SDP-IDP26: Requests MUST be signed. */
+  h.check(
+    {
+      id: 'SDP-IDP26-propagated-logout-request-signed',
+      level: 'MUST',
+      requirements: ['SDP-IDP26'],
+      title: 'a propagated LogoutRequest is signed with an IdP metadata key',
+    },
+    async (v) => {
+      const { m } = propagatedRequest(v, await propagation());
+      v.ok(m.signature.kind !== 'none', 'LogoutRequest signature', 'present', 'unsigned');
       v.ok(
-        m.signature.kind !== 'none' && m.signature.verifies,
+        m.signature.verifies,
         'LogoutRequest signature',
         'verifies with an IdP metadata signing key',
-        m.signature.error ?? 'unsigned',
+        m.signature.error ?? 'does not verify',
       );
-      v.ok(
-        !m.encryptedId,
-        'saml:EncryptedID',
-        'absent (the NameID in the clear)',
-        'present',
-        '/samlp:LogoutRequest/saml:EncryptedID',
+    },
+  );
+
+  /** SDP-IDP27: The <saml:NameID> element in <samlp:LogoutRequest> messages MUST NOT be encrypted. */
+  h.check(
+    {
+      id: 'SDP-IDP27-propagated-nameid-not-encrypted',
+      level: 'MUST',
+      requirements: ['SDP-IDP27'],
+      title: 'a propagated LogoutRequest carries the NameID in the clear, no saml:EncryptedID',
+    },
+    async (v) => {
+      const { m } = propagatedRequest(v, await propagation());
+      v.ok(!m.encryptedId, 'saml:EncryptedID', 'absent', 'present', '/samlp:LogoutRequest/saml:EncryptedID');
+    },
+  );
+
+  /** [PROF] §4.4.4.1: the principal MUST be identified by an identifier that strongly matches the assertion's. */
+  h.check(
+    {
+      id: 'SAMLProf-4.4.4.1-principal-propagated',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.4.4.1-principal'],
+      title:
+        'a propagated LogoutRequest names the principal by the NameID (value and Format) that SP was given',
+    },
+    async (v) => {
+      const { other, m } = propagatedRequest(v, await propagation());
+      if (m.encryptedId) {
+        const f = v.failure('saml:NameID', 'in the clear', 'a saml:EncryptedID');
+        v.blocked('SDP-IDP27-propagated-nameid-not-encrypted', 'the NameID is encrypted', f);
+      }
+      const given = v.present(
+        'NameID of the assertion',
+        other.nameId,
+        '/saml:Assertion/saml:Subject/saml:NameID',
       );
-      v.equal('NameID', m.nameId?.value, other.nameId?.value, '/samlp:LogoutRequest/saml:NameID');
-      const index = other.authnStatements[0]?.sessionIndex;
-      if (index !== undefined)
-        v.ok(
-          m.sessionIndexes.length === 0 || m.sessionIndexes.includes(index),
-          'SessionIndex',
-          index,
-          m.sessionIndexes.join(', '),
-          '/samlp:LogoutRequest/samlp:SessionIndex',
+      const n = v.present('NameID', m.nameId, '/samlp:LogoutRequest/saml:NameID');
+      v.equal('NameID', n.value, given.value, '/samlp:LogoutRequest/saml:NameID');
+      v.equal('NameID Format', n.format, given.format, '/samlp:LogoutRequest/saml:NameID/@Format');
+    },
+  );
+
+  /** [PROF] §4.4.4.1: the <Issuer> element MUST be present and MUST contain the requesting entity's identifier. */
+  h.check(
+    {
+      id: 'SAMLProf-4.4.4.1-issuer-propagated',
+      level: 'MUST',
+      requirements: ['SAMLProf-4.4.4.1-issuer'],
+      title: "a propagated LogoutRequest's Issuer is the IdP's entityID",
+    },
+    async (v, s) => {
+      const { m } = propagatedRequest(v, await propagation());
+      const issuer = v.present('Issuer', m.issuer, '/samlp:LogoutRequest/saml:Issuer');
+      v.equal('Issuer', issuer, s.idp.entityId, '/samlp:LogoutRequest/saml:Issuer');
+    },
+  );
+
+  /** [BIND] §3.4.5.2: a signed message's Destination MUST be the URL the user agent was sent to. */
+  h.check(
+    {
+      id: 'SAMLBind-3.4.5.2-propagated-destination',
+      level: 'MUST',
+      requirements: ['SAMLBind-3.4.5.2'],
+      title: "a propagated LogoutRequest's Destination is the other SP's SingleLogoutService it was sent to",
+    },
+    async (v) => {
+      const { got, m } = propagatedRequest(v, await propagation());
+      if (m.signature.kind === 'none' && m.destination === undefined)
+        throw new NotApplicable(
+          'the propagated LogoutRequest is unsigned and has no Destination: [BIND] §3.4.5.2 asks one of a signed message (SDP-IDP26-propagated-logout-request-signed judges the signature)',
         );
-      v.equal('Issuer', m.issuer, s.idp.entityId, '/samlp:LogoutRequest/saml:Issuer');
-      v.equal('Destination', m.destination, got.url, '/samlp:LogoutRequest/@Destination');
-      v.present('NotOnOrAfter', m.notOnOrAfter, '/samlp:LogoutRequest/@NotOnOrAfter');
+      const destination = v.present('Destination', m.destination, '/samlp:LogoutRequest/@Destination');
+      v.equal('Destination', destination, got.url, '/samlp:LogoutRequest/@Destination');
+    },
+  );
+
+  /** [CORE] §3.7.3.2: the session authority MUST set NotOnOrAfter on a logout request it constructs. */
+  h.check(
+    {
+      id: 'SAMLCore-3.7.3.2-notonorafter-propagated',
+      level: 'MUST',
+      requirements: ['SAMLCore-3.7.3.2-notonorafter'],
+      title: 'a propagated LogoutRequest carries NotOnOrAfter, a time value',
+    },
+    async (v) => {
+      const { m } = propagatedRequest(v, await propagation());
+      const t = v.present('NotOnOrAfter', m.notOnOrAfter, '/samlp:LogoutRequest/@NotOnOrAfter');
+      v.ok(
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(t) && !Number.isNaN(Date.parse(t)),
+        'NotOnOrAfter',
+        'an xs:dateTime',
+        t,
+        '/samlp:LogoutRequest/@NotOnOrAfter',
+      );
     },
   );
 
@@ -464,18 +599,32 @@ describe('saml-web-sso · Single Logout', function () {
     },
   );
 
+  /** [CORE] §3.7.3.2: a participant that did not confirm its logout MUST give PartialLogout (second level). */
   h.check(
     {
       id: 'SAMLCore-3.7.3.2-partial-logout',
       level: 'MUST',
-      requirements: ['SAMLCore-3.7.3.2'],
+      requirements: ['SAMLCore-3.7.3.2-partial-logout'],
       title:
         'when the other SP answers its LogoutRequest with an error, the LogoutResponse carries PartialLogout',
     },
     async (v) => {
       const p = await partial();
       propagated(v, p);
-      const m = logoutResponse(v, p.logout!, 'SDP-IDP29-participant-response-redirect');
+      const out = p.logout!;
+      if (!out.response && !out.failure) {
+        // Its own control: the same two-SP logout with the participant answering Success (SDP-IDP29 judges it).
+        const ctl = (await propagation()).logout;
+        if (statusName(ctl?.response?.status?.top) !== 'Success') {
+          const f = v.failure('answer to the LogoutRequest', 'a LogoutResponse', describeLogout(out));
+          v.blocked(
+            'SDP-IDP29-participant-response-redirect',
+            `the same logout with a participant answering Success got ${ctl ? describeLogout(ctl) : 'no logout'}`,
+            f,
+          );
+        }
+      }
+      const m = logoutResponse(v, out);
       // [CORE] §3.7.3.2: the top level reports the session authority's own logout (ended: Success).
       v.equal(
         'top-level StatusCode',

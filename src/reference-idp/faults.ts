@@ -195,26 +195,64 @@ const DEFS = [
   ),
   // --- Single Logout (saml2int SDP-IDP21–31, [CORE] §3.7.3.2)
   f('metadata-no-slo', 'the metadata lists no SingleLogoutService', ['SDP-IDP33']),
+  f('metadata-slo-post-only', 'the metadata lists its SingleLogoutService with the HTTP-POST binding only', [
+    'SDP-IDP25',
+  ]),
   f('slo-rejects-redirect', 'LogoutRequests over HTTP-Redirect get 400', ['SDP-IDP25']),
   f('slo-accepts-unsigned-request', 'an unsigned LogoutRequest is honoured', ['SDP-IDP26']),
   f('slo-skips-signature-check', "a LogoutRequest's Redirect signature is never verified", ['SDP-IDP26']),
   f('slo-keeps-session', 'the session survives a LogoutRequest answered with Success', ['SDP-IDP31']),
   f('slo-success-on-failure', 'a LogoutRequest for no known session is answered with Success', ['SDP-IDP31']),
+  f(
+    'slo-unknown-principal-error-page',
+    'a LogoutRequest for no known session gets a 400 error page instead of an error LogoutResponse',
+    ['SAMLCore-3.7.3.2-error-status'],
+  ),
   f('slo-unsigned-response', 'the LogoutResponse is sent over HTTP-Redirect without a signature', [
     'SDP-IDP30',
   ]),
   f('slo-response-via-post', 'the LogoutResponse is sent by an HTTP-POST form', ['SDP-IDP28']),
   f('slo-response-wrong-inresponseto', "the LogoutResponse's InResponseTo is a fresh ID", [
-    'SAMLCore-3.7.3.2',
+    'SAMLCore-3.7.3.2-logout-response',
   ]),
-  f('slo-no-propagation', 'the other session participants are never sent a LogoutRequest', ['SDP-IDP23']),
-  f('slo-propagation-unsigned', 'propagated LogoutRequests are unsigned', ['SDP-IDP24']),
+  f(
+    'slo-response-to-other-sp',
+    "the LogoutResponse goes to another registered SP's SingleLogoutService (its Destination names that one)",
+    ['SAMLCore-3.7.3.2-logout-response'],
+  ),
+  f('slo-no-propagation', 'the other session participants are never sent a LogoutRequest', [
+    'SAMLCore-3.7.3.2-propagation',
+  ]),
+  f('slo-propagation-unsigned', 'propagated LogoutRequests are unsigned', ['SDP-IDP26']),
   f('slo-propagation-post', 'propagated LogoutRequests are sent by an HTTP-POST form', ['SDP-IDP24']),
+  f(
+    'slo-propagation-encrypted-nameid',
+    "propagated LogoutRequests carry the NameID as a saml:EncryptedID (for the SP's key)",
+    ['SDP-IDP27'],
+  ),
+  f(
+    'slo-propagation-wrong-nameid',
+    'propagated LogoutRequests name the principal by a NameID value the SP was never given',
+    ['SAMLProf-4.4.4.1-principal'],
+  ),
+  f(
+    'slo-propagation-wrong-issuer',
+    "propagated LogoutRequests carry the IdP's SingleLogoutService URL as Issuer instead of its entityID",
+    ['SAMLProf-4.4.4.1-issuer'],
+  ),
+  f(
+    'slo-propagation-wrong-destination',
+    "propagated LogoutRequests carry the IdP's own SingleLogoutService URL as Destination",
+    ['SAMLBind-3.4.5.2'],
+  ),
+  f('slo-propagation-no-notonorafter', 'propagated LogoutRequests carry no NotOnOrAfter', [
+    'SAMLCore-3.7.3.2-notonorafter',
+  ]),
   f('slo-rejects-redirect-response', "a participant's LogoutResponse over HTTP-Redirect gets 400", [
     'SDP-IDP29',
   ]),
   f('slo-no-partial-logout', "a participant's failed logout is not reported as PartialLogout", [
-    'SAMLCore-3.7.3.2',
+    'SAMLCore-3.7.3.2-partial-logout',
   ]),
   // --- assertion content
   f('assertion-issuer-wrong', 'Assertion Issuer is https://wrong.example/idp', ['SAMLProf-4.1.4.2']),

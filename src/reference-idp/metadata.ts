@@ -24,9 +24,10 @@ export function idpMetadata(tenant: Tenant, faults: Faults): string {
     .map((f) => `    <md:NameIDFormat>${f}</md:NameIDFormat>\n`)
     .join('');
   // saml2int SDP-IDP21/25/33: Single Logout over HTTP-Redirect (schema order: before NameIDFormat).
+  const sloBinding = faults.has('metadata-slo-post-only') ? BINDING.post : BINDING.redirect;
   const slo = faults.has('metadata-no-slo')
     ? ''
-    : `    <md:SingleLogoutService Binding="${BINDING.redirect}" Location="${escapeXml(tenant.urls.sloUrl)}"/>\n`;
+    : `    <md:SingleLogoutService Binding="${sloBinding}" Location="${escapeXml(tenant.urls.sloUrl)}"/>\n`;
   const services =
     (faults.has('metadata-no-redirect-sso')
       ? ''

@@ -12,6 +12,7 @@ import { boundedInflate, parseUrlEncoded, singleParam, strictBase64, strictUtf8 
 import { ALG, DEFLATE_ENCODING, LIMITS, NS, STATUS } from './constants';
 import type { SecondStatus, TopStatus } from './constants';
 import { Reject } from './errors';
+import { encryptedData } from './encryption';
 import { autoPostPage } from './html';
 import { readCookie, redirect, sendHtml } from './http-util';
 import type { SigningKey } from './keys';
@@ -179,6 +180,9 @@ async function logoutRequest(
   if (!session && !failure)
     failure = { top: 'Requester', second: 'UnknownPrincipal', message: 'no such session' };
   if (failure) {
+    // [CORE] §3.7.3.2: an error LogoutResponse, never an error page (fault: a 400 page).
+    if (faults.has('slo-unknown-principal-error-page'))
+      throw new Reject(400, failure.message ?? 'no such session');
     // SDP-IDP31: the status says the session was not ended (fault: says Success anyway).
     const status = faults.has('slo-success-on-failure') ? { top: 'Success' as const } : failure;
     return answer(res, tenant, origin, status, now, ctx);
@@ -255,19 +259,34 @@ function next(
   if (tenant.logouts.size > 1000)
     for (const [k, v] of tenant.logouts) if (v.expires <= now) tenant.logouts.delete(k);
   tenant.logouts.set(key, state);
+  const { faults } = ctx;
+  const sp = tenant.sps.get(participant.spEntityId);
   const n = participant.nameId;
-  const xml =
-    `<samlp:LogoutRequest xmlns:samlp="${NS.samlp}" xmlns:saml="${NS.saml}" ID="${requestId}" Version="2.0" ` +
-    `IssueInstant="${formatInstant(now)}" Destination="${escapeXml(slo.url)}" ` +
-    `NotOnOrAfter="${formatInstant(now + LOGOUT_REQUEST_LIFETIME_MS)}">` +
-    `<saml:Issuer>${escapeXml(tenant.urls.entityId)}</saml:Issuer>` +
-    `<saml:NameID Format="${escapeXml(n.format)}"` +
+  // Faults that each break one sentence of [PROF] §4.4.4.1, [BIND] §3.4.5.2, [CORE] §3.7.3.2, SDP-IDP27.
+  const value = faults.has('slo-propagation-wrong-nameid') ? `${n.value}.other` : n.value;
+  const nameIdXml =
+    `<saml:NameID xmlns:saml="${NS.saml}" Format="${escapeXml(n.format)}"` +
     (n.nameQualifier ? ` NameQualifier="${escapeXml(n.nameQualifier)}"` : '') +
     (n.spNameQualifier ? ` SPNameQualifier="${escapeXml(n.spNameQualifier)}"` : '') +
-    `>${escapeXml(n.value)}</saml:NameID>` +
+    `>${escapeXml(value)}</saml:NameID>`;
+  const encryptFor =
+    sp?.encryption ?? (sp?.certs[0]?.type === 'rsa' ? { key: sp.certs[0].key, methods: [] } : undefined);
+  const subject =
+    faults.has('slo-propagation-encrypted-nameid') && encryptFor
+      ? `<saml:EncryptedID>${encryptedData(nameIdXml, encryptFor, faults)}</saml:EncryptedID>`
+      : nameIdXml.replace(` xmlns:saml="${NS.saml}"`, '');
+  const destination = faults.has('slo-propagation-wrong-destination') ? tenant.urls.sloUrl : slo.url;
+  const issuer = faults.has('slo-propagation-wrong-issuer') ? tenant.urls.sloUrl : tenant.urls.entityId;
+  const notOnOrAfter = faults.has('slo-propagation-no-notonorafter')
+    ? ''
+    : ` NotOnOrAfter="${formatInstant(now + LOGOUT_REQUEST_LIFETIME_MS)}"`;
+  const xml =
+    `<samlp:LogoutRequest xmlns:samlp="${NS.samlp}" xmlns:saml="${NS.saml}" ID="${requestId}" Version="2.0" ` +
+    `IssueInstant="${formatInstant(now)}" Destination="${escapeXml(destination)}"${notOnOrAfter}>` +
+    `<saml:Issuer>${escapeXml(issuer)}</saml:Issuer>${subject}` +
     `<samlp:SessionIndex>${escapeXml(participant.sessionIndex)}</samlp:SessionIndex></samlp:LogoutRequest>`;
-  const sign = ctx.faults.has('slo-propagation-unsigned') ? undefined : tenant.signingKey;
-  if (ctx.faults.has('slo-propagation-post')) {
+  const sign = faults.has('slo-propagation-unsigned') ? undefined : tenant.signingKey;
+  if (faults.has('slo-propagation-post')) {
     const fields = [
       { name: 'SAMLRequest', value: Buffer.from(xml, 'utf8').toString('base64') },
       { name: 'RelayState', value: key },
@@ -327,23 +346,28 @@ function answer(
 ): void {
   const { faults } = ctx;
   const inResponseTo = faults.has('slo-response-wrong-inresponseto') ? newId() : origin.requestId;
+  // Fault: the answer goes to another registered SP's SingleLogoutService (Destination to match).
+  const other = faults.has('slo-response-to-other-sp')
+    ? [...tenant.sps.values()].find((x) => x.entityId !== origin.spEntityId && x.slo)?.slo
+    : undefined;
+  const sloUrl = other?.responseUrl ?? origin.sloUrl;
   const second = status.second ? `<samlp:StatusCode Value="${STATUS[status.second]}"/>` : '';
   const message = status.message
     ? `<samlp:StatusMessage>${escapeXml(status.message)}</samlp:StatusMessage>`
     : '';
   const xml =
     `<samlp:LogoutResponse xmlns:samlp="${NS.samlp}" xmlns:saml="${NS.saml}" ID="${newId()}" Version="2.0" ` +
-    `IssueInstant="${formatInstant(now)}" Destination="${escapeXml(origin.sloUrl)}" InResponseTo="${inResponseTo}">` +
+    `IssueInstant="${formatInstant(now)}" Destination="${escapeXml(sloUrl)}" InResponseTo="${inResponseTo}">` +
     `<saml:Issuer>${escapeXml(tenant.urls.entityId)}</saml:Issuer>` +
     `<samlp:Status><samlp:StatusCode Value="${STATUS[status.top]}">${second}</samlp:StatusCode>${message}</samlp:Status>` +
     `</samlp:LogoutResponse>`;
   if (faults.has('slo-response-via-post')) {
     const fields = [{ name: 'SAMLResponse', value: Buffer.from(xml, 'utf8').toString('base64') }];
     if (origin.relayState !== undefined) fields.push({ name: 'RelayState', value: origin.relayState });
-    return sendHtml(res, 200, autoPostPage(origin.sloUrl, fields));
+    return sendHtml(res, 200, autoPostPage(sloUrl, fields));
   }
   const key = faults.has('slo-unsigned-response') ? undefined : tenant.signingKey;
-  redirect(res, redirectUrl(origin.sloUrl, 'SAMLResponse', xml, origin.relayState, key));
+  redirect(res, redirectUrl(sloUrl, 'SAMLResponse', xml, origin.relayState, key));
 }
 
 /** [BIND] §3.4.4: DEFLATE, base64, URL-encode; signed over `name=…&RelayState=…&SigAlg=…` (RSA-SHA256). */

@@ -15,7 +15,10 @@ const SIGALG_URI: Record<RedirectSigAlg, string> = {
 
 /** The query parameters of an HTTP-Redirect message, URL-encoded exactly as they will be sent. */
 export interface RedirectParams {
+  /** The encoded message (sent as SAMLResponse when `param` says so). */
   SAMLRequest: string;
+  /** The message's parameter name: SAMLRequest unless a SAMLResponse (a LogoutResponse) is sent. */
+  param?: 'SAMLRequest' | 'SAMLResponse';
   RelayState?: string;
   SigAlg?: string;
   Signature?: string;
@@ -27,9 +30,15 @@ export interface RedirectParams {
  */
 export function redirectParams(
   xml: string,
-  opts: { relayState?: string; sign?: SigningKey; sigAlg?: RedirectSigAlg } = {},
+  opts: {
+    relayState?: string;
+    sign?: SigningKey;
+    sigAlg?: RedirectSigAlg;
+    param?: 'SAMLRequest' | 'SAMLResponse';
+  } = {},
 ): RedirectParams {
   const p: RedirectParams = { SAMLRequest: encodeURIComponent(encodeRedirectBinding(xml)) };
+  if (opts.param === 'SAMLResponse') p.param = 'SAMLResponse';
   if (opts.relayState !== undefined) p.RelayState = encodeURIComponent(opts.relayState);
   if (opts.sign) {
     const alg = opts.sigAlg ?? 'rsa-sha256';
@@ -41,7 +50,7 @@ export function redirectParams(
 }
 
 export function signedOctets(p: RedirectParams): string {
-  const parts = [`SAMLRequest=${p.SAMLRequest}`];
+  const parts = [`${p.param ?? 'SAMLRequest'}=${p.SAMLRequest}`];
   if (p.RelayState !== undefined) parts.push(`RelayState=${p.RelayState}`);
   if (p.SigAlg !== undefined) parts.push(`SigAlg=${p.SigAlg}`);
   return parts.join('&');
@@ -51,9 +60,11 @@ export function signedOctets(p: RedirectParams): string {
 export function redirectUrl(
   ssoUrl: string,
   p: RedirectParams,
-  order: (keyof RedirectParams)[] = ['SAMLRequest', 'RelayState', 'SigAlg', 'Signature'],
+  order: Exclude<keyof RedirectParams, 'param'>[] = ['SAMLRequest', 'RelayState', 'SigAlg', 'Signature'],
 ): string {
-  const q = order.filter((k) => p[k] !== undefined).map((k) => `${k}=${p[k]}`);
+  const q = order
+    .filter((k) => p[k] !== undefined)
+    .map((k) => `${k === 'SAMLRequest' ? (p.param ?? k) : k}=${p[k]}`);
   return `${ssoUrl}${ssoUrl.includes('?') ? '&' : '?'}${q.join('&')}`;
 }
 

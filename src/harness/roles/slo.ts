@@ -3,18 +3,16 @@
  * a login, the gateway entity that logged in sends a signed LogoutRequest over HTTP-Redirect to the IdP's
  * SingleLogoutService; the browser follows the IdP through any propagation to the gateway's other
  * entities (each answers its LogoutRequest with a signed LogoutResponse over HTTP-Redirect) until the
- * LogoutResponse reaches the gateway's SingleLogoutService. Nothing here judges: the specs do.
+ * IdP hands the browser its LogoutResponse, wherever it addressed it (the specs compare that URL with
+ * the sending entity's SingleLogoutService). Nothing here judges: the specs do.
  */
 import { session } from '../session';
 import { NotApplicable } from '../checks/verdict';
 import { currentEvidence, record } from '../evidence/context';
 import { redirectParams, redirectUrl, type SigningKey } from '../messages/bindings';
 import { logoutRequestXml, logoutResponseXml, type LogoutNameId } from '../messages/logout';
-import { ALG, encodeRedirectBinding, signRedirectQuery } from '../xml';
 import type { EvidenceItem } from '../types';
-import type { HttpResponse } from './client/http';
-import { ExchangeFailed } from './client/http';
-import { parseHtml } from './client/html';
+import { runBrowserFlow, type FlowResult } from './client/browser-flow';
 import type { UserAgent } from './client/user-agent';
 import { sloName } from './gateway/gateway';
 import { readPostMessage, readRedirectMessage, type LogoutMessage } from './gateway/logout-message';
@@ -56,26 +54,20 @@ export interface WebLogoutOptions {
 
 export interface WebLogout {
   request: { id: string; xml: string; issuer: string; destination: string; signed: boolean };
-  /** The LogoutResponse that reached the gateway's SingleLogoutService (either binding). */
+  /** The LogoutResponse the IdP handed the browser (either binding), wherever it was addressed. */
   response?: LogoutMessage;
-  /** Where it was delivered: the gateway's SLO URL it was sent to. */
+  /** Where the IdP delivered it (URL without query): judged against gatewaySloUrl(login). */
   responseUrl?: string;
   /** LogoutRequests the IdP sent to the gateway's other entities (propagation), with the entity's SLO URL. */
   propagated: { url: string; message: LogoutMessage }[];
   /** The last IdP page when no LogoutResponse came (an error page, ...). */
   lastPage?: { url: string; status: number; body: string };
-  failure?: { message: string; url: string };
+  /** No judgeable answer: `reason` says whether the IdP did not answer (timeout, refused, …) or sent junk. */
+  failure?: { reason: string; message: string; url: string };
   foreignNavigation?: string;
+  /** The IdP showed a login form instead of answering the logout. */
+  loginFormShown?: boolean;
   ua: UserAgent;
-}
-
-/** A Redirect message (SAMLResponse here) signed over its octets, as [BIND] §3.4.4.1 orders them. */
-function redirectMessage(url: string, xml: string, relayState: string | undefined, key: SigningKey): string {
-  const parts = [`SAMLResponse=${encodeURIComponent(encodeRedirectBinding(xml))}`];
-  if (relayState !== undefined) parts.push(`RelayState=${encodeURIComponent(relayState)}`);
-  parts.push(`SigAlg=${encodeURIComponent(ALG.rsaSha256)}`);
-  const sig = signRedirectQuery(parts.join('&'), key.keyPem, 'rsa-sha256');
-  return `${url}${url.includes('?') ? '&' : '?'}${parts.join('&')}&Signature=${encodeURIComponent(sig)}`;
 }
 
 function saml(
@@ -120,8 +112,17 @@ export async function webLogout(o: WebLogoutOptions): Promise<WebLogout> {
     s.config.gateway.encryption?.entityId,
   ];
   const gatewayOrigin = new URL(gateway.acsUrl).origin;
-  const answerPropagated = (url: string, m: LogoutMessage): string => {
-    const name = new URL(url).pathname.slice('/slo/'.length);
+  // A propagated LogoutRequest at one of the gateway's other entities: answered (signed, HTTP-Redirect).
+  gateway.sloHandler = (name, rawQuery, form) => {
+    const url = `${gatewayOrigin}/slo/${name}`;
+    if (!(form ? 'SAMLRequest' in form : new URLSearchParams(rawQuery).has('SAMLRequest')))
+      return { status: 400, body: 'no LogoutRequest' };
+    const m = form
+      ? readPostMessage(form, 'SAMLRequest', certs)
+      : readRedirectMessage(rawQuery, 'SAMLRequest', certs);
+    out.propagated.push({ url, message: m });
+    const binding = form ? 'HTTP-POST' : 'HTTP-Redirect';
+    saml(ev, `LogoutRequest propagated to the gateway (${binding})`, 'LogoutRequest', binding, m.xml);
     const entity = entities.find((e) => e && sloName(e) === name) ?? s.config.gateway.entityId;
     const response = logoutResponseXml({
       issuer: entity,
@@ -131,81 +132,48 @@ export async function webLogout(o: WebLogoutOptions): Promise<WebLogout> {
       status: o.participantStatus,
     });
     saml(ev, `LogoutResponse from ${entity} (propagation)`, 'LogoutResponse', 'HTTP-Redirect', response);
-    return redirectMessage(slo.responseUrl, response, m.relayState, gatewayKey);
-  };
-  gateway.sloHandler = (name, rawQuery) => {
-    const url = `${gatewayOrigin}/slo/${name}`;
-    const q = new URLSearchParams(rawQuery);
-    if (q.has('SAMLResponse')) {
-      out.response = readRedirectMessage(rawQuery, 'SAMLResponse', certs);
-      out.responseUrl = url;
-      saml(
-        ev,
-        'LogoutResponse received at the gateway SLO',
-        'LogoutResponse',
-        'HTTP-Redirect',
-        out.response.xml,
-      );
-      return { status: 200, body: 'logged out' };
-    }
-    if (q.has('SAMLRequest')) {
-      const m = readRedirectMessage(rawQuery, 'SAMLRequest', certs);
-      out.propagated.push({ url, message: m });
-      saml(ev, 'LogoutRequest propagated to the gateway', 'LogoutRequest', 'HTTP-Redirect', m.xml);
-      return { status: 302, location: answerPropagated(url, m) };
-    }
-    return { status: 400, body: 'no SAML message' };
+    const p = redirectParams(response, { relayState: m.relayState, sign: gatewayKey, param: 'SAMLResponse' });
+    return { status: 302, location: redirectUrl(slo.responseUrl, p) };
   };
 
   const p = redirectParams(xml, { sign: sign ? (o.signKey ?? gatewayKey) : undefined });
   const idpOrigins = new Set([new URL(slo.url).origin, new URL(slo.responseUrl).origin]);
+  let flow: FlowResult;
   try {
-    let res: HttpResponse = await ua.send('GET', redirectUrl(slo.url, p), {
-      label: 'HTTP-Redirect LogoutRequest',
-    });
-    for (let step = 0; step < 16 && !out.response; step++) {
-      const location = res.status >= 300 && res.status < 400 ? res.headers.location : undefined;
-      if (location) {
-        const next = new URL(location, res.url);
-        const toGateway = next.origin === gatewayOrigin;
-        if (!toGateway && !idpOrigins.has(next.origin)) {
-          out.foreignNavigation = next.toString();
-          break;
-        }
-        res = await ua.send('GET', next.toString(), {
-          direction: toGateway ? 'client->gateway' : 'client->idp',
-          label: toGateway ? 'to the gateway SingleLogoutService' : 'redirect',
-        });
-        continue;
-      }
-      out.lastPage = { url: res.url, status: res.status, body: res.body };
-      // A form carrying a SAML message: the HTTP-POST binding (judged by SDP-IDP24/28), read but not posted.
-      const form = parseHtml(res.body).forms.find((f) =>
-        f.inputs.some((i) => i.name === 'SAMLResponse' || i.name === 'SAMLRequest'),
-      );
-      if (!form) break;
-      const action = new URL(form.action ?? res.url, res.url).toString();
-      if (new URL(action).origin !== gatewayOrigin) {
-        out.foreignNavigation = action;
-        break;
-      }
-      const fields = Object.fromEntries(form.inputs.map((i) => [i.name, i.value]));
-      if ('SAMLResponse' in fields) {
-        out.response = readPostMessage(fields, 'SAMLResponse', certs);
-        out.responseUrl = action;
-        saml(ev, 'LogoutResponse (HTTP-POST form)', 'LogoutResponse', 'HTTP-POST', out.response.xml);
-        break;
-      }
-      const m = readPostMessage(fields, 'SAMLRequest', certs);
-      out.propagated.push({ url: action, message: m });
-      saml(ev, 'LogoutRequest propagated by HTTP-POST', 'LogoutRequest', 'HTTP-POST', m.xml);
-      res = await ua.send('GET', answerPropagated(action, m), { label: 'LogoutResponse of the participant' });
-    }
-  } catch (e) {
-    if (!(e instanceof ExchangeFailed)) throw e;
-    out.failure = { message: e.message, url: e.url ?? '' };
+    // The client's browser follower: the IdP's redirects and forms, through the gateway's other entities
+    // (their LogoutResponses passed back to the IdP), until a SAMLResponse is handed to some URL.
+    flow = await runBrowserFlow(
+      () => ua.send('GET', redirectUrl(slo.url, p), { label: 'HTTP-Redirect LogoutRequest' }),
+      {
+        ua,
+        idpOrigins: new Set([...idpOrigins, gatewayOrigin]),
+        acsUrls: new Set(),
+        passOnSamlResponseTo: idpOrigins,
+        maxSteps: 16,
+      },
+    );
   } finally {
     gateway.sloHandler = undefined;
+  }
+  if (flow.failure) out.failure = { ...flow.failure };
+  out.foreignNavigation = flow.foreignNavigation;
+  out.loginFormShown = flow.loginFormShown;
+  const last = flow.pages.at(-1);
+  if (last) out.lastPage = { url: last.url, status: last.status, body: last.body };
+  const d = flow.delivery;
+  if (d) {
+    // Where the IdP sent its LogoutResponse, as it sent it (the raw Location query keeps the signed octets).
+    const u = new URL(d.action);
+    out.responseUrl = `${u.origin}${u.pathname}`;
+    if (d.via === 'redirect-query') {
+      const location = flow.hops.at(-1)?.headers.location ?? d.action;
+      const q = location.indexOf('?');
+      out.response = readRedirectMessage(q < 0 ? '' : location.slice(q + 1), 'SAMLResponse', certs);
+    } else {
+      out.response = readPostMessage(d.fields, 'SAMLResponse', certs);
+    }
+    const binding = d.via === 'redirect-query' ? 'HTTP-Redirect' : 'HTTP-POST';
+    saml(ev, `LogoutResponse delivered to ${out.responseUrl}`, 'LogoutResponse', binding, out.response.xml);
   }
   return out;
 }

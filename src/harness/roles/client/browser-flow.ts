@@ -60,6 +60,11 @@ export interface BrowserFlowOptions {
   acsUrls: Set<string>;
   credentials?: { username: string; password: string };
   maxSteps?: number;
+  /**
+   * Origins a redirect carrying a SAMLResponse is followed to instead of ending the flow as the
+   * delivery (Single Logout: a session participant's LogoutResponse on its way back to the IdP).
+   */
+  passOnSamlResponseTo?: Set<string>;
 }
 
 function fieldsOf(form: HtmlForm): Record<string, string> {
@@ -174,7 +179,7 @@ export async function runBrowserFlow(
     if (res.status >= 300 && res.status < 400 && res.headers.location) {
       const location = resolve(res.url, res.headers.location);
       const loc = new URL(location);
-      if (loc.searchParams.has('SAMLResponse')) {
+      if (loc.searchParams.has('SAMLResponse') && !opts.passOnSamlResponseTo?.has(loc.origin)) {
         result.delivery = deliveryFromRedirect(location);
         return 'done';
       }

@@ -37,12 +37,16 @@ export interface SloAnswer {
   location?: string;
   body?: string;
 }
-export type SloHandler = (name: string, rawQuery: string) => SloAnswer;
+/** One GET (its raw query) or POST (its form fields) at /slo/<name>. */
+export type SloHandler = (name: string, rawQuery: string, form?: Record<string, string>) => SloAnswer;
 
-/** The last path segment of an entity ID, as the name of its SingleLogoutService path (/slo/<name>). */
+/**
+ * The name of an entity's SingleLogoutService path (/slo/<name>): its entityID in unpadded base64url,
+ * so two entityIDs never share a path (a URN or a trailing segment two entities share would) and the
+ * path needs no escaping.
+ */
 export function sloName(entityId: string): string {
-  const last = entityId.replace(/\/+$/, '').split('/').pop() ?? '';
-  return /^[A-Za-z0-9._-]{1,64}$/.test(last) ? last : 'sp';
+  return Buffer.from(entityId, 'utf8').toString('base64url');
 }
 
 /**
@@ -107,36 +111,29 @@ export class GatewayServer {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', this.acsUrl);
-    if (req.method === 'GET' && url.pathname.startsWith('/slo/')) {
+    if ((req.method === 'GET' || req.method === 'POST') && url.pathname.startsWith('/slo/')) {
       const raw = req.url ?? '';
       const q = raw.indexOf('?');
-      const answer = this.sloHandler?.(url.pathname.slice(5), q < 0 ? '' : raw.slice(q + 1)) ?? {
-        status: 404,
-        body: 'no logout in progress',
+      const name = url.pathname.slice(5);
+      const reply = (form?: Record<string, string>) => {
+        const answer = this.sloHandler?.(name, q < 0 ? '' : raw.slice(q + 1), form) ?? {
+          status: 404,
+          body: 'no logout in progress',
+        };
+        const headers: Record<string, string> = { 'content-type': 'text/plain', 'cache-control': 'no-store' };
+        if (answer.location) headers.location = answer.location;
+        res.writeHead(answer.status, headers).end(answer.body ?? '');
       };
-      const headers: Record<string, string> = { 'content-type': 'text/plain', 'cache-control': 'no-store' };
-      if (answer.location) headers.location = answer.location;
-      res.writeHead(answer.status, headers).end(answer.body ?? '');
+      // An HTTP-POST message (a LogoutRequest an IdP propagates by form): read, then judged by the specs.
+      if (req.method === 'POST') this.readBody(req, res, (body) => reply(parseForm(body)));
+      else reply();
       return;
     }
     if (req.method !== 'POST' || url.pathname !== new URL(this.acsUrl).pathname) {
       res.writeHead(404).end('not found');
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_ACS_BODY) {
-        res.writeHead(413).end('too large');
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (size > MAX_ACS_BODY) return;
-      const body = Buffer.concat(chunks).toString('utf8');
+    this.readBody(req, res, (body) => {
       const cookie = /(?:^|;\s*)gw_session=([0-9a-f]+)/.exec(req.headers.cookie ?? '')?.[1];
       const login = cookie ? this.pending.get(cookie) : undefined;
       const fields = parseForm(body);
@@ -169,6 +166,24 @@ export class GatewayServer {
       }
       res.writeHead(verify.accepted ? 200 : 403, { 'content-type': 'text/plain' });
       res.end(verify.accepted ? 'accepted' : `rejected: ${verify.findings.map((f) => f.code).join(',')}`);
+    });
+  }
+
+  /** A request body up to MAX_ACS_BODY (413 beyond it). */
+  private readBody(req: http.IncomingMessage, res: http.ServerResponse, then: (body: string) => void): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_ACS_BODY) {
+        res.writeHead(413).end('too large');
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (size <= MAX_ACS_BODY) then(Buffer.concat(chunks).toString('utf8'));
     });
   }
 
