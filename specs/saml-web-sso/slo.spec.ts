@@ -42,7 +42,7 @@ function alive(r: WebLogin, when: string): boolean {
 
 function describeLogout(out: WebLogout): string {
   if (out.response) return `a LogoutResponse ${statusName(out.response.status?.top) ?? '(no status)'}`;
-  if (out.failure) return `no answer: ${out.failure.message}`;
+  if (out.failure) return `${out.failure.reason}: ${out.failure.message}`;
   if (out.loginFormShown) return `a login form at ${out.lastPage?.url ?? '?'}`;
   if (out.foreignNavigation) return `navigation to ${out.foreignNavigation}`;
   if (out.lastPage) return `an HTTP ${out.lastPage.status} page at ${out.lastPage.url}`;

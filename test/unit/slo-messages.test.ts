@@ -5,7 +5,9 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { redirectParams, redirectUrl } from '../../src/harness/messages/bindings';
 import { logoutResponseXml } from '../../src/harness/messages/logout';
+import { sloName } from '../../src/harness/roles/gateway/gateway';
 import { readRedirectMessage } from '../../src/harness/roles/gateway/logout-message';
 import { ALG, encodeRedirectBinding, signRedirectQuery } from '../../src/harness/xml';
 
@@ -64,5 +66,32 @@ describe('Single Logout messages', () => {
     const m = readRedirectMessage('SAMLResponse=%%%', 'SAMLResponse', [cert]);
     expect(m.parseError).to.be.a('string');
     expect(m.root).to.equal(undefined);
+  });
+
+  it('the Redirect builder of messages/bindings signs a SAMLResponse over its own parameter name', () => {
+    const p = redirectParams(response, {
+      relayState: 'rs',
+      sign: { keyPem: key('gateway.key.pem'), certPem: cert },
+      param: 'SAMLResponse',
+    });
+    const url = redirectUrl('http://127.0.0.1:1/slo', p);
+    expect(url).to.match(/\?SAMLResponse=[^&]+&RelayState=rs&SigAlg=[^&]+&Signature=/);
+    const m = readRedirectMessage(url.slice(url.indexOf('?') + 1), 'SAMLResponse', [cert]);
+    expect(m.signature).to.include({ kind: 'redirect', verifies: true });
+  });
+
+  it('gives every entityID its own SingleLogoutService path, valid in a URL', () => {
+    const ids = [
+      'https://gateway.test/sp',
+      'https://other.test/sp',
+      'https://gateway.test/sp/',
+      'urn:example:sp',
+      'urn:example:other-sp',
+      'https://gateway.test/a b?c#d',
+    ];
+    const names = ids.map(sloName);
+    expect(new Set(names).size).to.equal(ids.length);
+    for (const n of names) expect(n).to.match(/^[A-Za-z0-9_-]+$/);
+    expect(Buffer.from(sloName('urn:example:sp'), 'base64url').toString()).to.equal('urn:example:sp');
   });
 });
