@@ -17,6 +17,8 @@ export interface RunOutcome {
   report?: RunReport;
   stderr: string;
   ms: number;
+  /** The kill-worker running it died (KillWorker): a harness error naming the fault, never a verdict. */
+  died?: string;
 }
 
 export function runCli(args: string[], name: string): Promise<RunOutcome> {
@@ -38,44 +40,87 @@ export function runCli(args: string[], name: string): Promise<RunOutcome> {
 /**
  * A long-lived kill-worker.js process running one CLI invocation at a time (node's start-up and
  * module loading paid once per worker, not once per fault).
+ *
+ * A worker that dies (crash, kill, out of memory) or whose pipes break (EPIPE) is no unhandled 'error':
+ * the run it was doing resolves with `died` (a harness error naming the fault, the exit and the last
+ * stderr line), and the next run starts a fresh process.
  */
-class Worker {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly replies: ((line: string) => void)[] = [];
+export class KillWorker {
+  private child!: ChildProcessWithoutNullStreams;
+  private pending?: { name: string; reply: (line: string | undefined, why?: string) => void };
   private stderr = '';
   private buffered = '';
+  private dead = true;
 
-  constructor() {
-    const script = path.join(ROOT, 'dist', 'test', 'kill-worker.js');
-    this.child = spawn(process.execPath, [script], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stderr.on('data', (b: Buffer) => (this.stderr += b.toString()));
-    this.child.stdout.on('data', (b: Buffer) => {
+  constructor(private readonly script = path.join(ROOT, 'dist', 'test', 'kill-worker.js')) {
+    this.spawn();
+  }
+
+  private spawn(): void {
+    const child = spawn(process.execPath, [this.script], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = child;
+    this.dead = false;
+    this.buffered = '';
+    child.stderr.on('data', (b: Buffer) => (this.stderr += b.toString()));
+    child.stdout.on('data', (b: Buffer) => {
+      if (child !== this.child) return;
       this.buffered += b.toString();
       for (let nl = this.buffered.indexOf('\n'); nl >= 0; nl = this.buffered.indexOf('\n')) {
         const line = this.buffered.slice(0, nl);
         this.buffered = this.buffered.slice(nl + 1);
-        this.replies.shift()?.(line);
+        this.settle(line);
       }
     });
-    this.child.on('exit', () => {
-      for (const r of this.replies.splice(0)) r(JSON.stringify({ exitCode: -1 }));
-    });
+    const died = (why: string) => {
+      if (child !== this.child) return;
+      this.dead = true;
+      this.settle(undefined, why);
+    };
+    // EPIPE (the worker is gone) on any of its pipes, or a failed spawn: the worker's death, reported.
+    child.stdin.on('error', (e) => died(`its stdin: ${e.message}`));
+    child.stdout.on('error', (e) => died(`its stdout: ${e.message}`));
+    child.stderr.on('error', () => undefined);
+    child.on('error', (e) => died(e.message));
+    // 'close', not 'exit': an answer written just before the end is read first.
+    child.on('close', (code, signal) => died(signal ? `killed by ${signal}` : `exit ${code}`));
+  }
+
+  private settle(line: string | undefined, why?: string): void {
+    const p = this.pending;
+    this.pending = undefined;
+    p?.reply(line, why);
   }
 
   run(args: string[], name: string): Promise<RunOutcome> {
     const t0 = Date.now();
+    if (this.dead) this.spawn();
     this.stderr = '';
     return new Promise((resolve) => {
-      this.replies.push((line) => {
-        const { exitCode } = JSON.parse(line) as { exitCode: number };
-        resolve({ name, exitCode, report: readRunReport(args), stderr: this.stderr, ms: Date.now() - t0 });
-      });
+      this.pending = {
+        name,
+        reply: (line, why) => {
+          const ms = Date.now() - t0;
+          let exitCode: number | undefined;
+          try {
+            exitCode = line === undefined ? undefined : (JSON.parse(line) as { exitCode: number }).exitCode;
+          } catch {
+            why = `an answer that is not the protocol's: ${line?.slice(0, 200)}`;
+          }
+          if (exitCode === undefined) {
+            const last = this.stderr.trim().split('\n').pop() ?? '';
+            const died = `harness error: the kill-worker died during fault ${name} (${why ?? 'no answer'})${last ? `: ${last}` : ''}`;
+            resolve({ name, exitCode: -1, stderr: this.stderr, ms, died });
+            return;
+          }
+          resolve({ name, exitCode, report: readRunReport(args), stderr: this.stderr, ms });
+        },
+      };
       this.child.stdin.write(`${JSON.stringify({ args })}\n`);
     });
   }
 
   close(): void {
-    this.child.stdin.end();
+    if (!this.dead) this.child.stdin.end();
   }
 }
 
@@ -132,7 +177,7 @@ export async function buildKillMatrix(
 
   // The faultless run and the fault runs at once; the fault runs in `width` long-lived workers.
   const cleanRun = runCli(['run', '--report-dir', path.join(base, '_none')], '(none)');
-  const workers = Array.from({ length: width }, () => new Worker());
+  const workers = Array.from({ length: width }, () => new KillWorker());
   const free = [...workers];
 
   const faults = faultInfo.map((f) => f.name);
@@ -141,7 +186,7 @@ export async function buildKillMatrix(
     ...modeInfo.map((m) => ({ ...m, flag: '--mode', dir: `mode-${m.name}` })),
   ];
   const all = await pool(jobs, width, async (f) => {
-    const worker = free.pop() as Worker;
+    const worker = free.pop() as KillWorker;
     const outcome = await worker.run(
       [
         'run',
@@ -179,6 +224,10 @@ export async function buildKillMatrix(
 
   // A mode is conformant but unusual: against it, every check of the requirements it exercises must hold.
   for (const run of all.slice(faultInfo.length)) {
+    if (run.died) {
+      problems.push(run.died);
+      continue;
+    }
     if (!run.report) {
       problems.push(
         `mode ${run.name}: no report (exit ${run.exitCode}) ${run.stderr.trim().split('\n').pop()}`,
@@ -205,6 +254,10 @@ export async function buildKillMatrix(
     );
   }
   for (const run of runs) {
+    if (run.died) {
+      problems.push(run.died);
+      continue;
+    }
     if (!run.report) {
       problems.push(
         `fault ${run.name}: no report (exit ${run.exitCode}) ${run.stderr.trim().split('\n').pop()}`,

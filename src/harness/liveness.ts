@@ -23,6 +23,8 @@ export function currentCheckId(): string | undefined {
 
 export class Liveness implements ExchangeGuard {
   private goneReason?: string;
+  /** The check during which the target was found gone (undefined: the run setup, or stop()). */
+  private goneDuring?: string;
   private probing?: Promise<void>;
   /** Probes made (for tests and the report). */
   probes = 0;
@@ -36,6 +38,17 @@ export class Liveness implements ExchangeGuard {
     return this.goneReason;
   }
 
+  /**
+   * Whether check `checkId`, judged (possibly ahead of mocha, under --jobs) and reported now, must be
+   * reported "not run" instead: the target is gone and it is not the check during which it went. With
+   * --jobs 1 no other check can have run by then; under --jobs N a prefetched verdict (even a PASS from
+   * a document fetched before) is dropped the same way, so liveness does not depend on N.
+   */
+  notRunAtReport(checkId: string): string | undefined {
+    if (!this.goneReason || this.goneDuring === checkId) return undefined;
+    return this.goneReason;
+  }
+
   /** Stops the run for another reason (a failed preflight): every later exchange and check is "not run". */
   stop(reason: string): void {
     this.goneReason ??= reason;
@@ -43,12 +56,13 @@ export class Liveness implements ExchangeGuard {
 
   failed(_req: HttpRequest, e: ExchangeFailed): Promise<void> {
     if (this.goneReason || e.reason === 'target-gone') return Promise.resolve();
-    const during = checkScope.getStore() ?? 'the run setup';
-    this.probing ??= this.probe(during, e).finally(() => (this.probing = undefined));
+    const checkId = checkScope.getStore();
+    this.probing ??= this.probe(checkId, e).finally(() => (this.probing = undefined));
     return this.probing;
   }
 
-  private async probe(during: string, first: ExchangeFailed): Promise<void> {
+  private async probe(checkId: string | undefined, first: ExchangeFailed): Promise<void> {
+    const during = checkId ?? 'the run setup';
     this.probes++;
     try {
       await httpExchange({
@@ -61,6 +75,7 @@ export class Liveness implements ExchangeGuard {
       });
     } catch (e) {
       const why = (e as Error).message;
+      this.goneDuring = checkId;
       this.goneReason =
         `the target stopped answering during ${during} ` +
         `(${first.message}; probe GET ${this.probeUrl}: ${why})`;

@@ -138,6 +138,24 @@ function noAnswerVerdict(spec: CheckSpec, j: Judged, evidence: readonly Evidence
   };
 }
 
+/** A check's work, judged but not yet reported (scenario.check). */
+interface Worked {
+  j: Judged;
+  variants: NonNullable<CheckResult['variants']>;
+  durationMs: number;
+  evidence: EvidenceItem[];
+}
+
+/** Not run: the target is gone (or the run was stopped) — no verdict, no evidence. */
+function notRun(reason: string): Worked {
+  return {
+    j: { outcome: 'ERROR', message: `not run: ${reason}` },
+    variants: [],
+    durationMs: 0,
+    evidence: [],
+  };
+}
+
 /**
  * A describe block's handle on the run: `check()` declares one conformance check (one `it`),
  * `shared()` memoizes a flow several checks read, `requires()` turns a missing capability into N/A.
@@ -163,9 +181,9 @@ export function scenario(
       }
       registerCheck(def);
       if (!isSelected(def)) return;
-      // The check's own work (its flows, verdict and evidence files): run by the pool, possibly ahead of
-      // mocha and beside other checks (--jobs); what needs the running mocha test (Allure) stays in `it`.
-      const work = async (): Promise<{ result: CheckResult; evidence: EvidenceItem[] }> => {
+      // The check's own work (its flows and verdict): run by the pool, possibly ahead of mocha and beside
+      // other checks (--jobs); the result is made when mocha reports it (report below).
+      const work = async (): Promise<Worked> => {
         const s = session();
         if (s.mutation) s.memo.clear();
         const evidence: EvidenceItem[] = [];
@@ -173,18 +191,28 @@ export function scenario(
         const v = new Verdict(def);
         let error: unknown;
         const gone = s.liveness?.gone();
-        if (!gone) {
-          try {
-            await duringCheck(def.id, () => withEvidence(evidence, () => body(v, s)));
-          } catch (e) {
-            error = e;
-          }
-          await duringCheck(def.id, () => withEvidence(evidence, () => runAfterCheck(s)));
-          if (def.family === 'metadata') evidence.unshift(...(await metadataEvidence(def.profile, s)));
+        if (gone) return notRun(gone);
+        try {
+          await duringCheck(def.id, () => withEvidence(evidence, () => body(v, s)));
+        } catch (e) {
+          error = e;
         }
-        const j: Judged = gone
-          ? { outcome: 'ERROR', message: `not run: ${gone}` }
-          : noAnswerVerdict(spec, judge(def, v, error, s.strict), evidence);
+        await duringCheck(def.id, () => withEvidence(evidence, () => runAfterCheck(s)));
+        if (def.family === 'metadata') evidence.unshift(...(await metadataEvidence(def.profile, s)));
+        return {
+          j: noAnswerVerdict(spec, judge(def, v, error, s.strict), evidence),
+          variants: [...v.variantOutcomes],
+          durationMs: Date.now() - started,
+          evidence,
+        };
+      };
+      // The result as reported, in mocha's order: when the target was found gone before this check is
+      // reported, it is "not run" like every later check with --jobs 1, whatever the pool had judged
+      // ahead of it (Liveness.notRunAtReport); then expectations, redaction and its evidence files.
+      const report = (s: HarnessSession, w: Worked): { result: CheckResult; evidence: EvidenceItem[] } => {
+        const gone = s.liveness?.notRunAtReport(def.id);
+        if (gone && !w.j.message.startsWith('not run: ')) w = notRun(gone);
+        const { j } = w;
         let result: CheckResult = {
           ...def,
           outcome: j.outcome,
@@ -193,8 +221,8 @@ export function scenario(
           actual: j.actual,
           where: j.where,
           ...(j.blockedBy ? { blockedBy: j.blockedBy } : {}),
-          ...(v.variantOutcomes.length > 0 ? { variants: [...v.variantOutcomes] } : {}),
-          durationMs: Date.now() - started,
+          ...(w.variants.length > 0 ? { variants: w.variants } : {}),
+          durationMs: w.durationMs,
           evidence: [],
         };
         if (j.original) blockedOriginals.set(def.id, redactJudged(j.original, s.redactor));
@@ -202,15 +230,15 @@ export function scenario(
         // Every text of a verdict passes the redactor before any report sees it: a check may quote what
         // the IdP echoed (a password, a token) in its message, expected or actual.
         Object.assign(result, redactJudged(result, s.redactor));
-        result.evidence = writeEvidence(s.reportDir, def.id, evidence, s.redactor);
-        return { result, evidence };
+        result.evidence = writeEvidence(s.reportDir, def.id, w.evidence, s.redactor);
+        return { result, evidence: w.evidence };
       };
       checkPool.define(def.id, { exclusive: spec.exclusive ?? opts.exclusive, run: work });
       it(`${def.id} ${def.title}`, async function () {
         const s = session();
         this.timeout(0);
         startedChecks.add(def.id);
-        const { result, evidence } = await checkPool.take(def.id, work);
+        const { result, evidence } = report(s, await checkPool.take(def.id, work));
         await annotateAllure(def);
         await attachEvidence(evidence, s.redactor);
         s.results.push(result);

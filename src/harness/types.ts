@@ -220,7 +220,9 @@ export type HarnessErrorCode =
   | 'ERR_INTERNAL'
   | 'ERR_TIMEOUT'
   | 'ERR_DOCKER_UNAVAILABLE'
-  | 'ERR_INTERRUPTED';
+  | 'ERR_INTERRUPTED'
+  /** A check changed shared IdP state under --jobs N > 1 without declaring `exclusive` (checks/pool.ts). */
+  | 'ERR_NOT_EXCLUSIVE';
 
 export class HarnessError extends Error {
   constructor(

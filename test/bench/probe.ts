@@ -1,9 +1,10 @@
 /**
  * Preloaded into each node process of a benchmarked command (`NODE_OPTIONS=--require probe.js`): on
- * exit, appends one JSON line to the file named by IDPC_BENCH_PROBE: argv, peak RSS (VmHWM of this
- * process, Linux; see test/hostile/rss-probe.ts for why not getrusage) and CPU seconds (user + system).
+ * exit, appends one JSON line to the file named by IDPC_BENCH_PROBE: argv, peak RSS (test/peak-rss.ts:
+ * VmHWM of this process on Linux) and CPU seconds (user + system).
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { peakRss } from '../peak-rss';
 
 export interface ProbeLine {
   argv: string[];
@@ -14,15 +15,12 @@ export interface ProbeLine {
 const file = process.env.IDPC_BENCH_PROBE;
 if (file) {
   process.on('exit', () => {
-    let maxRssKb = process.resourceUsage().maxRSS;
-    try {
-      const hwm = /^VmHWM:\s*(\d+)\s*kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-      if (hwm) maxRssKb = Number(hwm);
-    } catch {
-      // not Linux: getrusage
-    }
     const u = process.cpuUsage();
-    const line: ProbeLine = { argv: process.argv.slice(1), maxRssKb, cpuS: (u.user + u.system) / 1e6 };
+    const line: ProbeLine = {
+      argv: process.argv.slice(1),
+      maxRssKb: peakRss().maxRssKb,
+      cpuS: (u.user + u.system) / 1e6,
+    };
     appendFileSync(file, `${JSON.stringify(line)}\n`);
   });
 }

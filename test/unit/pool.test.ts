@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { CheckPool } from '../../src/harness/checks/pool';
+import { CheckPool, checkPool } from '../../src/harness/checks/pool';
+import { duringCheck } from '../../src/harness/liveness';
+import { HarnessError } from '../../src/harness/types';
+import { dtApi, registerDtGateway, silentLogin, withSettings } from '../../src/harness/roles/device-token';
+import { newBrowser } from '../../src/harness/roles/web-login';
+import { webLogout, type WebLogoutOptions } from '../../src/harness/roles/slo';
+import type { AdminApiConfig } from '../../src/harness/targets/config-types';
+import type { HarnessSession } from '../../src/harness/session';
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
@@ -60,5 +67,63 @@ describe('check pool (--jobs)', () => {
     expect(w.log).to.deep.equal(['start b', 'end b']);
     w.pool.plan(['a'], 4);
     expect(await w.pool.take('zz', async () => 'in place')).to.equal('in place');
+  });
+
+  describe('exclusive is enforced: state-changing helpers refuse a check that did not declare it', () => {
+    const admin: AdminApiConfig = { baseUrl: 'http://127.0.0.1:9/admin', apiKey: 'k' };
+    /** Every helper that changes or counts shared IdP state, called as a check would. */
+    const helpers: [string, () => unknown][] = [
+      ['withSettings', () => withSettings(admin, { jitProvisioning: false })],
+      ['dtApi.putSettings', () => dtApi.putSettings(admin, {})],
+      ['dtApi.listTokens', () => dtApi.listTokens(admin)],
+      ['dtApi.createToken', () => dtApi.createToken(admin, {})],
+      ['dtApi.listUsers', () => dtApi.listUsers(admin)],
+      ['dtApi.deleteUser', () => dtApi.deleteUser(admin, 'u@x.test')],
+      ['registerDtGateway', () => registerDtGateway({} as HarnessSession, admin, [])],
+      ['silentLogin from a source address', () => silentLogin({ localAddress: '127.0.0.2' })],
+      ['newBrowser from a source address', () => newBrowser('127.0.0.2')],
+      ['webLogout', () => webLogout({} as WebLogoutOptions)],
+    ];
+    /** What calling fn inside check `id` throws (synchronously or as a rejection); undefined: nothing. */
+    async function thrown(id: string, fn: () => unknown): Promise<unknown> {
+      try {
+        await duringCheck(id, fn);
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    }
+
+    beforeEach(() => {
+      checkPool.define('T-shared', { run: async () => undefined });
+      checkPool.define('T-alone', { exclusive: 'tenant settings', run: async () => undefined });
+    });
+    afterEach(() => checkPool.reset());
+
+    for (const [name, fn] of helpers) {
+      it(`${name}: ERR_NOT_EXCLUSIVE under --jobs 2 from a check without exclusive, naming the fix`, async () => {
+        checkPool.plan(['T-shared', 'T-alone'], 2);
+        const e = await thrown('T-shared', fn);
+        expect(e).to.be.instanceOf(HarnessError);
+        const h = e as HarnessError;
+        expect(h.code).to.equal('ERR_NOT_EXCLUSIVE');
+        expect(h.message).to.match(/^check T-shared changes or counts .+ but does not declare `exclusive`/);
+        expect(h.oneLine()).to.match(/ — declare it in the check's spec: exclusive: '.+'/);
+      });
+
+      it(`${name}: allowed from a check that declares exclusive, or with --jobs 1`, async () => {
+        checkPool.plan(['T-shared', 'T-alone'], 2);
+        const declared = await thrown('T-alone', fn);
+        expect((declared as HarnessError | undefined)?.code).to.not.equal('ERR_NOT_EXCLUSIVE');
+        checkPool.plan(['T-shared', 'T-alone'], 1);
+        const single = await thrown('T-shared', fn);
+        expect((single as HarnessError | undefined)?.code).to.not.equal('ERR_NOT_EXCLUSIVE');
+      });
+    }
+
+    it('outside any check (the run setup) nothing is refused', () => {
+      checkPool.plan(['T-shared'], 2);
+      expect(() => checkPool.requireExclusive(undefined, 'tenant settings')).to.not.throw();
+    });
   });
 });

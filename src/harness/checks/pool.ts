@@ -7,9 +7,14 @@
  * registered keys, a throttling window, token or provisioning counts) runs alone: it starts only when
  * nothing else runs, and nothing starts before it ends. With N = 1, or outside a planned run (a plain
  * mocha run with the plugin), each `it` runs its check itself, as before.
+ *
+ * The declaration is enforced, not trusted: the helpers that change or count such state call
+ * `requireExclusive` (roles/admin.ts `requireAlone`), which throws ERR_NOT_EXCLUSIVE when the check
+ * calling them is not declared exclusive while N > 1.
  */
 
 import type Mocha from 'mocha';
+import { HarnessError } from '../types';
 
 interface Planned {
   exclusive?: string;
@@ -67,6 +72,26 @@ export class CheckPool {
     this.horizon = 0;
     this.running = 0;
     this.alone = false;
+  }
+
+  /** How many checks may run at once under the current plan (1 outside a planned run). */
+  get concurrency(): number {
+    return this.jobs;
+  }
+
+  /**
+   * Throws ERR_NOT_EXCLUSIVE unless check `checkId` may change or count `state` under the current plan:
+   * with N > 1 it must declare `exclusive` (on its check or its scenario block). Outside a check (the
+   * run's setup) and with N = 1 nothing runs beside it.
+   */
+  requireExclusive(checkId: string | undefined, state: string): void {
+    if (this.jobs <= 1 || checkId === undefined || !this.defs.has(checkId)) return;
+    if (this.defs.get(checkId)?.exclusive) return;
+    throw new HarnessError(
+      'ERR_NOT_EXCLUSIVE',
+      `check ${checkId} changes or counts ${state} but does not declare \`exclusive\`: under --jobs ${this.jobs} a check running beside it would see that state`,
+      `declare it in the check's spec: exclusive: '${state}' (h.check({ id: '${checkId}', exclusive, ... }) or the scenario block's option)`,
+    );
   }
 
   /** Forgets the plan (the run ended): later calls run each check in place. */

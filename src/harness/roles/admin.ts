@@ -1,5 +1,16 @@
 import type { AdminApiConfig } from '../targets/config-types';
 import { httpExchange, type HttpResponse } from './client/http';
+import { checkPool } from '../checks/pool';
+import { currentCheckId } from '../liveness';
+
+/**
+ * Called by every helper that changes or counts IdP state other checks would see (tenant settings, the
+ * SP's registered keys, token and directory counts, a throttling window, the gateway's logout handler):
+ * under --jobs N > 1 the calling check must declare `exclusive`, or this throws ERR_NOT_EXCLUSIVE.
+ */
+export function requireAlone(state: string): void {
+  checkPool.requireExclusive(currentCheckId(), state);
+}
 
 /** A call to a profile admin API (`Authorization: Bearer <key>`), recorded as evidence. */
 export async function adminCall(

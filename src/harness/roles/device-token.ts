@@ -18,7 +18,7 @@ import { loadIdpMetadata } from '../targets/idp-metadata';
 import type { AdminApiConfig } from '../targets/config-types';
 import type { DtTarget, DtTokenKind } from '../targets/dt-target';
 import type { ProvisionedUser } from './gateway/provisioning';
-import { adminCall } from './admin';
+import { adminCall, requireAlone } from './admin';
 import { spMetadataXml } from './gateway/sp-metadata';
 
 export type { DtTarget, ProvisionedUser };
@@ -89,8 +89,10 @@ export async function dtTarget(s: HarnessSession = session()): Promise<DtTarget>
       t.other = { idp: other, tenant: dt.otherTenant.tenant, admin: dt.otherTenant.admin };
     }
     if (s.config.capabilities.spAdmin) {
-      if (dt.admin) await registerDtGateway(s, dt.admin, [s.gatewayKey.certPem]);
-      if (dt.otherTenant?.admin) await registerDtGateway(s, dt.otherTenant.admin, [s.gatewayKey.certPem]);
+      // The run's one registration (as setup, not a change a check makes): not guarded by requireAlone.
+      if (dt.admin) await putGatewayRegistration(s, dt.admin, [s.gatewayKey.certPem]);
+      if (dt.otherTenant?.admin)
+        await putGatewayRegistration(s, dt.otherTenant.admin, [s.gatewayKey.certPem]);
     }
     return t;
   })();
@@ -98,8 +100,17 @@ export async function dtTarget(s: HarnessSession = session()): Promise<DtTarget>
   return p;
 }
 
-/** PUT /service-providers with the gateway's metadata (AuthnRequestsSigned="true"). */
+/** PUT /service-providers with the gateway's metadata (AuthnRequestsSigned="true"): a check's key change. */
 export async function registerDtGateway(
+  s: HarnessSession,
+  admin: AdminApiConfig,
+  certsPem: string[],
+): Promise<void> {
+  requireAlone('the signing certificates registered for the gateway');
+  await putGatewayRegistration(s, admin, certsPem);
+}
+
+async function putGatewayRegistration(
   s: HarnessSession,
   admin: AdminApiConfig,
   certsPem: string[],
@@ -189,6 +200,8 @@ export interface SilentLogin extends FlowResult {
 
 /** One silent device-token login: gateway builds and signs, the agent presents the token, the ACS verifies. */
 export async function silentLogin(opts: SilentLoginOptions = {}): Promise<SilentLogin> {
+  // A client.sourceAddresses address exists for throttling: its failure window is shared state.
+  if (opts.localAddress !== undefined) requireAlone('the throttling window of a client source address');
   const s = session();
   const t = await dtTarget(s);
   const idp = opts.tenant === 'other' ? t.other?.idp : t.idp;
@@ -401,21 +414,36 @@ export const dtApi = {
     const res = await adminCall(admin, method, path, { json, timeoutMs: s.config.timeouts.exchangeMs });
     return { status: res.status, json: res.json as unknown, body: res.body };
   },
-  listTokens: (admin: AdminApiConfig) => dtApi.call(admin, 'GET', '/device-tokens'),
-  createToken: (admin: AdminApiConfig, body: unknown) => dtApi.call(admin, 'POST', '/device-tokens', body),
+  listTokens: (admin: AdminApiConfig) => {
+    requireAlone('the token count of the admin user');
+    return dtApi.call(admin, 'GET', '/device-tokens');
+  },
+  /** A token not deleted after the check (freshToken's are): it counts against the admin user's limit. */
+  createToken: (admin: AdminApiConfig, body: unknown) => {
+    requireAlone('the token count of the admin user');
+    return dtApi.call(admin, 'POST', '/device-tokens', body);
+  },
   deleteToken: (admin: AdminApiConfig, id: string) =>
     dtApi.call(admin, 'DELETE', `/device-tokens/${encodeURIComponent(id)}`),
   getSettings: (admin: AdminApiConfig) => dtApi.call(admin, 'GET', '/settings'),
-  putSettings: (admin: AdminApiConfig, body: unknown) => dtApi.call(admin, 'PUT', '/settings', body),
-  listUsers: (admin: AdminApiConfig) => dtApi.call(admin, 'GET', '/users'),
+  putSettings: (admin: AdminApiConfig, body: unknown) => {
+    requireAlone('tenant settings');
+    return dtApi.call(admin, 'PUT', '/settings', body);
+  },
+  listUsers: (admin: AdminApiConfig) => {
+    requireAlone('the number of directory entries (provisioning counts)');
+    return dtApi.call(admin, 'GET', '/users');
+  },
   getUser: (admin: AdminApiConfig, userId: string) =>
     dtApi.call(admin, 'GET', `/users/${encodeURIComponent(userId)}`),
   putUser: (
     admin: AdminApiConfig,
     body: { userId: string; displayName?: string; department?: string; memberOf?: string[] },
   ) => dtApi.call(admin, 'POST', '/users', body),
-  deleteUser: (admin: AdminApiConfig, userId: string) =>
-    dtApi.call(admin, 'DELETE', `/users/${encodeURIComponent(userId)}`),
+  deleteUser: (admin: AdminApiConfig, userId: string) => {
+    requireAlone('the number of directory entries (provisioning counts)');
+    return dtApi.call(admin, 'DELETE', `/users/${encodeURIComponent(userId)}`);
+  },
 };
 
 /** Changes tenant settings for this check and puts the old ones back after it. */
@@ -423,6 +451,7 @@ export async function withSettings(
   admin: AdminApiConfig,
   change: { allowedDomains?: string[]; jitProvisioning?: boolean },
 ): Promise<void> {
+  requireAlone('tenant settings');
   const before = await dtApi.getSettings(admin);
   if (before.status !== 200)
     throw new HarnessError(

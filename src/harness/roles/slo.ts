@@ -18,6 +18,7 @@ import { sloName } from './gateway/gateway';
 import { readPostMessage, readRedirectMessage, type LogoutMessage } from './gateway/logout-message';
 import type { AssertionInfo } from './gateway/verifier';
 import { webLogin, type WebLogin } from './web-login';
+import { requireAlone } from './admin';
 
 export type { LogoutMessage };
 
@@ -83,6 +84,8 @@ function saml(
 
 /** SP-initiated Single Logout of `o.login`'s session, driven to its LogoutResponse (or the IdP's last page). */
 export async function webLogout(o: WebLogoutOptions): Promise<WebLogout> {
+  // The gateway has one SingleLogoutService handler, set for this flow, and the IdP session ends.
+  requireAlone("the gateway's SingleLogoutService handler (one logout flow at a time)");
   const s = session();
   const slo = idpSlo();
   const { gateway, gatewayKey } = s;
