@@ -165,6 +165,18 @@ function profilesFor(requirements: string[]): string[] {
   return [...(web ? ['--profile', 'saml-web-sso'] : []), ...(dt ? ['--profile', 'device-token'] : [])];
 }
 
+/**
+ * How the fault and mode runs share the machine: `workers` long-lived worker processes, each run with an
+ * explicit `--jobs` so that workers × jobs ≤ cores (a run's default --jobs is the core count: three
+ * workers at that default on 2 cores kept six checks' work in flight beside the faultless run and the
+ * unit tests).
+ */
+export function killMatrixSizing(cores: number): { workers: number; jobs: number } {
+  const c = Math.max(1, Math.floor(cores));
+  const workers = Math.max(1, Math.min(4, c));
+  return { workers, jobs: Math.max(1, Math.floor(c / workers)) };
+}
+
 export async function buildKillMatrix(
   faultInfo: { name: string; requirements: string[] }[],
   log: (s: string) => void,
@@ -173,9 +185,10 @@ export async function buildKillMatrix(
   const base = path.join(ROOT, 'reports', 'kill');
   mkdirSync(base, { recursive: true });
   const problems: string[] = [];
-  const width = Math.max(2, Math.min(4, os.cpus().length + 1));
+  const { workers: width, jobs: perRun } = killMatrixSizing(os.availableParallelism());
 
   // The faultless run and the fault runs at once; the fault runs in `width` long-lived workers.
+  // The faultless run (the longest, one process) keeps --jobs' default: its work overlaps its own waits.
   const cleanRun = runCli(['run', '--report-dir', path.join(base, '_none')], '(none)');
   const workers = Array.from({ length: width }, () => new KillWorker());
   const free = [...workers];
@@ -190,6 +203,8 @@ export async function buildKillMatrix(
     const outcome = await worker.run(
       [
         'run',
+        '--jobs',
+        String(perRun),
         f.flag,
         f.name,
         ...profilesFor(f.requirements),

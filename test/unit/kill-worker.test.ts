@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { KillWorker, ROOT } from '../kill-matrix';
+import { KillWorker, ROOT, killMatrixSizing } from '../kill-matrix';
 
 /** A stand-in worker script (the protocol's other end) written to dir. */
 function script(dir: string, name: string, body: string): string {
@@ -69,5 +69,16 @@ describe('kill-matrix workers: a worker or parent that goes away (EPIPE) is repo
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     expect(stderr).to.not.match(/Unhandled|EPIPE|\n\s+at /);
     expect(code).to.equal(0);
+  });
+
+  it('fault runs get an explicit --jobs with workers × jobs ≤ cores (no oversubscription)', () => {
+    for (let cores = 1; cores <= 64; cores++) {
+      const { workers, jobs } = killMatrixSizing(cores);
+      expect(workers * jobs, `${cores} cores`).to.be.at.most(cores);
+      expect(workers).to.be.within(1, 4);
+      expect(jobs).to.be.at.least(1);
+    }
+    expect(killMatrixSizing(2)).to.deep.equal({ workers: 2, jobs: 1 });
+    expect(killMatrixSizing(16)).to.deep.equal({ workers: 4, jobs: 4 });
   });
 });
