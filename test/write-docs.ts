@@ -1,10 +1,15 @@
 /**
  * `npm run docs`: rewrites the check counts in the docs (`<!-- count:KEY -->N<!-- /count -->`, see
- * test/docs-counts.ts) from `idp-conformance list --json`. test/unit/docs.test.ts fails when one is stale.
+ * test/docs-counts.ts) from `idp-conformance list --json`, and docs/findings.md from the finding-code
+ * registry (src/harness/findings.ts). test/unit/docs.test.ts fails when one is stale.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, docFiles, listChecks, withCounts } from './docs-counts';
+import { findingsMarkdown } from '../src/harness/findings';
+
+/** The generated list of finding codes (docs.test compares it with findingsMarkdown()). */
+export const FINDINGS_DOC = 'docs/findings.md';
 
 function main(): void {
   const checks = listChecks();
@@ -16,6 +21,12 @@ function main(): void {
       fs.writeFileSync(file, next);
       console.log(`updated ${rel}`);
     }
+  }
+  const findings = path.join(ROOT, FINDINGS_DOC);
+  const md = findingsMarkdown();
+  if (!fs.existsSync(findings) || fs.readFileSync(findings, 'utf8') !== md) {
+    fs.writeFileSync(findings, md);
+    console.log(`updated ${FINDINGS_DOC}`);
   }
 }
 

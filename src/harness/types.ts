@@ -2,6 +2,7 @@
  * The harness's shared vocabulary: checks, outcomes, results, the run report.
  * Everything a spec, a reporter or the CLI exchanges is typed here.
  */
+import type { FindingCode } from './findings';
 
 export type ProfileId = 'saml-web-sso' | 'device-token';
 export const PROFILES: readonly ProfileId[] = ['saml-web-sso', 'device-token'];
@@ -154,7 +155,7 @@ export interface PreflightResult {
 export interface Precondition {
   root: string;
   reason: string;
-  codes: string[];
+  codes: FindingCode[];
 }
 
 export interface RunReport {

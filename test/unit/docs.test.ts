@@ -8,6 +8,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COUNT_MARKER, ROOT, countOf, docFiles, listChecks, type ListedCheck } from '../docs-counts';
+import { FINDINGS_DOC } from '../write-docs';
+import { findingsMarkdown } from '../../src/harness/findings';
 
 const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
 
@@ -30,6 +32,10 @@ describe('docs stay true to the catalogue', function () {
     }
     expect(stale, 'run `npm run docs`').to.deep.equal([]);
     expect(markers).to.be.greaterThan(0);
+  });
+
+  it('docs/findings.md lists every finding code with its meaning, as the registry says (npm run docs)', () => {
+    expect(read(FINDINGS_DOC), 'run `npm run docs`').to.equal(findingsMarkdown());
   });
 
   it('the catalogue table in docs/README.md has a column for every family', () => {

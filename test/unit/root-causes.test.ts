@@ -19,6 +19,7 @@ import { junitXml } from '../../src/harness/reporting/junit';
 import { toConformanceJson } from '../../src/harness/reporting/json';
 import { buildMatrix, matrixMarkdown } from '../../src/harness/reporting/matrix';
 import type { VerifyResult } from '../../src/harness/roles/gateway/verifier';
+import type { FindingCode } from '../../src/harness/findings';
 import type { CheckDef, CheckResult, Outcome, RunReport } from '../../src/harness/types';
 
 const CTX: ControlContext = {
@@ -162,7 +163,7 @@ describe('preflight and root causes (issue 9, items 1 and 4)', () => {
     it('clock skew only when the whole clock is off (IssueInstant and the validity window), not one bad time', () => {
       const later = new Date(CTX.now.getTime() + 2 * 3600_000).toISOString();
       const window = {
-        code: 'S-25',
+        code: 'S-25' as const,
         severity: 'reject' as const,
         message: 'Conditions NotBefore is in the future',
       };
@@ -183,7 +184,7 @@ describe('preflight and root causes (issue 9, items 1 and 4)', () => {
   });
 
   describe('the trust precondition the control calibrates', () => {
-    const verify = (codes: string[], trusted = false): VerifyResult => ({
+    const verify = (codes: FindingCode[], trusted = false): VerifyResult => ({
       accepted: false,
       findings: codes.map((code) => ({
         code,

@@ -1,4 +1,5 @@
 import { HarnessError } from '../types';
+import type { FindingCode } from '../findings';
 import type { Verdict } from './verdict';
 import { POLICY } from './policy';
 import { blockIfPrecondition } from './preconditions';
@@ -276,12 +277,12 @@ export function expectErrorStatus(
 }
 
 /** The gateway's finding with that code, if any (e.g. 'S-04'). */
-export function finding(r: Answer, code: string) {
+export function finding(r: Answer, code: FindingCode) {
   return r.verify?.findings.find((f) => f.code === code);
 }
 
 /** FAIL with the verifier's finding when present. */
-export function expectNoFinding(v: Verdict, r: Answer, code: string, what: string): void {
+export function expectNoFinding(v: Verdict, r: Answer, code: FindingCode, what: string): void {
   const f = finding(r, code);
   if (f)
     v.fail(`${what} (${f.code}: ${f.message})`, f.expected ?? 'conformant', f.actual ?? 'violation', f.where);

@@ -7,7 +7,7 @@
  * AuthnStatement); they share the findings helpers.
  */
 import { NS, NODE_TYPES, childElements, textOf, type XmlElement } from '../../xml';
-import { attr, clip, idBits, isNcName, parseUtc, type Findings } from './verifier-findings';
+import { attr, clip, idBits, isNcName, parseUtc, type FindingCode, type Findings } from './verifier-findings';
 import type { AssertionInfo, NameIdInfo, ResponseInfo, VerifyContext } from './verifier-types';
 
 export const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
@@ -170,7 +170,7 @@ function checkInResponseTo(
   f: Findings,
   ctx: VerifyContext,
   irt: string | undefined,
-  code: string,
+  code: FindingCode,
   where: string,
 ): void {
   const expected = ctx.expectedInResponseTo;

@@ -2,9 +2,10 @@
  * Finding collection and small helpers shared by the verifier stages.
  */
 import { NODE_TYPES, type XmlElement, type XmlNode } from '../../xml';
+import type { FindingCode } from '../../findings';
 
-/** 'S-01'..'S-40', 'X-01'..'X-14', 'C-xx' from the attack catalogue; 'INTERNAL' when the verifier itself failed. */
-export type FindingCode = string;
+/** A code of the registry (src/harness/findings.ts, with its meaning): tsc refuses any other. */
+export type { FindingCode };
 
 export interface Finding {
   code: FindingCode;

@@ -19,7 +19,7 @@ import {
   type XmlElement,
   type XmlNode,
 } from '../../xml';
-import { attr, clip, isNcName, pathOf, type Findings } from './verifier-findings';
+import { attr, clip, isNcName, pathOf, type FindingCode, type Findings } from './verifier-findings';
 
 export interface SigEntry {
   el: XmlElement;
@@ -290,7 +290,11 @@ export function checkSignatureShape(
 ): boolean {
   const where = pathOf(sig);
   let ok = true;
-  const bad = (code: string, message: string, detail: { expected?: string; actual?: string } = {}): void => {
+  const bad = (
+    code: FindingCode,
+    message: string,
+    detail: { expected?: string; actual?: string } = {},
+  ): void => {
     f.reject(code, message, { where, ...detail });
     ok = false;
   };
@@ -389,7 +393,7 @@ function checkReference(
   root: XmlElement,
   assertions: XmlElement[],
   f: Findings,
-  bad: (code: string, message: string, detail?: { expected?: string; actual?: string }) => void,
+  bad: (code: FindingCode, message: string, detail?: { expected?: string; actual?: string }) => void,
 ): void {
   const parentId = attr(parent, 'ID');
   const uri = attr(ref, 'URI');
@@ -477,7 +481,7 @@ function checkReference(
 /** exc-c14n parameters: only ec:InclusiveNamespaces with a PrefixList. */
 function onlyInclusiveNamespaces(
   el: XmlElement,
-  bad: (code: string, message: string, detail?: { expected?: string; actual?: string }) => void,
+  bad: (code: FindingCode, message: string, detail?: { expected?: string; actual?: string }) => void,
 ): void {
   for (const c of childElements(el)) {
     if (!is(c, NS.ec, 'InclusiveNamespaces') || childElements(c).length > 0) {
@@ -487,7 +491,7 @@ function onlyInclusiveNamespaces(
 }
 
 /** Non-whitespace text mixed with element children inside the Signature is not DSig syntax. */
-function mixedText(sig: XmlElement, bad: (code: string, message: string) => void): void {
+function mixedText(sig: XmlElement, bad: (code: FindingCode, message: string) => void): void {
   let mixed = false;
   walk(sig, (n) => {
     if (n.nodeType !== NODE_TYPES.TEXT && n.nodeType !== NODE_TYPES.CDATA) return;
