@@ -198,16 +198,15 @@ describe('device-token · provisioning', function () {
       const t = await dtTarget();
       const admin = dtAdmin(t);
       const d = t.tenant.userDomain;
-      // withSettings restores the tenant's settings after the check; the variants then set their own.
-      await withSettings(admin, { allowedDomains: [d] });
+      // withSettings restores the tenant's settings after the check (last change first) and makes an admin
+      // API refusal a harness error (ERROR with the fix), never a conformance FAIL of the IdP.
       const cases: (readonly [string, { allowed: string[]; userDomain: string }])[] = [
         ['another domain', { allowed: [d], userDomain: 'not-allowed.test' }],
         ['a subdomain of an allowed domain', { allowed: [d], userDomain: `sub.${d}` }],
         ['allowedDomains []', { allowed: [], userDomain: d }],
       ];
       await v.variants(cases, async ({ allowed, userDomain }) => {
-        const set = await dtApi.putSettings(admin, { allowedDomains: allowed });
-        v.equal('PUT /settings status', set.status, 200);
+        await withSettings(admin, { allowedDomains: allowed });
         const r = await silentLogin({ token, userDomain });
         expectErrorStatus(v, r, 'RequestDenied');
         v.equal('gateway users', provisioned(r.request.userId.toLowerCase()).length, 0);

@@ -176,15 +176,19 @@ describe('device-token · request parsing', function () {
    * a UserId that breaks only the rule's domain or length part (a one-label domain, a label starting
    * with a hyphen, 128 characters) gets top-level Requester, and one of exactly 127 characters is valid
    * and gets Success (DT-REQ-01). Under the tenant's own domain list those domains are refused anyway.
+   * The 127-character login is also the control of the negatives, run first in the same check: only
+   * when it succeeds does a refusal of the others say "the UserId rule" rather than "this setup refuses
+   * every login"; when it does not, the negatives are BLOCKED by this check's own control variant.
    */
+  const anyDomainId = 'DT-REQ-04-userid-rule-any-domain';
   h.check(
     {
-      id: 'DT-REQ-04-userid-rule-any-domain',
+      id: anyDomainId,
       level: 'MUST',
       requirements: ['DT-REQ-04', 'DT-REQ-01'],
       exclusive: 'tenant settings (allowedDomains ["*"])',
       title:
-        'with allowedDomains ["*"]: a one-label domain, a hyphen-led label and a 128-character UserId get Requester; 127 characters get Success',
+        'with allowedDomains ["*"]: 127 characters get Success (the control); a one-label domain, a hyphen-led label and a 128-character UserId get Requester',
     },
     async (v) => {
       h.requires('settingsAdmin');
@@ -196,22 +200,32 @@ describe('device-token · request parsing', function () {
       const fifty = 'b'.repeat(50);
       const longUserId = (n: number) =>
         `${local}@${fifty}.${fifty}.${'c'.repeat(n - local.length - 1 - 102 - '.test'.length)}.test`;
-      const variants: [string, string, boolean][] = [
-        ['one-label domain', `${local}@localhost`, false],
-        ['label with a leading hyphen', `${local}@-x.example.org`, false],
-        ['128 characters', longUserId(128), false],
-        ['127 characters (valid)', longUserId(127), true],
+      const login = (userId: string) =>
+        silentLogin({ token, userId, userDomain: userId.slice(userId.lastIndexOf('@') + 1) });
+      const control = await login(longUserId(127));
+      let controlHeld = false;
+      const variants: [string, string | undefined][] = [
+        ['127 characters (valid)', undefined],
+        ['one-label domain', `${local}@localhost`],
+        ['label with a leading hyphen', `${local}@-x.example.org`],
+        ['128 characters', longUserId(128)],
       ];
-      await v.variants(
-        variants.map(([name, userId, valid]) => [name, [userId, valid]] as const),
-        async ([userId, valid]) => {
-          const userDomain = userId.slice(userId.lastIndexOf('@') + 1);
-          const r = await silentLogin({ token, userId, userDomain });
-          if (valid) expectSuccess(v, r);
-          else if (r.delivery === undefined) expectRejected(v, r);
-          else expectErrorStatus(v, r, undefined, ['Requester']);
-        },
-      );
+      await v.variants(variants, async (userId) => {
+        if (userId === undefined) {
+          expectSuccess(v, control);
+          controlHeld = true;
+          return;
+        }
+        if (!controlHeld) {
+          v.blocked(
+            anyDomainId,
+            `its control, a valid 127-character UserId, got no Success (${describeAnswer(control)}): a refusal would prove nothing`,
+          );
+        }
+        const r = await login(userId);
+        if (r.delivery === undefined) expectRejected(v, r);
+        else expectErrorStatus(v, r, undefined, ['Requester']);
+      });
     },
   );
 
@@ -247,7 +261,8 @@ describe('device-token · request parsing', function () {
       id: 'DT-REQ-06-device-context-rule',
       level: 'MUST',
       requirements: ['DT-REQ-06'],
-      title: 'missing, repeated, unknown dt elements, bad values and two DeviceContexts get Requester errors',
+      title:
+        'missing, repeated (also Device), unknown dt elements (also after Device), bad values, element or mixed content, text in Device, a misplaced or second DeviceContext get Requester errors',
     },
     async (v) => {
       const { token } = await dtToken();
@@ -266,6 +281,18 @@ describe('device-token · request parsing', function () {
         ['257-character value', (x) => x.replace(/<dt:Hostname>[^<]*</, `<dt:Hostname>${'h'.repeat(257)}<`)],
         ['element content', (x) => x.replace(/<dt:Hostname>([^<]*)</, '<dt:Hostname><b>x</b><')],
         ['two DeviceContexts', (x) => x + x],
+        [
+          'DeviceContext in a nested samlp:Extensions',
+          (x) => `<x:Wrap xmlns:x="urn:example:other"><samlp:Extensions>${x}</samlp:Extensions></x:Wrap>`,
+        ],
+        ['text in dt:Device', (x) => x.replace('<dt:Device>', '<dt:Device>loose text')],
+        ['repeated Device', (x) => x.replace(/(<dt:Device>.*<\/dt:Device>)/s, '$1$1')],
+        [
+          'unknown dt element after Device',
+          (x) => x.replace('</dt:DeviceContext>', '<dt:Color>red</dt:Color></dt:DeviceContext>'),
+        ],
+        // Mixed content: the first text node alone is a valid value; the whole text ends in a space.
+        ['mixed content', (x) => x.replace(/<dt:Hostname>([^<]*)</, '<dt:Hostname>$1<b> </b><')],
       ];
       await v.variants(mutations, async (mutate) => {
         const r = await silentLogin({ token, deviceContext: mutate });

@@ -166,15 +166,16 @@ describe('device-token · tokens', function () {
       level: 'MUST',
       requirements: ['DT-TOK-07'],
       title:
-        'another scheme, a repeated header, scheme only, double space, short, overlong or bad-character tokens get NoPassive/AuthnFailed, never a 5xx',
+        'another scheme, a repeated header, an empty value, scheme only, double space, short, overlong or bad-character tokens get NoPassive/AuthnFailed, never a 5xx',
     },
     async (v) => {
       const { token } = await dtToken();
       const variants: [string, string | string[]][] = [
         ['another scheme', `Bearer ${token}`],
         ['repeated header', [`DeviceToken ${token}`, `DeviceToken ${token}`]],
-        // "DeviceToken " (an empty value) is not a variant: HTTP drops trailing whitespace from a field
-        // value (RFC 9110 §5.5), so on the wire it is "scheme only".
+        // An empty field value ("Authorization:" and nothing else). "DeviceToken " is not another one: HTTP
+        // drops trailing whitespace from a field value (RFC 9110 §5.5), so on the wire it is "scheme only".
+        ['empty value', ''],
         ['scheme only', 'DeviceToken'],
         ['two spaces', `DeviceToken  ${token}`],
         ['15 characters', 'DeviceToken abcdefghijklmno'],

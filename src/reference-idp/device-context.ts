@@ -63,7 +63,9 @@ export function readDeviceContext(signedRoot: Element, receivedRoot: Element, fa
     return { malformed: 'more than one DeviceContext' };
   const dcEl = all[0] as Element;
   const parent = dcEl.parentNode;
-  if (!lenient && !(isNamed(parent, NS.samlp, 'Extensions') && parent.parentNode === root)) {
+  // Fault dc-nested-extensions-accepted: any samlp:Extensions will do, not only the AuthnRequest's own.
+  const ownExtensions = parent?.parentNode === root || faults.has('dc-nested-extensions-accepted');
+  if (!lenient && !(isNamed(parent, NS.samlp, 'Extensions') && ownExtensions)) {
     return { malformed: 'DeviceContext must be in the samlp:Extensions of the AuthnRequest' };
   }
   const values: Partial<DeviceContext> = {};
@@ -72,7 +74,8 @@ export function readDeviceContext(signedRoot: Element, receivedRoot: Element, fa
     fields: Record<string, keyof DeviceContext>,
     nested?: (e: Element) => string | undefined,
   ) => {
-    if (!lenient && hasOwnText(el)) return `text content in ${el.localName}`;
+    if (!lenient && !faults.has('dc-container-text-ignored') && hasOwnText(el))
+      return `text content in ${el.localName}`;
     const seen = new Set<string>();
     for (const child of childElements(el)) {
       if (child.namespaceURI !== NS.dt) {
@@ -83,7 +86,8 @@ export function readDeviceContext(signedRoot: Element, receivedRoot: Element, fa
       }
       const local = child.localName ?? '';
       if (nested && local === 'Device') {
-        if (seen.has(local) && !lenient) return 'Device is repeated';
+        if (seen.has(local) && !lenient && !faults.has('dc-repeated-device-first-wins'))
+          return 'Device is repeated';
         if (!seen.has(local)) {
           seen.add(local);
           const problem = nested(child);
@@ -93,7 +97,9 @@ export function readDeviceContext(signedRoot: Element, receivedRoot: Element, fa
       }
       const field = fields[local];
       if (!field) {
-        if (lenient || faults.has('dc-unknown-dt-ignored')) continue;
+        // The dc-unknown-* faults: unknown dt elements ignored inside dt:Device, or at the DeviceContext level.
+        if (lenient || faults.has(nested ? 'dc-unknown-top-level-ignored' : 'dc-unknown-dt-ignored'))
+          continue;
         return `unknown element dt:${local}`;
       }
       if (seen.has(local) && !faults.has('dc-repeated-last-wins')) {
@@ -102,7 +108,8 @@ export function readDeviceContext(signedRoot: Element, receivedRoot: Element, fa
       }
       seen.add(local);
       const raw =
-        cutAt && hasChildOfType(child, cutAt)
+        (cutAt && hasChildOfType(child, cutAt)) ||
+        (faults.has('dc-mixed-content-first-text') && hasChildOfType(child, 'element'))
           ? firstTextNode(child)
           : faults.has('dc-element-content-as-text')
             ? (child.textContent ?? '')

@@ -175,6 +175,7 @@ type Presented = { kind: 'none' } | { kind: 'malformed'; raw?: string } | { kind
 /** The *-crashes faults: header parsing that throws (HTTP 500) on one kind of malformed value each. */
 function crashes(raw: string | undefined, faults: Faults): boolean {
   if (raw === undefined) return false;
+  if (raw === '') return faults.has('empty-authorization-crashes');
   const space = raw.indexOf(' ');
   if (space < 0) return faults.has('scheme-only-crashes');
   const token = raw.slice(space + 1);

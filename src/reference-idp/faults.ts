@@ -590,7 +590,7 @@ const DEFS = [
   f('dc-repeated-last-wins', 'a repeated DeviceContext element is accepted; the last one wins', [
     'DT-REQ-06',
   ]),
-  f('dc-unknown-dt-ignored', 'unknown elements of the dt namespace are ignored like foreign ones', [
+  f('dc-unknown-dt-ignored', 'unknown dt elements inside dt:Device are ignored like foreign ones', [
     'DT-REQ-06',
   ]),
   f('ostype-pattern-not-enum', 'OSType is checked as lowercase letters, not against the enum', ['DT-REQ-06']),
@@ -601,6 +601,25 @@ const DEFS = [
     'DT-REQ-06',
   ]),
   f('dc-first-of-many', 'with two DeviceContexts the first one is used', ['DT-REQ-06']),
+  f(
+    'dc-nested-extensions-accepted',
+    "a DeviceContext in any samlp:Extensions is read, not only in the AuthnRequest's own",
+    ['DT-REQ-06'],
+  ),
+  f('dc-container-text-ignored', 'text directly inside dt:DeviceContext or dt:Device is ignored', [
+    'DT-REQ-06',
+  ]),
+  f('dc-repeated-device-first-wins', 'a repeated dt:Device is ignored; the first one is used', ['DT-REQ-06']),
+  f(
+    'dc-unknown-top-level-ignored',
+    'unknown dt elements are refused inside dt:Device only; at the DeviceContext level they are ignored',
+    ['DT-REQ-06'],
+  ),
+  f(
+    'dc-mixed-content-first-text',
+    'a DeviceContext value with a child element (mixed content) is read as its first text node',
+    ['DT-REQ-06'],
+  ),
   f('userid-whitespace-allowed', 'the UserId local part may contain spaces', ['DT-REQ-04']),
   f('userid-empty-local-part', 'the UserId local part may be empty', ['DT-REQ-04']),
   f('userid-rfc5322-atext', "the UserId local part allows RFC 5322 atext (!#$&'*/=?^`{|}~)", ['DT-REQ-04']),
@@ -620,6 +639,11 @@ const DEFS = [
   f('token-trimmed', 'the token after the scheme is trimmed ("DeviceToken  <token>" authenticates)', [
     'DT-TOK-07',
   ]),
+  f(
+    'empty-authorization-crashes',
+    'an Authorization header with an empty value raises an internal error (HTTP 500)',
+    ['DT-TOK-07'],
+  ),
   f('scheme-only-crashes', 'an Authorization header without a space raises an internal error (HTTP 500)', [
     'DT-TOK-07',
   ]),

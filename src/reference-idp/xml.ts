@@ -113,9 +113,9 @@ export function simpleText(el: Element): string | undefined {
   return text;
 }
 
-/** Whether `el` has a direct child of that node type (the truncating faults look for comments or PIs). */
-export function hasChildOfType(el: Element, type: 'comment' | 'pi'): boolean {
-  const t = type === 'comment' ? COMMENT_NODE : PROCESSING_INSTRUCTION_NODE;
+/** Whether `el` has a direct child of that node type (the truncating faults look for comments, PIs, elements). */
+export function hasChildOfType(el: Element, type: 'comment' | 'pi' | 'element'): boolean {
+  const t = type === 'comment' ? COMMENT_NODE : type === 'pi' ? PROCESSING_INSTRUCTION_NODE : ELEMENT_NODE;
   return Array.from(el.childNodes).some((c) => c.nodeType === t);
 }
 

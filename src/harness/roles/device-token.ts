@@ -467,7 +467,7 @@ export async function withSettings(
   if (res.status !== 200)
     throw new HarnessError(
       'ERR_TARGET_START',
-      `admin PUT /settings answered HTTP ${res.status}`,
-      'check the admin API',
+      `admin PUT /settings ${JSON.stringify(change)} answered HTTP ${res.status}`,
+      'check the admin API (base URL, key) and that it accepts these settings',
     );
 }
