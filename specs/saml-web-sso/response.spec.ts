@@ -286,13 +286,13 @@ describe('saml-web-sso · Response', function () {
     },
   );
 
-  /** SAMLCore §5.4.2-5.4.4: enveloped signature, Reference "#" + the signed element's ID, exc-c14n. */
+  /** SAMLCore §5.4.2 (MUST): Reference "#" + the signed element's ID; §5.4 enveloped signatures. */
   h.check(
     {
       id: 'SAMLCore-5.4.2-signature-reference',
       level: 'MUST',
-      requirements: ['SAMLCore-5.4.2', 'SAMLCore-5.4.3', 'SAMLCore-5.4.4'],
-      title: 'each signature references its parent by "#ID", enveloped-signature + exc-c14n transforms only',
+      requirements: ['SAMLCore-5.4.2', 'SAMLCore-5.4'],
+      title: 'each signature references its parent by "#ID" and is enveloped (enveloped-signature transform)',
     },
     async (v) => {
       const r = await login();
@@ -304,13 +304,58 @@ describe('saml-web-sso · Response', function () {
       for (const x of sigs) {
         v.equal(`${x.on} Reference URI`, x.sig.referenceUri, `#${x.id}`, 'ds:Reference/@URI');
         v.ok(
-          x.sig.transforms.every((t) => t === POLICY.enveloped || t === POLICY.excC14n) &&
-            x.sig.transforms.includes(POLICY.enveloped),
+          x.sig.transforms.includes(POLICY.enveloped),
           `${x.on} transforms`,
-          'enveloped-signature (+ exc-c14n)',
+          'the enveloped-signature transform',
           x.sig.transforms.join(' '),
+          'ds:Reference/ds:Transforms',
         );
-        v.equal(`${x.on} CanonicalizationMethod`, x.sig.canonicalization, POLICY.excC14n);
+      }
+    },
+  );
+
+  /**
+   * SAMLCore §5.4.3 "SAML implementations SHOULD use Exclusive Canonicalization [Excl-C14N], with or
+   * without comments, both in the <ds:CanonicalizationMethod> element of <ds:SignedInfo>, and as a
+   * <ds:Transform> algorithm", and §5.4.4 (SHOULD NOT: transforms other than enveloped-signature and
+   * exclusive C14N). Read from every signature on the Response and the Assertion, trusted or not: the
+   * algorithms are in the XML whether or not a key verifies them.
+   */
+  h.check(
+    {
+      id: 'SAMLCore-5.4.3-exclusive-c14n',
+      level: 'SHOULD',
+      requirements: ['SAMLCore-5.4.3', 'SAMLCore-5.4.4'],
+      title:
+        'each signature canonicalizes SignedInfo and its Reference with exclusive C14N (with or without comments), no other transform',
+    },
+    async (v) => {
+      const r = await login();
+      receivedResponse(v, r);
+      const sigs = signatures(r);
+      v.ok(sigs.length > 0, 'signatures', 'at least one', 'none');
+      const exclusive = [POLICY.excC14n, POLICY.excC14nWithComments];
+      for (const x of sigs) {
+        v.oneOf(
+          `${x.on} CanonicalizationMethod`,
+          x.sig.canonicalization,
+          exclusive,
+          'ds:SignedInfo/ds:CanonicalizationMethod/@Algorithm',
+        );
+        v.ok(
+          x.sig.transforms.some((t) => exclusive.includes(t)),
+          `${x.on} transforms`,
+          'an exclusive C14N transform',
+          x.sig.transforms.join(' '),
+          'ds:Reference/ds:Transforms',
+        );
+        v.ok(
+          x.sig.transforms.every((t) => t === POLICY.enveloped || exclusive.includes(t)),
+          `${x.on} transforms`,
+          'enveloped-signature and exclusive C14N only',
+          x.sig.transforms.join(' '),
+          'ds:Reference/ds:Transforms',
+        );
       }
     },
   );

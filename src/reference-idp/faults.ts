@@ -528,10 +528,8 @@ const DEFS = [
     'SAMLCore-3.2.1',
     'DT-REQ-12',
   ]),
-  f('version-major-only', 'only the major Version is checked ("2.1" is served)', [
-    'SAMLCore-3.2.2.2',
-    'DT-REQ-12',
-  ]),
+  // Only the device-token profile requires refusing "2.1": SAMLCore §4.1.3.1 lets a responder serve it.
+  f('version-major-only', 'only the major Version is checked ("2.1" is served)', ['DT-REQ-12']),
   f('forceauthn-one-ignored', 'ForceAuthn is compared with the string "true" only ("1" reuses the session)', [
     'SDP-IDP07',
   ]),

@@ -102,8 +102,8 @@ const BASE_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'SAMLCore-4.1.3',
     level: 'MUST',
-    source: 'SAML Core \u00a74.1.3.2',
-    text: 'An error response resulting from incompatible SAML protocol versions MUST result in reporting a top-level <StatusCode> value of urn:oasis:names:tc:SAML:2.0:status:VersionMismatch, and MAY result in reporting one of the following second-level values: urn:oasis:names:tc:SAML:2.0:status:RequestVersionTooHigh, urn:oasis:names:tc:SAML:2.0:status:RequestVersionTooLow, or urn:oasis:names:tc:SAML:2.0:status:RequestVersionDeprecated.',
+    source: 'SAML Core \u00a74.1.3.1, \u00a74.1.3.2',
+    text: 'A SAML responder MUST reject any request with a major request version number not supported by the responder. A SAML responder MAY process or MAY reject any request whose minor request version number is higher than the highest supported request version that it supports. [\u2026] An error response resulting from incompatible SAML protocol versions MUST result in reporting a top-level <StatusCode> value of urn:oasis:names:tc:SAML:2.0:status:VersionMismatch, and MAY result in reporting one of the following second-level values: urn:oasis:names:tc:SAML:2.0:status:RequestVersionTooHigh, urn:oasis:names:tc:SAML:2.0:status:RequestVersionTooLow, or urn:oasis:names:tc:SAML:2.0:status:RequestVersionDeprecated. (So only another major version, Version="3.0", is judged in the saml-web-sso profile; Version="2.1" is the responder\'s choice there, and is refused only under the device-token profile\'s DT-REQ-12.)',
   },
   {
     id: 'SAMLCore-5.4',
@@ -121,7 +121,7 @@ const BASE_REQUIREMENTS: readonly Requirement[] = [
     id: 'SAMLCore-5.4.3',
     level: 'SHOULD',
     source: 'SAML Core \u00a75.4.3',
-    text: 'SAML implementations SHOULD use Exclusive Canonicalization [Excl-C14N], with or without comments, both in their digitally signed SAML messages and assertions and in any XML Signature they create.',
+    text: 'SAML implementations SHOULD use Exclusive Canonicalization [Excl-C14N], with or without comments, both in the <ds:CanonicalizationMethod> element of <ds:SignedInfo>, and as a <ds:Transform> algorithm. Use of Exclusive Canonicalization ensures that signatures created over SAML messages embedded in an XML context can be verified independent of that context.',
   },
   {
     id: 'SAMLCore-5.4.4',
