@@ -376,12 +376,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
         v.notApplicable(
           'the IdP answered IsPassive without a session with Success: no error Response to judge',
         );
-      v.equal(
-        'RelayState of the error Response',
-        r.delivery?.relayState,
-        relayState,
-        'form input RelayState',
-      );
+      v.equal('RelayState', r.delivery?.relayState, relayState, 'form input RelayState');
     },
   );
 

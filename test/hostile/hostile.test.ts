@@ -4,7 +4,7 @@
  * consume the Response, never accept a login for anyone (the victim is admin@example.com), exit 1 (not
  * 0, not 2; an IdP that does not answer at all is ERROR and exit 2 instead), write conformance.json, finish in bounded time and keep its peak RSS bounded.
  *
- * Every mode runs the Response checks plus SDP-IDP02-redirect-login (30 checks, three logins and one
+ * Every mode runs the Response checks plus SDP-IDP02-redirect-login (31 checks, three logins and one
  * IsPassive request) with timeouts.exchangeMs 2000, and also feeds one hostile SAMLResponse straight to
  * the strict verifier. Peak RSS is measured inside the child by rss-probe (VmHWM on Linux; it agreed
  * with /usr/bin/time -v). A run that outlives KILL_AFTER_MS gets SIGUSR2 first, so Node writes a
@@ -62,7 +62,7 @@ const BIN = path.join(ROOT, 'bin', 'idp-conformance.js');
 const PROBE = path.join(__dirname, 'rss-probe.js');
 /** Mocha's grep is a regular expression: the Response describe block plus the Redirect login check. */
 const GREP = 'saml-web-sso · Response|SDP-IDP02-redirect-login';
-const CHECKS_RUN = 30;
+const CHECKS_RUN = 31;
 const EXCHANGE_MS = 2000;
 /** Per mode, from spawn to exit. The slowest mode (never-answers) needs about 3 × exchangeMs + 2 s. */
 const TIME_BOUND_MS = 20_000;

@@ -346,6 +346,7 @@ describe('verdicts you can trust: liveness, preflight, root causes (CLI against 
           'SAMLBind-3.4.3-relaystate-redirect',
           'SAMLBind-3.5.3-relaystate-post',
           'SAMLBind-3.5.3-relaystate-markup',
+          'SAMLBind-3.4.3-relaystate-error-response',
         ].sort(),
       );
       for (const r of results.filter((x) => x.id.includes('relaystate')))
