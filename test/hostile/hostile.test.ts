@@ -64,6 +64,7 @@ const PROBE = path.join(__dirname, 'rss-probe.js');
 const GREP = 'saml-web-sso · Response|SDP-IDP02-redirect-login';
 const CHECKS_RUN = 31;
 const EXCHANGE_MS = 2000;
+const HUGE_EXCHANGE_MS = 10_000;
 /** Per mode, from spawn to exit. The slowest mode (never-answers) needs about 3 × exchangeMs + 2 s. */
 const TIME_BOUND_MS = 20_000;
 /** A run still going after this is killed and reported as a hang. */
@@ -163,6 +164,11 @@ interface ModeCase {
    * answer are ERROR (never PASS, never FAIL) and the run exits 2 — a missing answer is not a verdict.
    */
   noAnswer?: boolean;
+  /**
+   * timeouts.exchangeMs for this mode when it is not EXCHANGE_MS: the huge modes judge memory, and on a
+   * loaded machine a 40 MB page can take longer than 2 s to cross loopback (then every check is ERROR).
+   */
+  exchangeMs?: number;
 }
 
 const CASES: ModeCase[] = [
@@ -231,6 +237,7 @@ const CASES: ModeCase[] = [
     label: 'huge-response',
     verifierFinding: /^S-01 /,
     what: 'a 20 MB SAMLResponse in the auto-POST form (a valid signed Response padded after the root)',
+    exchangeMs: HUGE_EXCHANGE_MS,
     mustFail: ['SAMLProf-4.1.2-post-delivery'],
     noVerifiedAssertion: true,
     gatewayMessage: /./,
@@ -243,6 +250,7 @@ const CASES: ModeCase[] = [
     verifierFinding: /^S-01 /,
     what: 'the same with 40 MB: memory must not grow with the size the IdP sends',
     options: { hugeResponseBytes: 40 * 1024 * 1024 },
+    exchangeMs: HUGE_EXCHANGE_MS,
     mustFail: ['SAMLProf-4.1.2-post-delivery'],
     noVerifiedAssertion: true,
     gatewayMessage: /./,
@@ -297,7 +305,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function targetYaml(name: string, metadataUrl: string, acsPort: number): string {
+function targetYaml(name: string, metadataUrl: string, acsPort: number, exchangeMs = EXCHANGE_MS): string {
   const q = (s: string) => JSON.stringify(s);
   return [
     `name: ${q(name)}`,
@@ -309,7 +317,7 @@ function targetYaml(name: string, metadataUrl: string, acsPort: number): string 
     `  acsUrl: ${q(`http://127.0.0.1:${acsPort}/acs`)}`,
     'login:',
     '  form: { username: alice, password: alice-pass }',
-    `timeouts: { exchangeMs: ${EXCHANGE_MS} }`,
+    `timeouts: { exchangeMs: ${exchangeMs} }`,
     'capabilities: { tokenAdmin: false, userAdmin: false, settingsAdmin: false, spAdmin: false, otherTenant: false }',
     '',
   ].join('\n');
@@ -360,12 +368,17 @@ function bounded(buf: string, chunk: Buffer): string {
   return buf.length > 1_000_000 ? buf : buf + chunk.toString('utf8');
 }
 
-async function runHarness(label: string, mode: HostileMode, options?: HostileIdpOptions): Promise<Run> {
+async function runHarness(
+  label: string,
+  mode: HostileMode,
+  options?: HostileIdpOptions,
+  exchangeMs?: number,
+): Promise<Run> {
   const idp = await startHostileIdp(mode, options);
   const dir = mkdtempSync(path.join(os.tmpdir(), `idpc-hostile-${label}-`));
   try {
     const target = path.join(dir, 'target.yaml');
-    writeFileSync(target, targetYaml(`hostile-${label}`, idp.metadataUrl, await freePort()));
+    writeFileSync(target, targetYaml(`hostile-${label}`, idp.metadataUrl, await freePort(), exchangeMs));
     const reportDir = path.join(dir, 'report');
     const rssFile = path.join(dir, 'rss.json');
     const nodeReports = path.join(dir, 'node-report');
@@ -587,7 +600,7 @@ describe('hostile IdP: the harness stays safe (harness self-safety)', function (
     describe(`${c.label}: ${c.what}`, function () {
       let run: Run;
       before(async function () {
-        run = await runHarness(c.label, c.mode, c.options);
+        run = await runHarness(c.label, c.mode, c.options, c.exchangeMs);
         runs.set(c.label, run);
       });
 
