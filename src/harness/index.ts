@@ -17,10 +17,39 @@ export {
   expectNoFinding,
   finding,
   receivedResponse,
+  received,
+  succeeded,
   statusName,
   describe as describeAnswer,
   type RefusalKind,
 } from './checks/outcomes';
+export { verify, type Condition, type Expectation } from './checks/conditions';
+export {
+  RESPONSE_DESTINATION,
+  RESPONSE_DESTINATION_REQUIRED,
+  RESPONSE_IN_RESPONSE_TO,
+  RESPONSE_ISSUER,
+  RESPONSE_ISSUER_REQUIRED,
+  RESPONSE_ISSUER_FORMAT,
+  STATUS_SUCCESS,
+  STATUS_ERROR,
+  ONE_ASSERTION,
+  ERROR_NO_ASSERTION,
+  ASSERTION_SIGNED,
+  AUDIENCE_IS_REQUESTER,
+  RECIPIENT_IS_ACS,
+  NAMEID_IS_PRINCIPAL,
+  type Received,
+  type Succeeded,
+} from './checks/conditions-response';
+export {
+  ASSERTION_ENCRYPTED,
+  ENCRYPTED_FOR_SP_KEY,
+  NO_INNER_ENCRYPTION,
+  BLOCK_ENCRYPTION,
+  KEY_TRANSPORT,
+} from './checks/conditions-encryption';
+export { WHERE } from './roles/gateway/verifier-types';
 export { webLogin, webRequest, newBrowser, type WebLogin, type WebLoginOptions } from './roles/web-login';
 export {
   AuthnRequestBuilder,

@@ -1,20 +1,26 @@
 import { HarnessError } from '../types';
 import type { FindingCode } from '../findings';
 import type { Verdict } from './verdict';
-import { POLICY } from './policy';
 import { blockIfPrecondition } from './preconditions';
+import { verify } from './conditions';
+import {
+  ERROR_NO_ASSERTION,
+  FOR_REQUESTED,
+  STATUS_ERROR,
+  STATUS_SUCCESS,
+  statusName,
+  type Received,
+  type Succeeded,
+} from './conditions-response';
 import type { FlowResult, Requested } from '../roles/client/browser-flow';
 import type { VerifyResult } from '../roles/gateway/verifier';
 import type { AssertionInfo, ResponseInfo } from '../roles/gateway/verifier';
+import { WHERE } from '../roles/gateway/verifier-types';
 
 /** What any login flow (browser or device agent) gives the checks. */
 export type Answer = FlowResult & { verify?: VerifyResult; request: { id: string }; requested?: Requested };
 
-const STATUS = 'urn:oasis:names:tc:SAML:2.0:status:';
-
-export function statusName(uri: string | undefined): string | undefined {
-  return uri?.startsWith(STATUS) ? uri.slice(STATUS.length) : uri;
-}
+export { statusName };
 
 /** What the IdP did with a request, in one word, for "expected …, got …". */
 export function describe(r: Answer): string {
@@ -59,12 +65,7 @@ export function receivedResponse(v: Verdict, r: Answer): ResponseInfo {
 /** A Success Response reached the ACS; returns the Assertion read from its verified signed bytes. */
 export function expectSuccess(v: Verdict, r: Answer): AssertionInfo {
   const resp = receivedResponse(v, r);
-  v.equal(
-    'StatusCode',
-    statusName(resp.statusCode),
-    'Success',
-    '/samlp:Response/samlp:Status/samlp:StatusCode/@Value',
-  );
+  verify(v, { response: resp }, [STATUS_SUCCESS]);
   if (!r.verify!.assertion) {
     const rejects = r.verify!.findings.filter((f) => f.severity === 'reject');
     const failure = v.failure(
@@ -78,42 +79,21 @@ export function expectSuccess(v: Verdict, r: Answer): AssertionInfo {
   }
   v.asserted++;
   const a = r.verify!.assertion;
-  if (r.requested) expectForRequested(v, r.requested, a);
+  // Every Success, in both profiles, is for the principal, SP (Audience) and ACS (Recipient) the
+  // request named, so no later check passes on an assertion issued for someone or somewhere else.
+  if (r.requested) verify(v, { assertion: a, requested: r.requested }, FOR_REQUESTED);
   return a;
 }
 
-/**
- * Every Success is judged in this one place, in both profiles: the assertion is for the principal the
- * request named, for the requesting SP (Audience) and for the ACS it went to (bearer Recipient), so no
- * later check passes on an assertion issued for someone or somewhere else ([PROF] §4.1.4.2).
- */
-function expectForRequested(v: Verdict, q: Requested, a: AssertionInfo): void {
-  const audiences = a.conditions?.audienceRestrictions ?? [];
-  v.ok(
-    audiences.length > 0 && audiences.every((list) => list.includes(q.spEntityId)),
-    'Audience of the Success assertion',
-    `every AudienceRestriction names the requesting SP ${q.spEntityId}`,
-    audiences.length ? JSON.stringify(audiences) : 'no AudienceRestriction',
-    'saml:Conditions/saml:AudienceRestriction/saml:Audience',
-  );
-  const bearer = a.subjectConfirmations.filter((c) => c.method === POLICY.bearer);
-  v.ok(
-    bearer.some((c) => c.recipient === q.acsUrl),
-    'Recipient of the Success assertion',
-    `a bearer SubjectConfirmation with Recipient ${q.acsUrl}`,
-    bearer.map((c) => c.recipient ?? '(no Recipient)').join(', ') || 'no bearer SubjectConfirmation',
-    'saml:Subject/saml:SubjectConfirmation/saml:SubjectConfirmationData/@Recipient',
-  );
-  if (q.principal !== undefined) {
-    // Same principal, whatever the letter case (the case rule is DT-RSP-02's own check).
-    v.ok(
-      a.nameId?.value?.toLowerCase() === q.principal.toLowerCase(),
-      'NameID of the Success assertion',
-      `the principal the request named (${q.principal})`,
-      a.nameId?.value ?? '(no NameID)',
-      'saml:Subject/saml:NameID',
-    );
-  }
+/** The Response the gateway received, with the request it answers: the input of the envelope conditions. */
+export function received(v: Verdict, r: Answer & { requested: Requested }): Received {
+  return { response: receivedResponse(v, r), requestId: r.request.id, requested: r.requested };
+}
+
+/** A Success (expectSuccess) as the input of the envelope and assertion conditions. */
+export function succeeded(v: Verdict, r: Answer & { requested: Requested }): Succeeded {
+  const assertion = expectSuccess(v, r);
+  return { ...received(v, r), assertion };
 }
 
 /** Verifier findings tied to SHOULD requirements (S-32 duplicate Attribute names: SDP-IDP19). */
@@ -258,21 +238,11 @@ export function expectErrorStatus(
   tops: readonly string[] = ['Requester', 'Responder'],
 ): ResponseInfo {
   const resp = receivedResponse(v, r);
-  v.oneOf(
-    'top-level StatusCode',
-    statusName(resp.statusCode),
-    tops,
-    '/samlp:Response/samlp:Status/samlp:StatusCode/@Value',
-  );
+  v.oneOf('top-level StatusCode', statusName(resp.statusCode), tops, WHERE.response.statusCode);
   if (second) {
-    v.equal(
-      'second-level StatusCode',
-      statusName(resp.statusSubCode),
-      second,
-      '/samlp:Response/samlp:Status/samlp:StatusCode/samlp:StatusCode/@Value',
-    );
+    v.equal('second-level StatusCode', statusName(resp.statusSubCode), second, WHERE.response.statusSubCode);
   }
-  v.equal('Assertions in the error Response', resp.assertionCount + resp.encryptedAssertionCount, 0);
+  verify(v, { response: resp }, [ERROR_NO_ASSERTION]);
   return resp;
 }
 
@@ -292,13 +262,6 @@ export function expectNoFinding(v: Verdict, r: Answer, code: FindingCode, what: 
 /** An error Response reached the ACS: a non-Success status and no Assertion, plain or encrypted. */
 function expectErrorResponse(v: Verdict, r: Answer): ResponseInfo {
   const resp = receivedResponse(v, r);
-  v.ok(
-    statusName(resp.statusCode) !== 'Success',
-    'StatusCode',
-    'a non-Success status',
-    'Success',
-    '/samlp:Response/samlp:Status/samlp:StatusCode/@Value',
-  );
-  v.equal('Assertions in the error Response', resp.assertionCount + resp.encryptedAssertionCount, 0);
+  verify(v, { response: resp }, [STATUS_ERROR, ERROR_NO_ASSERTION]);
   return resp;
 }

@@ -267,7 +267,12 @@ export async function silentLogin(opts: SilentLoginOptions = {}): Promise<Silent
   const result: SilentLogin = {
     ...flow,
     request: { id: b.id, xml, relayState: opts.relayState, userId, device, issueInstant: b.issueInstant },
-    requested: { spEntityId: s.config.gateway.entityId, acsUrl: s.gateway.acsUrl, principal: userId },
+    requested: {
+      spEntityId: s.config.gateway.entityId,
+      acsUrl: s.gateway.acsUrl,
+      idpEntityId: idp.entityId,
+      principal: userId,
+    },
     verify,
     startedAt,
     ssoStatus,

@@ -170,7 +170,7 @@ export async function webLogin(opts: WebLoginOptions = {}): Promise<WebLogin> {
       signed: sign,
       issuer: builder.issuer ?? '',
     },
-    requested: { spEntityId: builder.issuer ?? '', acsUrl: s.gateway.acsUrl },
+    requested: { spEntityId: builder.issuer ?? '', acsUrl: s.gateway.acsUrl, idpEntityId: s.idp.entityId },
     verify,
     ua,
     startedAt,

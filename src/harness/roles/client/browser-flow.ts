@@ -28,6 +28,8 @@ export interface IdpPage {
 export interface Requested {
   spEntityId: string;
   acsUrl: string;
+  /** The entityID of the IdP the request went to (its metadata's), which the Response must name as Issuer. */
+  idpEntityId?: string;
   /** The principal the request names (device-token UserId); absent where the IdP picks it (web login). */
   principal?: string;
 }

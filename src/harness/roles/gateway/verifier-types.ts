@@ -175,3 +175,46 @@ export class ReplayCache {
     return this.seen.size;
   }
 }
+
+/**
+ * Where each field the reader gives sits in the Response (the `where` of a verdict), so that no check
+ * types an XPath: `WHERE.response.destination` is the Destination of ResponseInfo, and so on. Assertion
+ * paths are relative to the Assertion (plain or decrypted), signature paths to the ds:Signature.
+ */
+export const WHERE = {
+  response: {
+    id: '/samlp:Response/@ID',
+    destination: '/samlp:Response/@Destination',
+    inResponseTo: '/samlp:Response/@InResponseTo',
+    issuer: '/samlp:Response/saml:Issuer',
+    issuerFormat: '/samlp:Response/saml:Issuer/@Format',
+    statusCode: '/samlp:Response/samlp:Status/samlp:StatusCode/@Value',
+    statusSubCode: '/samlp:Response/samlp:Status/samlp:StatusCode/samlp:StatusCode/@Value',
+    assertionCount: '/samlp:Response/saml:Assertion',
+    encryptedAssertionCount: '/samlp:Response/saml:EncryptedAssertion',
+    signed: '/samlp:Response/ds:Signature',
+  },
+  assertion: {
+    issuer: 'saml:Assertion/saml:Issuer',
+    nameId: 'saml:Subject/saml:NameID',
+    nameIdFormat: 'saml:Subject/saml:NameID/@Format',
+    recipient: 'saml:Subject/saml:SubjectConfirmation/saml:SubjectConfirmationData/@Recipient',
+    subjectConfirmationNotBefore: 'saml:SubjectConfirmationData/@NotBefore',
+    audienceRestrictions: 'saml:Conditions/saml:AudienceRestriction/saml:Audience',
+    authnStatements: 'saml:Assertion/saml:AuthnStatement',
+    sessionIndex: 'saml:AuthnStatement/@SessionIndex',
+    attributeName: 'saml:AttributeStatement/saml:Attribute/@Name',
+    id: '@ID',
+  },
+  signature: {
+    signatureAlgorithm: 'ds:SignedInfo/ds:SignatureMethod/@Algorithm',
+    digestAlgorithm: 'ds:Reference/ds:DigestMethod/@Algorithm',
+    referenceUri: 'ds:Reference/@URI',
+  },
+  encryption: {
+    encryptedAssertion: '/samlp:Response/saml:EncryptedAssertion',
+    dataAlgorithm: 'saml:EncryptedAssertion/xenc:EncryptedData/xenc:EncryptionMethod/@Algorithm',
+    keyAlgorithm: 'saml:EncryptedAssertion//xenc:EncryptedKey/xenc:EncryptionMethod/@Algorithm',
+    innerEncrypted: 'saml:Assertion//saml:Encrypted*',
+  },
+} as const;

@@ -1,0 +1,232 @@
+/**
+ * The Response envelope and what a Success assertion must be for, as named conditions shared by both
+ * profiles (saml-web-sso's response checks, device-token's DT-RSP-01/07, and outcomes.ts's expectSuccess,
+ * expectRefused and expectErrorStatus): each rule is judged here and nowhere else.
+ */
+import type { Requested } from '../roles/client/browser-flow';
+import type { AssertionInfo, ResponseInfo } from '../roles/gateway/verifier';
+import { WHERE } from '../roles/gateway/verifier-types';
+import { POLICY } from './policy';
+import { condition, equals, holds, oneOf, type Expectation } from './conditions';
+
+/** The Response alone (status, counts). */
+export interface HasResponse {
+  response: ResponseInfo;
+}
+
+/** A Response the gateway received, with the request it answers. */
+export interface Received extends HasResponse {
+  requestId: string;
+  requested: Requested;
+}
+
+/** A trusted assertion and what its request asked for. */
+export interface ForRequest {
+  assertion: AssertionInfo;
+  requested: Requested;
+}
+
+/** A Success: the Response, the request, and the assertion read from verified bytes. */
+export interface Succeeded extends Received, ForRequest {}
+
+const STATUS = 'urn:oasis:names:tc:SAML:2.0:status:';
+const ENTITY_FORMAT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity';
+
+export function statusName(uri: string | undefined): string | undefined {
+  return uri?.startsWith(STATUS) ? uri.slice(STATUS.length) : uri;
+}
+
+const assertions = (r: ResponseInfo) => r.assertionCount + r.encryptedAssertionCount;
+
+function destination(r: Received, required: boolean): Expectation {
+  const { destination: d, signed } = r.response;
+  const acs = r.requested.acsUrl;
+  if (d === undefined && !required)
+    return holds(
+      !signed,
+      'Destination',
+      `${acs} (the Response is signed)`,
+      'absent',
+      WHERE.response.destination,
+    );
+  return equals('Destination', d, acs, WHERE.response.destination);
+}
+
+/**
+ * SAMLBind §3.5.5.2: a signed Response's Destination "MUST contain the URL to which the sender has
+ * instructed the user agent to deliver the message"; SAMLCore §3.2.2: where present, it is the ACS.
+ */
+export const RESPONSE_DESTINATION = condition<Received>({
+  id: 'response-destination',
+  requirements: ['SAMLBind-3.5.5.2', 'SAMLCore-3.2.2'],
+  judge: (r) => [destination(r, false)],
+});
+
+/** DT-RSP-01/07: every Response (Success or error) carries Destination = the ACS. */
+export const RESPONSE_DESTINATION_REQUIRED = condition<Received>({
+  id: 'response-destination-required',
+  requirements: ['DT-RSP-01', 'DT-RSP-07'],
+  judge: (r) => [destination(r, true)],
+});
+
+/** SAMLProf §4.1.4.2: "the InResponseTo attribute MUST match the request's ID". */
+export const RESPONSE_IN_RESPONSE_TO = condition<Received>({
+  id: 'response-inresponseto',
+  requirements: ['SAMLProf-4.1.4.2'],
+  judge: (r) => [equals('InResponseTo', r.response.inResponseTo, r.requestId, WHERE.response.inResponseTo)],
+});
+
+function issuer(r: Received, required: boolean): Expectation {
+  const { issuer: i, signed, encryptedAssertionCount } = r.response;
+  if (i === undefined && !required)
+    return holds(
+      !(signed || encryptedAssertionCount > 0),
+      'Response Issuer',
+      'present (the Response is signed or encloses an encrypted assertion)',
+      'absent',
+      WHERE.response.issuer,
+    );
+  return equals('Response Issuer', i, r.requested.idpEntityId, WHERE.response.issuer);
+}
+
+/**
+ * SAMLProf §4.1.4.2: "If the <Response> message is signed or if an enclosed assertion is encrypted, then
+ * the <Issuer> element MUST be present. […] If present it MUST contain the unique identifier of the
+ * issuing identity provider".
+ */
+export const RESPONSE_ISSUER = condition<Received>({
+  id: 'response-issuer',
+  requirements: ['SAMLProf-4.1.4.2'],
+  judge: (r) => [issuer(r, false)],
+});
+
+/** DT-RSP-01: the Response Issuer is the IdP entityID, always. */
+export const RESPONSE_ISSUER_REQUIRED = condition<Received>({
+  id: 'response-issuer-required',
+  requirements: ['DT-RSP-01'],
+  judge: (r) => [issuer(r, true)],
+});
+
+/** SAMLProf §4.1.4.2: the Issuer's "Format attribute MUST be omitted or have a value of …:entity". */
+export const RESPONSE_ISSUER_FORMAT = condition<HasResponse>({
+  id: 'response-issuer-format',
+  requirements: ['SAMLProf-4.1.4.2'],
+  judge: ({ response: r }) =>
+    r.issuer === undefined
+      ? []
+      : [oneOf('Issuer Format', r.issuerFormat, [undefined, ENTITY_FORMAT], WHERE.response.issuerFormat)],
+});
+
+/** A Success answer: the top-level StatusCode is Success (SAMLCore §3.2.2.2; DT-RSP-01 "Status Success"). */
+export const STATUS_SUCCESS = condition<HasResponse>({
+  id: 'status-success',
+  requirements: ['SAMLCore-3.2.2.2', 'DT-RSP-01'],
+  judge: ({ response: r }) => [
+    equals('StatusCode', statusName(r.statusCode), 'Success', WHERE.response.statusCode),
+  ],
+});
+
+/** SAMLProf §4.1.4.1: a request the IdP "cannot or will not satisfy" gets "an appropriate error status". */
+export const STATUS_ERROR = condition<HasResponse>({
+  id: 'status-error',
+  requirements: ['SAMLProf-4.1.3.4'],
+  judge: ({ response: r }) => [
+    holds(
+      statusName(r.statusCode) !== 'Success',
+      'StatusCode',
+      'a non-Success status',
+      'Success',
+      WHERE.response.statusCode,
+    ),
+  ],
+});
+
+/** SDP-IDP10 / DT-RSP-01: a Success Response contains exactly one assertion (plain or encrypted). */
+export const ONE_ASSERTION = condition<HasResponse>({
+  id: 'one-assertion',
+  requirements: ['SDP-IDP10', 'DT-RSP-01'],
+  judge: ({ response: r }) => [equals('Assertions', assertions(r), 1, WHERE.response.assertionCount)],
+});
+
+/** SAMLProf §4.1.4.2 / DT-RSP-07: an error Response contains no assertion, plain or encrypted. */
+export const ERROR_NO_ASSERTION = condition<HasResponse>({
+  id: 'error-no-assertion',
+  requirements: ['SAMLProf-4.1.4.2', 'DT-RSP-07'],
+  judge: ({ response: r }) => [
+    equals('Assertions in the error Response', assertions(r), 0, WHERE.response.assertionCount),
+  ],
+});
+
+/** SAMLProf §4.1.4.5: each assertion is protected by a signature (its own or the Response's). */
+export const ASSERTION_SIGNED = condition<Succeeded>({
+  id: 'assertion-signed',
+  requirements: ['SAMLProf-4.1.4.5', 'DT-SIG-07'],
+  judge: (s) => [
+    holds(
+      s.assertion.signed || s.response.signed,
+      'signature',
+      'the Assertion or the Response signed',
+      'neither',
+    ),
+  ],
+});
+
+/** SAMLProf §4.1.4.2: "an <AudienceRestriction> including the service provider's unique identifier". */
+export const AUDIENCE_IS_REQUESTER = condition<ForRequest>({
+  id: 'audience-is-requester',
+  requirements: ['SAMLProf-4.1.4.2'],
+  judge: ({ assertion: a, requested: q }) => {
+    const audiences = a.conditions?.audienceRestrictions ?? [];
+    return [
+      holds(
+        audiences.length > 0 && audiences.every((list) => list.includes(q.spEntityId)),
+        'Audience of the Success assertion',
+        `every AudienceRestriction names the requesting SP ${q.spEntityId}`,
+        audiences.length ? JSON.stringify(audiences) : 'no AudienceRestriction',
+        WHERE.assertion.audienceRestrictions,
+      ),
+    ];
+  },
+});
+
+/** SAMLProf §4.1.4.2: a bearer SubjectConfirmationData "Recipient attribute containing the … ACS URL". */
+export const RECIPIENT_IS_ACS = condition<ForRequest>({
+  id: 'bearer-recipient-is-acs',
+  requirements: ['SAMLProf-4.1.4.2'],
+  judge: ({ assertion: a, requested: q }) => {
+    const bearer = a.subjectConfirmations.filter((c) => c.method === POLICY.bearer);
+    return [
+      holds(
+        bearer.some((c) => c.recipient === q.acsUrl),
+        'Recipient of the Success assertion',
+        `a bearer SubjectConfirmation with Recipient ${q.acsUrl}`,
+        bearer.map((c) => c.recipient ?? '(no Recipient)').join(', ') || 'no bearer SubjectConfirmation',
+        WHERE.assertion.recipient,
+      ),
+    ];
+  },
+});
+
+/**
+ * The assertion is for the principal the request named (device-token UserId; nothing to judge where the
+ * IdP picks the principal), whatever the letter case (the case rule is DT-RSP-02's own check).
+ */
+export const NAMEID_IS_PRINCIPAL = condition<ForRequest>({
+  id: 'nameid-is-requested-principal',
+  requirements: ['DT-RSP-02'],
+  judge: ({ assertion: a, requested: q }) =>
+    q.principal === undefined
+      ? []
+      : [
+          holds(
+            a.nameId?.value?.toLowerCase() === q.principal.toLowerCase(),
+            'NameID of the Success assertion',
+            `the principal the request named (${q.principal})`,
+            a.nameId?.value ?? '(no NameID)',
+            WHERE.assertion.nameId,
+          ),
+        ],
+});
+
+/** Every Success, in both profiles: the assertion is for this SP, this ACS and this principal. */
+export const FOR_REQUESTED = [AUDIENCE_IS_REQUESTER, RECIPIENT_IS_ACS, NAMEID_IS_PRINCIPAL] as const;

@@ -1,0 +1,86 @@
+/**
+ * Checks as named conditions (issue 8): every condition cites requirements of the catalogue, ids are
+ * unique, and a judge is a pure function of its typed input whose first broken expectation is the FAIL.
+ */
+import { expect } from 'chai';
+import { allConditions, verify } from '../../src/harness/checks/conditions';
+import {
+  ERROR_NO_ASSERTION,
+  RESPONSE_DESTINATION,
+  RESPONSE_DESTINATION_REQUIRED,
+  RESPONSE_IN_RESPONSE_TO,
+  type Received,
+} from '../../src/harness/checks/conditions-response';
+import '../../src/harness/checks/conditions-encryption';
+import { ConformanceFailure, Verdict } from '../../src/harness/checks/verdict';
+import { requirement } from '../../src/harness/requirements';
+import type { CheckDef } from '../../src/harness/types';
+
+const ACS = 'https://gateway.test/acs';
+
+function input(over: Partial<Received['response']> = {}): Received {
+  return {
+    response: {
+      assertionCount: 1,
+      encryptedAssertionCount: 0,
+      signed: true,
+      trusted: true,
+      hasDoctype: false,
+      destination: ACS,
+      inResponseTo: '_req',
+      ...over,
+    },
+    requestId: '_req',
+    requested: { spEntityId: 'https://gateway.test/sp', acsUrl: ACS, idpEntityId: 'https://idp.test' },
+  };
+}
+
+const verdict = () => new Verdict({ id: 'X-1', requirements: ['SAMLProf-4.1.4.2'] } as unknown as CheckDef);
+
+describe('conditions', () => {
+  it('cite only requirements of the catalogue, under unique ids', () => {
+    const all = allConditions();
+    expect(all.length).to.be.greaterThan(10);
+    expect(new Set(all.map((c) => c.id)).size).to.equal(all.length);
+    for (const c of all) {
+      expect(c.requirements.length, c.id).to.be.greaterThan(0);
+      for (const id of c.requirements) expect(requirement(id), `${c.id} cites ${id}`).to.not.equal(undefined);
+    }
+  });
+
+  it('judge a conformant input: every expectation holds and counts', () => {
+    const v = verdict();
+    verify(v, input(), [RESPONSE_DESTINATION, RESPONSE_IN_RESPONSE_TO]);
+    expect(v.asserted).to.equal(2);
+  });
+
+  it('FAIL with what, expected, actual and where from the reader', () => {
+    const v = verdict();
+    let f: unknown;
+    try {
+      verify(v, input({ inResponseTo: '_other' }), [RESPONSE_DESTINATION, RESPONSE_IN_RESPONSE_TO]);
+    } catch (e) {
+      f = e;
+    }
+    expect(f).to.be.instanceOf(ConformanceFailure);
+    const c = f as ConformanceFailure;
+    expect([c.what, c.expected, c.actual, c.where]).to.deep.equal([
+      'InResponseTo',
+      '"_req"',
+      '"_other"',
+      '/samlp:Response/@InResponseTo',
+    ]);
+  });
+
+  it('tell the SAML Destination rule (required when signed) from the device-token one (always)', () => {
+    const unsigned = input({ destination: undefined, signed: false });
+    expect(RESPONSE_DESTINATION.judge(unsigned).every((e) => e.holds)).to.equal(true);
+    expect(RESPONSE_DESTINATION_REQUIRED.judge(unsigned).every((e) => e.holds)).to.equal(false);
+    expect(RESPONSE_DESTINATION.judge(input({ destination: undefined })).every((e) => e.holds)).to.equal(
+      false,
+    );
+    expect(
+      ERROR_NO_ASSERTION.judge(input({ encryptedAssertionCount: 1, assertionCount: 0 }))[0]?.holds,
+    ).to.equal(false);
+  });
+});
