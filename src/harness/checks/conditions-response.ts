@@ -8,6 +8,7 @@ import type { AssertionInfo, ResponseInfo } from '../roles/gateway/verifier';
 import { WHERE } from '../roles/gateway/verifier-types';
 import { POLICY } from './policy';
 import { condition, equals, holds, oneOf, type Expectation } from './conditions';
+import { show } from './verdict';
 
 /** The Response alone (status, counts). */
 export interface HasResponse {
@@ -194,7 +195,7 @@ export const RECIPIENT_IS_ACS = condition<ForRequest>({
   id: 'bearer-recipient-is-acs',
   requirements: ['SAMLProf-4.1.4.2'],
   judge: ({ assertion: a, requested: q }) => {
-    const bearer = a.subjectConfirmations.filter((c) => c.method === POLICY.bearer);
+    const bearer = bearers(a);
     return [
       holds(
         bearer.some((c) => c.recipient === q.acsUrl),
@@ -205,6 +206,42 @@ export const RECIPIENT_IS_ACS = condition<ForRequest>({
       ),
     ];
   },
+});
+
+const bearers = (a: AssertionInfo) => a.subjectConfirmations.filter((c) => c.method === POLICY.bearer);
+
+/** SAMLProf §4.1.4.2 / DT-RSP-03: the bearer SubjectConfirmationData's InResponseTo "MUST match the request's ID". */
+export const BEARER_IN_RESPONSE_TO = condition<Succeeded>({
+  id: 'bearer-inresponseto',
+  requirements: ['SAMLProf-4.1.4.2', 'DT-RSP-03'],
+  judge: ({ assertion: a, requestId }) => {
+    const c = bearers(a)[0];
+    if (!c) return [holds(false, 'bearer SubjectConfirmation', 'present', 'absent')];
+    return [
+      equals(
+        'SubjectConfirmationData InResponseTo',
+        c.inResponseTo,
+        requestId,
+        WHERE.assertion.subjectConfirmationInResponseTo,
+      ),
+    ];
+  },
+});
+
+/** SAMLProf §4.1.4.2 / DT-RSP-03: the bearer SubjectConfirmationData "MUST NOT contain a NotBefore attribute". */
+export const BEARER_NO_NOT_BEFORE = condition<ForRequest>({
+  id: 'bearer-no-notbefore',
+  requirements: ['SAMLProf-4.1.4.2', 'DT-RSP-03'],
+  judge: ({ assertion: a }) =>
+    bearers(a).map((c) =>
+      holds(
+        c.notBefore === undefined,
+        'SubjectConfirmationData NotBefore',
+        'absent',
+        show(c.notBefore),
+        WHERE.assertion.subjectConfirmationNotBefore,
+      ),
+    ),
 });
 
 /**

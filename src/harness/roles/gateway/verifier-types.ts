@@ -200,6 +200,7 @@ export const WHERE = {
     nameIdFormat: 'saml:Subject/saml:NameID/@Format',
     recipient: 'saml:Subject/saml:SubjectConfirmation/saml:SubjectConfirmationData/@Recipient',
     subjectConfirmationNotBefore: 'saml:SubjectConfirmationData/@NotBefore',
+    subjectConfirmationInResponseTo: 'saml:SubjectConfirmationData/@InResponseTo',
     audienceRestrictions: 'saml:Conditions/saml:AudienceRestriction/saml:Audience',
     authnStatements: 'saml:Assertion/saml:AuthnStatement',
     sessionIndex: 'saml:AuthnStatement/@SessionIndex',
