@@ -18,6 +18,7 @@ import {
   ONE_ASSERTION,
   ASSERTION_SIGNED,
   RECIPIENT_IS_ACS,
+  AUDIENCE_IS_REQUESTER,
   BEARER_IN_RESPONSE_TO,
   BEARER_NO_NOT_BEFORE,
   STATUS_ERROR,
@@ -131,19 +132,14 @@ describe('device-token · Response', function () {
       title: 'Conditions have NotBefore and NotOnOrAfter around now and an Audience naming the gateway',
     },
     async (v, s) => {
-      const a = expectSuccess(v, await login());
+      const r = succeeded(v, await login());
+      const a = r.assertion;
       const now = s.now().getTime();
       const nb = v.present('Conditions NotBefore', a.conditions?.notBefore);
       const nooa = v.present('Conditions NotOnOrAfter', a.conditions?.notOnOrAfter);
       v.ok(Date.parse(nb) <= now + POLICY.skewMs, 'NotBefore', 'not after now + skew', nb);
       v.ok(Date.parse(nooa) > now - POLICY.skewMs, 'NotOnOrAfter', 'after now - skew', nooa);
-      const auds = a.conditions?.audienceRestrictions ?? [];
-      v.ok(
-        auds.length > 0 && auds.every((x) => x.includes(s.config.gateway.entityId)),
-        'Audience',
-        s.config.gateway.entityId,
-        JSON.stringify(auds),
-      );
+      verify(v, r, [AUDIENCE_IS_REQUESTER]);
     },
   );
 
