@@ -682,6 +682,16 @@ describe('saml-web-sso · Response', function () {
     },
   );
 
+  /** SAMLProf §4.1.4.2: the Issuer rule holds for every <Response>, an error Response too. */
+  h.check(
+    {
+      id: 'SAMLProf-4.1.4.2-error-issuer',
+      requirements: ['SAMLProf-4.1.4.2'],
+      title: 'an error Response Issuer (required when signed) is the IdP entityID, Format absent or entity',
+    },
+    async (v) => verify(v, received(v, await errorResponse()), [RESPONSE_ISSUER, RESPONSE_ISSUER_FORMAT]),
+  );
+
   h.check(
     {
       id: 'SAMLProf-4.1.4.2-error-addressing',

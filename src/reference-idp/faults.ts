@@ -343,6 +343,9 @@ const DEFS = [
     'SAMLProf-4.1.4.2',
     'DT-RSP-07',
   ]),
+  f('error-response-issuer-wrong', 'error Responses name https://wrong.example/idp as Issuer', [
+    'SAMLProf-4.1.4.2',
+  ]),
   f('accept-any-password', 'the form login accepts any password for a known user', ['SAMLProf-4.1.4.1']),
   // --- device-token request processing
   f(

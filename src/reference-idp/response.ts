@@ -85,7 +85,11 @@ export class ResponseBuilder {
     const plain = !f.has('error-response-no-inresponseto');
     const bare = f.mode('unsigned-response-no-issuer');
     const xml = this.envelope(responseId, target, {
-      issuer: bare ? undefined : this.tenant.urls.entityId,
+      issuer: bare
+        ? undefined
+        : f.has('error-response-issuer-wrong')
+          ? WRONG_ISSUER
+          : this.tenant.urls.entityId,
       destination: plain && !bare,
       inResponseTo: plain,
       status:
