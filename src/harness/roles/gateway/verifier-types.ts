@@ -211,6 +211,8 @@ export const WHERE = {
     signatureAlgorithm: 'ds:SignedInfo/ds:SignatureMethod/@Algorithm',
     digestAlgorithm: 'ds:Reference/ds:DigestMethod/@Algorithm',
     referenceUri: 'ds:Reference/@URI',
+    canonicalization: 'ds:SignedInfo/ds:CanonicalizationMethod/@Algorithm',
+    transforms: 'ds:Reference/ds:Transforms',
   },
   encryption: {
     encryptedAssertion: '/samlp:Response/saml:EncryptedAssertion',
