@@ -62,7 +62,7 @@ const BIN = path.join(ROOT, 'bin', 'idp-conformance.js');
 const PROBE = path.join(__dirname, 'rss-probe.js');
 /** Mocha's grep is a regular expression: the Response describe block plus the Redirect login check. */
 const GREP = 'saml-web-sso · Response|SDP-IDP02-redirect-login';
-const CHECKS_RUN = 31;
+const CHECKS_RUN = 32;
 const EXCHANGE_MS = 2000;
 const HUGE_EXCHANGE_MS = 10_000;
 /** Per mode, from spawn to exit. The slowest mode (never-answers) needs about 3 × exchangeMs + 2 s. */
