@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { classify, mutantKey } from '../mutation/run';
+import { changed } from '../mutation/fingerprint';
+import { classify, estimate, emptyTally, mutantKey, scoreFile } from '../mutation/score';
 
 const at = (line: number, column: number, endColumn: number) => ({
   start: { line, column },
@@ -33,9 +34,12 @@ describe('npm run mutation: what counts as killed', () => {
     expect(classify(m('NoCoverage')).kind).to.equal('not-killed');
   });
 
-  it('compile and runtime errors are not mutants', () => {
-    expect(classify(m('CompileError')).kind).to.equal('invalid');
-    expect(classify(m('RuntimeError')).kind).to.equal('invalid');
+  it('a type-checker rejection is not a mutant; a crash is a mutant not killed', () => {
+    expect(
+      classify(m('CompileError', "src/x.ts(1,2): error TS2322: Type '{}' is not assignable")).kind,
+    ).to.equal('invalid');
+    expect(classify(m('CompileError', 'SyntaxError: Unexpected token')).kind).to.equal('not-killed');
+    expect(classify(m('RuntimeError', 'TypeError: x is not a function')).kind).to.equal('not-killed');
   });
 
   it('the survivor key names the replaced text, not the line', () => {
@@ -52,5 +56,76 @@ describe('npm run mutation: what counts as killed', () => {
     );
     const shifted = { ...mut, location: at(3, 5, 19) };
     expect(mutantKey('src/x.ts', `// new line\n${src}`, shifted)).to.equal(mutantKey('src/x.ts', src, mut));
+  });
+});
+
+describe('npm run mutation: the sampled score', () => {
+  const unit = (line: number, kept: boolean) => ({ ...at(line, 1, 40), kept });
+  const mut = (line: number, status: string, statusReason?: string) => ({
+    id: String(line),
+    mutatorName: 'ConditionalExpression',
+    replacement: 'false',
+    status,
+    statusReason,
+    location: at(line, 5, 9),
+  });
+  const src = Array.from({ length: 10 }, (_, i) => `line ${i} of the source`).join('\n');
+
+  it('with every unit kept the score is exact (no interval)', () => {
+    const r = scoreFile(
+      'f.ts',
+      src,
+      [mut(1, 'Killed', 'FAIL: x'), mut(2, 'Survived')],
+      [unit(1, true), unit(2, true)],
+    );
+    const e = estimate(r.tally);
+    expect(e.score).to.equal(50);
+    expect([e.low, e.high]).to.deep.equal([50, 50]);
+  });
+
+  it('a sample expands the kept units and gives an interval around the estimate', () => {
+    const ms = [mut(1, 'Killed', 'FAIL: x'), mut(2, 'Killed', 'FAIL: x'), mut(3, 'Survived')];
+    ms.push(mut(4, 'Ignored', 'not in the sample (0.5)'), mut(5, 'Ignored', 'not in the sample (0.5)'));
+    const units = [
+      unit(1, true),
+      unit(2, true),
+      unit(3, true),
+      unit(4, false),
+      unit(5, false),
+      unit(6, false),
+    ];
+    const r = scoreFile('f.ts', src, ms, units);
+    expect(r.tally.notSampled).to.equal(2);
+    expect(r.unsampledKeys.size).to.equal(2);
+    const e = estimate(r.tally);
+    expect(e.score).to.be.closeTo(66.7, 0.1);
+    expect(e.low).to.be.below(e.score);
+    expect(e.high).to.be.above(e.score);
+    expect([e.m, e.M]).to.deep.equal([3, 6]);
+  });
+
+  it('a mutant outside every unit is always run and weighs one', () => {
+    const r = scoreFile(
+      'f.ts',
+      src,
+      [mut(8, 'Survived'), mut(1, 'Killed', 'FAIL: x')],
+      [unit(1, true), unit(2, false)],
+    );
+    expect(r.tally.alwaysValid).to.equal(1);
+    expect(r.survivors.map((s) => s.line)).to.deep.equal([8]);
+    expect(estimate(emptyTally()).score).to.equal(0);
+  });
+});
+
+describe('npm run mutation: the fingerprint', () => {
+  it('names what changed, what Stryker cannot diff first', () => {
+    const seen = (f: string) => f.startsWith('specs/');
+    expect(
+      changed(
+        { 'specs/a': '1', 'src/h.ts': '1', 'src/k.ts': '1' },
+        { 'specs/a': '2', 'src/h.ts': '2', 'src/k.ts': '1', 'src/n.ts': '1' },
+        seen,
+      ),
+    ).to.deep.equal(['src/h.ts', 'src/n.ts', 'specs/a']);
   });
 });
