@@ -74,6 +74,21 @@ function valueWithoutFaults(path, node, depth = 0) {
   }
 }
 
+/** Whether a node's subtree holds a fault switch (the sample ignorer leaves such nodes to this one). */
+export function containsFaultSwitch(path) {
+  if (isFaultSwitch(path.node)) return true;
+  let found = false;
+  path.traverse({
+    enter(q) {
+      if (isFaultSwitch(q.node)) {
+        found = true;
+        q.stop();
+      }
+    },
+  });
+  return found;
+}
+
 function isExpression(path) {
   return typeof path.isExpression === 'function' && path.isExpression();
 }
