@@ -171,9 +171,9 @@ function runStryker(
 const rel = (p: string) => path.relative(ROOT, p);
 const readJson = <T>(p: string): T => JSON.parse(readFileSync(p, 'utf8')) as T;
 
-function readUnits(file: string): Record<string, Unit[]> | undefined {
+function readUnits(file: string): { seed: string; files: Record<string, Unit[]> } | undefined {
   if (!existsSync(file)) return undefined;
-  return readJson<{ files: Record<string, Unit[]> }>(file).files;
+  return readJson<{ seed: string; files: Record<string, Unit[]> }>(file);
 }
 const packUnits = (u: Record<string, Unit[]>) =>
   Object.fromEntries(
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
   const sample = opts.sample ?? meta?.sample ?? 1;
   const args = ['run', CONFIG];
   let reportFile = REPORT;
-  let unitsOf: () => Record<string, Unit[]> | undefined = () => readUnits(UNITS);
+  let unitsOf: () => Record<string, Unit[]> | undefined = () => readUnits(UNITS)?.files;
   let runStrykerNow = !opts.scoreOnly;
   let why = '';
   const useScratch = () => {
@@ -290,16 +290,24 @@ async function main(): Promise<void> {
     const m: Meta = {
       note: 'What stryker-incremental.json was made from (test/mutation/run.ts, fingerprint.ts); npm run mutation writes it.',
       sample,
-      seed: 'idpc-mutation-sample-1',
+      seed: readUnits(UNITS)?.seed ?? '',
       results: sha256(readFileSync(committed)),
       fingerprint: now,
       units: packUnits(units),
       seconds: Math.round(seconds),
       mutantsRun: result.run,
     };
-    writeFileSync(metaFile, `${JSON.stringify(m, null, 1)}\n`);
+    writeFileSync(metaFile, metaText(m));
   }
   process.exitCode = result.bad ? 1 : 0;
+}
+
+/** The meta file: readable, one line per file for the units. */
+function metaText(m: Meta): string {
+  const { units, ...rest } = m;
+  const head = JSON.stringify(rest, null, 1).replace(/\n}$/, '');
+  const lines = Object.entries(units).map(([f, u]) => `  ${JSON.stringify(f)}: ${JSON.stringify(u)}`);
+  return `${head},\n "units": {\n${lines.join(',\n')}\n }\n}\n`;
 }
 
 /** Scores a report over `scope` (PROTOCOL_FILES, or --mutate's files/ranges), prints it, checks the review. */
