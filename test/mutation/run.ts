@@ -25,6 +25,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import path from 'node:path';
 import { changed, fingerprint, sha256, type Fingerprint } from './fingerprint';
 import {
+  MIN_UNITS,
   estimate,
   emptyTally,
   merge,
@@ -332,7 +333,10 @@ function score(report: Report, units: Record<string, Unit[]>, scope: string[], s
     const e = estimate(r.tally);
     perFile.push(
       `  ${file.padEnd(40)} ${e.score.toFixed(1).padStart(5)} %  ${e.killed}/${e.run} run` +
-        (e.m < e.M ? `  (95 % CI ${e.low.toFixed(0)}–${e.high.toFixed(0)} %, ${e.m}/${e.M} units)` : ''),
+        (e.m < e.M
+          ? `  (95 % CI ${e.low.toFixed(0)}–${e.high.toFixed(0)} %, ${e.m}/${e.M} units` +
+            `${e.m < MIN_UNITS ? ': too few for an interval' : ''})`
+          : ''),
     );
   }
   const e = estimate(total);

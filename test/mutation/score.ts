@@ -150,7 +150,10 @@ export function scoreFile(
     (a, b) =>
       a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column,
   );
-  const scoped = (units ?? []).filter((u) => inScope(u.start.line));
+  // A unit without any mutant (an identifier, a plain member access) weighs nothing: left out of M and m.
+  const scoped = (units ?? []).filter(
+    (u) => inScope(u.start.line) && mutants.some((m) => inside(m.location, u)),
+  );
   t.units = scoped.length;
   const perUnit = new Map<Unit, { k: number; n: number }>();
   for (const u of scoped) if (u.kept) perUnit.set(u, { k: 0, n: 0 });
@@ -212,8 +215,10 @@ export interface Estimate {
  * The score with its 95 % confidence interval. The units are a Bernoulli sample (each kept with the
  * same probability), so the unit part is expanded by M/m (a combined ratio estimator) and its variance
  * taken over the kept units (cluster sampling, finite-population corrected); the always-run mutants add
- * no sampling error.
+ * no sampling error. Below MIN_UNITS kept units the interval is the whole 0–100 %.
  */
+export const MIN_UNITS = 10;
+
 export function estimate(t: Tally): Estimate {
   const m = t.kept.length;
   const M = t.units;
@@ -227,7 +232,8 @@ export function estimate(t: Tally): Estimate {
   const R = X ? Y / X : 0;
   let half = 0;
   if (m < M) {
-    if (m < 2) half = 1;
+    // Too few kept units for the normal approximation: no interval (0–100 %).
+    if (m < MIN_UNITS) half = 2;
     else {
       const d = t.kept.map((u) => u.k - R * u.n);
       const mean = d.reduce((s, x) => s + x, 0) / m;

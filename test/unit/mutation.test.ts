@@ -99,9 +99,8 @@ describe('npm run mutation: the sampled score', () => {
     expect(r.unsampledKeys.size).to.equal(2);
     const e = estimate(r.tally);
     expect(e.score).to.be.closeTo(66.7, 0.1);
-    expect(e.low).to.be.below(e.score);
-    expect(e.high).to.be.above(e.score);
-    expect([e.m, e.M]).to.deep.equal([3, 6]);
+    expect([e.m, e.M]).to.deep.equal([3, 5]); // unit 6 holds no mutant: it weighs nothing
+    expect([e.low, e.high]).to.deep.equal([0, 100]); // fewer than MIN_UNITS kept
   });
 
   it('a mutant outside every unit is always run and weighs one', () => {
@@ -127,5 +126,17 @@ describe('npm run mutation: the fingerprint', () => {
         seen,
       ),
     ).to.deep.equal(['src/h.ts', 'src/n.ts', 'specs/a']);
+  });
+});
+
+describe('npm run mutation: the interval', () => {
+  it('narrows around the estimate with enough kept units', () => {
+    const t = emptyTally();
+    t.kept = Array.from({ length: 40 }, (_, i) => ({ k: i % 4 === 0 ? 1 : 2, n: 2 }));
+    t.units = 400;
+    const e = estimate(t);
+    expect(e.score).to.be.closeTo(87.5, 0.01);
+    expect(e.low).to.be.within(75, 87.4);
+    expect(e.high).to.be.within(87.6, 100);
   });
 });
