@@ -142,6 +142,8 @@ export function scoreFile(
   mutants: Mutant[],
   units: Unit[] | undefined,
   inScope: (line: number) => boolean = () => true,
+  /** Keys counted as not mutants (e.g. the survivors reviewed equivalent or outside, for the second score). */
+  excluded: Set<string> = new Set(),
 ): Scored {
   const t = emptyTally();
   const survivors: Scored['survivors'] = [];
@@ -173,7 +175,7 @@ export function scoreFile(
       } else t.faultSwitch++;
       continue;
     }
-    const c = classify(m);
+    const c = excluded.has(key) ? { kind: 'invalid' as const, why: 'excluded' } : classify(m);
     if (c.kind === 'invalid') {
       t.invalid++;
       continue;
