@@ -1,13 +1,15 @@
 /**
  * Docs that do not rot: every check count in the docs comes from `list --json` (a count marker, rewritten
  * by `npm run docs`), a bare count is only allowed as a dated measurement, and the interop results table
- * adds up to the count it was measured with. (The device-token profile's "Checked by" lines are kept equal
- * to the catalogue by catalogue.test.ts; the saml2int coverage table by coverage-table.test.ts.)
+ * adds up to the count it was measured with. The check lists of the profile documents (device-token.md's
+ * "Checked by" lines, saml-web-sso.md's coverage table) are generated too (test/docs-lists.ts); what they
+ * must say is also checked by catalogue.test.ts and coverage-table.test.ts.
  */
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COUNT_MARKER, ROOT, countOf, docFiles, listChecks, type ListedCheck } from '../docs-counts';
+import { DEVICE_TOKEN_MD, SAML_WEB_SSO_MD, withCheckLists } from '../docs-lists';
 import { FINDINGS_DOC } from '../write-docs';
 import { findingsMarkdown } from '../../src/harness/findings';
 
@@ -33,6 +35,12 @@ describe('docs stay true to the catalogue', function () {
     expect(stale, 'run `npm run docs`').to.deep.equal([]);
     expect(markers).to.be.greaterThan(0);
   });
+
+  for (const rel of [DEVICE_TOKEN_MD, SAML_WEB_SSO_MD])
+    it(`${rel}: its check lists name the checks citing each requirement (npm run docs rewrites them)`, () => {
+      const text = read(rel);
+      expect(withCheckLists(rel, text, checks), 'run `npm run docs`').to.equal(text);
+    });
 
   it('docs/findings.md lists every finding code with its meaning, as the registry says (npm run docs)', () => {
     expect(read(FINDINGS_DOC), 'run `npm run docs`').to.equal(findingsMarkdown());
