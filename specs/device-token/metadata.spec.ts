@@ -1,4 +1,4 @@
-import { scenario, dtTarget, certKeyInfo } from '../../src/harness';
+import { scenario, dtTarget, certKeyInfo, WHERE } from '../../src/harness';
 
 describe('device-token · metadata', function () {
   const h = scenario(this, { profile: 'device-token', family: 'metadata' });
@@ -15,9 +15,15 @@ describe('device-token · metadata', function () {
     async (v) => {
       const { idp } = await dtTarget();
       v.ok(!idp.parseError, 'metadata document', 'well-formed XML without DTD', idp.parseError ?? '');
-      v.ok(idp.hasIdpSsoDescriptor, 'md:IDPSSODescriptor', 'present', 'absent');
-      v.present('HTTP-POST SingleSignOnService', idp.ssoPost, 'md:SingleSignOnService');
-      v.ok(idp.signingCerts.length > 0, 'signing certificates', 'at least one', 'none', 'md:KeyDescriptor');
+      v.ok(idp.hasIdpSsoDescriptor, WHERE.metadata.idpSsoDescriptor, 'present', 'absent');
+      v.present('HTTP-POST SingleSignOnService', idp.ssoPost, WHERE.metadata.singleSignOnService);
+      v.ok(
+        idp.signingCerts.length > 0,
+        'signing certificates',
+        'at least one',
+        'none',
+        WHERE.metadata.keyDescriptor,
+      );
       for (const pem of idp.signingCerts) {
         const k = certKeyInfo(pem);
         v.ok(
@@ -44,7 +50,7 @@ describe('device-token · metadata', function () {
         'WantAuthnRequestsSigned',
         idp.wantAuthnRequestsSigned,
         ['true', '1'],
-        'md:IDPSSODescriptor/@WantAuthnRequestsSigned',
+        WHERE.metadata.wantAuthnRequestsSigned,
       );
     },
   );

@@ -19,6 +19,7 @@ import {
   type Verdict,
   type SilentLogin,
   type SilentLoginOptions,
+  WHERE,
 } from '../../src/harness';
 
 const MINUTE = 60_000;
@@ -379,7 +380,7 @@ describe('device-token · request parsing', function () {
         });
         const a = r.verify?.assertion;
         if (a) {
-          v.equal('NameID', a.nameId?.value, whole.toLowerCase(), 'saml:Subject/saml:NameID');
+          v.equal('NameID', a.nameId?.value, whole.toLowerCase(), WHERE.assertion.nameId);
           return;
         }
         // No trusted assertion: only a refusal earns the PASS (never a crash or no answer).

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   scenario,
   silentLogin,
@@ -19,6 +18,8 @@ import {
   DT_AUTHN_CONTEXT,
   type SilentLogin,
   type Verdict,
+  WHERE,
+  unissuedToken,
 } from '../../src/harness';
 
 const PASSWORD_CLASS = 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport';
@@ -61,7 +62,7 @@ describe('device-token · tokens', function () {
       const { token } = await dtToken();
       const r = await silentLogin({ token });
       const a = expectSuccess(v, r);
-      v.equal('NameID', a.nameId?.value, r.request.userId.toLowerCase(), 'saml:Subject/saml:NameID');
+      v.equal('NameID', a.nameId?.value, r.request.userId.toLowerCase(), WHERE.assertion.nameId);
     },
   );
 
@@ -89,7 +90,7 @@ describe('device-token · tokens', function () {
       title: 'an unknown token gets Responder/AuthnFailed',
     },
     async (v) => {
-      const r = await silentLogin({ token: randomBytes(32).toString('base64url') });
+      const r = await silentLogin({ token: unissuedToken() });
       expectErrorStatus(v, r, 'AuthnFailed', ['Responder']);
     },
   );
@@ -153,7 +154,7 @@ describe('device-token · tokens', function () {
       const ok = await silentLogin({ token, relayState: 'leak-check' });
       expectSuccess(v, ok);
       expectNoLeak(v, ok, token);
-      const other = randomBytes(32).toString('base64url');
+      const other = unissuedToken();
       expectNoLeak(v, await silentLogin({ token: other }), other);
       expectNoLeak(v, await silentLogin({ authorization: `Bearer ${token}` }), token);
     },
@@ -315,8 +316,7 @@ describe('device-token · tokens', function () {
       if (!guesser || !bystander)
         return v.notApplicable('client.sourceAddresses needs two extra loopback addresses');
       const { token } = await dtToken();
-      for (let i = 0; i < 20; i++)
-        await silentLogin({ token: randomBytes(32).toString('base64url'), localAddress: guesser });
+      for (let i = 0; i < 20; i++) await silentLogin({ token: unissuedToken(), localAddress: guesser });
       const locked = await silentLogin({ token, localAddress: guesser });
       expectRejected(v, locked);
       v.equal('HTTP status after 20 failures', locked.ssoStatus, 429);

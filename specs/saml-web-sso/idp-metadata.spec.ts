@@ -1,4 +1,4 @@
-import { scenario, NotApplicable } from '../../src/harness';
+import { scenario, NotApplicable, WHERE } from '../../src/harness';
 
 /** saml2int rules for an IdP's own metadata (SDP-IDP14, SDP-IDP33, SDP-MD09–12, SDP-G02). */
 describe('saml-web-sso · saml2int IdP metadata', function () {
@@ -20,18 +20,18 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
     },
     async (v, s) => {
       const md = s.idp;
-      v.ok(md.hasIdpSsoDescriptor, 'md:IDPSSODescriptor', 'present', 'absent');
-      v.ok(!!(md.ssoRedirect ?? md.ssoPost), 'md:SingleSignOnService', 'at least one', 'none');
+      v.ok(md.hasIdpSsoDescriptor, WHERE.metadata.idpSsoDescriptor, 'present', 'absent');
+      v.ok(!!(md.ssoRedirect ?? md.ssoPost), WHERE.metadata.singleSignOnService, 'at least one', 'none');
       v.ok(md.signingCerts.length > 0, 'signing md:KeyDescriptor', 'at least one', 'none');
-      v.present('errorURL', md.errorUrl, 'md:IDPSSODescriptor/@errorURL');
-      v.present('mdui:UIInfo', md.uiInfo, 'md:IDPSSODescriptor/md:Extensions/mdui:UIInfo');
-      v.ok(md.scopes.length > 0, 'shibmd:Scope', 'at least one', 'none', 'md:Extensions/shibmd:Scope');
+      v.present('errorURL', md.errorUrl, WHERE.metadata.errorUrl);
+      v.present(WHERE.metadata.uiInfo, md.uiInfo, WHERE.metadata.uiInfoPath);
+      v.ok(md.scopes.length > 0, WHERE.metadata.scope, 'at least one', 'none', WHERE.metadata.scopes);
       v.ok(
         md.technicalContacts.some((c) => c.length > 0),
         'technical md:ContactPerson with md:EmailAddress',
         'present',
         'absent',
-        'md:ContactPerson[@contactType="technical"]/md:EmailAddress',
+        WHERE.metadata.technicalContact,
       );
     },
   );
@@ -45,10 +45,15 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
       title: 'metadata lists at least one shibmd:Scope, none with regexp="true"',
     },
     async (v, s) => {
-      v.ok(s.idp.scopes.length > 0, 'shibmd:Scope', 'at least one', 'none', 'md:Extensions/shibmd:Scope');
+      v.ok(s.idp.scopes.length > 0, WHERE.metadata.scope, 'at least one', 'none', WHERE.metadata.scopes);
       for (const sc of s.idp.scopes) {
-        v.oneOf(`regexp of Scope ${sc.value}`, sc.regexp, [undefined, 'false', '0'], 'shibmd:Scope/@regexp');
-        v.ok(sc.value !== '', 'Scope value', 'non-empty', '""', 'shibmd:Scope');
+        v.oneOf(
+          `regexp of Scope ${sc.value}`,
+          sc.regexp,
+          [undefined, 'false', '0'],
+          WHERE.metadata.scopeRegexp,
+        );
+        v.ok(sc.value !== '', 'Scope value', 'non-empty', '""', WHERE.metadata.scope);
       }
     },
   );
@@ -62,16 +67,16 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
       title: 'metadata has mdui:UIInfo with DisplayName and Logo',
     },
     async (v, s) => {
-      const ui = v.present('mdui:UIInfo', s.idp.uiInfo, 'md:IDPSSODescriptor/md:Extensions/mdui:UIInfo');
+      const ui = v.present(WHERE.metadata.uiInfo, s.idp.uiInfo, WHERE.metadata.uiInfoPath);
       v.ok(
         ui.displayNames.some((d) => d !== ''),
-        'mdui:DisplayName',
+        WHERE.metadata.displayName,
         'present, non-empty',
         'absent',
       );
       v.ok(
         ui.logos.some((d) => d !== ''),
-        'mdui:Logo',
+        WHERE.metadata.logo,
         'present, non-empty',
         'absent',
       );
@@ -93,7 +98,7 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
       for (const l of logos)
         v.ok(
           /^(https:\/\/\S+|data:image\/[\w.+-]+[;,]\S*)$/i.test(l),
-          'mdui:Logo',
+          WHERE.metadata.logo,
           'an https URL or a data:image URI',
           l.slice(0, 80),
         );
@@ -110,12 +115,7 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
     },
     async (v, s) => {
       const emails = s.idp.technicalContacts.flat();
-      v.ok(
-        emails.length > 0,
-        'md:ContactPerson[@contactType="technical"]/md:EmailAddress',
-        'present',
-        'absent',
-      );
+      v.ok(emails.length > 0, WHERE.metadata.technicalContact, 'present', 'absent');
       for (const e of emails)
         v.ok(/^mailto:\S+@\S+$|^[^\s@]+@\S+$/.test(e), 'EmailAddress', 'an email address (mailto:)', e);
     },
@@ -130,7 +130,7 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
       title: 'the IDPSSODescriptor has an https errorURL',
     },
     async (v, s) => {
-      const url = v.present('errorURL', s.idp.errorUrl, 'md:IDPSSODescriptor/@errorURL');
+      const url = v.present('errorURL', s.idp.errorUrl, WHERE.metadata.errorUrl);
       v.ok(/^https:\/\/[^\s/]+/i.test(url), 'errorURL', 'an https URL', url);
     },
   );
@@ -151,11 +151,11 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
         ['SingleSignOnService Location (Redirect)', md.ssoRedirect],
         ['SingleSignOnService Location (POST)', md.ssoPost],
         ['errorURL', md.errorUrl],
-        ...(md.uiInfo?.displayNames ?? []).map((d) => ['mdui:DisplayName', d] as [string, string]),
+        ...(md.uiInfo?.displayNames ?? []).map((d) => [WHERE.metadata.displayName, d] as [string, string]),
         ...(md.uiInfo?.logos ?? [])
           .filter((l) => !l.startsWith('data:'))
-          .map((l) => ['mdui:Logo', l] as [string, string]),
-        ...md.scopes.map((x) => ['shibmd:Scope', x.value] as [string, string]),
+          .map((l) => [WHERE.metadata.logo, l] as [string, string]),
+        ...md.scopes.map((x) => [WHERE.metadata.scope, x.value] as [string, string]),
         ...md.technicalContacts.flat().map((e) => ['EmailAddress', e] as [string, string]),
       ];
       for (const [what, val] of values)

@@ -1,4 +1,4 @@
-import { scenario, certKeyInfo, BINDING_POST, BINDING_REDIRECT } from '../../src/harness';
+import { scenario, certKeyInfo, BINDING_POST, BINDING_REDIRECT, WHERE } from '../../src/harness';
 
 describe('saml-web-sso · metadata', function () {
   const h = scenario(this, { profile: 'saml-web-sso', family: 'metadata' });
@@ -15,10 +15,10 @@ describe('saml-web-sso · metadata', function () {
       v.ok(!s.idp.parseError, 'metadata document', 'well-formed XML without DTD', s.idp.parseError ?? '');
       v.ok(
         s.idp.hasIdpSsoDescriptor,
-        'md:IDPSSODescriptor',
+        WHERE.metadata.idpSsoDescriptor,
         'present',
         'absent',
-        '/md:EntityDescriptor/md:IDPSSODescriptor',
+        WHERE.metadata.idpSsoDescriptorPath,
       );
       v.ok(
         (s.idp.protocolSupport ?? '').split(/\s+/).includes('urn:oasis:names:tc:SAML:2.0:protocol'),
@@ -29,7 +29,7 @@ describe('saml-web-sso · metadata', function () {
       v.present(
         `SingleSignOnService Binding=${BINDING_POST}`,
         s.idp.ssoPost,
-        'md:IDPSSODescriptor/md:SingleSignOnService',
+        WHERE.metadata.singleSignOnServices,
       );
     },
   );
@@ -46,7 +46,7 @@ describe('saml-web-sso · metadata', function () {
       v.present(
         `SingleSignOnService Binding=${BINDING_REDIRECT}`,
         s.idp.ssoRedirect,
-        'md:IDPSSODescriptor/md:SingleSignOnService',
+        WHERE.metadata.singleSignOnServices,
       );
     },
   );
@@ -65,7 +65,7 @@ describe('saml-web-sso · metadata', function () {
         'signing certificates',
         'at least one X509Certificate in a KeyDescriptor (use="signing" or no use)',
         'none',
-        'md:IDPSSODescriptor/md:KeyDescriptor',
+        WHERE.metadata.keyDescriptors,
       );
     },
   );
@@ -103,7 +103,7 @@ describe('saml-web-sso · metadata', function () {
       title: 'entityID is an absolute URI of at most 256 characters',
     },
     async (v, s) => {
-      const id = v.present('entityID', s.idp.entityId, '/md:EntityDescriptor/@entityID');
+      const id = v.present('entityID', s.idp.entityId, WHERE.metadata.entityId);
       v.ok(/^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(id), 'entityID', 'an absolute URI', id);
       v.ok(id.length <= 256, 'entityID length', '≤ 256', String(id.length));
     },

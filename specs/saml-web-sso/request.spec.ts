@@ -13,6 +13,7 @@ import {
   NAMEID_EMAIL,
   NAMEID_PERSISTENT,
   NAMEID_KERBEROS,
+  WHERE,
 } from '../../src/harness';
 
 const MINUTE = 60_000;
@@ -304,7 +305,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
         v,
         await webLogin({ request: (b) => b.withNameIdPolicy({ format, allowCreate: 'true' }) }),
       );
-      v.equal('NameID Format', a.nameId?.format, format, 'saml:Subject/saml:NameID/@Format');
+      v.equal('NameID Format', a.nameId?.format, format, WHERE.assertion.nameIdFormat);
     },
   );
 

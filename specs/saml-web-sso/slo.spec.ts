@@ -27,6 +27,7 @@ import {
   type LogoutMessage,
   type AssertionInfo,
   newId,
+  WHERE,
 } from '../../src/harness';
 
 const RESPONDER = 'urn:oasis:names:tc:SAML:2.0:status:Responder';
@@ -197,10 +198,10 @@ describe('saml-web-sso · Single Logout', function () {
     async (v, s) => {
       v.ok(
         s.idp.sloBindings.length > 0,
-        'md:SingleLogoutService',
+        WHERE.metadata.singleLogoutService,
         'at least one',
         'none',
-        '/md:EntityDescriptor/md:IDPSSODescriptor/md:SingleLogoutService',
+        WHERE.metadata.singleLogoutServices,
       );
     },
   );
@@ -215,7 +216,11 @@ describe('saml-web-sso · Single Logout', function () {
     },
     async (v, s) => {
       if (s.idp.sloBindings.length === 0) {
-        const f = v.failure('md:SingleLogoutService', 'one with the HTTP-Redirect binding', 'none at all');
+        const f = v.failure(
+          WHERE.metadata.singleLogoutService,
+          'one with the HTTP-Redirect binding',
+          'none at all',
+        );
         v.blocked('SDP-IDP33-metadata-slo', 'the metadata lists no SingleLogoutService', f);
       }
       v.ok(
@@ -223,7 +228,7 @@ describe('saml-web-sso · Single Logout', function () {
         'SingleLogoutService Binding',
         'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',
         s.idp.sloBindings.join(', '),
-        '/md:EntityDescriptor/md:IDPSSODescriptor/md:SingleLogoutService/@Binding',
+        WHERE.metadata.singleLogoutServiceBinding,
       );
     },
   );
@@ -239,12 +244,7 @@ describe('saml-web-sso · Single Logout', function () {
       const c = await control();
       loggedIn(v, c);
       const m = logoutResponse(v, c.logout!);
-      v.equal(
-        'top-level StatusCode',
-        statusName(m.status?.top),
-        'Success',
-        '/samlp:LogoutResponse/samlp:Status/samlp:StatusCode/@Value',
-      );
+      v.equal('top-level StatusCode', statusName(m.status?.top), 'Success', WHERE.logoutResponse.statusCode);
     },
   );
 
@@ -307,12 +307,12 @@ describe('saml-web-sso · Single Logout', function () {
       // The SingleLogoutService of the entity that sent the LogoutRequest, not any other gateway entity's.
       const requester = gatewaySloUrl(c.login);
       v.equal('LogoutResponse delivered to', out.responseUrl, requester);
-      v.equal('InResponseTo', m.inResponseTo, out.request.id, '/samlp:LogoutResponse/@InResponseTo');
-      v.equal('Issuer', m.issuer, s.idp.entityId, '/samlp:LogoutResponse/saml:Issuer');
-      v.equal('Version', m.version, '2.0', '/samlp:LogoutResponse/@Version');
+      v.equal('InResponseTo', m.inResponseTo, out.request.id, WHERE.logoutResponse.inResponseTo);
+      v.equal('Issuer', m.issuer, s.idp.entityId, WHERE.logoutResponse.issuer);
+      v.equal('Version', m.version, '2.0', WHERE.logoutResponse.version);
       // [BIND] §3.4.5.2: Destination MUST be present on a signed message; [CORE] §3.2.2: it names where it was sent.
       if (m.destination !== undefined || m.signature.kind !== 'none')
-        v.equal('Destination', m.destination, requester, '/samlp:LogoutResponse/@Destination');
+        v.equal('Destination', m.destination, requester, WHERE.logoutResponse.destination);
     },
   );
 
@@ -493,7 +493,13 @@ describe('saml-web-sso · Single Logout', function () {
     },
     async (v) => {
       const { m } = propagatedRequest(v, await propagation());
-      v.ok(!m.encryptedId, 'saml:EncryptedID', 'absent', 'present', '/samlp:LogoutRequest/saml:EncryptedID');
+      v.ok(
+        !m.encryptedId,
+        WHERE.logoutRequest.encryptedIdElement,
+        'absent',
+        'present',
+        WHERE.logoutRequest.encryptedId,
+      );
     },
   );
 
@@ -509,17 +515,17 @@ describe('saml-web-sso · Single Logout', function () {
     async (v) => {
       const { other, m } = propagatedRequest(v, await propagation());
       if (m.encryptedId) {
-        const f = v.failure('saml:NameID', 'in the clear', 'a saml:EncryptedID');
+        const f = v.failure(
+          WHERE.logoutRequest.nameIdElement,
+          'in the clear',
+          `a ${WHERE.logoutRequest.encryptedIdElement}`,
+        );
         v.blocked('SDP-IDP27-propagated-nameid-not-encrypted', 'the NameID is encrypted', f);
       }
-      const given = v.present(
-        'NameID of the assertion',
-        other.nameId,
-        '/saml:Assertion/saml:Subject/saml:NameID',
-      );
-      const n = v.present('NameID', m.nameId, '/samlp:LogoutRequest/saml:NameID');
-      v.equal('NameID', n.value, given.value, '/samlp:LogoutRequest/saml:NameID');
-      v.equal('NameID Format', n.format, given.format, '/samlp:LogoutRequest/saml:NameID/@Format');
+      const given = v.present('NameID of the assertion', other.nameId, WHERE.assertion.subjectNameId);
+      const n = v.present('NameID', m.nameId, WHERE.logoutRequest.nameId);
+      v.equal('NameID', n.value, given.value, WHERE.logoutRequest.nameId);
+      v.equal('NameID Format', n.format, given.format, WHERE.logoutRequest.nameIdFormat);
     },
   );
 
@@ -533,8 +539,8 @@ describe('saml-web-sso · Single Logout', function () {
     },
     async (v, s) => {
       const { m } = propagatedRequest(v, await propagation());
-      const issuer = v.present('Issuer', m.issuer, '/samlp:LogoutRequest/saml:Issuer');
-      v.equal('Issuer', issuer, s.idp.entityId, '/samlp:LogoutRequest/saml:Issuer');
+      const issuer = v.present('Issuer', m.issuer, WHERE.logoutRequest.issuer);
+      v.equal('Issuer', issuer, s.idp.entityId, WHERE.logoutRequest.issuer);
     },
   );
 
@@ -552,8 +558,8 @@ describe('saml-web-sso · Single Logout', function () {
         throw new NotApplicable(
           'the propagated LogoutRequest is unsigned and has no Destination: [BIND] §3.4.5.2 asks one of a signed message (SDP-IDP26-propagated-logout-request-signed judges the signature)',
         );
-      const destination = v.present('Destination', m.destination, '/samlp:LogoutRequest/@Destination');
-      v.equal('Destination', destination, got.url, '/samlp:LogoutRequest/@Destination');
+      const destination = v.present('Destination', m.destination, WHERE.logoutRequest.destination);
+      v.equal('Destination', destination, got.url, WHERE.logoutRequest.destination);
     },
   );
 
@@ -567,13 +573,13 @@ describe('saml-web-sso · Single Logout', function () {
     },
     async (v) => {
       const { m } = propagatedRequest(v, await propagation());
-      const t = v.present('NotOnOrAfter', m.notOnOrAfter, '/samlp:LogoutRequest/@NotOnOrAfter');
+      const t = v.present('NotOnOrAfter', m.notOnOrAfter, WHERE.logoutRequest.notOnOrAfter);
       v.ok(
         /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(t) && !Number.isNaN(Date.parse(t)),
         'NotOnOrAfter',
         'an xs:dateTime',
         t,
-        '/samlp:LogoutRequest/@NotOnOrAfter',
+        WHERE.logoutRequest.notOnOrAfter,
       );
     },
   );
@@ -590,12 +596,7 @@ describe('saml-web-sso · Single Logout', function () {
       const p = await propagation();
       propagated(v, p);
       const m = logoutResponse(v, p.logout!);
-      v.equal(
-        'top-level StatusCode',
-        statusName(m.status?.top),
-        'Success',
-        '/samlp:LogoutResponse/samlp:Status/samlp:StatusCode/@Value',
-      );
+      v.equal('top-level StatusCode', statusName(m.status?.top), 'Success', WHERE.logoutResponse.statusCode);
     },
   );
 
@@ -626,17 +627,12 @@ describe('saml-web-sso · Single Logout', function () {
       }
       const m = logoutResponse(v, out);
       // [CORE] §3.7.3.2: the top level reports the session authority's own logout (ended: Success).
-      v.equal(
-        'top-level StatusCode',
-        statusName(m.status?.top),
-        'Success',
-        '/samlp:LogoutResponse/samlp:Status/samlp:StatusCode/@Value',
-      );
+      v.equal('top-level StatusCode', statusName(m.status?.top), 'Success', WHERE.logoutResponse.statusCode);
       v.equal(
         'second-level StatusCode',
         statusName(m.status?.second),
         'PartialLogout',
-        '/samlp:LogoutResponse/samlp:Status/samlp:StatusCode/samlp:StatusCode/@Value',
+        WHERE.logoutResponse.statusSubCode,
       );
     },
   );

@@ -12,6 +12,7 @@ import {
   type AssertionInfo,
   type WebLogin,
   type Verdict,
+  WHERE,
 } from '../../src/harness';
 
 const SUBJECT_ID = 'urn:oasis:names:tc:SAML:attribute:subject-id';
@@ -35,8 +36,8 @@ function judgeIdentifier(
 ): string {
   const scopes = s.idp.scopes.filter((x) => x.regexp !== 'true' && x.regexp !== '1').map((x) => x.value);
   const name = nameOf(at.name);
-  v.equal(`${name} NameFormat`, at.nameFormat, URI_FORMAT, 'saml:Attribute/@NameFormat');
-  v.equal(`${name} values`, at.values.length, 1, 'saml:Attribute/saml:AttributeValue');
+  v.equal(`${name} NameFormat`, at.nameFormat, URI_FORMAT, WHERE.attribute.nameFormat);
+  v.equal(`${name} values`, at.values.length, 1, WHERE.attribute.values);
   const value = at.values[0];
   v.ok(
     SCOPED_VALUE.test(value),
@@ -44,7 +45,7 @@ function judgeIdentifier(
     'uniqueID@scope: [A-Za-z0-9][A-Za-z0-9=-]{0,126}@[A-Za-z0-9][A-Za-z0-9.-]{0,126}',
     value,
   );
-  v.oneOf(`${name} scope`, value.slice(value.indexOf('@') + 1), scopes, 'md:Extensions/shibmd:Scope');
+  v.oneOf(`${name} scope`, value.slice(value.indexOf('@') + 1), scopes, WHERE.metadata.scopes);
   return value;
 }
 
@@ -78,14 +79,9 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
     },
     async (v, s) => {
       const [a1, a2] = [expectSuccess(v, await transient(1)), expectSuccess(v, await transient(2))];
-      v.equal('NameID Format', a1.nameId?.format, NAMEID_TRANSIENT, 'saml:Subject/saml:NameID/@Format');
-      v.equal(
-        'second NameID Format',
-        a2.nameId?.format,
-        NAMEID_TRANSIENT,
-        'saml:Subject/saml:NameID/@Format',
-      );
-      const value = v.present('NameID', a1.nameId?.value, 'saml:Subject/saml:NameID');
+      v.equal('NameID Format', a1.nameId?.format, NAMEID_TRANSIENT, WHERE.assertion.nameIdFormat);
+      v.equal('second NameID Format', a2.nameId?.format, NAMEID_TRANSIENT, WHERE.assertion.nameIdFormat);
+      const value = v.present('NameID', a1.nameId?.value, WHERE.assertion.nameId);
       v.ok(value !== a2.nameId?.value, 'NameID of two sessions', 'two different transient values', value);
       const user = s.config.login?.form?.username?.toLowerCase() ?? '\u0000';
       const known = [user, ...a1.attributes.flatMap((x) => x.values.map((y) => y.toLowerCase()))];
@@ -108,7 +104,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
     },
     async (v) => {
       for (const at of attributesOf(v, await login()))
-        v.equal(`NameFormat of ${at.name}`, at.nameFormat, URI_FORMAT, 'saml:Attribute/@NameFormat');
+        v.equal(`NameFormat of ${at.name}`, at.nameFormat, URI_FORMAT, WHERE.attribute.nameFormat);
     },
   );
 
@@ -126,7 +122,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
           `AttributeValues of ${at.name}`,
           at.singleTextValues ? 'single text nodes' : 'other content',
           'single text nodes',
-          'saml:AttributeValue',
+          WHERE.attribute.value,
         );
     },
   );
@@ -210,7 +206,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
         `${nameOf(want)} for an SP with subject-id:req ${req}`,
         'released, or the request failed (SDP-IDP16: an IdP that cannot or will not satisfy the SP MUST fail the request)',
         `Success without it; released: ${a.attributes.map((x) => x.friendlyName ?? x.name).join(', ') || 'no attributes'}`,
-        'saml:AttributeStatement/saml:Attribute',
+        WHERE.attribute.attributes,
       );
     return at;
   }
@@ -231,7 +227,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
         `${nameOf(want)} for an SP with subject-id:req ${req}`,
         `released: the IdP released ${nameOf(want)} ${shown} in this run, and the two entities differ in the signal alone (SDP-IDP15)`,
         `the request failed: ${describeAnswer(r)}`,
-        'saml:AttributeStatement/saml:Attribute',
+        WHERE.attribute.attributes,
       );
     return undefined;
   }
@@ -289,7 +285,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
         'pairwise-id in a new session of the same SP',
         judgeIdentifier(v, s, again).toLowerCase(),
         value,
-        'saml:Attribute[@Name="urn:oasis:names:tc:SAML:attribute:pairwise-id"]/saml:AttributeValue',
+        WHERE.attribute.pairwiseIdValue,
       );
       v.step = 'another SP';
       const other = releasedIn(
@@ -303,7 +299,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
         'pairwise-id of two SPs',
         'a different value for each SP (pairwise)',
         `${value} for both`,
-        'saml:Attribute[@Name="urn:oasis:names:tc:SAML:attribute:pairwise-id"]/saml:AttributeValue',
+        WHERE.attribute.pairwiseIdValue,
       );
     },
   );
@@ -369,7 +365,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
         'subject-id or pairwise-id for an SP with subject-id:req any',
         'one of them released (an IdP supports at least one, SDP-IDP13)',
         'neither',
-        'saml:AttributeStatement/saml:Attribute',
+        WHERE.attribute.attributes,
       );
       for (const at of ids) judgeIdentifier(v, s, at);
     },

@@ -84,6 +84,7 @@ export {
   directory,
   newDevice,
   newUserName,
+  unissuedToken,
   deviceContextXml,
   DT_NS,
   DT_AUTHN_CONTEXT,

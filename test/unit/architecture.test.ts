@@ -3,6 +3,8 @@
  * over MAX_LINES lines unless its opening comment says why ("Long file: …"). The import rules per
  * layer (specs → harness index → checks/roles/messages → xml; the reference IdP's independence) are
  * ESLint's no-restricted-imports in eslint.config.js; this test covers what a lint rule cannot: cycles.
+ * Specs compose scenarios only: no XPath or element path typed in a spec (its `where` comes from the
+ * reader's WHERE map), no HTTP (node:http/https, fetch) and no crypto (node:crypto) in a spec.
  */
 import { expect } from 'chai';
 import * as fs from 'node:fs';
@@ -157,5 +159,39 @@ describe('architecture', () => {
       return /Long file: \S/.test(opening) ? [] : [`${file} (${lines} lines)`];
     });
     expect(long, 'split the file, or say why in its opening comment ("Long file: …")').to.deep.equal([]);
+  });
+
+  describe('specs compose scenarios only', () => {
+    /** A spec's code without its comments (a quoted sentence may name an element). */
+    const code = (file: string) =>
+      fs
+        .readFileSync(path.join(ROOT, file), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
+    const specs = tsFiles('specs').filter((f) => f.endsWith('.spec.ts'));
+    const offending = (pattern: RegExp) =>
+      specs.flatMap((file) =>
+        code(file)
+          .split('\n')
+          .filter((line) => pattern.test(line))
+          .map((line) => `${file}: ${line.trim()}`),
+      );
+
+    it('finds the spec files', () => expect(specs.length).to.be.greaterThan(10));
+
+    it('types no XPath or element path (use WHERE from the harness index)', () => {
+      const PATH =
+        /['"`]\/{0,2}(?:saml|samlp|md|ds|dt|shibmd|mdattr|mdui|xenc|xenc11):[A-Za-z]|['"`][^'"`\s]*\/@[A-Za-z]/;
+      expect(PATH.test("v.equal('x', a, b, '/samlp:Response/@ID')")).to.equal(true);
+      expect(PATH.test("'md:Extensions/shibmd:Scope'")).to.equal(true);
+      expect(offending(PATH)).to.deep.equal([]);
+    });
+
+    it('imports no node:http, node:https or node:crypto and calls no fetch', () => {
+      const NET =
+        /from ['"](?:node:)?(?:https?|crypto|http2|net|tls)['"]|require\(['"](?:node:)?(?:https?|crypto)['"]\)|\bfetch\(/;
+      expect(NET.test("import { randomBytes } from 'node:crypto';")).to.equal(true);
+      expect(offending(NET)).to.deep.equal([]);
+    });
   });
 });

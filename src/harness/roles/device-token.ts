@@ -51,6 +51,11 @@ export function newUserName(prefix = 'user'): string {
   return `${prefix}.${randomBytes(4).toString('hex')}`;
 }
 
+/** A token no IdP issued: 32 random bytes, base64url (as real tokens look; specs use no crypto). */
+export function unissuedToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
 /** Values of the DeviceContext as sent; `raw` replaces the whole element (hostile variants). */
 export interface DeviceContextValues {
   userId: string;

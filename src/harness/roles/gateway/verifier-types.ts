@@ -179,7 +179,8 @@ export class ReplayCache {
 /**
  * Where each field the reader gives sits in the Response (the `where` of a verdict), so that no check
  * types an XPath: `WHERE.response.destination` is the Destination of ResponseInfo, and so on. Assertion
- * paths are relative to the Assertion (plain or decrypted), signature paths to the ds:Signature.
+ * paths are relative to the Assertion (plain or decrypted), signature paths to the ds:Signature; the
+ * metadata, logout and attribute entries are where the metadata and SLO readers' fields sit.
  */
 export const WHERE = {
   response: {
@@ -206,6 +207,55 @@ export const WHERE = {
     sessionIndex: 'saml:AuthnStatement/@SessionIndex',
     attributeName: 'saml:AttributeStatement/saml:Attribute/@Name',
     id: '@ID',
+    subjectNameId: '/saml:Assertion/saml:Subject/saml:NameID',
+  },
+  attribute: {
+    attributes: 'saml:AttributeStatement/saml:Attribute',
+    nameFormat: 'saml:Attribute/@NameFormat',
+    values: 'saml:Attribute/saml:AttributeValue',
+    value: 'saml:AttributeValue',
+    pairwiseIdValue:
+      'saml:Attribute[@Name="urn:oasis:names:tc:SAML:attribute:pairwise-id"]/saml:AttributeValue',
+  },
+  metadata: {
+    entityId: '/md:EntityDescriptor/@entityID',
+    idpSsoDescriptor: 'md:IDPSSODescriptor',
+    idpSsoDescriptorPath: '/md:EntityDescriptor/md:IDPSSODescriptor',
+    singleSignOnService: 'md:SingleSignOnService',
+    singleSignOnServices: 'md:IDPSSODescriptor/md:SingleSignOnService',
+    keyDescriptor: 'md:KeyDescriptor',
+    keyDescriptors: 'md:IDPSSODescriptor/md:KeyDescriptor',
+    wantAuthnRequestsSigned: 'md:IDPSSODescriptor/@WantAuthnRequestsSigned',
+    errorUrl: 'md:IDPSSODescriptor/@errorURL',
+    uiInfo: 'mdui:UIInfo',
+    uiInfoPath: 'md:IDPSSODescriptor/md:Extensions/mdui:UIInfo',
+    displayName: 'mdui:DisplayName',
+    logo: 'mdui:Logo',
+    scope: 'shibmd:Scope',
+    scopes: 'md:Extensions/shibmd:Scope',
+    scopeRegexp: 'shibmd:Scope/@regexp',
+    technicalContact: 'md:ContactPerson[@contactType="technical"]/md:EmailAddress',
+    singleLogoutService: 'md:SingleLogoutService',
+    singleLogoutServices: '/md:EntityDescriptor/md:IDPSSODescriptor/md:SingleLogoutService',
+    singleLogoutServiceBinding: '/md:EntityDescriptor/md:IDPSSODescriptor/md:SingleLogoutService/@Binding',
+  },
+  logoutRequest: {
+    destination: '/samlp:LogoutRequest/@Destination',
+    notOnOrAfter: '/samlp:LogoutRequest/@NotOnOrAfter',
+    issuer: '/samlp:LogoutRequest/saml:Issuer',
+    nameId: '/samlp:LogoutRequest/saml:NameID',
+    nameIdFormat: '/samlp:LogoutRequest/saml:NameID/@Format',
+    encryptedId: '/samlp:LogoutRequest/saml:EncryptedID',
+    nameIdElement: 'saml:NameID',
+    encryptedIdElement: 'saml:EncryptedID',
+  },
+  logoutResponse: {
+    destination: '/samlp:LogoutResponse/@Destination',
+    inResponseTo: '/samlp:LogoutResponse/@InResponseTo',
+    version: '/samlp:LogoutResponse/@Version',
+    issuer: '/samlp:LogoutResponse/saml:Issuer',
+    statusCode: '/samlp:LogoutResponse/samlp:Status/samlp:StatusCode/@Value',
+    statusSubCode: '/samlp:LogoutResponse/samlp:Status/samlp:StatusCode/samlp:StatusCode/@Value',
   },
   signature: {
     signatureAlgorithm: 'ds:SignedInfo/ds:SignatureMethod/@Algorithm',
