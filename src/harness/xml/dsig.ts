@@ -17,6 +17,8 @@ import {
 import { ALG, NS, XmlRejected, type XmlElement, type XmlNode } from './constants';
 import { decodeBase64Strict } from './codec';
 import { childElements, descendantElements, parseXml, serialize } from './parse';
+import { withFastXPath } from './fast-xpath';
+import { certificateOf, privateKeyOf, publicKeyOf, verificationKey } from './keys';
 
 export interface SignOptions {
   privateKeyPem: string;
@@ -89,12 +91,12 @@ function algorithmClass(uri: string, hash: string, ec: boolean): new () => Signa
       return uri;
     }
     getSignature(signedInfo: crypto.BinaryLike, privateKey: crypto.KeyLike): string {
-      const key = privateKey instanceof crypto.KeyObject ? privateKey : crypto.createPrivateKey(privateKey);
+      const key = privateKeyOf(privateKey);
       const data = Buffer.from(String(signedInfo), 'utf8');
       return crypto.sign(hash, data, ec ? { key, dsaEncoding: 'ieee-p1363' } : key).toString('base64');
     }
     verifySignature(material: string, publicKey: crypto.KeyLike, signatureValue: string): boolean {
-      const key = publicKey instanceof crypto.KeyObject ? publicKey : crypto.createPublicKey(publicKey);
+      const key = publicKeyOf(publicKey);
       const data = Buffer.from(material, 'utf8');
       const sig = Buffer.from(signatureValue, 'base64');
       return crypto.verify(hash, data, ec ? { key, dsaEncoding: 'ieee-p1363' } : key, sig);
@@ -128,7 +130,7 @@ export function signEnveloped(xml: string, opts: SignOptions): string {
   const target = idXPath(opts.referenceId);
   const sign = (location: { reference: string; action: 'after' | 'prepend' }): string => {
     const sx = new SignedXml({
-      privateKey: opts.privateKeyPem,
+      privateKey: privateKeyOf(opts.privateKeyPem),
       publicCert: opts.certPem,
       signatureAlgorithm: SIG_ALGS[opts.signatureAlgorithm ?? 'rsa-sha256'],
       canonicalizationAlgorithm: opts.canonicalization ?? ALG.excC14n,
@@ -140,7 +142,7 @@ export function signEnveloped(xml: string, opts: SignOptions): string {
       digestAlgorithm: DIGEST_ALGS[opts.digestAlgorithm ?? 'sha256'],
       isEmptyUri: opts.referenceUri === '',
     });
-    sx.computeSignature(xml, { prefix: 'ds', location });
+    withFastXPath(() => sx.computeSignature(xml, { prefix: 'ds', location }));
     return sx.getSignedXml();
   };
   // The input is the harness's own XML (possibly deliberately hostile), so xml-crypto parses it, not
@@ -216,7 +218,9 @@ export function resignSignature(xml: string, opts: ResignOptions): string {
       .sign(
         hash,
         Buffer.from(canon, 'utf8'),
-        ec ? { key: opts.privateKeyPem, dsaEncoding: 'ieee-p1363' } : opts.privateKeyPem,
+        ec
+          ? { key: privateKeyOf(opts.privateKeyPem), dsaEncoding: 'ieee-p1363' }
+          : privateKeyOf(opts.privateKeyPem),
       )
       .toString('base64');
   }
@@ -259,15 +263,56 @@ function short(e: unknown): string {
  * one signed reference is invalid; exceptions become `error`.
  */
 export function verifyEnveloped(xml: string, signature: XmlElement, certsPem: string[]): SignatureCheck {
+  const key = xml.length <= CACHE_MAX_XML ? verificationCacheKey(xml, signature, certsPem) : undefined;
+  const hit = key === undefined ? undefined : verified.get(key);
+  const r = hit ?? verifyUncached(xml, signature, certsPem);
+  if (key !== undefined && !hit) {
+    if (verified.size >= CACHE_ENTRIES) verified.delete(verified.keys().next().value as string);
+    verified.set(key, r);
+  }
+  return { ...r, transforms: [...r.transforms] };
+}
+
+/**
+ * The same Response is often judged more than once (a replay is posted again, a check re-reads what the
+ * gateway received): the result of xml-crypto on the same text, the same ds:Signature (by its position)
+ * and the same certificates is the same, so it is kept for a while.
+ */
+const verified = new Map<string, SignatureCheck>();
+const CACHE_ENTRIES = 256;
+const CACHE_MAX_XML = 512 * 1024;
+
+function verificationCacheKey(xml: string, signature: XmlElement, certsPem: string[]): string {
+  const path: number[] = [];
+  for (let n: XmlNode | null = signature; n && n.parentNode; n = n.parentNode) {
+    let i = 0;
+    for (let s = n.previousSibling; s; s = s.previousSibling) i++;
+    path.push(i);
+  }
+  return crypto
+    .createHash('sha256')
+    .update(xml, 'utf8')
+    .update(`\0${path.join('/')}\0${certsPem.join('\0')}`)
+    .digest('base64');
+}
+
+function verifyUncached(xml: string, signature: XmlElement, certsPem: string[]): SignatureCheck {
   const info = describeSignature(signature);
   if (certsPem.length === 0) return { valid: false, ...info, error: 'no trusted certificate to verify with' };
   let error = 'not verified';
   for (let i = 0; i < certsPem.length; i++) {
     try {
-      const sx = new SignedXml({ publicCert: certsPem[i] });
+      const pem = certsPem[i] as string;
+      const sx = new SignedXml({ publicCert: pem });
       addAlgorithms(sx);
-      sx.loadSignature(asDomNode(signature));
-      const ok: unknown = sx.checkSignature(xml);
+      const ok: unknown = withFastXPath(() => {
+        sx.loadSignature(asDomNode(signature));
+        // An asymmetric method verifies with the same key parsed once; anything else (HMAC keyed with
+        // the PEM text, unknown methods) keeps xml-crypto's own handling of the PEM string.
+        const key = verificationKey(sx.signatureAlgorithm, pem);
+        if (key) sx.publicCert = key;
+        return sx.checkSignature(xml);
+      });
       if (ok !== true) {
         error = 'a reference digest does not match';
         continue;
@@ -300,7 +345,7 @@ export function certKeyInfo(certPem: string): {
   curve?: string;
   der: Buffer;
 } {
-  const x = new crypto.X509Certificate(certPem);
+  const x = certificateOf(certPem);
   const pk = x.publicKey;
   const d = pk.asymmetricKeyDetails ?? {};
   const t = pk.asymmetricKeyType;
@@ -320,55 +365,4 @@ export function certPemFromBase64(b64: string): string {
   decodeBase64Strict(body);
   const lines = body.match(/.{1,64}/g) ?? [];
   return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
-}
-
-/** Base64 signature over the HTTP-Redirect octet string ([BIND] §3.4.4.1), via node:crypto. */
-export function signRedirectQuery(
-  octets: string,
-  privateKeyPem: string,
-  alg: 'rsa-sha256' | 'rsa-sha1' | 'rsa-sha512',
-): string {
-  const hash = { 'rsa-sha256': 'sha256', 'rsa-sha1': 'sha1', 'rsa-sha512': 'sha512' }[alg];
-  return crypto.sign(hash, Buffer.from(octets, 'utf8'), privateKeyPem).toString('base64');
-}
-
-const REDIRECT_SIG_ALGS: Record<string, { hash: string; type: 'rsa' | 'ec' }> = {
-  [ALG.rsaSha1]: { hash: 'sha1', type: 'rsa' },
-  [ALG.rsaSha256]: { hash: 'sha256', type: 'rsa' },
-  [ALG.rsaSha384]: { hash: 'sha384', type: 'rsa' },
-  [ALG.rsaSha512]: { hash: 'sha512', type: 'rsa' },
-  [ALG.ecdsaSha256]: { hash: 'sha256', type: 'ec' },
-  [ALG.ecdsaSha384]: { hash: 'sha384', type: 'ec' },
-  [ALG.ecdsaSha512]: { hash: 'sha512', type: 'ec' },
-};
-
-/**
- * [BIND] §3.4.4.1: does `signatureB64` over the octets verify with one of `certsPem` under `sigAlg`?
- * Unknown algorithms, bad base64 and unusable certificates verify nothing (false), never throw.
- */
-export function verifyRedirectQuery(
-  octets: string,
-  signatureB64: string,
-  sigAlg: string,
-  certsPem: readonly string[],
-): boolean {
-  const alg = REDIRECT_SIG_ALGS[sigAlg];
-  if (!alg) return false;
-  let sig: Buffer;
-  try {
-    sig = decodeBase64Strict(signatureB64);
-  } catch {
-    return false;
-  }
-  for (const pem of certsPem) {
-    try {
-      const key = new crypto.X509Certificate(pem).publicKey;
-      if (key.asymmetricKeyType !== alg.type) continue;
-      const dsaEncoding = alg.type === 'ec' ? ('ieee-p1363' as const) : undefined;
-      if (crypto.verify(alg.hash, Buffer.from(octets, 'utf8'), { key, dsaEncoding }, sig)) return true;
-    } catch {
-      // an unusable certificate verifies nothing
-    }
-  }
-  return false;
 }

@@ -33,9 +33,8 @@ export {
   describeSignature,
   certKeyInfo,
   certPemFromBase64,
-  signRedirectQuery,
-  verifyRedirectQuery,
 } from './dsig';
+export { signRedirectQuery, verifyRedirectQuery } from './redirect-sig';
 export type { SignOptions, SignatureCheck, ResignOptions } from './dsig';
 export { ENC_ALG, describeEncrypted, decryptElement, DecryptionFailed } from './xmlenc';
 export type { EncryptedParts } from './xmlenc';
