@@ -11,6 +11,7 @@ import {
   ExclusiveCanonicalization,
   ExclusiveCanonicalizationWithComments,
   SignedXml,
+  type GetKeyInfoContentArgs,
   type HashAlgorithm,
   type SignatureAlgorithm,
 } from 'xml-crypto';
@@ -117,6 +118,20 @@ function asDomNode(node: XmlNode): Node {
   return node as unknown as Node;
 }
 
+/** xml-crypto's KeyInfo content (it parses the certificate on every signature), kept per certificate and prefix. */
+const keyInfos = new Map<string, string | null>();
+function keyInfoContent(args?: GetKeyInfoContentArgs): string | null {
+  if (!args) return null;
+  if (typeof args.publicCert !== 'string') return SignedXml.getKeyInfoContent(args);
+  const k = `${args.prefix ?? ''}\0${args.publicCert}`;
+  let v = keyInfos.get(k);
+  if (v === undefined) {
+    v = SignedXml.getKeyInfoContent(args);
+    if (keyInfos.size < 64) keyInfos.set(k, v);
+  }
+  return v;
+}
+
 function idXPath(id: string): string {
   if (/['"]/.test(id)) throw new Error(`signEnveloped: referenceId must not contain quotes: ${id}`);
   return `//*[@ID='${id}' or @Id='${id}' or @id='${id}']`;
@@ -132,6 +147,7 @@ export function signEnveloped(xml: string, opts: SignOptions): string {
     const sx = new SignedXml({
       privateKey: privateKeyOf(opts.privateKeyPem),
       publicCert: opts.certPem,
+      getKeyInfoContent: keyInfoContent,
       signatureAlgorithm: SIG_ALGS[opts.signatureAlgorithm ?? 'rsa-sha256'],
       canonicalizationAlgorithm: opts.canonicalization ?? ALG.excC14n,
     });
