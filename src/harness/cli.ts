@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Mocha from 'mocha';
 import type { ProfileId, RunReport } from './types';
 import { HarnessError, PROFILES } from './types';
@@ -148,13 +149,20 @@ function embeddedConfig(embedded: EmbeddedIdp): TargetConfig {
   } as never);
 }
 
-export async function startEmbedded(faults: string[], modes: string[] = []): Promise<EmbeddedIdp> {
-  // The CLI may start the reference IdP; nothing else in the harness imports it.
-  const ref = (await import('../reference-idp')) as unknown as {
-    startReferenceIdp(o: { faults?: string[]; modes?: string[] }): Promise<EmbeddedIdp>;
-  };
+/**
+ * Starts the embedded reference IdP. The CLI may start it; nothing else in the harness imports it. By
+ * default it runs in a worker thread (src/reference-idp/worker.ts), so its CPU goes to another core as
+ * an external IdP's would; `inProcess` keeps it in this isolate (the mocha plugin: Stryker switches
+ * mutants through a global of this isolate only).
+ */
+export async function startEmbedded(
+  faults: string[],
+  modes: string[] = [],
+  opts: { inProcess?: boolean } = {},
+): Promise<EmbeddedIdp> {
+  let started: EmbeddedIdp;
   try {
-    return await ref.startReferenceIdp({ faults, modes });
+    started = opts.inProcess ? await startInProcess(faults, modes) : await startWorker(faults, modes);
   } catch (e) {
     const msg = (e as Error).message;
     throw new HarnessError(
@@ -163,6 +171,45 @@ export async function startEmbedded(faults: string[], modes: string[] = []): Pro
       'see `idp-conformance reference-idp --list-faults`',
     );
   }
+  return started;
+}
+
+async function startInProcess(faults: string[], modes: string[]): Promise<EmbeddedIdp> {
+  const ref = (await import('../reference-idp')) as unknown as {
+    startReferenceIdp(o: { faults?: string[]; modes?: string[] }): Promise<EmbeddedIdp>;
+  };
+  return ref.startReferenceIdp({ faults, modes });
+}
+
+function startWorker(faults: string[], modes: string[]): Promise<EmbeddedIdp> {
+  const worker = new Worker(path.join(__dirname, '..', 'reference-idp', 'worker.js'), {
+    workerData: { faults, modes },
+  });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= new Promise<void>((resolve) => {
+      const done = (): void => {
+        void worker.terminate().then(() => resolve());
+      };
+      worker.once('message', done);
+      worker.once('exit', () => resolve());
+      worker.once('error', done);
+      worker.postMessage('close');
+    }));
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the reference IdP worker exited (${code})`)));
+    worker.once('message', (m: { ok?: Omit<EmbeddedIdp, 'close'>; error?: string }) => {
+      if (m.error !== undefined || !m.ok) {
+        void worker.terminate();
+        reject(new Error(m.error ?? 'the reference IdP did not start'));
+        return;
+      }
+      worker.removeAllListeners('error');
+      worker.removeAllListeners('exit');
+      resolve({ ...m.ok, close });
+    });
+  });
 }
 
 /** What `run --rerun-failed` runs again: every check that did not pass for a reason worth a second look. */

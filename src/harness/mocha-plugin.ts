@@ -26,7 +26,7 @@ export const mochaHooks = {
     else {
       // Importing the CLI keeps the rule: only the CLI layer starts the reference IdP.
       const { startEmbedded } = await import('./cli');
-      const idp = await startEmbedded([]);
+      const idp = await startEmbedded([], [], { inProcess: true });
       embedded = idp;
       const t = idp.tenants;
       config = embeddedTargetConfig({
