@@ -3,7 +3,7 @@
  * through the check pool, --jobs), then the reports. Long file: a run's one life cycle, start to
  * reports, kept in one place so its order (and what an interrupt leaves behind) reads top to bottom.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
 import type { CheckResult, PreflightResult, ProfileId, RunReport } from './types';
@@ -33,6 +33,12 @@ import { blockedOriginals, startedChecks } from './scenario';
 import { settleBlocked } from './root-causes';
 import { loadTargetMetadata, runPreflight } from './preflight';
 import { annotateAllureResults } from './reporting/allure';
+import {
+  beginBackgroundIo,
+  removeInBackground,
+  removeLeftovers,
+  settleBackgroundIo,
+} from './evidence/background-io';
 import { checkPool, plannedChecks } from './checks/pool';
 
 export interface RunOptions {
@@ -94,7 +100,10 @@ function clean(reportDir: string): void {
   }
   // The previous run's verdict never outlives the start of this one: an interrupted or crashed run
   // leaves no green conformance.json or junit.xml beside the new evidence.
-  for (const sub of VERDICT_FILES) rmSync(path.join(reportDir, sub), { recursive: true, force: true });
+  // They are renamed away at once and deleted in the background (settled when the run finishes).
+  beginBackgroundIo();
+  removeLeftovers(reportDir);
+  for (const sub of VERDICT_FILES) removeInBackground(reportDir, path.join(reportDir, sub));
 }
 
 /** What a run writes under its report dir, removed when the next run starts. */
@@ -261,6 +270,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
         });
       }
       settleBlocked(results);
+      await settleReportFiles();
       annotateAllureResults(path.join(opts.reportDir, 'allure-results'), results);
       const expectations = Object.keys(config.expectations).length
         ? {
@@ -278,6 +288,19 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
       return r;
     })());
   return { session: s, finish, stopped: () => stopReason };
+}
+
+/** Every evidence and Allure file written, the previous run's reports deleted; a failure is exit 2. */
+async function settleReportFiles(): Promise<void> {
+  try {
+    await settleBackgroundIo();
+  } catch (e) {
+    throw new HarnessError(
+      'ERR_INTERNAL',
+      `cannot write the reports (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      'check that the report folder is writable and the disk has room',
+    );
+  }
 }
 
 /**
