@@ -33,12 +33,7 @@ import { blockedOriginals, startedChecks } from './scenario';
 import { settleBlocked } from './root-causes';
 import { loadTargetMetadata, runPreflight } from './preflight';
 import { annotateAllureResults } from './reporting/allure';
-import {
-  beginBackgroundIo,
-  removeInBackground,
-  removeLeftovers,
-  settleBackgroundIo,
-} from './evidence/background-io';
+import { removeInBackground, removeLeftovers } from './evidence/background-io';
 import { checkPool, plannedChecks } from './checks/pool';
 
 export interface RunOptions {
@@ -100,8 +95,7 @@ function clean(reportDir: string): void {
   }
   // The previous run's verdict never outlives the start of this one: an interrupted or crashed run
   // leaves no green conformance.json or junit.xml beside the new evidence.
-  // They are renamed away at once and deleted in the background (settled when the run finishes).
-  beginBackgroundIo();
+  // Folders are renamed away at once and deleted in the background (evidence/background-io.ts).
   removeLeftovers(reportDir);
   for (const sub of VERDICT_FILES) removeInBackground(reportDir, path.join(reportDir, sub));
 }
@@ -270,7 +264,6 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
         });
       }
       settleBlocked(results);
-      await settleReportFiles();
       annotateAllureResults(path.join(opts.reportDir, 'allure-results'), results);
       const expectations = Object.keys(config.expectations).length
         ? {
@@ -288,19 +281,6 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
       return r;
     })());
   return { session: s, finish, stopped: () => stopReason };
-}
-
-/** Every evidence and Allure file written, the previous run's reports deleted; a failure is exit 2. */
-async function settleReportFiles(): Promise<void> {
-  try {
-    await settleBackgroundIo();
-  } catch (e) {
-    throw new HarnessError(
-      'ERR_INTERNAL',
-      `cannot write the reports (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      'check that the report folder is writable and the disk has room',
-    );
-  }
 }
 
 /**

@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import type { EvidenceItem } from '../types';
 import type { Redactor } from './redact';
 import { prettyXml } from './pretty-xml';
-import { writeReportFile } from './background-io';
 
 /** Bodies above this are cut, with a marker saying how much was left out. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -40,11 +39,11 @@ export function writeEvidence(
     const text = renderEvidenceText(item, redactor);
     rendered.set(item, text);
     if (item.saml && !item.http) samlRendered.set(item, renderSamlXml(item, redactor));
-    writeReportFile(path.join(absDir, name), text);
+    fs.writeFileSync(path.join(absDir, name), text);
     return path.posix.join(relDir, name);
   });
   const structured = items.map((item, i) => ({ ...redactItem(item, redactor), file: files[i] }));
-  writeReportFile(path.join(absDir, EVIDENCE_ITEMS_JSON), `${JSON.stringify(structured, null, 1)}\n`);
+  fs.writeFileSync(path.join(absDir, EVIDENCE_ITEMS_JSON), `${JSON.stringify(structured, null, 1)}\n`);
   return files;
 }
 

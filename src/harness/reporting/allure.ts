@@ -6,7 +6,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as allure from 'allure-js-commons';
 import type { Redactor } from '../evidence/redact';
-import { copyReportFile, writeReportFile } from '../evidence/background-io';
 import { evidenceText, renderSamlXml } from '../evidence/transcript';
 import { requirementUrl } from '../requirements';
 import type { CheckDef, CheckResult, EvidenceItem, Level } from '../types';
@@ -25,7 +24,7 @@ export function allureReporterOptions(resultsDir: string): { resultsDir: string;
 
 /**
  * allure-js-commons' Writer, without fsync, temp files or a mkdir per file: one mkdir, then plain
- * writes (in the background during a run: evidence/background-io.ts). A crash mid-run leaves a partial allure-results/ — as it leaves a partial evidence/, and the
+ * writes. A crash mid-run leaves a partial allure-results/ — as it leaves a partial evidence/, and the
  * runner's conformance.json (written last) says whether the run completed.
  */
 export class PlainWriter {
@@ -39,27 +38,27 @@ export class PlainWriter {
     return path.join(this.resultsDir, name);
   }
   writeAttachment(name: string, content: Buffer | string): void {
-    writeReportFile(this.file(name), content);
+    fs.writeFileSync(this.file(name), content);
   }
   writeAttachmentFromPath(name: string, from: string): void {
-    copyReportFile(from, this.file(name));
+    fs.copyFileSync(from, this.file(name));
   }
   writeEnvironmentInfo(info: Record<string, string | undefined>): void {
     // Not configured by the runner; kept for the interface (allure's format: key=value lines).
     const lines = Object.entries(info).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`]));
-    writeReportFile(this.file('environment.properties'), lines.join('\n'));
+    fs.writeFileSync(this.file('environment.properties'), lines.join('\n'));
   }
   writeCategoriesDefinitions(categories: unknown): void {
-    writeReportFile(this.file('categories.json'), JSON.stringify(categories));
+    fs.writeFileSync(this.file('categories.json'), JSON.stringify(categories));
   }
   writeGroup(result: { uuid: string }): void {
-    writeReportFile(this.file(`${result.uuid}-container.json`), JSON.stringify(result));
+    fs.writeFileSync(this.file(`${result.uuid}-container.json`), JSON.stringify(result));
   }
   writeResult(result: { uuid: string }): void {
-    writeReportFile(this.file(`${result.uuid}-result.json`), JSON.stringify(result));
+    fs.writeFileSync(this.file(`${result.uuid}-result.json`), JSON.stringify(result));
   }
   writeGlobals(name: string, info: unknown): void {
-    writeReportFile(this.file(name), JSON.stringify(info));
+    fs.writeFileSync(this.file(name), JSON.stringify(info));
   }
 }
 
