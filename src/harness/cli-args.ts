@@ -56,7 +56,7 @@ const SEE_HELP = 'see `idp-conformance --help`';
 /** The quoted option name in a parseArgs error message ("Unknown option '--nope'..."). */
 function optionIn(message: string): string {
   const m = /'(-{1,2}[^' <]+)/.exec(message);
-  return m ? m[1] : 'an option';
+  return m?.[1] ?? 'an option';
 }
 
 export function parseArgs(argv: string[]): Args {
@@ -78,7 +78,7 @@ export function parseArgs(argv: string[]): Args {
       const what = /does not take an argument/.test(err.message) ? 'takes no value' : 'needs a value';
       throw new HarnessError('ERR_USAGE', `${flag} ${what}`, SEE_HELP);
     }
-    throw new HarnessError('ERR_USAGE', err.message.split('\n')[0], SEE_HELP);
+    throw new HarnessError('ERR_USAGE', err.message.split('\n')[0] ?? err.message, SEE_HELP);
   }
   const flags = new Map<string, string[]>();
   const positionals: string[] = [];

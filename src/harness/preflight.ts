@@ -33,7 +33,7 @@ function looksLikeHtml(md: IdpMetadata): boolean {
  * the metadata checks, not here.
  */
 export function metadataProblem(md: IdpMetadata): { what: string; fix: string } | undefined {
-  const ct = md.contentType ? ` (${md.contentType.split(';')[0].trim()})` : '';
+  const ct = md.contentType ? ` (${(md.contentType.split(';')[0] ?? '').trim()})` : '';
   const fix =
     "point it at the IdP's SAML 2.0 metadata document (an md:EntityDescriptor with an md:IDPSSODescriptor), e.g. the metadata URL the IdP's admin console shows";
   if (looksLikeHtml(md)) {

@@ -341,7 +341,8 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   let printed = 0;
   const lines = new Progress({ color: opts.color, reportDir: opts.reportDir });
   const flush = () => {
-    for (; printed < results.length; printed++) opts.log?.(lines.line(results[printed]));
+    for (const r of results.slice(printed)) opts.log?.(lines.line(r));
+    printed = results.length;
   };
   const progress = setInterval(flush, 50);
   try {

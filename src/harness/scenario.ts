@@ -26,7 +26,7 @@ export interface CheckSpec {
   id: string;
   /** Default: the level of the first requirement in the catalogue; state it only to check a weaker part. */
   level?: Level;
-  requirements: string[];
+  requirements: [string, ...string[]];
   title: string;
   /** Defaults to the scenario's family. */
   family?: Family;
@@ -226,7 +226,7 @@ export function scenario(
           evidence: [],
         };
         if (j.original) blockedOriginals.set(def.id, redactJudged(j.original, s.redactor));
-        result = applyExpectations([result], s.config.expectations, s.now())[0];
+        result = applyExpectations([result], s.config.expectations, s.now())[0] ?? result;
         // Every text of a verdict passes the redactor before any report sees it: a check may quote what
         // the IdP echoed (a password, a token) in its message, expected or actual.
         Object.assign(result, redactJudged(result, s.redactor));

@@ -59,7 +59,7 @@ export interface CheckDef {
   family: Family;
   level: Level;
   /** Requirement IDs verified, e.g. ['SAMLProf-4.1.4.2', 'SDP-IDP09']. */
-  requirements: string[];
+  requirements: [string, ...string[]];
   title: string;
   /** The requirements as the catalogue has them (level, quoted sentence, source, link), in that order. */
   cites?: Citation[];

@@ -104,8 +104,8 @@ export function expectAccepted(v: Verdict, r: Answer): void {
   receivedResponse(v, r);
   // Findings whose requirement is a SHOULD are judged (as WARN) by their own checks, not here.
   const rejects = r.verify!.findings.filter((f) => f.severity === 'reject' && !SHOULD_JUDGED.has(f.code));
-  if (rejects.length > 0) {
-    const f = rejects[0];
+  const f = rejects[0];
+  if (f) {
     const failure = v.failure(
       `gateway verification ${f.code}: ${f.message}`,
       f.expected ?? 'a Response the strict gateway accepts',

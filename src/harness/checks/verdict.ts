@@ -136,7 +136,7 @@ export class Verdict {
     // A variant that failed on its own is this check's FAIL; only a check with nothing of its own is BLOCKED.
     if (failed.length === 0 && blocked) throw blocked;
     if (failed.length === 0) return;
-    const first = failed[0].f;
+    const first = failed[0]!.f; // failed is not empty (returned above)
     // Each failed variant with the expectation it broke (without the step prefix fail() added).
     const names = failed.map((x) => `${x.name}: ${x.f.what.replace(/^\[[^\]]*\] /, '')}`).join('; ');
     throw new ConformanceFailure(

@@ -16,7 +16,7 @@ export function prettyXml(xml: string, indent = '  '): string {
   let depth = 0;
   const pad = () => indent.repeat(Math.max(0, depth));
   for (let i = 0; i < toks.length; i++) {
-    const k = toks[i];
+    const k = toks[i]!; // i < toks.length
     if (k.t === 'open') {
       const a = toks[i + 1];
       const b = toks[i + 2];

@@ -95,7 +95,7 @@ class FormIndex {
       const list = this.byHash.get(h);
       if (list) list.push(f);
       else this.byHash.set(h, [f]);
-      this.bits[(h >>> 5) & 2047] |= 1 << (h & 31);
+      this.bits[(h >>> 5) & 2047]! |= 1 << (h & 31); // index < 2048 = bits.length
     }
   }
 
@@ -108,7 +108,7 @@ class FormIndex {
     let start = 0;
     let h = hashOf(text, 0, k);
     for (let i = 0; ; i++) {
-      if (bits[(h >>> 5) & 2047] & (1 << (h & 31))) {
+      if (bits[(h >>> 5) & 2047]! & (1 << (h & 31))) {
         const list = byHash.get(h);
         if (list) {
           for (const f of list) {

@@ -47,7 +47,7 @@ function fieldVar(before: string): string {
     /([A-Za-z][A-Za-z0-9_.-]*)=$/.exec(before) ??
     /"([A-Za-z][A-Za-z0-9_.-]*)"\s*:\s*"$/.exec(before) ??
     /([A-Za-z][A-Za-z0-9_-]*)\s*:\s*$/.exec(before);
-  return m ? varName(m[1]) : 'SECRET';
+  return m?.[1] ? varName(m[1]) : 'SECRET';
 }
 
 /** Whether an item is an exchange the reader can send again (harness-originated HTTP). */

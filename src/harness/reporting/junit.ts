@@ -24,7 +24,7 @@ export function junitXml(report: RunReport): string {
     groups.set(key, list);
   }
   const order = (key: string) => {
-    const [p, f] = key.split('.');
+    const [p = '', f = ''] = key.split('.');
     const pi = (PROFILES as readonly string[]).indexOf(p);
     const fi = (FAMILIES as readonly string[]).indexOf(f);
     return (pi < 0 ? 99 : pi) * 100 + (fi < 0 ? 99 : fi);

@@ -72,16 +72,19 @@ export function loadRunReport(file: string): RunReport {
 }
 
 function columnNames(reports: { file: string; report: RunReport }[]): string[] {
-  const base = reports.map(({ report }) => {
+  const base = reports.map(({ file, report }) => {
     const faults = report.target?.faults ?? [];
-    return `${report.target?.name ?? '?'}${faults.length > 0 ? ` · ${faults.join(', ')}` : ''}`;
+    return {
+      file,
+      name: `${report.target?.name ?? '?'}${faults.length > 0 ? ` · ${faults.join(', ')}` : ''}`,
+    };
   });
   // Two runs of one target with the same faults (native and container, two tenants): the run's folder.
-  return base.map((name, i) => {
-    if (base.filter((n) => n === name).length === 1) return name;
-    const dir = path.basename(path.dirname(reports[i].file));
-    const same = base.filter((n, j) => n === name && path.basename(path.dirname(reports[j].file)) === dir);
-    return same.length === 1 ? `${name} (${dir})` : `${name} (${path.dirname(reports[i].file)})`;
+  return base.map(({ file, name }) => {
+    if (base.filter((n) => n.name === name).length === 1) return name;
+    const dir = path.basename(path.dirname(file));
+    const same = base.filter((n) => n.name === name && path.basename(path.dirname(n.file)) === dir);
+    return same.length === 1 ? `${name} (${dir})` : `${name} (${path.dirname(file)})`;
   });
 }
 
@@ -89,10 +92,11 @@ export function buildMatrix(files: string[]): Matrix {
   const reports = files.map((f) => ({ file: f, report: loadRunReport(f) }));
   const names = columnNames(reports);
   const columns: MatrixColumn[] = reports.map(({ file, report }, i) => {
+    const name = names[i]!; // names maps reports one to one
     const summary: Record<string, number> = {};
     for (const r of report.results) summary[r.outcome] = (summary[r.outcome] ?? 0) + 1;
     return {
-      name: names[i],
+      name,
       target: report.target?.name ?? '?',
       faults: report.target?.faults ?? [],
       file,
@@ -211,9 +215,8 @@ export function matrixHtml(m: Matrix): string {
       const cells = r.cells
         .map((c, i) => {
           if (!c) return '<td class="o-none">–</td>';
-          const href = m.columns[i].reportHref
-            ? `${m.columns[i].reportHref}#${anchorId('check', r.id)}`
-            : undefined;
+          const columnHref = m.columns[i]?.reportHref;
+          const href = columnHref ? `${columnHref}#${anchorId('check', r.id)}` : undefined;
           const label = esc(SHORT[c.outcome] ?? c.outcome);
           const head = href ? `<a class="o" href="${esc(href)}">${label}</a>` : `<b>${label}</b>`;
           const detail =

@@ -49,20 +49,21 @@ function noun(t: string): string {
 /** The line for the first issue (an unknown key first: it often explains a missing one). */
 export function issueLine(root: Schema, issues: readonly Issue[], base: Path = [], label = ''): string {
   const issue = firstIssue(issues);
+  if (!issue) return line(fieldOf(base, label), 'invalid value', fixAt(root, base));
   const path = [...base, ...issue.path];
   if (issue.code === 'invalid_union') {
     // The branch that got furthest says what is wrong: the deepest first issue, else the first whose
     // value had the right type.
-    const depth = (b: readonly Issue[]) => (b.length > 0 ? b[0].path.length : -1);
+    const depth = (b: readonly Issue[]) => b[0]?.path.length ?? -1;
     const deepest = Math.max(...issue.errors.map(depth));
     const branch =
       deepest > 0
         ? issue.errors.find((b) => depth(b) === deepest)
-        : issue.errors.find((b) => b.length > 0 && !wrongType(b[0]));
+        : issue.errors.find((b) => b[0] !== undefined && !wrongType(b[0]));
     if (branch) return issueLine(root, branch, path, label);
   }
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0];
+  const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  if (key !== undefined) {
     const allowed = keysAt(root, path);
     const near = closest(key, allowed);
     return line(
@@ -80,14 +81,14 @@ export function issueLine(root: Schema, issues: readonly Issue[], base: Path = [
 function wrongType(i: Issue): boolean {
   if (i.path.length > 0) return false;
   if (i.code === 'invalid_type') return true;
-  return i.code === 'invalid_union' && i.errors.every((b) => b.length > 0 && wrongType(b[0]));
+  return i.code === 'invalid_union' && i.errors.every((b) => b[0] !== undefined && wrongType(b[0]));
 }
 
 function line(field: string, problem: string, fix?: string): string {
   return oneLine(`${field || '(top level)'}: ${problem}${fix ? ` — ${fix}` : ''}`);
 }
 
-function firstIssue(issues: readonly Issue[]): Issue {
+function firstIssue(issues: readonly Issue[]): Issue | undefined {
   return issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
 }
 
@@ -108,7 +109,7 @@ function schemasAt(root: Schema, path: Path): Schema[][] {
   const levels = [expand(root)];
   for (const seg of path) {
     const next: Schema[] = [];
-    for (const s of levels[levels.length - 1]) {
+    for (const s of levels.at(-1) ?? []) {
       const def = s._zod.def as unknown as {
         type: string;
         shape?: Record<string, Schema>;
@@ -133,7 +134,7 @@ const descriptionOf = (level: Schema[]): string | undefined =>
 export function fixAt(root: Schema, path: Path): string | undefined {
   const levels = schemasAt(root, path);
   for (let i = levels.length - 1; i >= 0; i--) {
-    const d = descriptionOf(levels[i]);
+    const d = descriptionOf(levels[i]!); // 0 <= i < levels.length
     if (d !== undefined) return d;
   }
   return undefined;
@@ -144,7 +145,7 @@ function keysAt(root: Schema, path: Path): string[] {
   const levels = schemasAt(root, path);
   const keys =
     levels.length === path.length + 1
-      ? levels[levels.length - 1].flatMap((s) => {
+      ? (levels.at(-1) ?? []).flatMap((s) => {
           const def = s._zod.def as unknown as { type: string; shape?: Record<string, Schema> };
           return def.type === 'object' ? Object.keys(def.shape ?? {}) : [];
         })
@@ -191,15 +192,16 @@ export function closest(k: string, allowed: readonly string[]): string | undefin
 }
 
 function distance(a: string, b: string): number {
+  // prev has b.length + 1 entries: every index below (0 <= j <= b.length) is in range.
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
+    let diag = prev[0]!;
     prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
       diag = up;
     }
   }
-  return prev[b.length];
+  return prev[b.length]!;
 }

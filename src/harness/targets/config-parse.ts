@@ -34,10 +34,10 @@ function parseYaml(src: string, file: string): unknown {
     ? src
     : src.replace(ENV_REF_RE, (_m, name: string) => `${ENV_OPEN}${name}${ENV_CLOSE}`);
   const doc = YAML.parseDocument(shielded, { prettyErrors: false, uniqueKeys: true, merge: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
+  const e = doc.errors[0];
+  if (e) {
     const where = positionOf(shielded, e.pos[0], e.linePos?.[0]);
-    const reason = e.message.split('\n')[0].replace(/\s+at line \d+, column \d+:?$/, '');
+    const reason = (e.message.split('\n')[0] ?? '').replace(/\s+at line \d+, column \d+:?$/, '');
     throw new HarnessError(
       'ERR_CONFIG_PARSE',
       `${displayPath(file)}:${where.line}:${where.col}: invalid YAML — ${unshield(reason)}; fix the syntax at line ${where.line}, column ${where.col}`,
@@ -107,7 +107,7 @@ export function locateJsonError(text: string): { offset: number; reason: string 
     ) {}
   }
   const ws = () => {
-    while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
+    while (i < text.length && ' \t\r\n'.includes(text[i]!)) i++; // i < text.length
   };
   const fail = (reason: string): never => {
     throw new Stop(i, reason);
@@ -120,7 +120,7 @@ export function locateJsonError(text: string): { offset: number; reason: string 
   const str = () => {
     i++; // opening quote
     while (i < text.length) {
-      const c = text[i];
+      const c = text[i]!; // i < text.length
       if (c === '"') {
         i++;
         return;
@@ -200,7 +200,7 @@ export function locateJsonError(text: string): { offset: number; reason: string 
     else if (c === 't') literal('true');
     else if (c === 'f') literal('false');
     else if (c === 'n') literal('null');
-    else if (c === '-' || (c >= '0' && c <= '9')) num();
+    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) num();
     else fail(`unexpected ${describe()}`);
   };
   try {

@@ -122,7 +122,7 @@ export async function startContainer(cfg: ContainerStartConfig): Promise<Started
   }
 
   const timeoutMs = cfg.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
-  const waitPort = cfg.waitFor?.port ?? cfg.ports[0].container;
+  const waitPort = cfg.waitFor?.port ?? cfg.ports[0]!.container; // the schema requires one port (min(1))
   const wait = cfg.waitFor?.http
     ? tc.Wait.forHttp(cfg.waitFor.http, waitPort, { abortOnContainerExit: true }).forStatusCodeMatching(
         (s) => s < 500,

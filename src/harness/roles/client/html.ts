@@ -35,7 +35,7 @@ function walk(n: P5Node, visit: (n: P5Node) => void): void {
     const cur = stack.pop()!;
     visit(cur);
     const kids = cur.content?.childNodes ?? cur.childNodes ?? [];
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!); // 0 <= i < kids.length
   }
 }
 
@@ -88,7 +88,7 @@ export function visibleText(html: string, max = 160): string {
     if (cur.tagName === 'input' && attr(cur, 'type') === 'submit' && attr(cur, 'value'))
       parts.push(` ${attr(cur, 'value')} `);
     const kids = cur.childNodes ?? [];
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!); // 0 <= i < kids.length
   }
   const text = parts.join(' ').replace(/\s+/g, ' ').trim();
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

@@ -12,7 +12,7 @@ export class CookieJar {
   store(url: string, setCookies: string[]): void {
     const host = new URL(url).host;
     for (const sc of setCookies) {
-      const [pair] = sc.split(';');
+      const [pair = ''] = sc.split(';');
       const eq = pair.indexOf('=');
       if (eq <= 0) continue;
       const name = pair.slice(0, eq).trim();
