@@ -41,8 +41,8 @@ describe('device-token · provisioning', function () {
       const r = await silentLogin({ token });
       const a = expectSuccess(v, r);
       const users = provisioned(a.nameId?.value);
-      v.equal('gateway users for the NameID', users.length, 1);
-      v.equal('gateway devices of the user', users[0].devices.size, 1);
+      const user = v.only('gateway users for the NameID', users);
+      v.equal('gateway devices of the user', user.devices.size, 1);
       if (s.config.capabilities.userAdmin) {
         const u = await dtApi.getUser(dtAdmin(t), r.request.userId);
         v.equal(`IdP directory GET /users/${r.request.userId}`, u.status, 200);
@@ -67,8 +67,8 @@ describe('device-token · provisioning', function () {
       v.equal('NameID', a2.nameId?.value, a1.nameId?.value);
       v.equal('deviceId', attr(a2, 'deviceId')?.[0], attr(a1, 'deviceId')?.[0]);
       const users = provisioned(a1.nameId?.value);
-      v.equal('gateway users', users.length, 1);
-      v.equal('gateway devices', users[0].devices.size, 1);
+      const user = v.only('gateway users', users);
+      v.equal('gateway devices', user.devices.size, 1);
     },
   );
 
@@ -89,8 +89,8 @@ describe('device-token · provisioning', function () {
       v.equal('NameID', a2.nameId?.value, a1.nameId?.value);
       v.equal('deviceId of the second login', attr(a2, 'deviceId')?.[0], d2.deviceId);
       const users = provisioned(a1.nameId?.value);
-      v.equal('gateway users', users.length, 1);
-      v.equal('gateway devices', users[0].devices.size, 2);
+      const user = v.only('gateway users', users);
+      v.equal('gateway devices', user.devices.size, 2);
     },
   );
 
@@ -173,7 +173,7 @@ describe('device-token · provisioning', function () {
       v.equal('distinct NameIDs', new Set(as.map((a) => a.nameId?.value)).size, 1);
       v.equal('distinct Assertion IDs', new Set(as.map((a) => a.id)).size, 8);
       const list = await dtApi.listUsers(dtAdmin(t));
-      const userId = rs[0].request.userId.toLowerCase();
+      const userId = rs[0]!.request.userId.toLowerCase(); // rs holds the eight logins
       const records = (list.json as { userId: string }[]).filter((u) => u.userId.toLowerCase() === userId);
       v.equal(`IdP directory records for ${userId}`, records.length, 1);
     },

@@ -109,8 +109,7 @@ describe('device-token · Response', function () {
     async (v) => {
       const r = succeeded(v, await login());
       const a = r.assertion;
-      v.equal('SubjectConfirmations', a.subjectConfirmations.length, 1);
-      const c = a.subjectConfirmations[0];
+      const c = v.only('SubjectConfirmations', a.subjectConfirmations);
       v.equal('Method', c.method, POLICY.bearer);
       verify(v, r, [RECIPIENT_IS_ACS, BEARER_IN_RESPONSE_TO, BEARER_NO_NOT_BEFORE]);
       const limit = Date.parse(a.issueInstant ?? '') + FIVE_MIN;
@@ -180,8 +179,7 @@ describe('device-token · Response', function () {
     },
     async (v, s) => {
       const a = expectSuccess(v, await login());
-      v.equal('AuthnStatements', a.authnStatements.length, 1);
-      const st = a.authnStatements[0];
+      const st = v.only('AuthnStatements', a.authnStatements);
       v.equal('AuthnContextClassRef', st.classRef, DT_AUTHN_CONTEXT);
       near(v, 'AuthnInstant', st.authnInstant, s.now().getTime());
       v.present('SessionIndex', st.sessionIndex);

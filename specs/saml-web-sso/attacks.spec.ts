@@ -214,7 +214,7 @@ describe('saml-web-sso · hostile requests', function () {
               postForm: (f) => ({
                 ...f,
                 SAMLRequest: hostileEncoding.invalidUtf8(
-                  Buffer.from(f.SAMLRequest, 'base64').toString('utf8'),
+                  Buffer.from(f.SAMLRequest ?? '', 'base64').toString('utf8'),
                 ),
               }),
             },

@@ -37,8 +37,7 @@ function judgeIdentifier(
   const scopes = s.idp.scopes.filter((x) => x.regexp !== 'true' && x.regexp !== '1').map((x) => x.value);
   const name = nameOf(at.name);
   v.equal(`${name} NameFormat`, at.nameFormat, URI_FORMAT, WHERE.attribute.nameFormat);
-  v.equal(`${name} values`, at.values.length, 1, WHERE.attribute.values);
-  const value = at.values[0];
+  const value = v.only(`${name} values`, at.values, WHERE.attribute.values);
   v.ok(
     SCOPED_VALUE.test(value),
     `${name} value`,
@@ -171,7 +170,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
   /** The control: the same kind of entity, no signal in its metadata. */
   const control = signalled('subject-id-req-absent');
   /** One entity per signal value; they differ from the control and from each other in the signal alone. */
-  const bySignal: Record<string, () => Promise<WebLogin>> = {
+  const bySignal: Record<'subject-id' | 'pairwise-id' | 'any', () => Promise<WebLogin>> = {
     'subject-id': signalled('subject-id-req-subject-id', 'subject-id'),
     'pairwise-id': signalled('subject-id-req-pairwise-id', 'pairwise-id'),
     any: signalled('subject-id-req-any', 'any'),

@@ -84,6 +84,12 @@ export class Verdict {
     this.asserted++;
   }
 
+  /** The list's one element: asserts exactly one (as equal(what, list.length, 1)) and returns it. */
+  only<T>(what: string, list: readonly T[], where?: string): T {
+    this.equal(what, list.length, 1, where);
+    return list[0]!; // list.length is 1: equal() threw otherwise
+  }
+
   ok(cond: boolean, what: string, expected: string, actual: string, where?: string): void {
     if (!cond) this.fail(what, expected, actual, where);
     this.asserted++;
