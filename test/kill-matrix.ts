@@ -29,7 +29,7 @@ export function runCli(args: string[], name: string): Promise<RunOutcome> {
     child.stdout.resume();
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     child.on('exit', (code) => {
-      const dir = args[args.indexOf('--report-dir') + 1];
+      const dir = args[args.indexOf('--report-dir') + 1] ?? '';
       const file = path.join(dir, 'conformance.json');
       const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunReport) : undefined;
       resolve({ name, exitCode: code ?? -1, report, stderr, ms: Date.now() - t0 });
@@ -125,7 +125,7 @@ export class KillWorker {
 }
 
 function readRunReport(args: string[]): RunReport | undefined {
-  const file = path.join(args[args.indexOf('--report-dir') + 1], 'conformance.json');
+  const file = path.join(args[args.indexOf('--report-dir') + 1] ?? '', 'conformance.json');
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunReport) : undefined;
 }
 
@@ -136,7 +136,7 @@ async function pool<T, R>(items: T[], width: number, fn: (t: T) => Promise<R>): 
     Array.from({ length: Math.min(width, items.length) }, async () => {
       while (next < items.length) {
         const i = next++;
-        out[i] = await fn(items[i]);
+        out[i] = await fn(items[i]!); // i < items.length
       }
     }),
   );

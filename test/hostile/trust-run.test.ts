@@ -239,7 +239,7 @@ describe('verdicts you can trust: liveness, preflight, root causes (CLI against 
       );
       expect(rep.stopped!.reason).to.match(diagnosis);
       expect(rep.preflight?.[0]).to.include({ profile: 'saml-web-sso', ok: false });
-      expect(rep.preflight![0].diagnosis).to.match(diagnosis);
+      expect(rep.preflight?.[0]?.diagnosis).to.match(diagnosis);
       expect(run.stdout).to.match(/\npreflight saml-web-sso: FAILED — /);
       expect(run.stdout).to.match(/The run stopped: preflight saml-web-sso: /);
       expect(run.stdout, 'no check ran').to.not.match(/^ {2}(PASS|FAIL|WARN|ERROR|BLOCKED) /m);

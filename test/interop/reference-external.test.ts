@@ -77,6 +77,12 @@ describe('the reference IdP as an external target', function () {
   this.timeout(300_000);
   let child: ChildProcess;
   let ep: Endpoints;
+  /** A tenant's endpoints as the reference IdP printed them (acme and globex are its built-in tenants). */
+  const tenant = (name: string) => {
+    const t = ep.tenants[name];
+    if (!t) throw new Error(`the reference IdP printed no tenant ${name}`);
+    return t;
+  };
 
   before(async () => {
     ({ child, endpoints: ep } = await startReferenceIdp());
@@ -86,7 +92,7 @@ describe('the reference IdP as an external target', function () {
   });
 
   it('runs the device-token profile with only a metadata URL, an admin base URL and an admin key', () => {
-    const acme = ep.tenants.acme;
+    const acme = tenant('acme');
     const yaml = `name: reference-idp-external
 profiles: [device-token]
 idp:
@@ -116,8 +122,8 @@ capabilities: { tokenAdmin: true, settingsAdmin: true, userAdmin: true, spAdmin:
   });
 
   it('runs with static tokens and no admin API: lifecycle checks are NOT_APPLICABLE with reasons', async () => {
-    const acme = ep.tenants.acme;
-    const globex = ep.tenants.globex;
+    const acme = tenant('acme');
+    const globex = tenant('globex');
     // The operator registers the gateway and creates the tokens by hand.
     const spXml = spawnSync(process.execPath, [BIN, 'sp-metadata', '--profile', 'device-token'], {
       cwd: ROOT,

@@ -78,7 +78,7 @@ interface Meta {
   results: string;
   fingerprint: Fingerprint;
   /** The sample units (sample.mjs), per file: [startLine, startColumn, endLine, endColumn, kept 0/1]. */
-  units: Record<string, number[][]>;
+  units: Record<string, [number, number, number, number, number][]>; // packUnits: start line, column, end line, column, kept
   /** The last full run: wall seconds and valid mutants run. */
   seconds: number;
   mutantsRun: number;
@@ -182,10 +182,16 @@ const packUnits = (u: Record<string, Unit[]>) =>
   Object.fromEntries(
     Object.entries(u).map(([f, list]) => [
       f,
-      list.map((x) => [x.start.line, x.start.column, x.end.line, x.end.column, x.kept ? 1 : 0]),
+      list.map((x): [number, number, number, number, number] => [
+        x.start.line,
+        x.start.column,
+        x.end.line,
+        x.end.column,
+        x.kept ? 1 : 0,
+      ]),
     ]),
   );
-const unpackUnits = (u: Record<string, number[][]>): Record<string, Unit[]> =>
+const unpackUnits = (u: Record<string, [number, number, number, number, number][]>): Record<string, Unit[]> =>
   Object.fromEntries(
     Object.entries(u).map(([f, list]) => [
       f,

@@ -36,10 +36,10 @@ const STATIC = /^Static mutant/;
 export function original(source: string, m: Pick<Mutant, 'location'>): string {
   const lines = source.split('\n');
   const { start, end } = m.location;
-  if (start.line === end.line) return lines[start.line - 1].slice(start.column - 1, end.column - 1);
-  const parts = [lines[start.line - 1].slice(start.column - 1)];
-  for (let l = start.line; l < end.line - 1; l++) parts.push(lines[l]);
-  parts.push(lines[end.line - 1].slice(0, end.column - 1));
+  if (start.line === end.line) return (lines[start.line - 1] ?? '').slice(start.column - 1, end.column - 1);
+  const parts = [(lines[start.line - 1] ?? '').slice(start.column - 1)];
+  for (let l = start.line; l < end.line - 1; l++) parts.push(lines[l] ?? '');
+  parts.push((lines[end.line - 1] ?? '').slice(0, end.column - 1));
   return parts.join('\n');
 }
 

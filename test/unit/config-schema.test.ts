@@ -44,7 +44,7 @@ describe('target config JSON Schema (schema/target.schema.json)', () => {
       expect(m, `${f}: add # yaml-language-server: $schema=../../schema/target.schema.json`).to.not.equal(
         null,
       );
-      expect(path.resolve(TARGETS, m![1]), f).to.equal(SCHEMA_FILE);
+      expect(path.resolve(TARGETS, m![1]!), f).to.equal(SCHEMA_FILE);
     }
   });
 

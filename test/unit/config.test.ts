@@ -126,7 +126,7 @@ describe('target config', () => {
         otherTenant: true,
         sloPropagation: false,
       });
-      expect(cfg.expectations['SDP-IDP09-signed-response'].expect).to.equal('FAIL');
+      expect(cfg.expectations['SDP-IDP09-signed-response']?.expect).to.equal('FAIL');
       expect(cfg.expectationsFile).to.equal(path.join(dir, 'acme.expectations.json'));
       expect(configSecrets(cfg)).to.have.members(['acme-key-123', 'globex-key-456', 'alice-pass']);
     });

@@ -25,11 +25,11 @@ describe('docs stay true to the catalogue', function () {
     let markers = 0;
     for (const rel of docFiles()) {
       const text = read(rel);
-      for (const m of text.matchAll(COUNT_MARKER)) {
+      for (const [, key = '', said] of text.matchAll(COUNT_MARKER)) {
         markers++;
-        const n = countOf(m[1], checks);
-        if (n === undefined) stale.push(`${rel}: unknown count key ${m[1]}`);
-        else if (String(n) !== m[2]) stale.push(`${rel}: count:${m[1]} says ${m[2]}, list gives ${n}`);
+        const n = countOf(key, checks);
+        if (n === undefined) stale.push(`${rel}: unknown count key ${key}`);
+        else if (String(n) !== said) stale.push(`${rel}: count:${key} says ${said}, list gives ${n}`);
       }
     }
     expect(stale, 'run `npm run docs`').to.deep.equal([]);
@@ -50,7 +50,7 @@ describe('docs stay true to the catalogue', function () {
     const text = read('docs/README.md');
     for (const profile of new Set(checks.map((c) => c.profile))) {
       const families = new Set(
-        [...text.matchAll(COUNT_MARKER)].map((m) => m[1]).filter((k) => k.startsWith(`${profile}/`)),
+        [...text.matchAll(COUNT_MARKER)].map((m) => m[1] ?? '').filter((k) => k.startsWith(`${profile}/`)),
       );
       const missing = [...new Set(checks.filter((c) => c.profile === profile).map((c) => c.family))].filter(
         (f) => !families.has(`${profile}/${f}`),

@@ -27,7 +27,7 @@ function codesIn(files: string[]): Map<string, string[]> {
       .readFileSync(path.join(ROOT, rel), 'utf8')
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/\/\/.*$/gm, '');
-    for (const m of text.matchAll(CODE)) out.set(m[1], [...(out.get(m[1]) ?? []), rel]);
+    for (const [, code = ''] of text.matchAll(CODE)) out.set(code, [...(out.get(code) ?? []), rel]);
   }
   return out;
 }

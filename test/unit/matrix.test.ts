@@ -98,7 +98,7 @@ describe('report --matrix', () => {
 
   it('matrix.html: messages, KNOWN reasons and links to each run’s report.html, escaped, self-contained', () => {
     const out = path.join(root, 'reports', 'matrix');
-    const [, htmlFile] = writeMatrix(files, out);
+    const [, htmlFile = 'missing'] = writeMatrix(files, out);
     const html = fs.readFileSync(htmlFile, 'utf8');
     expect(html.match(/<script/gi) ?? []).to.have.length(1);
     expect(html).to.include('&lt;script&gt;window.__pwned=1&lt;/script&gt;');
@@ -112,7 +112,7 @@ describe('report --matrix', () => {
 
   it('links nothing for a run without report.html', () => {
     fs.rmSync(path.join(root, 'reports', 'ssp', 'report.html'));
-    const [, htmlFile] = writeMatrix(files, path.join(root, 'reports', 'matrix'));
+    const [, htmlFile = 'missing'] = writeMatrix(files, path.join(root, 'reports', 'matrix'));
     const html = fs.readFileSync(htmlFile, 'utf8');
     expect(html).to.not.include('ssp/report.html');
     expect(html).to.include('ssp-container/report.html');

@@ -50,10 +50,14 @@ describe('IdP metadata loading', function () {
       .reply(200, SSP_MD, { 'content-type': 'application/samlmetadata+xml' });
     const md = await loadIdpMetadata('http://idp.example.test/md', 2000);
     expect(md.evidence.map((e) => e.kind)).to.deep.equal(['http', 'saml']);
-    expect(md.evidence[0].http).to.include({ method: 'GET', url: 'http://idp.example.test/md', status: 200 });
-    expect(md.evidence[0].http?.responseBody).to.equal(SSP_MD);
-    expect(md.evidence[1].label).to.equal('IdP metadata document');
-    expect(md.evidence[1].saml?.xml).to.equal(SSP_MD);
+    expect(md.evidence[0]?.http).to.include({
+      method: 'GET',
+      url: 'http://idp.example.test/md',
+      status: 200,
+    });
+    expect(md.evidence[0]?.http?.responseBody).to.equal(SSP_MD);
+    expect(md.evidence[1]?.label).to.equal('IdP metadata document');
+    expect(md.evidence[1]?.saml?.xml).to.equal(SSP_MD);
     const file = path.join(ROOT, 'fixtures/real-responses/simplesamlphp/idp-metadata.xml');
     const local = await loadIdpMetadata(file, 2000);
     expect(local.evidence.map((e) => e.saml?.messageType)).to.deep.equal([`metadata (${file})`]);

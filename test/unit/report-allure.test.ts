@@ -129,7 +129,7 @@ describe('reporting: allure', () => {
         await attachEvidence(ITEMS, new Redactor([TOKEN]));
       });
       expect(results).to.have.length(1);
-      const r = results[0];
+      const r = results[0]!; // one, as just asserted
       expect(r.status).to.equal('passed');
       const label = (n: string) => r.labels.filter((l) => l.name === n).map((l) => l.value);
       expect(label('severity')).to.deep.equal(['critical']);
@@ -193,9 +193,12 @@ describe('reporting: allure target parameters', function () {
       expect(runInto(path.join(root, 'a'), []).status).to.equal(0);
       expect(runInto(path.join(root, 'a2'), []).status).to.equal(0);
       expect(runInto(path.join(root, 'b'), ['ignore-destination']).status).to.equal(1);
-      const [a] = results(path.join(root, 'a'));
-      const [a2] = results(path.join(root, 'a2'));
-      const [b] = results(path.join(root, 'b'));
+      const first = (d: string) => {
+        const rs = results(path.join(root, d));
+        expect(rs, d).to.have.length.greaterThan(0);
+        return rs[0]!; // not empty, as just asserted
+      };
+      const [a, a2, b] = [first('a'), first('a2'), first('b')];
       const params = (r: typeof a) => Object.fromEntries(r.parameters.map((p) => [p.name, p.value]));
       expect(params(a)).to.include({ target: 'reference-idp', faults: 'none' });
       expect(params(a).baseUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);

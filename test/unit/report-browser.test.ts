@@ -244,7 +244,7 @@ describe('report.html in headless Chromium', function () {
   it('matrix.html of both runs: no console error, columns by target and faults, a cell opens the check in its run', async function () {
     const runs = ['run', 'hostile'].map((d) => path.join(OUT, d, 'conformance.json'));
     if (!runs.every((f) => fs.existsSync(f))) this.skip();
-    const [, file] = writeMatrix(runs, path.join(OUT, 'matrix'));
+    const [, file = 'missing'] = writeMatrix(runs, path.join(OUT, 'matrix'));
     const { page, consoleErrors, requests } = await open(ctx!, file);
     expect(await page.locator('th.col .faults').first().textContent()).to.equal('faults: ignore-destination');
     expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).to.equal(

@@ -273,10 +273,10 @@ describe('preflight and root causes (issue 9, items 1 and 4)', () => {
         res('B-3', 'BLOCKED', { blockedBy: 'ROOT-2' }),
       ];
       settleBlocked(rs);
-      expect(rs[0].blocks).to.deep.equal(['B-1', 'B-2']);
+      expect(rs[0]?.blocks).to.deep.equal(['B-1', 'B-2']);
       expect(rs[4]).to.include({ outcome: 'FAIL', expected: 'x', actual: 'y' });
-      expect(rs[4].blockedBy).to.equal(undefined);
-      expect(rs[4].message).to.match(/^B-3 own failure \(not BLOCKED: ROOT-2 did not fail in this run\)$/);
+      expect(rs[4]?.blockedBy).to.equal(undefined);
+      expect(rs[4]?.message).to.match(/^B-3 own failure \(not BLOCKED: ROOT-2 did not fail in this run\)$/);
       blockedOriginals.clear();
     });
 
@@ -316,8 +316,8 @@ describe('preflight and root causes (issue 9, items 1 and 4)', () => {
       const json = toConformanceJson(report);
       expect(json.schemaVersion).to.equal(2);
       expect(json.summary.BLOCKED).to.equal(2);
-      expect(json.results[0].blocks).to.deep.equal(['B-1', 'B-2']);
-      expect(json.results[1].blockedBy).to.equal('ROOT-1');
+      expect(json.results[0]?.blocks).to.deep.equal(['B-1', 'B-2']);
+      expect(json.results[1]?.blockedBy).to.equal('ROOT-1');
       const junit = junitXml(report);
       expect(junit.match(/<failure /g)).to.have.length(1);
       expect(junit).to.include('blocks 2 checks: B-1, B-2');
