@@ -36,7 +36,7 @@ function layer(files, paths, patterns) {
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'fixtures/**', '.stryker-tmp/**'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.strict,
   {
     files: ['**/*.js'],
     languageOptions: {
@@ -54,6 +54,17 @@ module.exports = tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Off in the strict set, on purpose. With noUncheckedIndexedAccess (tsconfig.json) every index read
+      // may be undefined; where one can really be missing the code guards it or gives a default, and `!`
+      // is kept for the places where it is proven present: right after a length check or assertion, in a
+      // loop bounded by the length, a capture group that is not optional, a Map entry set just above.
+      // Banning `!` would turn those into `as` casts or dead branches, which say less.
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      // Off: most dynamic deletes here are on objects whose shape another API owns (require.cache,
+      // xml-crypto's algorithm tables, the global the allure runtime installs), where the rule's remedy
+      // (a Map) does not apply; the rest strip undefined keys before JSON and drop a failed entry of the
+      // session's token cache (a typed record keyed by token kind).
+      '@typescript-eslint/no-dynamic-delete': 'off',
     },
   },
   // The layers (issue 8): specs → harness index → checks/roles/messages → xml. Each block repeats the
