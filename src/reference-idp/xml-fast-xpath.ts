@@ -50,7 +50,7 @@ function localNameOf(n: DomNode): string {
 }
 
 /** Descendant elements of `root` (not root itself) in document order, stopping early when `each` returns true. */
-function eachDescendantElement(root: DomNode, each: (e: DomNode) => boolean | void): void {
+function eachDescendantElement(root: DomNode, each: (e: DomNode) => boolean | undefined): void {
   let n = root.firstChild;
   while (n) {
     if (n.nodeType === ELEMENT && each(n) === true) return;
