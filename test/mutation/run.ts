@@ -396,8 +396,12 @@ function score(report: Report, units: Record<string, Unit[]>, scope: string[], s
   // Stale: reviewed for a file in scope, not among the survivors and not left out by the sample.
   const inFiles = (key: string) => scope.some((f) => PROTOCOL_FILES.includes(f) && key.startsWith(`${f} `));
   const stale = reviewed.filter((s) => !seenKeys.has(s.key) && !unsampled.has(s.key) && inFiles(s.key));
-  if (stale.length)
-    console.log(`  ${stale.length} reviewed survivor(s) no longer survive (remove them from survivors.json)`);
+  if (stale.length) {
+    console.log(
+      `  ${stale.length} reviewed survivor(s) no longer survive (remove them from survivors.json):`,
+    );
+    for (const r of stale.slice(0, 30)) console.log(`    ${r.key}`);
+  }
   const kinds = new Map<string, number>();
   for (const r of reviewed.filter((x) => seenKeys.has(x.key)))
     kinds.set(r.kind ?? 'unclassified', (kinds.get(r.kind ?? 'unclassified') ?? 0) + 1);
