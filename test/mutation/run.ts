@@ -261,6 +261,21 @@ async function main(): Promise<void> {
   } else if (opts.mutate) {
     useScratch(); // a partial run must not rewrite the committed results
     args.push('--mutate', opts.mutate);
+  } else if (
+    !opts.force &&
+    !opts.scoreOnly &&
+    meta &&
+    (opts.sample === undefined || opts.sample === meta.sample) &&
+    now.all === meta.fingerprint.all &&
+    existsSync(committed) &&
+    sha256(readFileSync(committed)) === meta.results
+  ) {
+    // Nothing changed since the committed results were made: re-running Stryker would only rewrite them
+    // (same verdicts, other mutant numbering) and leave the tree dirty.
+    runStrykerNow = false;
+    reportFile = committed;
+    unitsOf = () => unpackUnits(meta.units);
+    why = `results current (fingerprint ${now.all.slice(0, 12)}): nothing to re-test, the committed files are untouched (--force re-tests every sampled mutant)`;
   } else if (!opts.force && meta && meta.fingerprint.inputs !== now.inputs) {
     const names = changed(meta.fingerprint.files, now.files, seen).filter((f) => !seen(f));
     console.log(
