@@ -283,6 +283,12 @@ async function main(): Promise<void> {
         ' changed since the committed results (Stryker cannot diff them): every sampled mutant is re-tested (--force)',
     );
     args.push('--force');
+  } else if (!opts.force && meta && opts.sample !== undefined && opts.sample !== meta.sample) {
+    // Another sample fraction: reused statuses of mutants the new sample leaves out would skew the estimate.
+    console.log(
+      `mutation: sample ${opts.sample} instead of the committed ${meta.sample}: every sampled mutant is re-tested (--force)`,
+    );
+    args.push('--force');
   }
   if (opts.force) args.push('--force');
   if (opts.concurrency) args.push('--concurrency', opts.concurrency);
