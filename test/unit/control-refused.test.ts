@@ -1,6 +1,7 @@
 /**
  * Review of issue 10: the SDP-IDP32 control (a request signed by a key of neither certificate) is BLOCKED
- * by SDP-IDP05's finding only when it was served; no answer is ERROR (a HarnessError), never BLOCKED→FAIL.
+ * by SDP-IDP05's finding when it was served, and BLOCKED without a FAIL when it ended neither refused nor
+ * served (a login form, a navigation not followed, an oversize page); no answer is ERROR (a HarnessError).
  * And an extra SP entity whose registration failed is not memoized: the next check registers afresh.
  */
 import { expect } from 'chai';
@@ -65,7 +66,7 @@ function judged(control: Answer): unknown {
   }
 }
 
-describe('SDP-IDP32 control: BLOCKED only when served, ERROR without an answer', () => {
+describe('SDP-IDP32 control: BLOCKED when served or inconclusive, ERROR without an answer, FAIL only for a wrong answer', () => {
   it('a timeout is a HarnessError (ERROR), not BLOCKED and not a FAIL', () => {
     const e = judged(
       answer({ failure: { reason: 'timeout', message: 'no answer within 5000 ms', url: 'http://idp/sso' } }),
@@ -100,7 +101,7 @@ describe('SDP-IDP32 control: BLOCKED only when served, ERROR without an answer',
     );
   });
 
-  it('a flow that ends at the login form is neither: a FAIL of the check, not BLOCKED', () => {
+  it('a flow that ends at the login form did not establish the refusal: BLOCKED by SDP-IDP05, no FAIL to restore', () => {
     const page = {
       url: 'http://idp/login',
       status: 200,
@@ -109,7 +110,30 @@ describe('SDP-IDP32 control: BLOCKED only when served, ERROR without an answer',
       page: { forms: [{ hasPassword: true }] },
     };
     const e = judged(answer({ lastStatus: 200, pages: [page] as unknown as Answer['pages'] }));
-    expect(e).to.be.instanceOf(ConformanceFailure);
+    expect(e).to.be.instanceOf(Blocked);
+    expect((e as Blocked).root).to.equal(ROOT);
+    expect((e as Blocked).original).to.equal(undefined);
+  });
+
+  it('a navigation the client did not follow, an oversize page and an invalid URL are BLOCKED too', () => {
+    for (const control of [
+      answer({ lastStatus: 302, foreignNavigation: 'https://elsewhere.test/' }),
+      answer({
+        failure: { reason: 'oversize', message: 'an answer larger than 1 bytes', url: 'http://idp/sso' },
+      }),
+      answer({
+        failure: { reason: 'bad-url', message: 'the IdP sent an invalid URL', url: 'http://idp/sso' },
+      }),
+    ]) {
+      const e = judged(control);
+      expect(e).to.be.instanceOf(Blocked);
+      expect((e as Blocked).original).to.equal(undefined);
+    }
+  });
+
+  it('an error Response the IdP got wrong (delivered to another ACS) is a FAIL of the check', () => {
+    const wrong = { ...delivered('Requester', 0), postedToGateway: false };
+    expect(judged(wrong)).to.be.instanceOf(ConformanceFailure);
   });
 });
 

@@ -34,8 +34,7 @@ export function describe(r: Answer): string {
       : 'a Response';
     return `${status} delivered to ${where}${r.delivery.via === 'redirect-query' ? ' by redirect' : ''}`;
   }
-  const atLogin = !!r.pages[r.pages.length - 1]?.page.forms.some((f) => f.hasPassword);
-  if (r.loginFormShown && (atLogin || !r.loggedIn)) return `a login form (HTTP ${r.lastStatus})`;
+  if (r.loginFormShown && (endsAtLogin(r) || !r.loggedIn)) return `a login form (HTTP ${r.lastStatus})`;
   if (r.loggedIn) return `HTTP ${r.lastStatus ?? '?'} after the login, with no SAMLResponse`;
   return `HTTP ${r.lastStatus ?? '?'} with no SAMLResponse`;
 }
@@ -190,9 +189,7 @@ export function expectRefusal(v: Verdict, r: Answer, how: RefusalKind = 'error-r
   if (r.foreignNavigation) v.fail('the IdP answer', want, describe(r));
   if (r.verify?.assertion) v.fail('the IdP answer', want, describe(r));
   if (!r.delivery) {
-    const last = r.pages[r.pages.length - 1];
-    const atLogin = !!last?.page.forms.some((f) => f.hasPassword);
-    v.ok(!atLogin, 'the IdP answer', want, describe(r));
+    v.ok(!endsAtLogin(r), 'the IdP answer', want, describe(r));
     v.ok(r.lastStatus !== undefined, 'the IdP answer', want, describe(r));
     return;
   }
@@ -205,8 +202,11 @@ export function expectRefusal(v: Verdict, r: Answer, how: RefusalKind = 'error-r
  * by a key the SP's metadata does not list must be refused. Served anyway (a Success status or an
  * assertion) is the precondition failed: BLOCKED by `root`, the check that judges that finding, with the
  * FAIL this check would give (restored if `root` does not fail). No answer (timeout, refused, reset) is
- * ERROR, never BLOCKED nor FAIL: nothing about the IdP can be judged. Any other answer is judged as a
- * refusal (expectRefusal).
+ * ERROR, never BLOCKED nor FAIL: nothing about the IdP can be judged. An answer that is no refusal and no
+ * service either (a flow that ends at a login form, a navigation the client did not follow, an oversize
+ * page, an invalid URL) did not establish what the check needs: BLOCKED by `root` too, without a FAIL to
+ * restore (the same request to the root's entity meets the same rule). Only what remains, an error answer
+ * the IdP got wrong (to another ACS, by redirect, unparseable), is judged as a refusal (expectRefusal).
  */
 export function expectControlRefused(v: Verdict, control: Answer, root: string): void {
   const reason = control.failure?.reason;
@@ -227,7 +227,67 @@ export function expectControlRefused(v: Verdict, control: Answer, root: string):
       'the control, signed by a key the SP metadata does not list, was served',
       v.failure('the control (a key the SP metadata does not list)', 'a refusal', describe(control)),
     );
+  if (inconclusive(control))
+    v.blocked(
+      root,
+      `the control, signed by a key the SP metadata does not list, ended neither refused nor served (${describe(control)}): it does not show that the key is checked`,
+    );
   expectRefusal(v, control);
+}
+
+/** No refusal and no Response: an oversize page or invalid URL, a navigation not followed, a login form. */
+function inconclusive(r: Answer): boolean {
+  if (r.failure || r.foreignNavigation) return true;
+  if (r.delivery) return false;
+  return endsAtLogin(r);
+}
+
+/** The flow's last page has a password form: it ended at a login. */
+function endsAtLogin(r: Answer): boolean {
+  return !!r.pages[r.pages.length - 1]?.page.forms.some((f) => f.hasPassword);
+}
+
+/** A check's control, run as its first variant: `run` makes the flow without the mutation. */
+export interface ControlVariant {
+  /** The variant's name (reported, and the kill matrix's key). */
+  name: string;
+  /** What the control is, for the BLOCKED reason ("a valid 127-character UserId"). */
+  what: string;
+  run: () => Promise<Answer>;
+}
+
+/**
+ * Negative variants judged against a control run first in the same check, under the same settings: the
+ * control is a variant of its own that must get a trusted Success (expectSuccess); when it did not, a
+ * refusal of the negatives would prove nothing ("this setup refuses every login"), so each is BLOCKED by
+ * this check, whose FAIL is the control's. Whether the control held is read from its recorded outcome.
+ */
+export async function variantsAgainstControl<T>(
+  v: Verdict,
+  control: ControlVariant,
+  negatives: readonly (readonly [string, T])[],
+  judge: (c: T, name: string) => Promise<void>,
+): Promise<void> {
+  let answer: Answer | undefined;
+  const cases: (readonly [string, { negative: T } | undefined])[] = [
+    [control.name, undefined],
+    ...negatives.map(([name, c]) => [name, { negative: c }] as const),
+  ];
+  await v.variants(cases, async (c, name) => {
+    if (!c) {
+      answer = await control.run();
+      expectSuccess(v, answer);
+      return;
+    }
+    const held = v.variantOutcomes.find((o) => o.name === control.name)?.outcome === 'PASS';
+    if (!held) {
+      v.blocked(
+        v.def.id,
+        `its control, ${control.what}, got no Success (${answer ? describe(answer) : 'not run'}): a refusal would prove nothing`,
+      );
+    }
+    await judge(c.negative, name);
+  });
 }
 
 /** An error Response to the ACS with the given second-level code (and top-level, where fixed). */
