@@ -9,6 +9,7 @@ import {
   directory,
   expectSuccess,
   expectErrorStatus,
+  variantsAgainstControl,
   newDevice,
   newUserName,
   type AssertionInfo,
@@ -182,6 +183,8 @@ describe('device-token · provisioning', function () {
   /**
    * DT-PROV-07 and the profile's allowedDomains rule ("exactly and case-insensitively; no subdomain
    * matching; [] allows none"): a domain outside allowedDomains gets RequestDenied; nothing is provisioned.
+   * Judged against a control run first: with allowedDomains [the tenant's domain], a user of that domain
+   * gets Success (so each RequestDenied is the domain rule's, not a tenant that refuses every login).
    */
   h.check(
     {
@@ -190,7 +193,7 @@ describe('device-token · provisioning', function () {
       level: 'MUST',
       requirements: ['DT-PROV-07'],
       title:
-        'a user domain outside allowedDomains (another domain, a subdomain of an allowed one, or any with []) gets RequestDenied and is provisioned nowhere',
+        'a user domain outside allowedDomains (another domain, a subdomain of an allowed one, or any with []) gets RequestDenied and is provisioned nowhere; the allowed domain gets Success (the control)',
     },
     async (v, s) => {
       h.requires('settingsAdmin');
@@ -205,7 +208,17 @@ describe('device-token · provisioning', function () {
         ['a subdomain of an allowed domain', { allowed: [d], userDomain: `sub.${d}` }],
         ['allowedDomains []', { allowed: [], userDomain: d }],
       ];
-      await v.variants(cases, async ({ allowed, userDomain }) => {
+      // The control, under the same kind of setting: the allowed domain itself gets Success. Without it a
+      // RequestDenied below could be "this tenant refuses every login" (its negatives are then BLOCKED).
+      const control = {
+        name: 'control: the allowed domain',
+        what: `a user of ${d} with allowedDomains [${d}]`,
+        run: async () => {
+          await withSettings(admin, { allowedDomains: [d] });
+          return silentLogin({ token, userDomain: d });
+        },
+      };
+      await variantsAgainstControl(v, control, cases, async ({ allowed, userDomain }) => {
         await withSettings(admin, { allowedDomains: allowed });
         const r = await silentLogin({ token, userDomain });
         expectErrorStatus(v, r, 'RequestDenied');

@@ -13,6 +13,8 @@ export {
   expectRefusal,
   expectRefusalAgainst,
   expectControlRefused,
+  variantsAgainstControl,
+  type ControlVariant,
   expectErrorStatus,
   expectNoFinding,
   finding,
