@@ -20,6 +20,8 @@ import {
   type Verdict,
   type SilentLogin,
   type SilentLoginOptions,
+  deviceContextEdits,
+  type DeviceContextEdit,
   WHERE,
 } from '../../src/harness';
 
@@ -258,33 +260,25 @@ describe('device-token · request parsing', function () {
     },
     async (v) => {
       const { token } = await dtToken();
-      const mutations: [string, (x: string) => string][] = [
-        ['missing DeviceId', (x) => x.replace(/<dt:DeviceId>[^<]*<\/dt:DeviceId>/, '')],
-        ['repeated Hostname', (x) => x.replace(/(<dt:Hostname>[^<]*<\/dt:Hostname>)/, '$1$1')],
-        ['unknown dt element', (x) => x.replace('</dt:Device>', '<dt:Color>red</dt:Color></dt:Device>')],
-        ['OSType not in the enum', (x) => x.replace(/<dt:OSType>[^<]*</, '<dt:OSType>beos<')],
-        [
-          'OSType in other letter case',
-          (x) => x.replace(/<dt:OSType>([^<]*)</, (_m, os: string) => `<dt:OSType>${os.toUpperCase()}<`),
-        ],
-        ['empty Hostname', (x) => x.replace(/<dt:Hostname>[^<]*</, '<dt:Hostname><')],
-        ['leading whitespace', (x) => x.replace(/<dt:Hostname>/, '<dt:Hostname> ')],
-        ['control character (TAB)', (x) => x.replace(/<dt:Hostname>([^<]*)</, '<dt:Hostname>LAP\tTOP<')],
-        ['257-character value', (x) => x.replace(/<dt:Hostname>[^<]*</, `<dt:Hostname>${'h'.repeat(257)}<`)],
-        ['element content', (x) => x.replace(/<dt:Hostname>([^<]*)</, '<dt:Hostname><b>x</b><')],
-        ['two DeviceContexts', (x) => x + x],
-        [
-          'DeviceContext in a nested samlp:Extensions',
-          (x) => `<x:Wrap xmlns:x="urn:example:other"><samlp:Extensions>${x}</samlp:Extensions></x:Wrap>`,
-        ],
-        ['text in dt:Device', (x) => x.replace('<dt:Device>', '<dt:Device>loose text')],
-        ['repeated Device', (x) => x.replace(/(<dt:Device>.*<\/dt:Device>)/s, '$1$1')],
-        [
-          'unknown dt element after Device',
-          (x) => x.replace('</dt:DeviceContext>', '<dt:Color>red</dt:Color></dt:DeviceContext>'),
-        ],
+      const e = deviceContextEdits;
+      const mutations: [string, DeviceContextEdit][] = [
+        ['missing DeviceId', e.missingDeviceId],
+        ['repeated Hostname', e.repeatedHostname],
+        ['unknown dt element', e.unknownDtElement],
+        ['OSType not in the enum', e.osTypeNotInEnum],
+        ['OSType in other letter case', e.osTypeUpperCase],
+        ['empty Hostname', e.emptyHostname],
+        ['leading whitespace', e.hostnameLeadingSpace],
+        ['control character (TAB)', e.hostnameTab],
+        ['257-character value', e.hostname257],
+        ['element content', e.hostnameElementContent],
+        ['two DeviceContexts', e.twoDeviceContexts],
+        ['DeviceContext in a nested samlp:Extensions', e.nestedExtensions],
+        ['text in dt:Device', e.textInDevice],
+        ['repeated Device', e.repeatedDevice],
+        ['unknown dt element after Device', e.unknownDtElementAfterDevice],
         // Mixed content: the first text node alone is a valid value; the whole text ends in a space.
-        ['mixed content', (x) => x.replace(/<dt:Hostname>([^<]*)</, '<dt:Hostname>$1<b> </b><')],
+        ['mixed content', e.hostnameMixedContent],
       ];
       await v.variants(mutations, async (mutate) => {
         const r = await silentLogin({ token, deviceContext: mutate });
@@ -326,11 +320,7 @@ describe('device-token · request parsing', function () {
       const { token } = await dtToken();
       const r = await silentLogin({
         token,
-        deviceContext: (x) =>
-          x.replace(
-            '</dt:DeviceContext>',
-            '<x:Extra xmlns:x="urn:example:other">1</x:Extra></dt:DeviceContext>',
-          ),
+        deviceContext: deviceContextEdits.foreignElement,
       });
       expectSuccess(v, r);
     },
@@ -363,11 +353,7 @@ describe('device-token · request parsing', function () {
         const r = await silentLogin({
           token,
           userId: truncated,
-          deviceContext: (x) =>
-            x.replace(
-              `<dt:UserId>${truncated}</dt:UserId>`,
-              `<dt:UserId>${truncated}${split}.evil.test</dt:UserId>`,
-            ),
+          deviceContext: deviceContextEdits.splitUserId(split, '.evil.test'),
         });
         const a = r.verify?.assertion;
         if (a) {

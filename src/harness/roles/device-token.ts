@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { session, type HarnessSession } from '../session';
 import { AuthnRequestBuilder, BINDING_POST, NAMEID_EMAIL, xmlEscape } from '../messages/authn-request';
 import { postFields, signRequestXml, type RequestSignOptions, type SigningKey } from '../messages/bindings';
+import { applyDeviceContextEdit, type DeviceContextEdit } from '../messages/device-context';
 import { record } from '../evidence/context';
 import { currentCheckId } from '../liveness';
 import type { FlowResult, Requested } from './client/browser-flow';
@@ -161,8 +162,8 @@ export interface SilentLoginOptions {
   relayState?: string;
   /** Adjust the known-good request before it is encoded. */
   request?: (b: AuthnRequestBuilder) => void;
-  /** Replace the DeviceContext XML (after building) — hostile variants. */
-  deviceContext?: (xml: string) => string;
+  /** A named edit of the DeviceContext XML (after building) — hostile variants; one that changes nothing throws. */
+  deviceContext?: DeviceContextEdit;
   xml?: (xml: string) => string;
   afterSigning?: (xml: string) => string;
   /** Sign (default true) and with which key. */
@@ -226,7 +227,7 @@ export async function silentLogin(opts: SilentLoginOptions = {}): Promise<Silent
     .withIsPassive('true')
     .withNameIdPolicy({ format: NAMEID_EMAIL, allowCreate: 'true' });
   let dc = deviceContextXml({ userId, userDomain, cloudName: opts.cloudName ?? t.tenant.cloudName, device });
-  if (opts.deviceContext) dc = opts.deviceContext(dc);
+  if (opts.deviceContext) dc = applyDeviceContextEdit(dc, opts.deviceContext);
   b.withExtensions(dc);
   opts.request?.(b);
   let xml = b.toXml();
