@@ -8,6 +8,7 @@ import {
   expectErrorStatus,
   describeAnswer,
   statusName,
+  isSuccess,
   samlTime,
   newId,
   NAMEID_EMAIL,
@@ -322,7 +323,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       const r = await webLogin({ binding: 'redirect', relayState });
       // RelayState is the binding's, not the assertion's: judged whether or not the Response is trusted.
       receivedResponse(v, r);
-      v.equal('RelayState', r.delivery?.relayState, relayState, 'form input RelayState');
+      v.equal('RelayState', r.delivery?.relayState, relayState, WHERE.delivery.relayState);
       expectSuccess(v, r);
     },
   );
@@ -340,7 +341,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       const r = await webLogin({ binding: 'post', relayState });
       // RelayState is the binding's, not the assertion's: judged whether or not the Response is trusted.
       receivedResponse(v, r);
-      v.equal('RelayState', r.delivery?.relayState, relayState, 'form input RelayState');
+      v.equal('RelayState', r.delivery?.relayState, relayState, WHERE.delivery.relayState);
       expectSuccess(v, r);
     },
   );
@@ -373,11 +374,11 @@ describe('saml-web-sso · AuthnRequest handling', function () {
           `the IdP answered IsPassive without a session with no Response to the ACS (${describeAnswer(r)}), so there is no RelayState to return`,
         );
       const resp = receivedResponse(v, r);
-      if (statusName(resp.statusCode) === 'Success')
+      if (isSuccess(resp))
         v.notApplicable(
           'the IdP answered IsPassive without a session with Success: no error Response to judge',
         );
-      v.equal('RelayState', r.delivery?.relayState, relayState, 'form input RelayState');
+      v.equal('RelayState', r.delivery?.relayState, relayState, WHERE.delivery.relayState);
     },
   );
 
@@ -394,7 +395,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       const r = await webLogin({ relayState });
       // RelayState is the binding's, not the assertion's: judged whether or not the Response is trusted.
       receivedResponse(v, r);
-      v.equal('RelayState', r.delivery?.relayState, relayState, 'form input RelayState');
+      v.equal('RelayState', r.delivery?.relayState, relayState, WHERE.delivery.relayState);
       expectSuccess(v, r);
     },
   );

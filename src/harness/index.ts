@@ -71,6 +71,7 @@ export { signedOctets, redirectUrl, redirectEncode, type RedirectParams } from '
 export { session, fixtureKey } from './session';
 export { certKeyInfo } from './xml';
 export type { AssertionInfo, ResponseInfo } from './roles/gateway/verifier';
+export { isSuccess } from './roles/gateway/verifier-content';
 export {
   silentLogin,
   dtTarget,

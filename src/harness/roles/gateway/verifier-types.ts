@@ -183,6 +183,10 @@ export class ReplayCache {
  * metadata, logout and attribute entries are where the metadata and SLO readers' fields sit.
  */
 export const WHERE = {
+  /** Where the binding carries it: the ACS form the client posted. */
+  delivery: {
+    relayState: 'form input RelayState',
+  },
   response: {
     id: '/samlp:Response/@ID',
     destination: '/samlp:Response/@Destination',
