@@ -14,6 +14,8 @@ import {
   wrapRequest,
   newId,
   NAMEID_PERSISTENT,
+  deviceContextEdits,
+  editDeviceContext,
   type XswVariant,
 } from '../../src/harness';
 
@@ -60,7 +62,7 @@ describe('device-token · signatures', function () {
     async (v) => {
       const { token } = await dtToken();
       const edits: [string, (x: string) => string][] = [
-        ['DeviceContext', (x) => x.replace(/<dt:Hostname>[^<]*</, '<dt:Hostname>EVIL-HOST<')],
+        ['DeviceContext', editDeviceContext(deviceContextEdits.hostnameChanged)],
         [
           'ACS URL',
           (x) => x.replace(/AssertionConsumerServiceURL="([^"]*)"/, 'AssertionConsumerServiceURL="$1x"'),
@@ -95,8 +97,7 @@ describe('device-token · signatures', function () {
     async (v) => {
       const { token } = await dtToken();
       const variants: XswVariant[] = ['xsw1', 'xsw2', 'extensions', 'extensions-same-id', 'object'];
-      const evilEdit = (x: string) =>
-        x.replace(/<dt:UserId>[^<]*</, (m) => m.replace(/>[^@<]*@/, '>victim@'));
+      const evilEdit = editDeviceContext(deviceContextEdits.userIdLocalPart('victim'));
       await v.variants(
         variants.map((x) => [x, x] as const),
         async (variant) => {

@@ -100,7 +100,7 @@ export { registerExtraEntity, type ExtraEntity } from './roles/sp-registration';
 export { wrapRequest, type XswVariant } from './messages/xsw';
 export { Canary } from './roles/canary';
 export { hostileXml, hostileSignature, hostileEncoding, redirectHmacWithCert } from './messages/hostile';
-export { deviceContextEdits, type DeviceContextEdit } from './messages/device-context';
+export { deviceContextEdits, editDeviceContext, type DeviceContextEdit } from './messages/device-context';
 export { signRedirectParams } from './messages/bindings';
 export {
   webLogout,

@@ -4,7 +4,8 @@
  * layer (specs → harness index → checks/roles/messages → xml; the reference IdP's independence) are
  * ESLint's no-restricted-imports in eslint.config.js; this test covers what a lint rule cannot: cycles.
  * Specs compose scenarios only: no XPath or element path typed in a spec (its `where` comes from the
- * reader's WHERE map), no HTTP (node:http/https, fetch) and no crypto (node:crypto) in a spec.
+ * reader's WHERE map), no HTTP (node:http/https, fetch) and no crypto (node:crypto) in a spec, and no
+ * edit of the DeviceContext XML (named edits that must change it: messages/device-context.ts).
  */
 import { expect } from 'chai';
 import * as fs from 'node:fs';
@@ -185,6 +186,12 @@ describe('architecture', () => {
       expect(PATH.test("v.equal('x', a, b, '/samlp:Response/@ID')")).to.equal(true);
       expect(PATH.test("'md:Extensions/shibmd:Scope'")).to.equal(true);
       expect(offending(PATH)).to.deep.equal([]);
+    });
+
+    it('edits no DeviceContext XML (named edits: deviceContextEdits from the harness index)', () => {
+      const DC_EDIT = /\.replace\([^\n]*dt:/;
+      expect(DC_EDIT.test("(x) => x.replace(/<dt:Hostname>[^<]*</, '<dt:Hostname><')")).to.equal(true);
+      expect(offending(DC_EDIT)).to.deep.equal([]);
     });
 
     it('imports no node:http, node:https or node:crypto and calls no fetch', () => {

@@ -24,6 +24,7 @@ describe('named DeviceContext edits', () => {
       (x): x is [string, DeviceContextEdit] => typeof x[1] !== 'function',
     ),
     ['splitUserId', deviceContextEdits.splitUserId('<!---->', '.evil.test')],
+    ['userIdLocalPart', deviceContextEdits.userIdLocalPart('victim')],
   ];
 
   it('every edit changes the DeviceContext the agent builds', () => {
@@ -41,6 +42,11 @@ describe('named DeviceContext edits', () => {
     }
     expect(thrown).to.be.instanceOf(HarnessError);
     expect((thrown as HarnessError).message).to.include('remove dt:DeviceId');
+  });
+
+  it('the local-part edit keeps the domain', () => {
+    const out = applyDeviceContextEdit(built, deviceContextEdits.userIdLocalPart('victim'));
+    expect(out).to.include('<dt:UserId>victim@example.com</dt:UserId>');
   });
 
   it('the split edit continues the UserId text after the split', () => {

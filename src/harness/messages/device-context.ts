@@ -57,10 +57,23 @@ export const deviceContextEdits = {
   foreignElement: edit('add an element of another namespace', (x) =>
     x.replace('</dt:DeviceContext>', `<x:Extra ${FOREIGN}>1</x:Extra></dt:DeviceContext>`),
   ),
+  /** Another Hostname (EVIL-HOST): a change of a signed value. */
+  hostnameChanged: setText('Hostname', 'Hostname EVIL-HOST', () => 'EVIL-HOST'),
+  /** The UserId's local part replaced by `local` (same domain): another principal. */
+  userIdLocalPart: (local: string) =>
+    setText('UserId', `UserId local part ${local}`, (id) => `${local}${id.slice(id.indexOf('@'))}`),
   /** The UserId text continued by `split` (a comment or processing instruction) and then `tail`. */
   splitUserId: (split: string, tail: string) =>
     setText('UserId', `UserId split by ${split}`, (id) => `${id}${split}${tail}`),
 } as const;
+
+/**
+ * The edit as a function of the whole request XML (for afterSigning, or a wrapped copy), with the same
+ * guard: it must change the request.
+ */
+export function editDeviceContext(e: DeviceContextEdit): (xml: string) => string {
+  return (xml) => applyDeviceContextEdit(xml, e);
+}
 
 /** The DeviceContext XML after `e`; a HarnessError when the edit changed nothing. */
 export function applyDeviceContextEdit(xml: string, e: DeviceContextEdit): string {
