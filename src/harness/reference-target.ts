@@ -83,6 +83,7 @@ export function referenceTargetYaml(idp: RunningReferenceIdp): string {
       userAdmin: true,
       settingsAdmin: true,
       spAdmin: true,
+      spReleasePolicy: true,
       otherTenant: true,
       sloPropagation: true,
     },

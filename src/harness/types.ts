@@ -49,7 +49,13 @@ export const OUTCOMES: readonly Outcome[] = [
 ];
 
 export type Capability =
-  'tokenAdmin' | 'settingsAdmin' | 'userAdmin' | 'spAdmin' | 'otherTenant' | 'sloPropagation';
+  | 'tokenAdmin'
+  | 'settingsAdmin'
+  | 'userAdmin'
+  | 'spAdmin'
+  | 'spReleasePolicy'
+  | 'otherTenant'
+  | 'sloPropagation';
 
 /** A check's static description: what `list` prints, what a result carries. */
 export interface CheckDef {

@@ -123,6 +123,7 @@ describe('target config', () => {
         userAdmin: false,
         settingsAdmin: false,
         spAdmin: false,
+        spReleasePolicy: false,
         otherTenant: true,
         sloPropagation: false,
       });
@@ -151,7 +152,15 @@ describe('target config', () => {
       expect(fs.existsSync(cfg.gateway.signingKey!)).to.equal(true);
       expect(cfg.client).to.deep.equal({ sourceAddresses: [] });
       expect(cfg.timeouts).to.deep.equal({ exchangeMs: 10000 });
-      expect(Object.values(cfg.capabilities)).to.deep.equal([false, false, false, false, false, false]);
+      expect(Object.values(cfg.capabilities)).to.deep.equal([
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+      ]);
       expect(cfg.expectations).to.deep.equal({});
       expect(cfg.start).to.equal(undefined);
     });
@@ -180,6 +189,24 @@ describe('target config', () => {
         () => validateTargetConfig(raw(false), dir, {}),
         'ERR_CONFIG_INVALID',
         'gateway.acsUrl',
+      );
+    });
+
+    it('accepts capabilities.spReleasePolicy only with spAdmin and idp.admin', () => {
+      const raw = (spAdmin: boolean) => ({
+        name: 'rp',
+        idp: {
+          metadata: 'http://127.0.0.1:1/m',
+          admin: { baseUrl: 'http://127.0.0.1:1/admin', apiKey: 'k' },
+        },
+        gateway: { entityId: 'urn:x', acsUrl: 'http://127.0.0.1:7400/acs' },
+        capabilities: { spAdmin, spReleasePolicy: true },
+      });
+      expect(validateTargetConfig(raw(true), dir, {}).capabilities.spReleasePolicy).to.equal(true);
+      expectConfigError(
+        () => validateTargetConfig(raw(false), dir, {}),
+        'ERR_CONFIG_INVALID',
+        'capabilities.spReleasePolicy',
       );
     });
 

@@ -2,13 +2,14 @@
  * Review of issue 10: the SDP-IDP32 control (a request signed by a key of neither certificate) is BLOCKED
  * by SDP-IDP05's finding when it was served, and BLOCKED without a FAIL when it ended neither refused nor
  * served (a login form, a navigation not followed, an oversize page); no answer is ERROR (a HarnessError).
- * And an extra SP entity whose registration failed is not memoized: the next check registers afresh.
+ * And an extra SP entity whose registration failed is not memoized: the next check registers afresh; one
+ * is memoized per entity and options, and a release policy is sent only under capabilities.spReleasePolicy.
  */
 import { expect } from 'chai';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expectControlRefused } from '../../src/harness/checks/outcomes';
-import { Blocked, ConformanceFailure, Verdict } from '../../src/harness/checks/verdict';
+import { Blocked, ConformanceFailure, NotApplicable, Verdict } from '../../src/harness/checks/verdict';
 import { HarnessError, type CheckDef } from '../../src/harness/types';
 import { registerExtraEntity } from '../../src/harness/roles/sp-registration';
 import { setSession, type HarnessSession } from '../../src/harness/session';
@@ -175,5 +176,68 @@ describe('registerExtraEntity does not memoize a failed registration', () => {
     expect(await registerExtraEntity({ suffix: 'x' }, 'test')).to.equal('https://gateway.test/sp/x');
     expect(await registerExtraEntity({ suffix: 'x' }, 'test')).to.equal('https://gateway.test/sp/x');
     expect(calls).to.equal(2);
+  });
+});
+
+describe('registerExtraEntity: options and the release-policy capability', () => {
+  let server: http.Server;
+  const urls: string[] = [];
+  before(async () => {
+    server = http.createServer((req, res) => {
+      urls.push(req.url ?? '');
+      req.resume();
+      req.on('end', () => res.writeHead(201).end('ok'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  });
+  after(() => {
+    setSession(undefined);
+    server.close();
+  });
+  const start = (spReleasePolicy: boolean) => {
+    urls.length = 0;
+    setSession({
+      config: {
+        capabilities: { spAdmin: true, spReleasePolicy },
+        idp: {
+          admin: { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: 'k' },
+        },
+        gateway: { entityId: 'https://gateway.test/sp' },
+        timeouts: { exchangeMs: 5000 },
+      },
+      gateway: { acsUrl: 'http://127.0.0.1:1/acs' },
+      gatewayKey: { certPem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' },
+      memo: new Map(),
+    } as unknown as HarnessSession);
+  };
+
+  it('sends no releaseIdentifiers without capabilities.spReleasePolicy: NOT_APPLICABLE naming it', async () => {
+    start(false);
+    const e = await registerExtraEntity({ suffix: 'w', releaseIdentifiers: [] }, 'test').catch(
+      (x: unknown) => x,
+    );
+    expect(e).to.be.instanceOf(NotApplicable);
+    expect((e as Error).message).to.contain('capabilities.spReleasePolicy');
+    expect(urls).to.deep.equal([]);
+  });
+
+  it('sends the release policy with the capability', async () => {
+    start(true);
+    await registerExtraEntity({ suffix: 'w', releaseIdentifiers: ['subject-id', 'pairwise-id'] }, 'test');
+    expect(urls).to.deep.equal(['/service-providers?releaseIdentifiers=subject-id%2Cpairwise-id']);
+  });
+
+  it('registers once per entity and options; the same entity with other options is a coded spec bug', async () => {
+    start(true);
+    await registerExtraEntity({ suffix: 'a', subjectIdReq: 'any' }, 'test');
+    await registerExtraEntity({ suffix: 'a', subjectIdReq: 'any' }, 'test');
+    await registerExtraEntity({ suffix: 'b', subjectIdReq: 'any', releaseIdentifiers: [] }, 'test');
+    expect(urls).to.have.length(2);
+    const e = await registerExtraEntity({ suffix: 'a', subjectIdReq: 'subject-id' }, 'test').catch(
+      (x: unknown) => x,
+    );
+    expect(e).to.be.instanceOf(HarnessError);
+    expect((e as HarnessError).code).to.equal('ERR_INTERNAL');
+    expect(urls).to.have.length(2);
   });
 });

@@ -2,7 +2,9 @@
  * SP entities registered at the IdP through the admin API (capability spAdmin): the run's own entities
  * (registerGateway, once at start), and extra entities a check registers for itself (registerExtraEntity):
  * the same gateway (ACS, keys) under another entityID whose metadata says something the run's entities do
- * not (two signing certificates, a subject-id:req signal). Without spAdmin such a check is NOT_APPLICABLE.
+ * not (two signing certificates, a subject-id:req signal). Without spAdmin such a check is NOT_APPLICABLE;
+ * an entity with a release policy (releaseIdentifiers) also needs the capability spReleasePolicy, since only
+ * an admin API that declares it takes the query parameter.
  */
 import { readFileSync } from 'node:fs';
 import { session, type HarnessSession } from '../session';
@@ -21,8 +23,9 @@ export interface ExtraEntity {
   authnRequestsSigned?: boolean;
   subjectIdReq?: string;
   /**
-   * The IdP's release policy for this entity (reference-IdP admin extension, `PUT
-   * /service-providers?releaseIdentifiers=`): the subject identifiers it may release; [] = none.
+   * The IdP's release policy for this entity (an admin-API extension the target declares with the
+   * capability spReleasePolicy, `PUT /service-providers?releaseIdentifiers=`): the subject identifiers it
+   * may release; [] = none. NOT_APPLICABLE without that capability.
    */
   releaseIdentifiers?: string[];
 }
@@ -86,9 +89,10 @@ export async function registerGateway(s: HarnessSession): Promise<void> {
 }
 
 /**
- * Registers `<gateway.entityId>/<suffix>` and returns its entityID. Once per run: the registration is
- * shared by the checks that ask for it, but a failed one is not kept, so the next check tries again
- * rather than inheriting one transient failure.
+ * Registers `<gateway.entityId>/<suffix>` and returns its entityID. Once per run and set of options: the
+ * registration is shared by the checks that ask for the same entity, but a failed one is not kept, so the
+ * next check tries again rather than inheriting one transient failure. One entityID asked for with other
+ * options is a spec bug (the IdP would hold only the last metadata): an ERR_INTERNAL.
  */
 export async function registerExtraEntity(e: ExtraEntity, why: string): Promise<string> {
   const s = session();
@@ -96,19 +100,40 @@ export async function registerExtraEntity(e: ExtraEntity, why: string): Promise<
     throw new NotApplicable(
       `needs capabilities.spAdmin and idp.admin: the check registers its own SP entity (${why})`,
     );
+  if (e.releaseIdentifiers && !s.config.capabilities.spReleasePolicy)
+    throw new NotApplicable(
+      `needs capabilities.spReleasePolicy: the check registers an SP with a release policy (PUT /service-providers?releaseIdentifiers=${e.releaseIdentifiers.join(',')}), which only an admin API that declares it takes (${why})`,
+    );
   const entityId = `${s.config.gateway.entityId.replace(/\/$/, '')}/${e.suffix}`;
-  const key = `sp-entity:${entityId}`;
+  const sp = {
+    entityId,
+    acsUrl: s.gateway.acsUrl,
+    certsPem: e.certsPem ?? [s.gatewayKey.certPem],
+    authnRequestsSigned: e.authnRequestsSigned ?? false,
+    subjectIdReq: e.subjectIdReq,
+  };
+  // Every option that reaches the IdP, in a fixed order: the memo key of this registration.
+  const options = JSON.stringify([
+    sp.certsPem,
+    sp.authnRequestsSigned,
+    sp.subjectIdReq ?? null,
+    e.releaseIdentifiers ?? null,
+  ]);
+  const owner = `sp-entity-options:${entityId}`;
+  const held = s.memo.get(owner) as Promise<unknown> | undefined;
+  if (held === undefined) s.memo.set(owner, Promise.resolve(options));
+  else if ((await held) !== options)
+    throw new HarnessError(
+      'ERR_INTERNAL',
+      `two checks register the SP entity ${entityId} with different options`,
+      'give each set of options its own suffix',
+    );
+  const key = `sp-entity:${entityId}:${options}`;
   let pending = s.memo.get(key);
   if (!pending) {
     pending = registerSp(
       s,
-      {
-        entityId,
-        acsUrl: s.gateway.acsUrl,
-        certsPem: e.certsPem ?? [s.gatewayKey.certPem],
-        authnRequestsSigned: e.authnRequestsSigned ?? false,
-        subjectIdReq: e.subjectIdReq,
-      },
+      sp,
       'check idp.admin.apiKey, or set capabilities.spAdmin: false',
       e.releaseIdentifiers,
     );

@@ -377,6 +377,10 @@ export const capabilitiesSchema = z
     userAdmin: capability,
     settingsAdmin: capability,
     spAdmin: capability,
+    spReleasePolicy: capability.meta({
+      description:
+        'with spAdmin: the admin API takes a release policy, PUT /service-providers?releaseIdentifiers=subject-id,pairwise-id (empty for none), as the reference IdP does; SDP-IDP16-refusal-error-status then registers an SP the IdP will not satisfy',
+    }),
     otherTenant: capability,
     sloPropagation: capability.meta({
       description:
@@ -385,7 +389,7 @@ export const capabilitiesSchema = z
   })
   .meta({
     description:
-      'what the harness may do at the IdP, or what it declares: tokenAdmin, userAdmin, settingsAdmin, spAdmin, otherTenant, sloPropagation',
+      'what the harness may do at the IdP, or what it declares: tokenAdmin, userAdmin, settingsAdmin, spAdmin, spReleasePolicy, otherTenant, sloPropagation',
   });
 
 const profileId = z
@@ -471,6 +475,11 @@ export const targetFileSchema = z
         issue(
           ['gateway', 'acsUrl'],
           'port 0 (ephemeral) needs capabilities.spAdmin to register the real URL — use a fixed port that is registered at the IdP',
+        );
+      if (caps.spReleasePolicy && !(caps.spAdmin && c.idp.admin))
+        issue(
+          ['capabilities', 'spReleasePolicy'],
+          'a release policy is set through the admin API — declare capabilities.spAdmin and idp.admin, or set capabilities.spReleasePolicy: false',
         );
       if (!c.profiles.includes('device-token')) return;
       if (!c.deviceToken)

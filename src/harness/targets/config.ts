@@ -313,6 +313,7 @@ export function embeddedTargetConfig(args: {
       userAdmin: true,
       settingsAdmin: true,
       spAdmin: true,
+      spReleasePolicy: true,
       otherTenant: true,
       sloPropagation: true,
     },
