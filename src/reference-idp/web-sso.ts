@@ -107,7 +107,8 @@ const PAIRWISE_ID = 'urn:oasis:names:tc:SAML:attribute:pairwise-id';
  * saml2int SDP-IDP13/15: what the SP's metadata asks for (entity attribute subject-id:req) decides
  * which identifier is released: subject-id, pairwise-id, none of them, or (any) the pairwise-id, the one
  * that tells SPs less (subject-id when pairwise-id is not supported). Without a signal (SDP-IDP17: free)
- * the subject-id is released.
+ * the subject-id is released. The SP's release policy (admin releaseIdentifiers) applies to all of them: an
+ * identifier it does not allow is never released (a signalled one is refused first, identifierRefusal).
  */
 function subjectIdentifiers(
   tenant: Tenant,
@@ -129,7 +130,16 @@ function subjectIdentifiers(
     values: [value],
   });
   if (req === 'none') return [];
-  if (req === 'pairwise-id' || (req === 'any' && releasable(sp, faults).includes('pairwise-id'))) {
+  // The release policy (admin) narrows every path, the signalled ones and the one without a signal.
+  const can = releasable(sp, faults);
+  const release: SubjectIdentifier =
+    req === 'subject-id' || req === 'pairwise-id'
+      ? req
+      : req === 'any' && can.includes('pairwise-id')
+        ? 'pairwise-id'
+        : 'subject-id';
+  if (!can.includes(release)) return [];
+  if (release === 'pairwise-id') {
     // Profile §3.4: opaque, per (subject, relying party); hex is within the uniqueID characters.
     const input = faults.has('pairwise-id-not-per-sp')
       ? userId.toLowerCase()
