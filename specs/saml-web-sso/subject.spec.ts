@@ -307,10 +307,11 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
   );
 
   /**
-   * SDP-IDP16: "If an IdP cannot or will not satisfy the requirements of an SP in this respect, then it
-   * MUST fail the authentication request and SHOULD respond to the SP with a SAML error status." The
-   * SHOULD, for each signalled request the IdP failed (a refusal judged against the control): an error
-   * Response at the SP's ACS, not an error page. The MUST is judged by the SDP-IDP15-signal-* checks.
+   * SDP-IDP16-error-status (the SHOULD of SDP-IDP16): "If an IdP cannot or will not satisfy the
+   * requirements of an SP in this respect, then it [...] SHOULD respond to the SP with a SAML error
+   * status." For each signalled request the IdP failed (a refusal judged against the control): an error
+   * Response at the SP's ACS, not an error page. The MUST (SDP-IDP16) is judged by the SDP-IDP15-signal-*
+   * checks.
    * The "will not" case is made on purpose where the target declares capabilities.spReleasePolicy (its
    * admin API takes a release policy): an SP requiring any identifier that the IdP is told to release none
    * of. Without it the refusals of the signalled SPs above are judged, if there are any.
@@ -318,8 +319,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
   h.check(
     {
       id: 'SDP-IDP16-refusal-error-status',
-      level: 'SHOULD',
-      requirements: ['SDP-IDP16'],
+      requirements: ['SDP-IDP16-error-status'],
       title: 'a signalled request the IdP fails gets a SAML error status at the SP, not an error page',
     },
     async (v, s) => {

@@ -315,7 +315,7 @@ const DEFS = [
   f(
     'signal-refused-with-error-page',
     'a subject-id:req signal the IdP will not satisfy (identifier not supported, or not released to that SP by its release policy) gets an error page instead of a SAML error status',
-    ['SDP-IDP16'],
+    ['SDP-IDP16-error-status'],
   ),
   f('subject-id-bad-chars', 'subject-id unique IDs start with "_" (not alphanumeric)', ['SDP-IDP13']),
   f('attributes-duplicated', 'every Attribute element appears twice', ['SDP-IDP19']),
@@ -735,7 +735,7 @@ const MODE_DEFS = [
   f(
     'subject-id-only',
     'the IdP supports subject-id alone (SDP-IDP13: one or both): subject-id:req any gets subject-id, and an SP that requires pairwise-id gets Responder/RequestDenied at its ACS (SDP-IDP16)',
-    ['SDP-IDP13', 'SDP-IDP15', 'SDP-IDP16'],
+    ['SDP-IDP13', 'SDP-IDP15', 'SDP-IDP16', 'SDP-IDP16-error-status'],
   ),
   f(
     'slo-refuse-with-error-response',

@@ -173,8 +173,9 @@ function releasable(sp: SpRecord | undefined, faults: Faults): SubjectIdentifier
 }
 
 /**
- * SDP-IDP16: a signal the IdP cannot or will not satisfy fails the request, with a SAML error status (the
- * SHOULD) or, under the fault signal-refused-with-error-page, with an error page (`page`).
+ * SDP-IDP16: a signal the IdP cannot or will not satisfy fails the request, with a SAML error status
+ * (SDP-IDP16-error-status, the SHOULD) or, under the fault signal-refused-with-error-page, with an error
+ * page (`page`).
  */
 export function identifierRefusal(
   tenant: Tenant,

@@ -100,11 +100,18 @@ export const SAML2INT_REQUIREMENTS: readonly { id: string; level: Level; source:
     source: 'saml2int SDP-IDP15',
     text: 'IdPs MUST support the metadata-based identifier requirement signaling mechanism defined in [SAML2SubjId].',
   },
+  // SDP-IDP16 is one sentence with two keywords: one entry per keyword, the SHOULD under a suffix.
   {
     id: 'SDP-IDP16',
     level: 'MUST',
     source: 'saml2int SDP-IDP16',
-    text: 'If an IdP cannot or will not satisfy the requirements of an SP in this respect, then it MUST fail the authentication request and SHOULD respond to the SP with a SAML error status.',
+    text: 'If an IdP cannot or will not satisfy the requirements of an SP in this respect, then it MUST fail the authentication request […].',
+  },
+  {
+    id: 'SDP-IDP16-error-status',
+    level: 'SHOULD',
+    source: 'saml2int SDP-IDP16',
+    text: 'If an IdP cannot or will not satisfy the requirements of an SP in this respect, then it […] SHOULD respond to the SP with a SAML error status.',
   },
   {
     id: 'SDP-IDP17',
