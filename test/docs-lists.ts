@@ -3,7 +3,8 @@
  * cites): the "Checked by" line of each requirement in docs/profiles/device-token.md §4 and the check
  * column of the saml2int coverage table in docs/profiles/saml-web-sso.md. Only the check IDs are
  * generated; the hand-written parts stay: the requirement text, the note after a check ID (`(needs
- * spAdmin)`), the text after the list (`. Rule: …`) and the reasons where no check covers a requirement.
+ * spAdmin)`), the text after the list (`. Rule: …`, kept as `Checked by no check. Rule: …` when no check
+ * cites the requirement any more) and the reasons where no check covers a requirement.
  * `npm run docs` rewrites them (test/write-docs.ts); test/unit/docs.test.ts fails when one is stale.
  */
 import type { ListedCheck } from './docs-counts';
@@ -22,6 +23,9 @@ export function citing(requirement: string, checks: readonly ListedCheck[]): str
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 
+/** The list of a requirement no check cites any more, where its line keeps a hand-written tail. */
+const NO_CHECK = 'no check';
+
 interface CheckedBy {
   entries: { id: string; note: string }[];
   /** What follows the list: `.`, `. Rule: [Replay](#replay).` */
@@ -31,6 +35,7 @@ interface CheckedBy {
 /** `` `a` (note), `b` and `c`. tail `` → entries and tail (a note is a balanced parenthesis after an ID). */
 export function parseCheckedBy(list: string): CheckedBy {
   const entries: CheckedBy['entries'] = [];
+  if (list.startsWith(NO_CHECK)) return { entries, tail: list.slice(NO_CHECK.length) };
   let rest = list;
   for (;;) {
     const id = /^`([^`]+)`/.exec(rest);
@@ -55,11 +60,18 @@ export function parseCheckedBy(list: string): CheckedBy {
   return { entries, tail: rest };
 }
 
-/** One requirement's "Checked by" paragraph for these checks, keeping the notes and tail it had. */
-function checkedByLine(ids: readonly string[], old: CheckedBy | undefined): string {
+/** A tail someone wrote (`. Rule: …`), not just the closing full stop. */
+const handWritten = (tail: string | undefined) => !!tail && tail.trim() !== '' && tail.trim() !== '.';
+
+/**
+ * One requirement's "Checked by" paragraph for these checks, keeping the notes and tail it had; without
+ * a check, `Checked by no check` and the tail where one was written (undefined where none was).
+ */
+function checkedByLine(ids: readonly string[], old: CheckedBy | undefined): string | undefined {
+  const tail = old?.tail && old.tail.trim() !== '' ? old.tail : '.';
+  if (ids.length === 0) return handWritten(old?.tail) ? `Checked by ${NO_CHECK}${tail}` : undefined;
   const kept = (old?.entries ?? []).filter((e) => ids.includes(e.id));
   const added = ids.filter((id) => !kept.some((e) => e.id === id)).map((id) => ({ id, note: '' }));
-  const tail = old?.tail && old.tail.trim() !== '' ? old.tail : '.';
   return `Checked by ${[...kept, ...added].map((e) => `\`${e.id}\`${e.note}`).join(', ')}${tail}`;
 }
 
@@ -89,7 +101,8 @@ export function withCheckedBy(doc: string, checks: readonly ListedCheck[]): stri
     )
       return block;
     const text = at < 0 ? body : body.slice(0, at);
-    return (ids.length > 0 ? `${text}\n${checkedByLine(ids, old)}` : text) + after;
+    const line = checkedByLine(ids, old);
+    return (line === undefined ? text : `${text}\n${line}`) + after;
   });
   return doc.slice(0, start) + next.join('') + doc.slice(end);
 }

@@ -101,3 +101,25 @@ describe('docs stay true to the catalogue', function () {
     }
   });
 });
+
+describe('docs-lists: a "Checked by" line keeps its hand-written tail', () => {
+  const doc = (line: string) =>
+    `## 4. Requirements\n\n#### DT-X-01\n\n**MUST.** A sentence.\n${line}\n\n## 5. Next\n`;
+  const cite = (...ids: string[]) =>
+    ids.map((id) => ({ id, requirements: ['DT-X-01'] }) as unknown as ListedCheck);
+
+  it('no check left: the line stays as "no check" with its tail; checks back: the tail follows them', () => {
+    const none = withCheckLists(DEVICE_TOKEN_MD, doc('Checked by `DT-X-01-a`. Rule: [Replay](#replay).'), []);
+    expect(none).to.equal(doc('Checked by no check. Rule: [Replay](#replay).'));
+    expect(withCheckLists(DEVICE_TOKEN_MD, none, [])).to.equal(none);
+    expect(withCheckLists(DEVICE_TOKEN_MD, none, cite('DT-X-01-b'))).to.equal(
+      doc('Checked by `DT-X-01-b`. Rule: [Replay](#replay).'),
+    );
+  });
+
+  it('no check left and only a full stop after the list: the line goes', () => {
+    expect(withCheckLists(DEVICE_TOKEN_MD, doc('Checked by `DT-X-01-a`.'), [])).to.equal(
+      '## 4. Requirements\n\n#### DT-X-01\n\n**MUST.** A sentence.\n\n## 5. Next\n',
+    );
+  });
+});
