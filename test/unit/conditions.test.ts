@@ -11,7 +11,8 @@ import {
   RESPONSE_IN_RESPONSE_TO,
   type Received,
 } from '../../src/harness/checks/conditions-response';
-import '../../src/harness/checks/conditions-encryption';
+import { ENCRYPTED_FOR_SP_KEY, keyTransportRefused } from '../../src/harness/checks/conditions-encryption';
+import type { EncryptionInfo } from '../../src/harness/roles/gateway/verifier-types';
 import { ConformanceFailure, Verdict } from '../../src/harness/checks/verdict';
 import { requirement } from '../../src/harness/requirements';
 import type { CheckDef } from '../../src/harness/types';
@@ -82,5 +83,20 @@ describe('conditions', () => {
     expect(
       ERROR_NO_ASSERTION.judge(input({ encryptedAssertionCount: 1, assertionCount: 0 }))[0]?.holds,
     ).to.equal(false);
+  });
+
+  it('earn "encrypted for the SP key" by decryption or an unwrapped key, never by a refused algorithm alone', () => {
+    const enc = (o: Partial<EncryptionInfo>): { encryption: EncryptionInfo } => ({
+      encryption: { outcome: 'algorithm-refused', innerEncrypted: [], ...o },
+    });
+    const holds = (i: { encryption?: EncryptionInfo }) => ENCRYPTED_FOR_SP_KEY.judge(i)[0]?.holds;
+    expect(holds(enc({ outcome: 'decrypted', keyUnwrapped: true }))).to.equal(true);
+    expect(holds(enc({ keyUnwrapped: true }))).to.equal(true);
+    expect(holds(enc({ keyUnwrapped: false }))).to.equal(false);
+    expect(holds(enc({}))).to.equal(false);
+    expect(holds({})).to.equal(false);
+    expect(holds(enc({ outcome: 'decrypt-failed' }))).to.equal(false);
+    expect(keyTransportRefused(enc({}).encryption)).to.equal(true);
+    expect(keyTransportRefused(enc({ keyUnwrapped: false }).encryption)).to.equal(false);
   });
 });

@@ -110,6 +110,14 @@ describe('gateway verifier: EncryptedAssertion', function () {
       dataAlgorithm: 'http://www.w3.org/2001/04/xmlenc#aes128-cbc',
     });
     expect(r.assertion).to.equal(undefined);
+    // Its RSA-OAEP key still unwraps with the gateway key: encrypted for the SP (SDP-IDP11), content not read.
+    expect(r.encryption?.keyUnwrapped).to.equal(true);
+  });
+
+  it('S-33 aes128-cbc content for another key: refused, and its content key does not unwrap', function () {
+    const r = v(responseWith(enc({ data: 'aes128-cbc', forCert: KEYS.attacker.cert }), true));
+    expectRejected(r, 'S-33');
+    expect(r.encryption).to.include({ outcome: 'algorithm-refused', keyUnwrapped: false });
   });
 
   it('S-33 rsa-1_5 key transport is refused without decrypting (SDP-ALG01)', function () {
@@ -120,6 +128,8 @@ describe('gateway verifier: EncryptedAssertion', function () {
       keyAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-1_5',
     });
     expect(r.assertion).to.equal(undefined);
+    // A refused key transport is not unwrapped either.
+    expect(r.encryption?.keyUnwrapped).to.equal(undefined);
   });
 
   it('S-07 a signed plaintext assertion beside an encrypted one is rejected', function () {

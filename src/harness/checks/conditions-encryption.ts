@@ -5,7 +5,7 @@
 import type { EncryptionInfo } from '../roles/gateway/verifier';
 import { WHERE } from '../roles/gateway/verifier-types';
 import { ENCRYPTION_POLICY } from './policy';
-import { condition, equals, oneOf } from './conditions';
+import { condition, equals, holds, oneOf } from './conditions';
 import type { HasResponse } from './conditions-response';
 
 /** SDP-IDP11: "assertions MUST be encrypted and transmitted via a <saml:EncryptedAssertion> element". */
@@ -18,20 +18,32 @@ export const ASSERTION_ENCRYPTED = condition<HasResponse>({
   ],
 });
 
-/** SDP-IDP11 with SDP-MD01: encrypted for the key the SP metadata publishes (the gateway opens it). */
+/**
+ * SDP-IDP11 with SDP-MD01: encrypted for the key the SP metadata publishes. Earned when the gateway opened
+ * it with that key, or, where the content algorithm is refused (SDP-ALG01-block-encryption's finding),
+ * when the RSA-OAEP EncryptedKey unwrapped with it. A refused key transport proves nothing either way
+ * (the spec makes that BLOCKED by SDP-ALG01-key-transport).
+ */
 export const ENCRYPTED_FOR_SP_KEY = condition<{ encryption?: EncryptionInfo }>({
   id: 'encrypted-for-sp-key',
   requirements: ['SDP-IDP11', 'SDP-MD01'],
   judge: ({ encryption: enc }) => [
-    // A refused algorithm is SDP-ALG01's finding; here only whether it is encrypted for the SP's key.
-    oneOf(
+    holds(
+      enc?.outcome === 'decrypted' || (enc?.outcome === 'algorithm-refused' && enc.keyUnwrapped === true),
       'EncryptedAssertion opened with the key from the SP metadata',
-      enc?.outcome === 'algorithm-refused' ? 'decrypted' : enc?.outcome,
-      ['decrypted'],
+      'decrypted, or its RSA-OAEP content key unwrapped (content algorithm refused)',
+      enc === undefined
+        ? '(absent)'
+        : `${enc.outcome}${enc.keyUnwrapped === false ? ', the content key does not unwrap' : ''}${enc.error ? `: ${enc.error}` : ''}`,
       WHERE.encryption.encryptedAssertion,
     ),
   ],
 });
+
+/** True when the key transport was refused unopened: whose key the assertion is for cannot be known. */
+export function keyTransportRefused(enc: EncryptionInfo | undefined): boolean {
+  return enc?.outcome === 'algorithm-refused' && enc.keyUnwrapped === undefined;
+}
 
 /** SDP-IDP11: "MUST NOT be further encrypted via <saml:EncryptedID> or <saml:EncryptedAttribute>". */
 export const NO_INNER_ENCRYPTION = condition<EncryptionInfo>({

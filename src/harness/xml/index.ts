@@ -36,5 +36,5 @@ export {
 } from './dsig';
 export { signRedirectQuery, verifyRedirectQuery } from './redirect-sig';
 export type { SignOptions, SignatureCheck, ResignOptions } from './dsig';
-export { ENC_ALG, describeEncrypted, decryptElement, DecryptionFailed } from './xmlenc';
+export { ENC_ALG, describeEncrypted, decryptElement, unwrapContentKey, DecryptionFailed } from './xmlenc';
 export type { EncryptedParts } from './xmlenc';

@@ -10,4 +10,6 @@ declare module 'xml-encryption' {
     options: DecryptOptions,
     callback: (err: Error | null, result?: string) => void,
   ): void;
+  /** Unwraps the EncryptedKey (key transport) the xml names; throws when it does not unwrap. */
+  export function decryptKeyInfo(xml: string, options: DecryptOptions): Buffer;
 }

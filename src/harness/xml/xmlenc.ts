@@ -4,7 +4,7 @@
  * are acceptable is the caller's policy. xml-encryption itself refuses the insecure ones (AES-CBC,
  * 3DES, RSA PKCS#1 v1.5) and is never told otherwise, so nothing here decrypts them.
  */
-import { decrypt } from 'xml-encryption';
+import { decrypt, decryptKeyInfo } from 'xml-encryption';
 import { NS, type XmlElement } from './constants';
 import { childElements, serialize } from './parse';
 
@@ -85,6 +85,31 @@ export function decryptElement(container: XmlElement, keysPem: readonly string[]
     );
     if (!err && typeof out === 'string' && out !== '') return out;
     reason = err ? err.message : 'no plaintext';
+  }
+  throw new DecryptionFailed(reason.slice(0, 200));
+}
+
+/**
+ * Unwraps only the container's EncryptedKey (key transport) with the first of `keysPem` that works, and
+ * returns the content key's length in bytes; the EncryptedData is not touched. RSA-OAEP's padding check
+ * makes a key that unwraps proof that it was wrapped for that key pair. Insecure key transport (RSA
+ * PKCS#1 v1.5) is refused as by decryptElement. Throws DecryptionFailed with the reason for the last key.
+ */
+export function unwrapContentKey(container: XmlElement, keysPem: readonly string[]): number {
+  const xml = serialize(container);
+  let reason = 'no decryption key';
+  for (const key of keysPem) {
+    try {
+      const k = decryptKeyInfo(xml, {
+        key,
+        disallowDecryptionWithInsecureAlgorithm: true,
+        warnInsecureAlgorithm: false,
+      });
+      if (k.length > 0) return k.length;
+      reason = 'empty content key';
+    } catch (e) {
+      reason = e instanceof Error ? e.message : String(e);
+    }
   }
   throw new DecryptionFailed(reason.slice(0, 200));
 }

@@ -13,6 +13,7 @@ import {
   childElements,
   decryptElement,
   describeEncrypted,
+  unwrapContentKey,
   descendantElements,
   parseXml,
   verifyEnveloped,
@@ -93,6 +94,9 @@ export function openEncryptedAssertion(
   const dataOk = ALLOWED_DATA_ALGORITHMS.includes(parts.dataAlgorithm ?? '');
   const keyOk = ALLOWED_KEY_ALGORITHMS.includes(parts.keyAlgorithm ?? '');
   if (!dataOk || !keyOk) {
+    // An allowed key transport is still unwrapped (the content is not decrypted): whether the assertion
+    // was encrypted for the SP's key is then known even when the content algorithm is refused.
+    if (keyOk) info.keyUnwrapped = unwraps(container, keys);
     return fail(
       'algorithm-refused',
       'EncryptedAssertion uses an algorithm SDP-ALG01 does not allow; it is not decrypted',
@@ -139,10 +143,22 @@ export function openEncryptedAssertion(
     );
   }
   info.outcome = 'decrypted';
+  info.keyUnwrapped = true;
   info.innerEncrypted = descendantElements(root)
     .filter((e) => e.namespaceURI === NS.saml && INNER.test(e.localName ?? ''))
     .map((e) => `saml:${e.localName}`);
   return { info, ...trust(root, plain, certsPem, responseVerified, ctx, f) };
+}
+
+/** Whether the EncryptedKey unwraps with one of the gateway's keys (RSA-OAEP only; nothing is decrypted). */
+function unwraps(container: XmlElement, keys: readonly string[]): boolean {
+  try {
+    unwrapContentKey(container, keys);
+    return true;
+  } catch (e) {
+    if (!(e instanceof DecryptionFailed)) throw e;
+    return false;
+  }
 }
 
 /** The decrypted Assertion's signature, judged as any other; then whether the Assertion may be trusted. */

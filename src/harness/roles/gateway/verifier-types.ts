@@ -135,6 +135,12 @@ export interface EncryptionInfo {
   /** EncryptedKey EncryptionMethod (key transport) and its DigestMethod. */
   keyAlgorithm?: string;
   keyDigest?: string;
+  /**
+   * The EncryptedKey unwrapped with the gateway's key: true when decrypted, or when an allowed key
+   * transport unwrapped although the content algorithm was refused; false when it did not unwrap;
+   * absent when it was not tried (no key, structure, or a refused key transport).
+   */
+  keyUnwrapped?: boolean;
   /** Encrypted* elements inside the decrypted Assertion (SDP-IDP11: none). */
   innerEncrypted: string[];
   error?: string;
