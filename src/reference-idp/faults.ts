@@ -339,6 +339,11 @@ const DEFS = [
     'SAMLProf-4.1.4.2',
     'DT-RSP-07',
   ]),
+  f(
+    'error-response-no-status',
+    'error Responses carry a samlp:Status with only the StatusMessage, no StatusCode',
+    ['SAMLProf-4.1.4.2', 'DT-RSP-07'],
+  ),
   f('error-response-no-inresponseto', 'error Responses have no InResponseTo and no Destination', [
     'SAMLProf-4.1.4.2',
     'DT-RSP-07',

@@ -92,8 +92,9 @@ export class ResponseBuilder {
           : this.tenant.urls.entityId,
       destination: plain && !bare,
       inResponseTo: plain,
-      status:
-        this.faults.has('second-level-status-top') && second
+      status: f.has('error-response-no-status')
+        ? `<samlp:Status><samlp:StatusMessage>${c14nText(message)}</samlp:StatusMessage></samlp:Status>`
+        : f.has('second-level-status-top') && second
           ? statusXml(second, undefined, message)
           : statusXml(top, second, message),
       body: f.has('error-response-with-assertion')

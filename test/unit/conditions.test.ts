@@ -9,6 +9,7 @@ import {
   RESPONSE_DESTINATION,
   RESPONSE_DESTINATION_REQUIRED,
   RESPONSE_IN_RESPONSE_TO,
+  STATUS_ERROR,
   type Received,
 } from '../../src/harness/checks/conditions-response';
 import { ENCRYPTED_FOR_SP_KEY, keyTransportRefused } from '../../src/harness/checks/conditions-encryption';
@@ -98,5 +99,12 @@ describe('conditions', () => {
     expect(holds(enc({ outcome: 'decrypt-failed' }))).to.equal(false);
     expect(keyTransportRefused(enc({}).encryption)).to.equal(true);
     expect(keyTransportRefused(enc({ keyUnwrapped: false }).encryption)).to.equal(false);
+  });
+
+  it('count as an error status only a present top-level StatusCode other than Success', () => {
+    const st = (statusCode?: string) => STATUS_ERROR.judge(input({ statusCode }))[0]?.holds;
+    expect(st('urn:oasis:names:tc:SAML:2.0:status:Requester')).to.equal(true);
+    expect(st('urn:oasis:names:tc:SAML:2.0:status:Success')).to.equal(false);
+    expect(st(undefined)).to.equal(false);
   });
 });

@@ -127,19 +127,25 @@ export const STATUS_SUCCESS = condition<HasResponse>({
   ],
 });
 
-/** SAMLProf §4.1.4.1: a request the IdP "cannot or will not satisfy" gets "an appropriate error status". */
+/**
+ * SAMLProf §4.1.4.1: a request the IdP "cannot or will not satisfy" gets "an appropriate error status":
+ * a top-level StatusCode that is present and not Success (a Status without one says nothing).
+ */
 export const STATUS_ERROR = condition<HasResponse>({
   id: 'status-error',
   requirements: ['SAMLProf-4.1.3.4'],
-  judge: ({ response: r }) => [
-    holds(
-      statusName(r.statusCode) !== 'Success',
-      'StatusCode',
-      'a non-Success status',
-      'Success',
-      WHERE.response.statusCode,
-    ),
-  ],
+  judge: ({ response: r }) => {
+    const code = statusName(r.statusCode);
+    return [
+      holds(
+        code !== undefined && code !== 'Success',
+        'top-level StatusCode',
+        'present, with a value other than Success',
+        code ?? '(absent)',
+        WHERE.response.statusCode,
+      ),
+    ];
+  },
 });
 
 /** SDP-IDP10 / DT-RSP-01: a Success Response contains exactly one assertion (plain or encrypted). */

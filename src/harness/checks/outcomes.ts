@@ -30,7 +30,7 @@ export function describe(r: Answer): string {
     const where = r.postedToGateway ? 'the ACS' : r.delivery.action;
     const st = r.verify?.response;
     const status = st
-      ? `${statusName(st.statusCode)}${st.statusSubCode ? `/${statusName(st.statusSubCode)}` : ''}`
+      ? `${statusName(st.statusCode) ?? 'a Response without StatusCode'}${st.statusSubCode ? `/${statusName(st.statusSubCode)}` : ''}`
       : 'a Response';
     return `${status} delivered to ${where}${r.delivery.via === 'redirect-query' ? ' by redirect' : ''}`;
   }
@@ -298,6 +298,7 @@ export function expectErrorStatus(
   tops: readonly string[] = ['Requester', 'Responder'],
 ): ResponseInfo {
   const resp = receivedResponse(v, r);
+  verify(v, { response: resp }, [STATUS_ERROR]);
   v.oneOf('top-level StatusCode', statusName(resp.statusCode), tops, WHERE.response.statusCode);
   if (second) {
     v.equal('second-level StatusCode', statusName(resp.statusSubCode), second, WHERE.response.statusSubCode);
