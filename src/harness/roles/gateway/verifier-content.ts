@@ -8,11 +8,16 @@
  */
 import { NS, NODE_TYPES, childElements, textOf, type XmlElement } from '../../xml';
 import { attr, clip, idBits, isNcName, parseUtc, type FindingCode, type Findings } from './verifier-findings';
-import type { AssertionInfo, NameIdInfo, ResponseInfo, VerifyContext } from './verifier-types';
+import {
+  ENTITY_FORMAT,
+  type AssertionInfo,
+  type NameIdInfo,
+  type ResponseInfo,
+  type VerifyContext,
+} from './verifier-types';
 
 export const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 export const STATUS_SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
-const ENTITY_FORMAT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity';
 const UNSPECIFIED_FORMATS = new Set([
   'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
   'urn:oasis:names:tc:SAML:2.0:nameid-format:unspecified',

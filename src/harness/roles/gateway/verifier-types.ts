@@ -182,6 +182,9 @@ export class ReplayCache {
   }
 }
 
+/** SAMLCore §8.3.6: the entity NameID format, the only Format an Issuer may name (SAMLProf §4.1.4.2). */
+export const ENTITY_FORMAT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity';
+
 /**
  * Where each field the reader gives sits in the Response (the `where` of a verdict), so that no check
  * types an XPath: `WHERE.response.destination` is the Destination of ResponseInfo, and so on. Assertion
