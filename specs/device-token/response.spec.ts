@@ -107,7 +107,7 @@ describe('device-token · Response', function () {
         'one bearer SubjectConfirmation: Recipient = ACS, InResponseTo, NotOnOrAfter ≤ IssueInstant + 5 min, no NotBefore',
     },
     async (v) => {
-      const r = succeeded(v, await login());
+      const r = succeeded(v, await login(), [RECIPIENT_IS_ACS]);
       const a = r.assertion;
       const c = v.only('SubjectConfirmations', a.subjectConfirmations);
       v.equal('Method', c.method, POLICY.bearer);
@@ -131,7 +131,7 @@ describe('device-token · Response', function () {
       title: 'Conditions have NotBefore and NotOnOrAfter around now and an Audience naming the gateway',
     },
     async (v, s) => {
-      const r = succeeded(v, await login());
+      const r = succeeded(v, await login(), [AUDIENCE_IS_REQUESTER]);
       const a = r.assertion;
       const now = s.now().getTime();
       const nb = v.present('Conditions NotBefore', a.conditions?.notBefore);

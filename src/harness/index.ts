@@ -21,6 +21,7 @@ export {
   receivedResponse,
   received,
   succeeded,
+  verifySuccess,
   statusName,
   describe as describeAnswer,
   type RefusalKind,
@@ -43,6 +44,7 @@ export {
   BEARER_IN_RESPONSE_TO,
   BEARER_NO_NOT_BEFORE,
   NAMEID_IS_PRINCIPAL,
+  acsBearers,
   type Received,
   type Succeeded,
 } from './checks/conditions-response';

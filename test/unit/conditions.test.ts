@@ -10,10 +10,14 @@ import {
   RESPONSE_DESTINATION_REQUIRED,
   RESPONSE_IN_RESPONSE_TO,
   STATUS_ERROR,
+  BEARER_IN_RESPONSE_TO,
+  BEARER_NO_NOT_BEFORE,
+  RECIPIENT_IS_ACS,
   type Received,
+  type Succeeded,
 } from '../../src/harness/checks/conditions-response';
 import { ENCRYPTED_FOR_SP_KEY, keyTransportRefused } from '../../src/harness/checks/conditions-encryption';
-import type { EncryptionInfo } from '../../src/harness/roles/gateway/verifier-types';
+import type { AssertionInfo, EncryptionInfo } from '../../src/harness/roles/gateway/verifier-types';
 import { ConformanceFailure, Verdict } from '../../src/harness/checks/verdict';
 import { requirement } from '../../src/harness/requirements';
 import type { CheckDef } from '../../src/harness/types';
@@ -106,5 +110,26 @@ describe('conditions', () => {
     expect(st('urn:oasis:names:tc:SAML:2.0:status:Requester')).to.equal(true);
     expect(st('urn:oasis:names:tc:SAML:2.0:status:Success')).to.equal(false);
     expect(st(undefined)).to.equal(false);
+  });
+
+  it('judge the bearer rules on the same confirmations (those for the ACS), and never pass on none', () => {
+    const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+    const withBearers = (...cs: AssertionInfo['subjectConfirmations']): Succeeded => ({
+      ...input(),
+      assertion: { subjectConfirmations: cs } as unknown as AssertionInfo,
+    });
+    const ok = (s: Succeeded) =>
+      [RECIPIENT_IS_ACS, BEARER_IN_RESPONSE_TO, BEARER_NO_NOT_BEFORE].map((c) =>
+        c.judge(s).every((e) => e.holds),
+      );
+    // A first bearer for elsewhere, then the one for the ACS: judged on the latter by all three.
+    const other = { method: BEARER, recipient: 'https://elsewhere.test/acs', notBefore: 'x' };
+    const mine = { method: BEARER, recipient: ACS, inResponseTo: '_req' };
+    expect(ok(withBearers(other, mine))).to.deep.equal([true, true, true]);
+    expect(ok(withBearers(mine, { ...mine, inResponseTo: '_other' }))).to.deep.equal([true, false, true]);
+    expect(ok(withBearers(mine, { ...mine, notBefore: 'x' }))).to.deep.equal([true, true, false]);
+    // No bearer for the ACS: no rule passes on it.
+    expect(ok(withBearers(other))).to.deep.equal([false, false, false]);
+    expect(ok(withBearers())).to.deep.equal([false, false, false]);
   });
 });

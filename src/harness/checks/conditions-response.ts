@@ -5,7 +5,7 @@
  */
 import type { Requested } from '../roles/client/browser-flow';
 import type { AssertionInfo, ResponseInfo } from '../roles/gateway/verifier';
-import { WHERE } from '../roles/gateway/verifier-types';
+import { ENTITY_FORMAT, WHERE } from '../roles/gateway/verifier-types';
 import { POLICY } from './policy';
 import { condition, equals, holds, oneOf, type Expectation } from './conditions';
 import { show } from './verdict';
@@ -31,7 +31,6 @@ export interface ForRequest {
 export interface Succeeded extends Received, ForRequest {}
 
 const STATUS = 'urn:oasis:names:tc:SAML:2.0:status:';
-const ENTITY_FORMAT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity';
 
 export function statusName(uri: string | undefined): string | undefined {
   return uri?.startsWith(STATUS) ? uri.slice(STATUS.length) : uri;
@@ -196,17 +195,44 @@ export const AUDIENCE_IS_REQUESTER = condition<ForRequest>({
   },
 });
 
+const bearers = (a: AssertionInfo) => a.subjectConfirmations.filter((c) => c.method === POLICY.bearer);
+
+/**
+ * The bearer SubjectConfirmation(s) the SP relies on: those whose Recipient is its ACS. SAMLProf §4.1.4.2
+ * asks "at least one bearer <SubjectConfirmation>" to carry the Recipient, InResponseTo and no NotBefore
+ * together, so the three conditions judge this one set: RECIPIENT_IS_ACS that it is not empty, the
+ * others that every confirmation in it keeps their rule (then one keeps them all).
+ */
+export function acsBearers({
+  assertion: a,
+  requested: q,
+}: ForRequest): AssertionInfo['subjectConfirmations'] {
+  return bearers(a).filter((c) => c.recipient === q.acsUrl);
+}
+
+/** No bearer for the ACS: nothing to judge the other bearer rules on, which is no pass. */
+function noAcsBearer(s: ForRequest): Expectation {
+  const found = bearers(s.assertion).map((c) => c.recipient ?? '(no Recipient)');
+  return holds(
+    false,
+    'bearer SubjectConfirmation for the ACS',
+    `one with Recipient ${s.requested.acsUrl}`,
+    found.length ? `Recipient ${found.join(', ')}` : 'no bearer SubjectConfirmation',
+    WHERE.assertion.recipient,
+  );
+}
+
 /** SAMLProf §4.1.4.2: a bearer SubjectConfirmationData "Recipient attribute containing the … ACS URL". */
 export const RECIPIENT_IS_ACS = condition<ForRequest>({
   id: 'bearer-recipient-is-acs',
   requirements: ['SAMLProf-4.1.4.2'],
-  judge: ({ assertion: a, requested: q }) => {
-    const bearer = bearers(a);
+  judge: (s) => {
+    const bearer = bearers(s.assertion);
     return [
       holds(
-        bearer.some((c) => c.recipient === q.acsUrl),
+        acsBearers(s).length > 0,
         'Recipient of the Success assertion',
-        `a bearer SubjectConfirmation with Recipient ${q.acsUrl}`,
+        `a bearer SubjectConfirmation with Recipient ${s.requested.acsUrl}`,
         bearer.map((c) => c.recipient ?? '(no Recipient)').join(', ') || 'no bearer SubjectConfirmation',
         WHERE.assertion.recipient,
       ),
@@ -214,23 +240,21 @@ export const RECIPIENT_IS_ACS = condition<ForRequest>({
   },
 });
 
-const bearers = (a: AssertionInfo) => a.subjectConfirmations.filter((c) => c.method === POLICY.bearer);
-
 /** SAMLProf §4.1.4.2 / DT-RSP-03: the bearer SubjectConfirmationData's InResponseTo "MUST match the request's ID". */
 export const BEARER_IN_RESPONSE_TO = condition<Succeeded>({
   id: 'bearer-inresponseto',
   requirements: ['SAMLProf-4.1.4.2', 'DT-RSP-03'],
-  judge: ({ assertion: a, requestId }) => {
-    const c = bearers(a)[0];
-    if (!c) return [holds(false, 'bearer SubjectConfirmation', 'present', 'absent')];
-    return [
+  judge: (s) => {
+    const set = acsBearers(s);
+    if (set.length === 0) return [noAcsBearer(s)];
+    return set.map((c) =>
       equals(
         'SubjectConfirmationData InResponseTo',
         c.inResponseTo,
-        requestId,
+        s.requestId,
         WHERE.assertion.subjectConfirmationInResponseTo,
       ),
-    ];
+    );
   },
 });
 
@@ -238,8 +262,10 @@ export const BEARER_IN_RESPONSE_TO = condition<Succeeded>({
 export const BEARER_NO_NOT_BEFORE = condition<ForRequest>({
   id: 'bearer-no-notbefore',
   requirements: ['SAMLProf-4.1.4.2', 'DT-RSP-03'],
-  judge: ({ assertion: a }) =>
-    bearers(a).map((c) =>
+  judge: (s) => {
+    const set = acsBearers(s);
+    if (set.length === 0) return [noAcsBearer(s)];
+    return set.map((c) =>
       holds(
         c.notBefore === undefined,
         'SubjectConfirmationData NotBefore',
@@ -247,7 +273,8 @@ export const BEARER_NO_NOT_BEFORE = condition<ForRequest>({
         show(c.notBefore),
         WHERE.assertion.subjectConfirmationNotBefore,
       ),
-    ),
+    );
+  },
 });
 
 /**

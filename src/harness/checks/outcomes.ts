@@ -2,7 +2,7 @@ import { HarnessError } from '../types';
 import type { FindingCode } from '../findings';
 import type { Verdict } from './verdict';
 import { blockIfPrecondition } from './preconditions';
-import { verify } from './conditions';
+import { verify, type Condition } from './conditions';
 import {
   ERROR_NO_ASSERTION,
   FOR_REQUESTED,
@@ -61,8 +61,11 @@ export function receivedResponse(v: Verdict, r: Answer): ResponseInfo {
   return resp;
 }
 
-/** A Success Response reached the ACS; returns the Assertion read from its verified signed bytes. */
-export function expectSuccess(v: Verdict, r: Answer): AssertionInfo {
+/**
+ * A Success Response reached the ACS; returns the Assertion read from its verified signed bytes. `owned`:
+ * rules of FOR_REQUESTED the calling check judges itself (verifySuccess), so none is judged twice.
+ */
+export function expectSuccess(v: Verdict, r: Answer, owned: readonly Condition<never>[] = []): AssertionInfo {
   const resp = receivedResponse(v, r);
   verify(v, { response: resp }, [STATUS_SUCCESS]);
   if (!r.verify!.assertion) {
@@ -80,7 +83,10 @@ export function expectSuccess(v: Verdict, r: Answer): AssertionInfo {
   const a = r.verify!.assertion;
   // Every Success, in both profiles, is for the principal, SP (Audience) and ACS (Recipient) the
   // request named, so no later check passes on an assertion issued for someone or somewhere else.
-  if (r.requested) verify(v, { assertion: a, requested: r.requested }, FOR_REQUESTED);
+  if (r.requested) {
+    const guard = FOR_REQUESTED.filter((c) => !owned.includes(c));
+    verify(v, { assertion: a, requested: r.requested }, guard);
+  }
   return a;
 }
 
@@ -90,9 +96,27 @@ export function received(v: Verdict, r: Answer & { requested: Requested }): Rece
 }
 
 /** A Success (expectSuccess) as the input of the envelope and assertion conditions. */
-export function succeeded(v: Verdict, r: Answer & { requested: Requested }): Succeeded {
-  const assertion = expectSuccess(v, r);
+export function succeeded(
+  v: Verdict,
+  r: Answer & { requested: Requested },
+  owned: readonly Condition<never>[] = [],
+): Succeeded {
+  const assertion = expectSuccess(v, r, owned);
   return { ...received(v, r), assertion };
+}
+
+/**
+ * A Success judged by `conditions`, each once: a check that owns a rule every Success is held to
+ * (FOR_REQUESTED: Audience, Recipient, principal) judges it here instead of expectSuccess's guard.
+ */
+export function verifySuccess(
+  v: Verdict,
+  r: Answer & { requested: Requested },
+  conditions: readonly Condition<Succeeded>[],
+): Succeeded {
+  const s = succeeded(v, r, conditions);
+  verify(v, s, conditions);
+  return s;
 }
 
 /** Verifier findings tied to SHOULD requirements (S-32 duplicate Attribute names: SDP-IDP19). */
