@@ -248,6 +248,20 @@ describe('xml layer', function () {
       expect(check.certIndex).to.equal(1);
     });
 
+    it('verifyEnveloped caches on what it verified: a ds:Signature edited in the DOM is verified anew', function () {
+      const signed = signEnveloped(xml, { privateKeyPem: KEYS.idp.key, referenceId: RESPONSE_ID });
+      const sig = signatures(signed)[0] as XmlElement;
+      expect(verifyEnveloped(signed, sig, [KEYS.idp.cert]).valid).to.equal(true);
+      // The same text and position, but SignedInfo now names another reference: not the cached result.
+      const ref = childElements(
+        childElements(sig, NS.ds, 'SignedInfo')[0] as XmlElement,
+        NS.ds,
+        'Reference',
+      )[0];
+      (ref as XmlElement).setAttribute('URI', `#${ASSERTION_ID}`);
+      expect(verifyEnveloped(signed, sig, [KEYS.idp.cert]).valid).to.equal(false);
+    });
+
     it('verifyEnveloped never trusts KeyInfo: an attacker signature with its certificate in KeyInfo is invalid', function () {
       const signed = signEnveloped(xml, {
         privateKeyPem: KEYS.attacker.key,

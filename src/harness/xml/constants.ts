@@ -41,6 +41,20 @@ export const ALG = {
 } as const;
 
 /**
+ * The asymmetric signature methods, one list: their digest and key type for node:crypto (HTTP-Redirect
+ * signatures) and the methods dsig verifies with a parsed public key (HMAC and unknown ones are not here).
+ */
+export const ASYMMETRIC_SIG_ALGS: ReadonlyMap<string, { hash: string; type: 'rsa' | 'ec' }> = new Map([
+  [ALG.rsaSha1, { hash: 'sha1', type: 'rsa' }],
+  [ALG.rsaSha256, { hash: 'sha256', type: 'rsa' }],
+  [ALG.rsaSha384, { hash: 'sha384', type: 'rsa' }],
+  [ALG.rsaSha512, { hash: 'sha512', type: 'rsa' }],
+  [ALG.ecdsaSha256, { hash: 'sha256', type: 'ec' }],
+  [ALG.ecdsaSha384, { hash: 'sha384', type: 'ec' }],
+  [ALG.ecdsaSha512, { hash: 'sha512', type: 'ec' }],
+]);
+
+/**
  * Bounds applied before any expensive work. maxEncodedBytes is checked before base64 decoding,
  * maxDecodedBytes on the decoded (or inflated) bytes and on text given to parseXml, maxDepth on the
  * parsed tree before any XPath runs (XPath descendant walks are slow on very deep trees).

@@ -291,8 +291,11 @@ export function verifyEnveloped(xml: string, signature: XmlElement, certsPem: st
 
 /**
  * The same Response is often judged more than once (a replay is posted again, a check re-reads what the
- * gateway received): the result of xml-crypto on the same text, the same ds:Signature (by its position)
- * and the same certificates is the same, so it is kept for a while.
+ * gateway received): the result of xml-crypto on the same inputs is the same, so it is kept for a while.
+ * The key is what xml-crypto actually reads: the text (it re-parses it for the references and the
+ * enveloped signature), the ds:Signature node as it is now (loadSignature reads SignedInfo, SignatureValue
+ * and KeyInfo from the DOM node, so a node edited after parsing gets its own entry), its position, and
+ * the certificates.
  */
 const verified = new Map<string, SignatureCheck>();
 const CACHE_ENTRIES = 256;
@@ -308,7 +311,7 @@ function verificationCacheKey(xml: string, signature: XmlElement, certsPem: stri
   return crypto
     .createHash('sha256')
     .update(xml, 'utf8')
-    .update(`\0${path.join('/')}\0${certsPem.join('\0')}`)
+    .update(`\0${path.join('/')}\0${serialize(signature)}\0${certsPem.join('\0')}`)
     .digest('base64');
 }
 

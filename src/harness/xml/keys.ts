@@ -4,7 +4,7 @@
  * itself. Entries are immutable KeyObjects / X509Certificates; the maps are bounded.
  */
 import * as crypto from 'node:crypto';
-import { ALG } from './constants';
+import { ASYMMETRIC_SIG_ALGS } from './constants';
 
 const MAX = 256;
 const privateKeys = new Map<string, crypto.KeyObject>();
@@ -39,16 +39,6 @@ export function certificateOf(pem: string): crypto.X509Certificate {
   return remember(certs, pem, () => new crypto.X509Certificate(pem));
 }
 
-const ASYMMETRIC = new Set<string>([
-  ALG.rsaSha1,
-  ALG.rsaSha256,
-  ALG.rsaSha384,
-  ALG.rsaSha512,
-  ALG.ecdsaSha256,
-  ALG.ecdsaSha384,
-  ALG.ecdsaSha512,
-]);
-
 /**
  * The parsed public key to verify an asymmetric SignatureMethod with, or undefined: HMAC (keyed with the
  * PEM text itself), unknown methods and unparsable PEMs keep xml-crypto's own handling of the string.
@@ -57,7 +47,7 @@ export function verificationKey(
   signatureMethod: string | undefined,
   pem: string,
 ): crypto.KeyObject | undefined {
-  if (!ASYMMETRIC.has(signatureMethod ?? '')) return undefined;
+  if (!ASYMMETRIC_SIG_ALGS.has(signatureMethod ?? '')) return undefined;
   try {
     return publicKeyOf(pem);
   } catch {

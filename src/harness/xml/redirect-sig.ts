@@ -1,6 +1,6 @@
 /** HTTP-Redirect binding signatures over the query octet string ([BIND] §3.4.4.1), via node:crypto. */
 import * as crypto from 'node:crypto';
-import { ALG } from './constants';
+import { ASYMMETRIC_SIG_ALGS } from './constants';
 import { decodeBase64Strict } from './codec';
 import { certificateOf, privateKeyOf } from './keys';
 
@@ -14,16 +14,6 @@ export function signRedirectQuery(
   return crypto.sign(hash, Buffer.from(octets, 'utf8'), privateKeyOf(privateKeyPem)).toString('base64');
 }
 
-const REDIRECT_SIG_ALGS: Record<string, { hash: string; type: 'rsa' | 'ec' }> = {
-  [ALG.rsaSha1]: { hash: 'sha1', type: 'rsa' },
-  [ALG.rsaSha256]: { hash: 'sha256', type: 'rsa' },
-  [ALG.rsaSha384]: { hash: 'sha384', type: 'rsa' },
-  [ALG.rsaSha512]: { hash: 'sha512', type: 'rsa' },
-  [ALG.ecdsaSha256]: { hash: 'sha256', type: 'ec' },
-  [ALG.ecdsaSha384]: { hash: 'sha384', type: 'ec' },
-  [ALG.ecdsaSha512]: { hash: 'sha512', type: 'ec' },
-};
-
 /**
  * [BIND] §3.4.4.1: does `signatureB64` over the octets verify with one of `certsPem` under `sigAlg`?
  * Unknown algorithms, bad base64 and unusable certificates verify nothing (false), never throw.
@@ -34,7 +24,7 @@ export function verifyRedirectQuery(
   sigAlg: string,
   certsPem: readonly string[],
 ): boolean {
-  const alg = REDIRECT_SIG_ALGS[sigAlg];
+  const alg = ASYMMETRIC_SIG_ALGS.get(sigAlg);
   if (!alg) return false;
   let sig: Buffer;
   try {
