@@ -46,6 +46,7 @@ function describeLogout(out: WebLogout): string {
   if (out.failure) return `${out.failure.reason}: ${out.failure.message}`;
   if (out.loginFormShown) return `a login form at ${out.lastPage?.url ?? '?'}`;
   if (out.foreignNavigation) return `navigation to ${out.foreignNavigation}`;
+  if (out.stepLimit) return `no end within the client's step limit (last at ${out.lastPage?.url ?? '?'})`;
   if (out.lastPage) return `an HTTP ${out.lastPage.status} page at ${out.lastPage.url}`;
   return 'nothing';
 }
@@ -57,6 +58,27 @@ const NO_ANSWER = new Set(['timeout', 'refused', 'reset', 'network', 'target-gon
 function noAnswer(out: WebLogout): void {
   if (out.failure && NO_ANSWER.has(out.failure.reason))
     throw new Error(`the IdP did not answer the logout: ${out.failure.message}`);
+}
+
+/**
+ * Why the client cannot tell how a logout ended, or undefined when it ended at a LogoutResponse or at a
+ * page the IdP served (an error page). The house style's "a page the client could not follow" is ERROR,
+ * never a refusal: an answer too large or with an invalid URL (the reasons the web login's browser flow
+ * gives, outcomes.ts), a navigation the client did not follow, the step limit, a login form (the logout
+ * client has no credentials to go on with), a page that is not the IdP's, or nothing at all.
+ */
+function unjudgeable(out: WebLogout): string | undefined {
+  if (out.response) return undefined;
+  if (out.failure) return `${out.failure.reason}: ${out.failure.message}`;
+  if (out.foreignNavigation) return `a navigation the client does not follow, to ${out.foreignNavigation}`;
+  if (out.stepLimit) return describeLogout(out);
+  if (out.loginFormShown) return describeLogout(out);
+  if (!out.lastPage) return 'nothing';
+  const idp = idpSlo();
+  const origin = new URL(out.lastPage.url).origin;
+  if (origin !== new URL(idp.url).origin && origin !== new URL(idp.responseUrl).origin)
+    return `a page at ${out.lastPage.url}, not the IdP's`;
+  return undefined;
 }
 
 /**
@@ -173,10 +195,12 @@ describe('saml-web-sso · Single Logout', function () {
     const out = await webLogout({ login: l.login, assertion, ...mutated });
     noAnswer(out);
     const after = await passiveLogin(l.login);
+    const want = 'a refusal: an error page or an error LogoutResponse';
+    // Served, whatever else the answer looks like: a Success LogoutResponse, or the session ended.
     v.ok(
       statusName(out.response?.status?.top) !== 'Success',
       'answer to the LogoutRequest',
-      'a refusal: an error page or an error LogoutResponse',
+      want,
       describeLogout(out),
     );
     v.ok(
@@ -185,6 +209,22 @@ describe('saml-web-sso · Single Logout', function () {
       'still alive (an IsPassive login gets an assertion)',
       'ended',
     );
+    // A refusal is an error LogoutResponse (a StatusCode present and not Success) or an IdP error page.
+    if (out.response) {
+      const m = out.response;
+      v.ok(
+        !m.parseError && m.root === 'LogoutResponse' && statusName(m.status?.top) !== undefined,
+        'answer to the LogoutRequest',
+        'an error LogoutResponse (a top-level StatusCode other than Success)',
+        m.parseError ?? (m.root === 'LogoutResponse' ? 'a LogoutResponse without StatusCode' : `a ${m.root}`),
+        WHERE.logoutResponse.statusCode,
+      );
+      return;
+    }
+    const why = unjudgeable(out);
+    if (why)
+      throw new Error(`whether the IdP refused the LogoutRequest cannot be told: the logout ended at ${why}`);
+    v.asserted++;
   }
 
   /** SDP-IDP33: an IdP's metadata MUST contain at least one <md:SingleLogoutService> endpoint element. */
@@ -404,14 +444,7 @@ describe('saml-web-sso · Single Logout', function () {
       loggedIn(v, p.other);
       const want = gatewaySloUrl(p.other.login);
       const out = p.logout!;
-      if (out.propagated.length === 0 && statusName(out.response?.status?.top) !== 'Success') {
-        const f = v.failure(
-          'LogoutRequest at the other SP',
-          `one at ${want}`,
-          `none; the logout got ${describeLogout(out)}`,
-        );
-        v.blocked(CONTROL_ROOT, `the logout itself failed (${describeLogout(out)})`, f);
-      }
+      if (out.propagated.length === 0) propagationFinished(v, out, want);
       v.ok(
         p.logout!.propagated.some((x) => x.url === want),
         'LogoutRequest at the other SP',
@@ -421,15 +454,39 @@ describe('saml-web-sso · Single Logout', function () {
     },
   );
 
-  /** The propagated LogoutRequest, or N/A: saml2int SDP-IDP23 makes propagation a MAY. */
+  /**
+   * A two-SP logout that propagated nothing to `want` proves nothing unless it finished: no answer is an
+   * ERROR (noAnswer); a logout that did not end with a Success LogoutResponse (an error status, an error
+   * page, a page the client could not follow) is BLOCKED by the control logout's check, with the FAIL
+   * restored if that check passes (the IdP could log out one SP, not two).
+   */
+  function propagationFinished(v: Verdict, out: WebLogout, want: string): void {
+    noAnswer(out);
+    if (statusName(out.response?.status?.top) === 'Success') return;
+    const f = v.failure(
+      'LogoutRequest at the other SP',
+      `one at ${want}`,
+      `none; the logout got ${describeLogout(out)}`,
+    );
+    v.blocked(CONTROL_ROOT, `the two-SP logout did not finish with Success (${describeLogout(out)})`, f);
+  }
+
+  /**
+   * The propagated LogoutRequest. NOT_APPLICABLE only after a two-SP logout that finished with Success
+   * and sent the other participant nothing (saml2int SDP-IDP23 makes propagation a MAY); otherwise
+   * propagationFinished says why nothing can be judged.
+   */
   function propagated(v: Verdict, p: Awaited<ReturnType<typeof propagation>>) {
     const a = loggedIn(v, p.first);
     const other = loggedIn(v, p.other);
-    const got = p.logout!.propagated.find((x) => x.url === gatewaySloUrl(p.other.login));
-    if (!got)
+    const want = gatewaySloUrl(p.other.login);
+    const got = p.logout!.propagated.find((x) => x.url === want);
+    if (!got) {
+      propagationFinished(v, p.logout!, want);
       throw new NotApplicable(
-        'the IdP sent no LogoutRequest to the other session participant (propagation is optional: saml2int SDP-IDP23)',
+        'the two-SP logout finished with Success and the IdP sent no LogoutRequest to the other session participant (propagation is optional: saml2int SDP-IDP23)',
       );
+    }
     return { a, other, got };
   }
 
@@ -469,7 +526,7 @@ describe('saml-web-sso · Single Logout', function () {
       id: 'SDP-IDP26-propagated-logout-request-signed',
       level: 'MUST',
       requirements: ['SDP-IDP26'],
-      title: 'a propagated LogoutRequest is signed with an IdP metadata key',
+      title: 'a propagated LogoutRequest is signed with an IdP metadata key and an allowed SigAlg',
     },
     async (v) => {
       const { m } = propagatedRequest(v, await propagation());
@@ -480,6 +537,8 @@ describe('saml-web-sso · Single Logout', function () {
         'verifies with an IdP metadata signing key',
         m.signature.error ?? 'does not verify',
       );
+      // SDP-ALG01: the Redirect SigAlg is one of the allowed RSA-SHA256+ algorithms.
+      v.oneOf('SigAlg', m.signature.sigAlg, POLICY.signatureAlgorithms);
     },
   );
 
@@ -510,7 +569,7 @@ describe('saml-web-sso · Single Logout', function () {
       level: 'MUST',
       requirements: ['SAMLProf-4.4.4.1-principal'],
       title:
-        'a propagated LogoutRequest names the principal by the NameID (value and Format) that SP was given',
+        'a propagated LogoutRequest names the principal by the NameID (value, Format, qualifiers) that SP was given',
     },
     async (v) => {
       const { other, m } = propagatedRequest(v, await propagation());
@@ -526,6 +585,19 @@ describe('saml-web-sso · Single Logout', function () {
       const n = v.present('NameID', m.nameId, WHERE.logoutRequest.nameId);
       v.equal('NameID', n.value, given.value, WHERE.logoutRequest.nameId);
       v.equal('NameID Format', n.format, given.format, WHERE.logoutRequest.nameIdFormat);
+      // Strongly matches: the qualifiers too ([CORE] §2.2.3: NameQualifier and SPNameQualifier scope the value).
+      v.equal(
+        'NameID NameQualifier',
+        n.nameQualifier,
+        given.nameQualifier,
+        WHERE.logoutRequest.nameQualifier,
+      );
+      v.equal(
+        'NameID SPNameQualifier',
+        n.spNameQualifier,
+        given.spNameQualifier,
+        WHERE.logoutRequest.spNameQualifier,
+      );
     },
   );
 

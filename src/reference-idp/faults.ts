@@ -224,6 +224,14 @@ const DEFS = [
     'SAMLCore-3.7.3.2-propagation',
   ]),
   f('slo-propagation-unsigned', 'propagated LogoutRequests are unsigned', ['SDP-IDP26']),
+  f(
+    'slo-propagation-wrong-key',
+    "propagated LogoutRequests are signed with fixtures/keys/idp-rogue, a key the IdP's metadata does not list",
+    ['SDP-IDP26'],
+  ),
+  f('slo-propagation-sha1', 'propagated LogoutRequests are signed over HTTP-Redirect with SigAlg rsa-sha1', [
+    'SDP-IDP26',
+  ]),
   f('slo-propagation-post', 'propagated LogoutRequests are sent by an HTTP-POST form', ['SDP-IDP24']),
   f(
     'slo-propagation-encrypted-nameid',
@@ -233,6 +241,11 @@ const DEFS = [
   f(
     'slo-propagation-wrong-nameid',
     'propagated LogoutRequests name the principal by a NameID value the SP was never given',
+    ['SAMLProf-4.4.4.1-principal'],
+  ),
+  f(
+    'slo-propagation-wrong-spnamequalifier',
+    'propagated LogoutRequests give the NameID an SPNameQualifier the SP was never given',
     ['SAMLProf-4.4.4.1-principal'],
   ),
   f(

@@ -3,6 +3,9 @@
  * a LogoutRequest from a session participant is authenticated (Redirect signature by a registered key),
  * the session it names is ended, the other participants are sent signed LogoutRequests through the user
  * agent, and the originator gets a signed LogoutResponse whose status says whether the session ended.
+ *
+ * Long file: one protocol flow (request, propagation, participant answers, response) and the named faults
+ * that each break one sentence of it; splitting it would split the flow's state across files.
  */
 import * as crypto from 'node:crypto';
 import type * as http from 'node:http';
@@ -15,7 +18,7 @@ import { Reject } from './errors';
 import { encryptedData } from './encryption';
 import { autoPostPage } from './html';
 import { readCookie, redirect, sendHtml } from './http-util';
-import type { SigningKey } from './keys';
+import { loadSigningKey, type SigningKey } from './keys';
 import type { RedirectSignatureParams } from './request-signature';
 import { verifyRedirectSignature } from './request-signature';
 import type { SubjectInfo } from './response';
@@ -264,17 +267,24 @@ function next(
   const n = participant.nameId;
   // Faults that each break one sentence of [PROF] §4.4.4.1, [BIND] §3.4.5.2, [CORE] §3.7.3.2, SDP-IDP27.
   const value = faults.has('slo-propagation-wrong-nameid') ? `${n.value}.other` : n.value;
+  // Fault: an SPNameQualifier the SP was never given (another SP's entityID).
+  const spNameQualifier = faults.has('slo-propagation-wrong-spnamequalifier')
+    ? `${n.spNameQualifier ?? participant.spEntityId}/other`
+    : n.spNameQualifier;
   const nameIdXml =
     `<saml:NameID xmlns:saml="${NS.saml}" Format="${escapeXml(n.format)}"` +
     (n.nameQualifier ? ` NameQualifier="${escapeXml(n.nameQualifier)}"` : '') +
-    (n.spNameQualifier ? ` SPNameQualifier="${escapeXml(n.spNameQualifier)}"` : '') +
+    (spNameQualifier ? ` SPNameQualifier="${escapeXml(spNameQualifier)}"` : '') +
     `>${escapeXml(value)}</saml:NameID>`;
-  const encryptFor =
-    sp?.encryption ?? (sp?.certs[0]?.type === 'rsa' ? { key: sp.certs[0].key, methods: [] } : undefined);
-  const subject =
-    faults.has('slo-propagation-encrypted-nameid') && encryptFor
-      ? `<saml:EncryptedID>${encryptedData(nameIdXml, encryptFor, faults)}</saml:EncryptedID>`
-      : nameIdXml.replace(` xmlns:saml="${NS.saml}"`, '');
+  let subject = nameIdXml.replace(` xmlns:saml="${NS.saml}"`, '');
+  if (faults.has('slo-propagation-encrypted-nameid')) {
+    const encryptFor =
+      sp?.encryption ?? (sp?.certs[0]?.type === 'rsa' ? { key: sp.certs[0].key, methods: [] } : undefined);
+    // Never a silent no-op: without a key to encrypt for, the fault would leave the NameID in the clear.
+    if (!encryptFor)
+      faultCannotApply('slo-propagation-encrypted-nameid', `${participant.spEntityId} has no RSA key`);
+    subject = `<saml:EncryptedID>${encryptedData(nameIdXml, encryptFor, faults)}</saml:EncryptedID>`;
+  }
   const destination = faults.has('slo-propagation-wrong-destination') ? tenant.urls.sloUrl : slo.url;
   const issuer = faults.has('slo-propagation-wrong-issuer') ? tenant.urls.sloUrl : tenant.urls.entityId;
   const notOnOrAfter = faults.has('slo-propagation-no-notonorafter')
@@ -285,7 +295,13 @@ function next(
     `IssueInstant="${formatInstant(now)}" Destination="${escapeXml(destination)}"${notOnOrAfter}>` +
     `<saml:Issuer>${escapeXml(issuer)}</saml:Issuer>${subject}` +
     `<samlp:SessionIndex>${escapeXml(participant.sessionIndex)}</samlp:SessionIndex></samlp:LogoutRequest>`;
-  const sign = faults.has('slo-propagation-unsigned') ? undefined : tenant.signingKey;
+  // Faults: unsigned; signed with a key the IdP does not publish; signed with RSA-SHA1 (SDP-ALG01).
+  const sign = faults.has('slo-propagation-unsigned')
+    ? undefined
+    : faults.has('slo-propagation-wrong-key')
+      ? loadSigningKey('idp-rogue')
+      : tenant.signingKey;
+  const sigAlg = faults.has('slo-propagation-sha1') ? 'rsaSha1' : 'rsaSha256';
   if (faults.has('slo-propagation-post')) {
     const fields = [
       { name: 'SAMLRequest', value: Buffer.from(xml, 'utf8').toString('base64') },
@@ -293,7 +309,7 @@ function next(
     ];
     return sendHtml(res, 200, autoPostPage(slo.url, fields));
   }
-  redirect(res, redirectUrl(slo.url, 'SAMLRequest', xml, key, sign));
+  redirect(res, redirectUrl(slo.url, 'SAMLRequest', xml, key, sign, sigAlg));
 }
 
 /** A participant's LogoutResponse ([CORE] §3.7.3.2): an unconfirmed logout makes the outcome partial. */
@@ -347,10 +363,14 @@ function answer(
   const { faults } = ctx;
   const inResponseTo = faults.has('slo-response-wrong-inresponseto') ? newId() : origin.requestId;
   // Fault: the answer goes to another registered SP's SingleLogoutService (Destination to match).
-  const other = faults.has('slo-response-to-other-sp')
-    ? [...tenant.sps.values()].find((x) => x.entityId !== origin.spEntityId && x.slo)?.slo
-    : undefined;
-  const sloUrl = other?.responseUrl ?? origin.sloUrl;
+  let sloUrl = origin.sloUrl;
+  if (faults.has('slo-response-to-other-sp')) {
+    const other = [...tenant.sps.values()].find((x) => x.entityId !== origin.spEntityId && x.slo)?.slo;
+    // Never a silent no-op: with no other SP, the fault would answer the originator as a conformant IdP.
+    if (!other)
+      faultCannotApply('slo-response-to-other-sp', 'no other registered SP lists a SingleLogoutService');
+    sloUrl = other.responseUrl;
+  }
   const second = status.second ? `<samlp:StatusCode Value="${STATUS[status.second]}"/>` : '';
   const message = status.message
     ? `<samlp:StatusMessage>${escapeXml(status.message)}</samlp:StatusMessage>`
@@ -370,6 +390,14 @@ function answer(
   redirect(res, redirectUrl(sloUrl, 'SAMLResponse', xml, origin.relayState, key));
 }
 
+/**
+ * A fault whose precondition is missing in this deployment: an error (a 500 page naming the fault), never
+ * a silent no-op that lets the IdP behave conformantly under a fault's name (a vacuous kill).
+ */
+function faultCannotApply(fault: string, why: string): never {
+  throw new Reject(500, `fault ${fault} cannot apply: ${why}`);
+}
+
 /** [BIND] §3.4.4: DEFLATE, base64, URL-encode; signed over `name=…&RelayState=…&SigAlg=…` (RSA-SHA256). */
 function redirectUrl(
   url: string,
@@ -377,14 +405,15 @@ function redirectUrl(
   xml: string,
   relayState: string | undefined,
   key: SigningKey | undefined,
+  sigAlg: 'rsaSha256' | 'rsaSha1' = 'rsaSha256',
 ): string {
   const enc = encodeURIComponent;
   const parts = [`${name}=${enc(zlib.deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64'))}`];
   if (relayState !== undefined) parts.push(`RelayState=${enc(relayState)}`);
   if (key) {
-    parts.push(`SigAlg=${enc(ALG.rsaSha256)}`);
+    parts.push(`SigAlg=${enc(ALG[sigAlg])}`);
     const sig = crypto
-      .sign('sha256', Buffer.from(parts.join('&'), 'utf8'), key.privateKey)
+      .sign(sigAlg === 'rsaSha1' ? 'sha1' : 'sha256', Buffer.from(parts.join('&'), 'utf8'), key.privateKey)
       .toString('base64');
     parts.push(`Signature=${enc(sig)}`);
   }

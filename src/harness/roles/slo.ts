@@ -66,6 +66,8 @@ export interface WebLogout {
   /** No judgeable answer: `reason` says whether the IdP did not answer (timeout, refused, …) or sent junk. */
   failure?: { reason: string; message: string; url: string };
   foreignNavigation?: string;
+  /** The browser follower stopped at its step limit with a step still to follow (a redirect loop, …). */
+  stepLimit?: boolean;
   /** The IdP showed a login form instead of answering the logout. */
   loginFormShown?: boolean;
   ua: UserAgent;
@@ -160,6 +162,7 @@ export async function webLogout(o: WebLogoutOptions): Promise<WebLogout> {
   }
   if (flow.failure) out.failure = { ...flow.failure };
   out.foreignNavigation = flow.foreignNavigation;
+  if (flow.stepLimit) out.stepLimit = true;
   out.loginFormShown = flow.loginFormShown;
   const last = flow.pages.at(-1);
   if (last) out.lastPage = { url: last.url, status: last.status, body: last.body };

@@ -52,6 +52,8 @@ export interface FlowResult {
   hops: { url: string; status: number; headers: Record<string, string> }[];
   /** A redirect or form to an origin that is neither the IdP's nor the gateway's: never followed. */
   foreignNavigation?: string;
+  /** The flow stopped at maxSteps with a step still to follow: it ended nowhere the client could judge. */
+  stepLimit?: boolean;
 }
 
 export interface BrowserFlowOptions {
@@ -164,6 +166,7 @@ export async function runBrowserFlow(
     }
     if (next === 'done') return result;
   }
+  if (next) result.stepLimit = true;
   return result;
 
   /** One answer: what to do next (a request), or 'done'. */

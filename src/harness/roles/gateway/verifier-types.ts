@@ -258,6 +258,8 @@ export const WHERE = {
     issuer: '/samlp:LogoutRequest/saml:Issuer',
     nameId: '/samlp:LogoutRequest/saml:NameID',
     nameIdFormat: '/samlp:LogoutRequest/saml:NameID/@Format',
+    nameQualifier: '/samlp:LogoutRequest/saml:NameID/@NameQualifier',
+    spNameQualifier: '/samlp:LogoutRequest/saml:NameID/@SPNameQualifier',
     encryptedId: '/samlp:LogoutRequest/saml:EncryptedID',
     nameIdElement: 'saml:NameID',
     encryptedIdElement: 'saml:EncryptedID',
