@@ -28,6 +28,7 @@ import {
   type AssertionInfo,
   newId,
   WHERE,
+  HarnessError,
 } from '../../src/harness';
 
 const RESPONDER = 'urn:oasis:names:tc:SAML:2.0:status:Responder';
@@ -57,7 +58,11 @@ const CONTROL_ROOT = 'SDP-IDP25-logout-request-redirect';
 const NO_ANSWER = new Set(['timeout', 'refused', 'reset', 'network', 'target-gone']);
 function noAnswer(out: WebLogout): void {
   if (out.failure && NO_ANSWER.has(out.failure.reason))
-    throw new Error(`the IdP did not answer the logout: ${out.failure.message}`);
+    throw new HarnessError(
+      out.failure.reason === 'timeout' ? 'ERR_TIMEOUT' : 'ERR_TARGET_UNREACHABLE',
+      `the IdP did not answer the logout (${out.failure.message}): nothing can be judged`,
+      'check that the IdP is running and reachable, or raise timeouts.exchangeMs',
+    );
 }
 
 /**
@@ -223,7 +228,11 @@ describe('saml-web-sso · Single Logout', function () {
     }
     const why = unjudgeable(out);
     if (why)
-      throw new Error(`whether the IdP refused the LogoutRequest cannot be told: the logout ended at ${why}`);
+      throw new HarnessError(
+        'ERR_UNJUDGEABLE',
+        `whether the IdP refused the LogoutRequest cannot be told: the logout ended at ${why}`,
+        'see the evidence; a refusal is an error LogoutResponse or an error page the IdP serves',
+      );
     v.asserted++;
   }
 

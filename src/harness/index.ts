@@ -57,6 +57,7 @@ export {
   KEY_TRANSPORT,
 } from './checks/conditions-encryption';
 export { WHERE } from './roles/gateway/verifier-types';
+export { HarnessError } from './types';
 export { webLogin, webRequest, newBrowser, type WebLogin, type WebLoginOptions } from './roles/web-login';
 export {
   AuthnRequestBuilder,

@@ -229,7 +229,9 @@ export type HarnessErrorCode =
   | 'ERR_DOCKER_UNAVAILABLE'
   | 'ERR_INTERRUPTED'
   /** A check changed shared IdP state under --jobs N > 1 without declaring `exclusive` (checks/pool.ts). */
-  | 'ERR_NOT_EXCLUSIVE';
+  | 'ERR_NOT_EXCLUSIVE'
+  /** The IdP's answer ended where the client cannot tell what it means (a page it could not follow). */
+  | 'ERR_UNJUDGEABLE';
 
 export class HarnessError extends Error {
   constructor(
