@@ -12,10 +12,11 @@ import {
   receivedResponse,
   fixtureKey,
   wrapRequest,
-  newId,
   NAMEID_PERSISTENT,
   deviceContextEdits,
   editDeviceContext,
+  requestEdits,
+  editRequest,
   type XswVariant,
 } from '../../src/harness';
 
@@ -63,18 +64,12 @@ describe('device-token · signatures', function () {
       const { token } = await dtToken();
       const edits: [string, (x: string) => string][] = [
         ['DeviceContext', editDeviceContext(deviceContextEdits.hostnameChanged)],
-        [
-          'ACS URL',
-          (x) => x.replace(/AssertionConsumerServiceURL="([^"]*)"/, 'AssertionConsumerServiceURL="$1x"'),
-        ],
-        ['IsPassive', (x) => x.replace('IsPassive="true"', 'IsPassive="false"')],
-        [
-          'NameIDPolicy',
-          (x) => x.replace(/(<samlp:NameIDPolicy[^>]*Format=")[^"]*/, `$1${NAMEID_PERSISTENT}`),
-        ],
-        ['Issuer', (x) => x.replace(/<saml:Issuer>([^<]*)</, '<saml:Issuer>$1-evil<')],
-        ['Destination', (x) => x.replace(/Destination="([^"]*)"/, 'Destination="$1?x=1"')],
-        ['ID', (x) => x.replace(/ ID="[^"]*"/, ` ID="${newId()}"`)],
+        ['ACS URL', editRequest(requestEdits.acsUrlAltered)],
+        ['IsPassive', editRequest(requestEdits.isPassiveCleared)],
+        ['NameIDPolicy', editRequest(requestEdits.nameIdPolicyFormat(NAMEID_PERSISTENT))],
+        ['Issuer', editRequest(requestEdits.issuerAltered)],
+        ['Destination', editRequest(requestEdits.destinationAltered)],
+        ['ID', editRequest(requestEdits.newRootId)],
       ];
       await v.variants(
         edits.map(([what, afterSigning]) => [`${what} altered`, [what, afterSigning]] as const),
@@ -123,18 +118,13 @@ describe('device-token · signatures', function () {
         { signOptions: { referenceUri: '' } },
         // The Reference covers a child (the Issuer, given an ID), not the request root.
         {
-          xml: (x: string) => x.replace('<saml:Issuer>', '<saml:Issuer ID="_issuer-only">'),
+          xml: editRequest(requestEdits.issuerId('_issuer-only')),
           signOptions: { referenceId: '_issuer-only' },
         },
         { signOptions: { canonicalization: POLICY.excC14nWithComments } },
         { signOptions: { transforms: [POLICY.enveloped, POLICY.c14n, POLICY.excC14n] } },
-        { afterSigning: (x: string) => x.replace('<ds:SignedInfo>', '<ds:SignedInfo><!-- note -->') },
-        {
-          afterSigning: (x: string) => {
-            const sig = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(x)![0];
-            return x.replace(sig, '').replace('</samlp:Extensions>', `${sig}</samlp:Extensions>`);
-          },
-        },
+        { afterSigning: editRequest(requestEdits.commentInSignedInfo) },
+        { afterSigning: editRequest(requestEdits.signatureIntoExtensions) },
       ];
       for (const c of cases) expectRejected(v, await silentLogin({ token, ...c }));
     },

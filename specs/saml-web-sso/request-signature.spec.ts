@@ -8,11 +8,12 @@ import {
   redirectEncode,
   fixtureKey,
   expectControlRefused,
+  requestEdits,
+  editRequest,
 } from '../../src/harness';
 
 /** Adds an attribute to the root element: a change inside the signed content. */
-const tamperRoot = (xml: string) =>
-  xml.replace('<samlp:AuthnRequest ', '<samlp:AuthnRequest ProviderName="tampered" ');
+const tamperRoot = editRequest(requestEdits.providerNameTampered);
 
 /**
  * Every negative below is judged against its control, the same signed flow without the mutation, in the

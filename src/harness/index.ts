@@ -105,7 +105,8 @@ export { wrapRequest, type XswVariant } from './messages/xsw';
 export { Canary } from './roles/canary';
 export { hostileXml, hostileSignature, hostileEncoding, redirectHmacWithCert } from './messages/hostile';
 export { deviceContextEdits, editDeviceContext, type DeviceContextEdit } from './messages/device-context';
-export { signRedirectParams } from './messages/bindings';
+export { signRedirectParams, lowercaseEscapes } from './messages/bindings';
+export { requestEdits, editRequest, type RequestEdit } from './messages/request-edits';
 export {
   webLogout,
   passiveLogin,

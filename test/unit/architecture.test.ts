@@ -194,6 +194,16 @@ describe('architecture', () => {
       expect(offending(DC_EDIT)).to.deep.equal([]);
     });
 
+    it('edits no SAML XML with .replace( (named edits: requestEdits from the harness index)', () => {
+      // A .replace( on a line that names an XML tag or sets an XML attribute; a URL edit stays allowed.
+      const XML_EDIT = /\.replace\([^\n]*(?:<\/?[A-Za-z]|\b[A-Z][A-Za-z]*=\\?")/;
+      expect(XML_EDIT.test(`(x) => x.replace(/ ID="[^"]*"/, ' ID="_1"')`)).to.equal(true);
+      expect(XML_EDIT.test("x.replace('<saml:Issuer>', '<saml:Issuer ID=\"_i\">')")).to.equal(true);
+      expect(XML_EDIT.test('.replace(/ForceAuthn="[^"]*"/, \'\')')).to.equal(true);
+      expect(XML_EDIT.test("`${sso.replace(/\\/$/, '')}/other`")).to.equal(false);
+      expect(offending(XML_EDIT)).to.deep.equal([]);
+    });
+
     it('imports no node:http, node:https or node:crypto and calls no fetch', () => {
       const NET =
         /from ['"](?:node:)?(?:https?|crypto|http2|net|tls)['"]|require\(['"](?:node:)?(?:https?|crypto)['"]\)|\bfetch\(/;

@@ -1,4 +1,5 @@
 import { ALG, encodePostBinding, encodeRedirectBinding, signEnveloped, signRedirectQuery } from '../xml';
+import { HarnessError } from '../types';
 
 export type RedirectSigAlg = 'rsa-sha256' | 'rsa-sha1' | 'rsa-sha512';
 
@@ -119,4 +120,24 @@ export function signRedirectParams(
     ...withAlg,
     Signature: encodeURIComponent(signRedirectQuery(signedOctets(withAlg), key.keyPem, alg)),
   };
+}
+
+/**
+ * The SAMLRequest and RelayState of `p` (as sent) with every percent-escape in lower case (%2f, not %2F):
+ * a legal, non-canonical encoding a verifier must sign over as received (SAMLBind §3.4.4.1). Unsigned:
+ * sign the result with signRedirectParams. A HarnessError when there is no escape to lower, since the
+ * request would then be the canonical one.
+ */
+export function lowercaseEscapes(p: RedirectParams): RedirectParams {
+  const lower = (x: string) => x.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+  const out: RedirectParams = { SAMLRequest: lower(p.SAMLRequest), RelayState: lower(p.RelayState ?? '') };
+  if (p.param) out.param = p.param;
+  if (out.SAMLRequest === p.SAMLRequest && out.RelayState === (p.RelayState ?? '')) {
+    throw new HarnessError(
+      'ERR_INTERNAL',
+      'lowercaseEscapes changed nothing: the Redirect parameters carry no upper-case percent-escape',
+      'give the request a RelayState with reserved characters (e.g. "a/b c=d")',
+    );
+  }
+  return out;
 }
