@@ -345,6 +345,64 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
   );
 
   /**
+   * SDP-IDP16: "If an IdP cannot or will not satisfy the requirements of an SP in this respect, then it MUST
+   * fail the authentication request […]." The "will not" case, made on purpose where the target declares
+   * capabilities.spReleasePolicy: an SP whose metadata requires any identifier (subject-id:req any) and
+   * whose release policy at the IdP allows none. A Success is a FAIL: with subject-id or pairwise-id the
+   * policy was ignored, without them the request was not failed. A failed request (an error Response or an
+   * error page, the refusal of expectRefusalAgainst) is judged against the control: the same signal without
+   * the policy (the SP of SDP-IDP15-signal-any) must get a Success with an identifier, else the refusal
+   * says nothing about the policy (BLOCKED by SDP-IDP15-signal-any). How it failed is
+   * SDP-IDP16-refusal-error-status's.
+   */
+  h.check(
+    {
+      id: 'SDP-IDP16-withheld-not-released',
+      level: 'MUST',
+      requirements: ['SDP-IDP16'],
+      title:
+        'an SP whose metadata requires an identifier its release policy withholds gets the request failed, no identifier',
+    },
+    async (v) => {
+      h.requires('spReleasePolicy');
+      const r = await withheld();
+      const what = 'the answer to an SP with subject-id:req any whose release policy allows no identifier';
+      if (isSuccess(r)) {
+        const a = expectSuccess(v, r);
+        const ids = a.attributes.filter((x) => x.name === SUBJECT_ID || x.name === PAIRWISE_ID);
+        v.ok(
+          ids.length === 0,
+          what,
+          'the request failed, no subject-id or pairwise-id (SDP-IDP16: an IdP that will not satisfy the SP MUST fail the request)',
+          `Success releasing ${ids.map((x) => `${nameOf(x.name)} ${x.values.join(', ')}`).join(' and ')} despite the release policy`,
+          WHERE.attribute.attributes,
+        );
+        v.fail(
+          what,
+          'the request failed (SDP-IDP16: an IdP that will not satisfy the SP MUST fail the request)',
+          'Success without subject-id or pairwise-id',
+          WHERE.response.statusCode,
+        );
+      }
+      const c = await bySignal.any();
+      const shown = c.verify?.accepted
+        ? c.verify.assertion?.attributes.some((x) => x.name === SUBJECT_ID || x.name === PAIRWISE_ID)
+        : false;
+      if (!shown)
+        v.blocked(
+          'SDP-IDP15-signal-any',
+          `the control, the same signal (subject-id:req any) without a release policy, got no trusted Success with subject-id or pairwise-id (${describeAnswer(c)}): a refusal of the withheld SP would say nothing about the policy`,
+          v.failure(
+            'control: the same SP signal without a release policy',
+            'a Success with subject-id or pairwise-id',
+            describeAnswer(c),
+          ),
+        );
+      expectRefusalAgainst(v, c, r);
+    },
+  );
+
+  /**
    * SDP-IDP15 with subject-id:req any: either identifier satisfies the SP. An IdP supports at least one of
    * them (SDP-IDP13), so "any" can always be met: failing the request breaks the signalling mechanism.
    */

@@ -330,6 +330,11 @@ const DEFS = [
     'a subject-id:req signal the IdP will not satisfy (identifier not supported, or not released to that SP by its release policy) gets an error page instead of a SAML error status',
     ['SDP-IDP16-error-status'],
   ),
+  f(
+    'release-policy-ignored',
+    "the SP's release policy (admin releaseIdentifiers) is not applied: an SP whose metadata requires an identifier the policy withholds gets it in a Success",
+    ['SDP-IDP16'],
+  ),
   f('subject-id-bad-chars', 'subject-id unique IDs start with "_" (not alphanumeric)', ['SDP-IDP13']),
   f('attributes-duplicated', 'every Attribute element appears twice', ['SDP-IDP19']),
   f('timestamps-with-offset', 'timestamps use "+00:00" instead of "Z"', ['SAMLCore-1.3.3']),

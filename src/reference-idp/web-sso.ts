@@ -163,12 +163,15 @@ function subjectIdOnly(faults: Faults): boolean {
   return faults.mode('subject-id-only');
 }
 
-/** What this IdP releases to the SP: its support, narrowed by the SP's release policy (admin). */
+/**
+ * What this IdP releases to the SP: its support, narrowed by the SP's release policy (admin); under the
+ * fault release-policy-ignored the policy is not read.
+ */
 function releasable(sp: SpRecord | undefined, faults: Faults): SubjectIdentifier[] {
   const supported: SubjectIdentifier[] = subjectIdOnly(faults)
     ? ['subject-id']
     : ['subject-id', 'pairwise-id'];
-  const policy = sp?.releaseIdentifiers;
+  const policy = faults.has('release-policy-ignored') ? undefined : sp?.releaseIdentifiers;
   return policy ? supported.filter((i) => policy.includes(i)) : supported;
 }
 

@@ -72,4 +72,11 @@ describe('reference IdP: the release policy applies to every subject-identifier 
       SUBJECT_ID,
     ]);
   });
+
+  it('the fault release-policy-ignored releases what the policy withholds, and refuses nothing for it', () => {
+    const faults = new Faults(['release-policy-ignored']);
+    expect(identifierRefusal(tenantWith('any', []), SP, faults)).to.equal(undefined);
+    expect(released('any', [], faults)).to.deep.equal([PAIRWISE_ID]);
+    expect(released(undefined, [], faults)).to.deep.equal([SUBJECT_ID]);
+  });
 });
