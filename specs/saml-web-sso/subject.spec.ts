@@ -236,7 +236,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
 
   const unsupported = (name: string, others: string) =>
     new NotApplicable(
-      `the IdP failed the request of an SP that requires ${name} and released ${name} nowhere in this run (not without a signal, not for subject-id:req ${others} or any): SDP-IDP16 lets an IdP without it fail the request; SDP-IDP16-refusal-error-status judges how it failed, SDP-IDP15-signal-any that it releases one of the two`,
+      `the IdP failed the request of an SP that requires ${name} and released ${name} nowhere in this run (not without a signal, not for subject-id:req ${others} or any): SDP-IDP16 lets an IdP without it fail the request; SDP-IDP16-error-status judges how it failed, SDP-IDP15-signal-any that it releases one of the two`,
     );
 
   /**
@@ -318,7 +318,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
    */
   h.check(
     {
-      id: 'SDP-IDP16-refusal-error-status',
+      id: 'SDP-IDP16-error-status',
       requirements: ['SDP-IDP16-error-status'],
       title: 'a signalled request the IdP fails gets a SAML error status at the SP, not an error page',
     },
@@ -353,7 +353,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
    * error page, the refusal of expectRefusalAgainst) is judged against the control: the same signal without
    * the policy (the SP of SDP-IDP15-signal-any) must get a Success with an identifier, else the refusal
    * says nothing about the policy (BLOCKED by SDP-IDP15-signal-any). How it failed is
-   * SDP-IDP16-refusal-error-status's.
+   * SDP-IDP16-error-status's.
    */
   h.check(
     {

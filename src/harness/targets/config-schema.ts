@@ -379,7 +379,7 @@ export const capabilitiesSchema = z
     spAdmin: capability,
     spReleasePolicy: capability.meta({
       description:
-        'with spAdmin: the admin API takes a release policy, PUT /service-providers?releaseIdentifiers=subject-id,pairwise-id (empty for none), as the reference IdP does; SDP-IDP16-withheld-not-released and SDP-IDP16-refusal-error-status then register an SP the IdP will not satisfy (an SP requiring an identifier the policy withholds)',
+        'with spAdmin: the admin API takes a release policy, PUT /service-providers?releaseIdentifiers=subject-id,pairwise-id (empty for none), as the reference IdP does; SDP-IDP16-withheld-not-released and SDP-IDP16-error-status then register an SP the IdP will not satisfy (an SP requiring an identifier the policy withholds)',
     }),
     otherTenant: capability,
     sloPropagation: capability.meta({
