@@ -39,14 +39,16 @@ export class Liveness implements ExchangeGuard {
   }
 
   /**
-   * Whether check `checkId`, judged (possibly ahead of mocha, under --jobs) and reported now, must be
-   * reported "not run" instead: the target is gone and it is not the check during which it went. With
-   * --jobs 1 no other check can have run by then; under --jobs N a prefetched verdict (even a PASS from
-   * a document fetched before) is dropped the same way, so liveness does not depend on N.
+   * What check `checkId` reports instead of its own verdict, given whether its work had finished (with
+   * its verdict) before the target was found gone: nothing (undefined) when it had — that verdict was
+   * earned on answers the target gave —, else the reason, and whether the target went during this very
+   * check. A check in flight at that moment, or started later, has no verdict to give, with --jobs 1 as
+   * with --jobs N (under N a check may be reported after the death and still keep its verdict: it was
+   * judged ahead of mocha, before the target went).
    */
-  notRunAtReport(checkId: string): string | undefined {
-    if (!this.goneReason || this.goneDuring === checkId) return undefined;
-    return this.goneReason;
+  lostVerdict(checkId: string, finishedAlive: boolean): { reason: string; during: boolean } | undefined {
+    if (!this.goneReason || finishedAlive) return undefined;
+    return { reason: this.goneReason, during: this.goneDuring === checkId };
   }
 
   /** Stops the run for another reason (a failed preflight): every later exchange and check is "not run". */
@@ -56,8 +58,7 @@ export class Liveness implements ExchangeGuard {
 
   failed(_req: HttpRequest, e: ExchangeFailed): Promise<void> {
     if (this.goneReason || e.reason === 'target-gone') return Promise.resolve();
-    const checkId = checkScope.getStore();
-    this.probing ??= this.probe(checkId, e).finally(() => (this.probing = undefined));
+    this.probing ??= this.probe(currentCheckId(), e).finally(() => (this.probing = undefined));
     return this.probing;
   }
 

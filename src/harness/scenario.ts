@@ -18,7 +18,7 @@ import type { Redactor } from './evidence/redact';
 import { applyExpectations } from './reporting/expectations';
 import { annotateAllure, attachEvidence } from './reporting/allure';
 import { runAfterCheck } from './roles/device-token';
-import { duringCheck, noAnswerIn } from './liveness';
+import { duringCheck, noAnswerIn, type Liveness } from './liveness';
 import { citations } from './requirements';
 import { checkPool } from './checks/pool';
 
@@ -139,11 +139,13 @@ function noAnswerVerdict(spec: CheckSpec, j: Judged, evidence: readonly Evidence
 }
 
 /** A check's work, judged but not yet reported (scenario.check). */
-interface Worked {
+export interface Worked {
   j: Judged;
   variants: NonNullable<CheckResult['variants']>;
   durationMs: number;
   evidence: EvidenceItem[];
+  /** The work ended (verdict judged) while the target was still answering (Liveness.lostVerdict). */
+  finishedAlive: boolean;
 }
 
 /** Not run: the target is gone (or the run was stopped) — no verdict, no evidence. */
@@ -153,7 +155,35 @@ function notRun(reason: string): Worked {
     variants: [],
     durationMs: 0,
     evidence: [],
+    finishedAlive: false,
   };
+}
+
+/**
+ * The check during which the target was found gone: ERROR with its own no-answer message (scenario's
+ * noAnswerVerdict), or — if its judge said something else (a requirement about answering, a verdict on
+ * what came before) — ERROR saying so; never PASS, never a FAIL blamed on a target that went away.
+ */
+function diedDuring(w: Worked, reason: string): Worked {
+  if (w.j.outcome === 'ERROR') return w;
+  return {
+    ...w,
+    j: {
+      outcome: 'ERROR',
+      message: `${reason}: nothing can be judged; the check would have said ${w.j.outcome}: ${w.j.message}`,
+    },
+  };
+}
+
+/**
+ * The work of check `checkId` as reported, given the run's liveness: its own verdict if it ended before
+ * the target was found gone, else ERROR naming the death (diedDuring for the check it went in).
+ */
+export function asReported(checkId: string, w: Worked, liveness: Liveness | undefined): Worked {
+  const lost = liveness?.lostVerdict(checkId, w.finishedAlive);
+  if (!lost) return w;
+  if (lost.during) return diedDuring(w, lost.reason);
+  return w.j.message.startsWith('not run: ') ? w : notRun(lost.reason);
 }
 
 /**
@@ -204,14 +234,16 @@ export function scenario(
           variants: [...v.variantOutcomes],
           durationMs: Date.now() - started,
           evidence,
+          // Read as the work ends: a verdict judged before the target was found gone stands.
+          finishedAlive: s.liveness?.gone() === undefined,
         };
       };
-      // The result as reported, in mocha's order: when the target was found gone before this check is
-      // reported, it is "not run" like every later check with --jobs 1, whatever the pool had judged
-      // ahead of it (Liveness.notRunAtReport); then expectations, redaction and its evidence files.
+      // The result as reported, in mocha's order. A check whose work ended with its verdict before the
+      // target was found gone keeps it, even when reported later (--jobs N judges ahead of mocha); one in
+      // flight then, or started after, is ERROR naming the death (Liveness.lostVerdict) — the same with
+      // --jobs 1 and N. Then expectations, redaction and its evidence files.
       const report = (s: HarnessSession, w: Worked): { result: CheckResult; evidence: EvidenceItem[] } => {
-        const gone = s.liveness?.notRunAtReport(def.id);
-        if (gone && !w.j.message.startsWith('not run: ')) w = notRun(gone);
+        w = asReported(def.id, w, s.liveness);
         const { j } = w;
         let result: CheckResult = {
           ...def,

@@ -13,6 +13,12 @@ export interface FaultInfo {
 }
 
 const DEFS = [
+  // --- liveness (not run by the kill matrix: a crash is ERROR, never a verdict — test/kill-matrix-exceptions.json)
+  f(
+    'dies-mid-run',
+    'after answering 40 requests the IdP closes its server: every later connection is refused, as if it crashed mid-run',
+    ['SDP-IDP02', 'SAMLBind-3.5'],
+  ),
   // --- metadata
   f('metadata-no-redirect-sso', 'metadata lacks the HTTP-Redirect SingleSignOnService', ['SDP-IDP02']),
   f('metadata-no-post-sso', 'metadata lacks the HTTP-POST SingleSignOnService', [

@@ -100,6 +100,9 @@ const DEFAULT_ADMIN_KEYS: Record<TenantName, string> = {
   globex: 'globex-admin-key',
 };
 
+/** Fault dies-mid-run: requests answered before the server closes (past the preflight, a few checks into the web profile, with checks in flight under --jobs 2). */
+const DIES_AFTER_REQUESTS = 40;
+
 export async function startReferenceIdp(opts: ReferenceIdpOptions = {}): Promise<ReferenceIdp> {
   const faults = new Faults(opts.faults ?? [], opts.modes ?? []);
   const now = opts.now ?? Date.now;
@@ -109,7 +112,15 @@ export async function startReferenceIdp(opts: ReferenceIdpOptions = {}): Promise
 
   // Filled in once the port (and so every URL) is known; requests before that get 503.
   const live: { ctx?: IdpContext; sso?: SsoHandler; admin?: AdminApi } = {};
+  let answered = 0;
   const server = http.createServer((req, res) => {
+    if (faults.has('dies-mid-run') && ++answered > DIES_AFTER_REQUESTS) {
+      // Gone: no answer to this request, and nobody listens any more (later connections are refused).
+      server.close();
+      server.closeAllConnections();
+      req.socket.destroy();
+      return;
+    }
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       if (!opts.log) return;

@@ -3,7 +3,8 @@
  * scriptable hostile IdP, for targets that stop answering (liveness), setup mistakes (preflight) and
  * one root cause behind many failures (BLOCKED).
  *
- * - An IdP killed mid-run: exit 2, no PASS after the check during which it died, the remaining checks
+ * - An IdP killed mid-run (the hostile IdP, and the reference IdP's fault dies-mid-run): exit 2, no
+ *   PASS from a check whose work ended after the death, earlier verdicts kept, the remaining checks
  *   ERROR "not run: the target stopped answering during <check>", conformance.json says why — with
  *   --jobs 1 and --jobs 2 alike.
  * - An IdP that stops answering (every socket left open): exit 2 within 3 × exchangeMs after the
@@ -184,9 +185,9 @@ const show = (r: Run) =>
 describe('verdicts you can trust: liveness, preflight, root causes (CLI against the hostile IdP)', function () {
   this.timeout(120_000);
 
-  // Liveness does not depend on --jobs: with 2, checks judged ahead of mocha (a PASS from a memoized
-  // flow or a document fetched before) are "not run" when reported after the target was found gone,
-  // exactly as with 1.
+  // Liveness does not depend on --jobs: a check whose work ended before the target was found gone keeps
+  // its verdict (with 2, also when it is reported after the death); one in flight then or started later
+  // is "not run" — exactly as with 1.
   for (const jobs of [1, 2]) {
     describe(`liveness: the IdP dies mid-run (connections refused), --jobs ${jobs}`, function () {
       let run: Run;
@@ -202,26 +203,88 @@ describe('verdicts you can trust: liveness, preflight, root causes (CLI against 
         expect(run.stdout).to.match(/The run stopped: the target stopped answering during/);
       });
 
-      it('no check PASSes from the check during which the IdP died on; every later one is "not run"', () => {
+      it('no check PASSes from the check during which the IdP died on (but one judged ahead of mocha before the death); every later one is "not run"', () => {
         const results = run.report!.results;
         const during = /during (\S+)/.exec(run.report!.stopped!.reason)![1];
         const at = results.findIndex((r) => r.id === during);
         expect(at, `${during} in the results`).to.be.at.least(0);
-        const after = results.slice(at);
-        expect(after.filter((r) => r.outcome === 'PASS').map((r) => r.id)).to.deep.equal([]);
-        expect(after.filter((r) => r.outcome === 'FAIL').map((r) => r.id)).to.deep.equal([]);
+        expect(results[at]!.outcome).to.equal('ERROR');
+        expect(
+          results
+            .slice(at)
+            .filter((r) => r.outcome === 'FAIL')
+            .map((r) => r.id),
+        ).to.deep.equal([]);
         expect(results.length - at - 1, 'checks after it').to.be.greaterThan(0);
-        for (const r of results.slice(at + 1)) {
+        // --jobs 2: a check the pool judged ahead of mocha (within its window) before the death keeps it
+        const window = jobs === 1 ? 0 : 2 * jobs + 2;
+        results.slice(at + 1).forEach((r, i) => {
+          if (r.outcome === 'PASS' && i < window) return;
           expect(r.outcome, r.id).to.equal('ERROR');
           expect(r.message, r.id).to.match(
             new RegExp(`^not run: the target stopped answering during ${during} `),
           );
-        }
+        });
       });
 
       it('no message carries a stack frame', () => {
         for (const r of run.report!.results) expect(r.message, r.id).to.not.match(/\bat \S+ \(|\.js:\d+:\d+/);
         expect(run.stderr).to.not.match(/\n\s+at /);
+      });
+    });
+  }
+
+  // The reference IdP's fault dies-mid-run (it closes its server after 40 requests, a few checks into
+  // the web profile): the earlier checks keep their PASS — under --jobs 2 also those judged ahead of
+  // mocha and reported after the death —, no check whose work ended after the death PASSes, and nothing
+  // is a FAIL blamed on the IdP.
+  for (const jobs of [1, 2]) {
+    describe(`liveness: the reference IdP with fault dies-mid-run, --jobs ${jobs}`, function () {
+      let run: Run;
+      before(async () => {
+        run = await runEmbedded(['--fault', 'dies-mid-run', '--jobs', String(jobs)]);
+      });
+
+      it('exits 2; conformance.json and the console say the target stopped answering', () => {
+        expect(run.code, show(run)).to.equal(2);
+        expect(run.report?.stopped?.reason, show(run)).to.match(/^the target stopped answering during \S+ /);
+        expect(run.stdout).to.match(/The run stopped: the target stopped answering during/);
+      });
+
+      it('checks before the death keep their PASS; the check it died in and every later one is ERROR naming it; no FAIL', () => {
+        const results = run.report!.results;
+        const during = /during (\S+)/.exec(run.report!.stopped!.reason)![1]!;
+        const at = results.findIndex((r) => r.id === during);
+        expect(at, `${during} in the results`).to.be.greaterThan(0);
+        expect(results[at]!.outcome).to.equal('ERROR');
+        // nothing blamed on the IdP: the faultless part PASSes, the rest is ERROR
+        const blamed = results.filter((r) => !['PASS', 'ERROR'].includes(r.outcome));
+        expect(blamed.map((r) => `${r.outcome} ${r.id}`)).to.deep.equal([]);
+        // every check reported before the one it died in was judged before the death: PASS (--jobs 1), or
+        // ERROR "not run" if it was still in flight then (--jobs 2)
+        for (const r of results.slice(0, at)) {
+          if (r.outcome === 'PASS') continue;
+          expect(jobs, `${r.id}: ${r.message}`).to.equal(2);
+          expect(r.message, r.id).to.match(
+            new RegExp(`^not run: the target stopped answering during ${during} `),
+          );
+        }
+        expect(results.slice(0, at).filter((r) => r.outcome === 'PASS').length).to.be.greaterThan(0);
+        // after it: "not run" — but a check the pool had judged ahead of mocha before the death (within
+        // its window of 2 × jobs + 2 checks) keeps its verdict
+        const window = jobs === 1 ? 0 : 2 * jobs + 2;
+        results.slice(at + 1).forEach((r, i) => {
+          if (r.outcome === 'PASS' && i < window) return;
+          expect(r.outcome, r.id).to.equal('ERROR');
+          expect(r.message, r.id).to.match(
+            new RegExp(`^not run: the target stopped answering during ${during} `),
+          );
+        });
+        expect(results.length - at - 1, 'checks after it').to.be.greaterThan(50);
+      });
+
+      it('no message carries a stack frame', () => {
+        for (const r of run.report!.results) expect(r.message, r.id).to.not.match(/\bat \S+ \(|\.js:\d+:\d+/);
       });
     });
   }
