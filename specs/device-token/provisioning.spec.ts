@@ -238,6 +238,7 @@ describe('device-token · provisioning', function () {
   h.check(
     {
       id: 'DT-PROV-08-attribute-updates',
+      exclusive: 'the number of directory entries (provisioning counts): it creates a directory user',
       level: 'MUST',
       requirements: ['DT-PROV-08'],
       title:

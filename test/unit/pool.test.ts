@@ -2,7 +2,14 @@ import { expect } from 'chai';
 import { CheckPool, checkPool } from '../../src/harness/checks/pool';
 import { duringCheck } from '../../src/harness/liveness';
 import { HarnessError } from '../../src/harness/types';
-import { dtApi, registerDtGateway, silentLogin, withSettings } from '../../src/harness/roles/device-token';
+import {
+  createToken,
+  dtApi,
+  registerDtGateway,
+  silentLogin,
+  withSettings,
+} from '../../src/harness/roles/device-token';
+import { adminCall } from '../../src/harness/roles/admin';
 import { newBrowser } from '../../src/harness/roles/web-login';
 import { webLogout, type WebLogoutOptions } from '../../src/harness/roles/slo';
 import type { AdminApiConfig } from '../../src/harness/targets/config-types';
@@ -79,7 +86,25 @@ describe('check pool (--jobs)', () => {
       ['dtApi.createToken', () => dtApi.createToken(admin, {})],
       ['dtApi.listUsers', () => dtApi.listUsers(admin)],
       ['dtApi.deleteUser', () => dtApi.deleteUser(admin, 'u@x.test')],
-      ['registerDtGateway', () => registerDtGateway({} as HarnessSession, admin, [])],
+      ['dtApi.putUser', () => dtApi.putUser(admin, { userId: 'u@x.test' })],
+      ['dtApi.deleteToken (a token this check did not make)', () => dtApi.deleteToken(admin, 'tok-1')],
+      ['createToken naming shared state', () => createToken(admin, 'the token count of the admin user')],
+      [
+        'adminCall POST naming shared state',
+        () => adminCall(admin, 'POST', '/x', { timeoutMs: 50, changes: 'x' }),
+      ],
+      [
+        'registerDtGateway',
+        () =>
+          registerDtGateway(
+            {
+              config: { gateway: { entityId: 'https://gw.test/sp' }, timeouts: { exchangeMs: 50 } },
+              gateway: { acsUrl: 'https://gw.test/acs' },
+            } as unknown as HarnessSession,
+            admin,
+            [],
+          ),
+      ],
       ['silentLogin from a source address', () => silentLogin({ localAddress: '127.0.0.2' })],
       ['newBrowser from a source address', () => newBrowser('127.0.0.2')],
       ['webLogout', () => webLogout({} as WebLogoutOptions)],
@@ -120,6 +145,25 @@ describe('check pool (--jobs)', () => {
         expect((single as HarnessError | undefined)?.code).to.not.equal('ERR_NOT_EXCLUSIVE');
       });
     }
+
+    it('a mutating admin call that does not say what it changes is refused (ERR_INTERNAL), GET is not', async () => {
+      checkPool.plan(['T-shared', 'T-alone'], 1);
+      const e = await thrown('T-alone', () =>
+        (adminCall as (...a: unknown[]) => Promise<unknown>)(admin, 'DELETE', '/x', { timeoutMs: 50 }),
+      );
+      expect((e as HarnessError).code).to.equal('ERR_INTERNAL');
+      expect((e as HarnessError).message).to.match(/does not say what it changes/);
+      const get = await thrown('T-alone', () => adminCall(admin, 'GET', '/x', { timeoutMs: 50 }));
+      expect((get as HarnessError | undefined)?.code).to.not.equal('ERR_INTERNAL');
+    });
+
+    it('a private change (a token this check made, the run setup) is allowed beside other checks', async () => {
+      checkPool.plan(['T-shared', 'T-alone'], 2);
+      const e = await thrown('T-shared', () =>
+        adminCall(admin, 'DELETE', '/x', { timeoutMs: 50, changes: { private: 'test' } }),
+      );
+      expect((e as HarnessError | undefined)?.code).to.not.equal('ERR_NOT_EXCLUSIVE');
+    });
 
     it('outside any check (the run setup) nothing is refused', () => {
       checkPool.plan(['T-shared'], 2);

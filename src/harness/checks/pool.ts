@@ -9,8 +9,9 @@
  * mocha run with the plugin), each `it` runs its check itself, as before.
  *
  * The declaration is enforced, not trusted: the helpers that change or count such state call
- * `requireExclusive` (roles/admin.ts `requireAlone`), which throws ERR_NOT_EXCLUSIVE when the check
- * calling them is not declared exclusive while N > 1.
+ * `requireExclusive` (roles/admin.ts `requireAlone`; every mutating admin call goes through it in
+ * `adminCall`), which throws ERR_NOT_EXCLUSIVE when the check calling them is not declared exclusive
+ * while N > 1.
  */
 
 import type Mocha from 'mocha';

@@ -2,23 +2,67 @@ import type { AdminApiConfig } from '../targets/config-types';
 import { httpExchange, type HttpResponse } from './client/http';
 import { checkPool } from '../checks/pool';
 import { currentCheckId } from '../liveness';
+import { HarnessError } from '../types';
+import { session } from '../session';
 
 /**
  * Called by every helper that changes or counts IdP state other checks would see (tenant settings, the
- * SP's registered keys, token and directory counts, a throttling window, the gateway's logout handler):
- * under --jobs N > 1 the calling check must declare `exclusive`, or this throws ERR_NOT_EXCLUSIVE.
+ * SP's registered keys, token and directory counts, a throttling window, the gateway's logout handler),
+ * and by adminCall for every mutating call that names such state: under --jobs N > 1 the calling check
+ * must declare `exclusive`, or this throws ERR_NOT_EXCLUSIVE.
  */
 export function requireAlone(state: string): void {
   checkPool.requireExclusive(currentCheckId(), state);
 }
 
-/** A call to a profile admin API (`Authorization: Bearer <key>`), recorded as evidence. */
+/**
+ * What a mutating admin call (every method but GET) changes. A string names IdP state other checks
+ * would see (tenant settings, the token count, directory entries, the gateway's registered keys): under
+ * --jobs N > 1 the calling check must declare `exclusive` (requireAlone), or the call is refused with
+ * ERR_NOT_EXCLUSIVE before anything is sent. `{ private: why }` is a change no other check can see, with
+ * the reason: a token this check created and deletes, the run's own setup, an entity only its checks use.
+ */
+export type AdminChange = string | { private: string };
+
+interface AdminCallOptions {
+  json?: unknown;
+  xml?: string;
+  /** Default: the run's timeouts.exchangeMs (read after the guard: a refused call needs no session). */
+  timeoutMs?: number;
+}
+
+/**
+ * A call to a profile admin API (`Authorization: Bearer <key>`), recorded as evidence. Every call but a
+ * GET says what it changes (AdminChange): the one place mutating calls are guarded under --jobs N.
+ */
+export async function adminCall(
+  admin: AdminApiConfig,
+  method: 'GET',
+  path: string,
+  opts: AdminCallOptions,
+): Promise<HttpResponse & { json?: unknown }>;
+export async function adminCall(
+  admin: AdminApiConfig,
+  method: 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  opts: AdminCallOptions & { changes: AdminChange },
+): Promise<HttpResponse & { json?: unknown }>;
 export async function adminCall(
   admin: AdminApiConfig,
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
-  opts: { json?: unknown; xml?: string; timeoutMs: number },
+  opts: AdminCallOptions & { changes?: AdminChange },
 ): Promise<HttpResponse & { json?: unknown }> {
+  if (method !== 'GET') {
+    const changes = opts.changes;
+    if (changes === undefined)
+      throw new HarnessError(
+        'ERR_INTERNAL',
+        `admin ${method} ${path} does not say what it changes`,
+        'pass changes: the IdP state it changes, or { private: why no other check can see it } (roles/admin.ts)',
+      );
+    if (typeof changes === 'string') requireAlone(changes);
+  }
   const headers: Record<string, string> = {
     authorization: `Bearer ${admin.apiKey}`,
     accept: 'application/json',
@@ -36,7 +80,7 @@ export async function adminCall(
     url: `${admin.baseUrl.replace(/\/$/, '')}${path}`,
     headers,
     body,
-    timeoutMs: opts.timeoutMs,
+    timeoutMs: opts.timeoutMs ?? session().config.timeouts.exchangeMs,
     direction: 'harness->admin',
     label: 'admin API',
   });

@@ -19,7 +19,7 @@ import { loadIdpMetadata } from '../targets/idp-metadata';
 import type { AdminApiConfig } from '../targets/config-types';
 import type { DtTarget, DtTokenKind } from '../targets/dt-target';
 import type { ProvisionedUser } from './gateway/provisioning';
-import { adminCall, requireAlone } from './admin';
+import { adminCall, requireAlone, type AdminChange } from './admin';
 import { spMetadataXml } from './gateway/sp-metadata';
 
 export type { DtTarget, ProvisionedUser };
@@ -95,10 +95,11 @@ export async function dtTarget(s: HarnessSession = session()): Promise<DtTarget>
       t.other = { idp: other, tenant: dt.otherTenant.tenant, admin: dt.otherTenant.admin };
     }
     if (s.config.capabilities.spAdmin) {
-      // The run's one registration (as setup, not a change a check makes): not guarded by requireAlone.
-      if (dt.admin) await putGatewayRegistration(s, dt.admin, [s.gatewayKey.certPem]);
+      // The run's one registration (as setup, not a change a check makes): private to the run.
+      const setup = { private: "the run's one registration of the gateway (setup, once)" };
+      if (dt.admin) await putGatewayRegistration(s, dt.admin, [s.gatewayKey.certPem], setup);
       if (dt.otherTenant?.admin)
-        await putGatewayRegistration(s, dt.otherTenant.admin, [s.gatewayKey.certPem]);
+        await putGatewayRegistration(s, dt.otherTenant.admin, [s.gatewayKey.certPem], setup);
     }
     return t;
   })();
@@ -112,14 +113,14 @@ export async function registerDtGateway(
   admin: AdminApiConfig,
   certsPem: string[],
 ): Promise<void> {
-  requireAlone('the signing certificates registered for the gateway');
-  await putGatewayRegistration(s, admin, certsPem);
+  await putGatewayRegistration(s, admin, certsPem, 'the signing certificates registered for the gateway');
 }
 
 async function putGatewayRegistration(
   s: HarnessSession,
   admin: AdminApiConfig,
   certsPem: string[],
+  changes: AdminChange,
 ): Promise<void> {
   const xml = spMetadataXml({
     entityId: s.config.gateway.entityId,
@@ -132,8 +133,10 @@ async function putGatewayRegistration(
     res = await adminCall(admin, 'PUT', '/service-providers', {
       xml,
       timeoutMs: s.config.timeouts.exchangeMs,
+      changes,
     });
   } catch (e) {
+    if (e instanceof HarnessError) throw e; // ERR_NOT_EXCLUSIVE: the check's declaration, not the URL
     throw new HarnessError(
       'ERR_TARGET_UNREACHABLE',
       `deviceToken.admin.baseUrl: ${(e as Error).message}`,
@@ -321,14 +324,18 @@ export function dtAdmin(t: DtTarget, which: 'main' | 'other' = 'main'): AdminApi
   return admin;
 }
 
+/**
+ * A token for the harness's own use (`changes`: why no other check sees it — freshToken's, deleted after
+ * its check; the run's tokens, created once; or the state it changes, for a check that runs alone).
+ */
 export async function createToken(
   admin: AdminApiConfig,
+  changes: AdminChange,
   description = 'idp-conformance',
 ): Promise<{ id: string; token: string }> {
-  const s = session();
   const res = await adminCall(admin, 'POST', '/device-tokens', {
     json: { description, password: `Conf0rmance-${randomBytes(4).toString('hex')}` },
-    timeoutMs: s.config.timeouts.exchangeMs,
+    changes,
   });
   const body = res.json as { id?: string; token?: string } | undefined;
   if (res.status !== 201 || !body?.id || !body.token) {
@@ -338,16 +345,21 @@ export async function createToken(
       'check the admin API and its key',
     );
   }
-  s.redactor.addSecret(body.token);
+  session().redactor.addSecret(body.token);
   return { id: body.id, token: body.token };
 }
 
-export async function deleteToken(admin: AdminApiConfig, id: string): Promise<number> {
-  const s = session();
-  const res = await adminCall(admin, 'DELETE', `/device-tokens/${encodeURIComponent(id)}`, {
-    timeoutMs: s.config.timeouts.exchangeMs,
-  });
+export async function deleteToken(admin: AdminApiConfig, id: string, changes: AdminChange): Promise<number> {
+  const res = await adminCall(admin, 'DELETE', `/device-tokens/${encodeURIComponent(id)}`, { changes });
+  ownTokens.delete(id);
   return res.status;
+}
+
+/** Tokens made by freshToken, by token ID → the check that made them (only it deletes them freely). */
+const ownTokens = new Map<string, string>();
+function ownToken(id: string): boolean {
+  const by = ownTokens.get(id);
+  return by !== undefined && by === currentCheckId();
 }
 
 /** Work to undo after the current check (created tokens, changed settings), run by scenario.check. */
@@ -373,8 +385,11 @@ export async function freshToken(which: 'main' | 'other' = 'main'): Promise<{ to
   if (!s.config.capabilities.tokenAdmin)
     throw new NotApplicable('the target does not declare the capability tokenAdmin');
   const admin = dtAdmin(t, which);
-  const created = await createToken(admin);
-  afterCheck(() => deleteToken(admin, created.id));
+  const mine = { private: 'a token for this check only, deleted after it (freshToken)' };
+  const created = await createToken(admin, mine);
+  const by = currentCheckId();
+  if (by !== undefined) ownTokens.set(created.id, by);
+  afterCheck(() => deleteToken(admin, created.id, mine));
   return created;
 }
 
@@ -394,15 +409,18 @@ export async function dtToken(kind: DtTokenKind = 'valid'): Promise<{ token: str
   return p;
 }
 
+/** The run's tokens (dtToken): made once per run, whichever check asks first; no check counts them. */
+const RUN_TOKEN = { private: "the run's own token of one kind, made once (dtToken)" };
+
 async function tokenOfKind(s: HarnessSession, kind: DtTokenKind): Promise<{ token: string; id?: string }> {
   const t = await dtTarget(s);
   const admin = s.config.capabilities.tokenAdmin;
-  if (kind === 'valid' && admin && t.admin) return createToken(t.admin);
+  if (kind === 'valid' && admin && t.admin) return createToken(t.admin, RUN_TOKEN);
   if (kind === 'otherTenant' && admin && s.config.capabilities.otherTenant && t.other?.admin)
-    return createToken(t.other.admin);
+    return createToken(t.other.admin, RUN_TOKEN);
   if (kind === 'revoked' && admin && t.admin) {
-    const created = await createToken(t.admin);
-    const status = await deleteToken(t.admin, created.id);
+    const created = await createToken(t.admin, RUN_TOKEN);
+    const status = await deleteToken(t.admin, created.id, RUN_TOKEN);
     if (status !== 204)
       throw new HarnessError(
         'ERR_TARGET_START',
@@ -418,43 +436,59 @@ async function tokenOfKind(s: HarnessSession, kind: DtTokenKind): Promise<{ toke
   );
 }
 
-/** Admin API calls the lifecycle scenarios use; each returns status and parsed JSON. */
+const TOKEN_COUNT = 'the token count of the admin user';
+const DIRECTORY = 'the number of directory entries (provisioning counts)';
+
+/**
+ * Admin API calls the lifecycle scenarios use; each returns status and parsed JSON. A call that changes
+ * or counts state other checks would see runs only from a check that declares `exclusive` (adminCall
+ * refuses every other mutating call; the counting GETs call requireAlone themselves).
+ */
 export const dtApi = {
-  async call(admin: AdminApiConfig, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown) {
-    const s = session();
-    const res = await adminCall(admin, method, path, { json, timeoutMs: s.config.timeouts.exchangeMs });
+  async get(admin: AdminApiConfig, path: string) {
+    const res = await adminCall(admin, 'GET', path, {});
+    return { status: res.status, json: res.json as unknown, body: res.body };
+  },
+  async change(
+    admin: AdminApiConfig,
+    method: 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    changes: AdminChange,
+    json?: unknown,
+  ) {
+    const res = await adminCall(admin, method, path, { json, changes });
     return { status: res.status, json: res.json as unknown, body: res.body };
   },
   listTokens: (admin: AdminApiConfig) => {
-    requireAlone('the token count of the admin user');
-    return dtApi.call(admin, 'GET', '/device-tokens');
+    requireAlone(TOKEN_COUNT);
+    return dtApi.get(admin, '/device-tokens');
   },
   /** A token not deleted after the check (freshToken's are): it counts against the admin user's limit. */
-  createToken: (admin: AdminApiConfig, body: unknown) => {
-    requireAlone('the token count of the admin user');
-    return dtApi.call(admin, 'POST', '/device-tokens', body);
-  },
+  createToken: (admin: AdminApiConfig, body: unknown) =>
+    dtApi.change(admin, 'POST', '/device-tokens', TOKEN_COUNT, body),
+  /** Deleting a token this check made with freshToken is its own business; any other changes the count. */
   deleteToken: (admin: AdminApiConfig, id: string) =>
-    dtApi.call(admin, 'DELETE', `/device-tokens/${encodeURIComponent(id)}`),
-  getSettings: (admin: AdminApiConfig) => dtApi.call(admin, 'GET', '/settings'),
-  putSettings: (admin: AdminApiConfig, body: unknown) => {
-    requireAlone('tenant settings');
-    return dtApi.call(admin, 'PUT', '/settings', body);
-  },
+    dtApi.change(
+      admin,
+      'DELETE',
+      `/device-tokens/${encodeURIComponent(id)}`,
+      ownToken(id) ? { private: 'a token this check created (freshToken)' } : TOKEN_COUNT,
+    ),
+  getSettings: (admin: AdminApiConfig) => dtApi.get(admin, '/settings'),
+  putSettings: (admin: AdminApiConfig, body: unknown) =>
+    dtApi.change(admin, 'PUT', '/settings', 'tenant settings', body),
   listUsers: (admin: AdminApiConfig) => {
-    requireAlone('the number of directory entries (provisioning counts)');
-    return dtApi.call(admin, 'GET', '/users');
+    requireAlone(DIRECTORY);
+    return dtApi.get(admin, '/users');
   },
   getUser: (admin: AdminApiConfig, userId: string) =>
-    dtApi.call(admin, 'GET', `/users/${encodeURIComponent(userId)}`),
+    dtApi.get(admin, `/users/${encodeURIComponent(userId)}`),
   putUser: (
     admin: AdminApiConfig,
     body: { userId: string; displayName?: string; department?: string; memberOf?: string[] },
-  ) => dtApi.call(admin, 'POST', '/users', body),
-  deleteUser: (admin: AdminApiConfig, userId: string) => {
-    requireAlone('the number of directory entries (provisioning counts)');
-    return dtApi.call(admin, 'DELETE', `/users/${encodeURIComponent(userId)}`);
-  },
+  ) => dtApi.change(admin, 'POST', '/users', DIRECTORY, body),
+  deleteUser: (admin: AdminApiConfig, userId: string) =>
+    dtApi.change(admin, 'DELETE', `/users/${encodeURIComponent(userId)}`, DIRECTORY),
 };
 
 /** Changes tenant settings for this check and puts the old ones back after it. */

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { session, type HarnessSession } from '../session';
 import { NotApplicable } from '../checks/verdict';
 import { HarnessError } from '../types';
-import { adminCall } from './admin';
+import { adminCall, type AdminChange } from './admin';
 import { ExchangeFailed } from './client/http';
 import { spMetadataXml } from './gateway/sp-metadata';
 
@@ -35,6 +35,7 @@ async function registerSp(
   s: HarnessSession,
   sp: SpMetadataOptions,
   fix: string,
+  changes: AdminChange,
   releaseIdentifiers?: string[],
 ): Promise<void> {
   const admin = s.config.idp.admin;
@@ -47,8 +48,10 @@ async function registerSp(
     res = await adminCall(admin, 'PUT', `/service-providers${query}`, {
       xml: spMetadataXml(sp),
       timeoutMs: s.config.timeouts.exchangeMs,
+      changes,
     });
   } catch (e) {
+    if (e instanceof HarnessError) throw e; // ERR_NOT_EXCLUSIVE: the check's declaration, not the URL
     const why = e instanceof ExchangeFailed ? e.message : String(e);
     throw new HarnessError(
       'ERR_TARGET_UNREACHABLE',
@@ -84,6 +87,7 @@ export async function registerGateway(s: HarnessSession): Promise<void> {
         encryptionCertPem: enc?.entityId === entityId ? readFileSync(enc.cert, 'utf8') : undefined,
       },
       'check idp.admin.apiKey, or register the gateway by hand (idp-conformance sp-metadata) and set capabilities.spAdmin: false',
+      { private: "the run's own entities, registered once at start" },
     );
   }
 }
@@ -135,6 +139,9 @@ export async function registerExtraEntity(e: ExtraEntity, why: string): Promise<
       s,
       sp,
       'check idp.admin.apiKey, or set capabilities.spAdmin: false',
+      {
+        private: `an entityID of its own (${entityId}), registered once, used only by the checks that ask for it`,
+      },
       e.releaseIdentifiers,
     );
     s.memo.set(key, pending);
