@@ -23,7 +23,6 @@ import {
   isElement,
 } from './xml';
 import type { Document, Element } from './xml';
-import { withFastXPath } from './xml-fast-xpath';
 
 /** Profile "Request signature": RSA-SHA256/384/512 or ECDSA-SHA256+; RSA-SHA1 is refused (DT-SIG-06). */
 const SIGNATURE_HASH: Record<string, { hash: string; type: 'rsa' | 'ec' }> = {
@@ -250,10 +249,8 @@ function runXmlCrypto(signature: Element, xml: string, certs: SpCert[], faults: 
     );
     configureAlgorithms(sx, faults);
     try {
-      const ok = withFastXPath(() => {
-        sx.loadSignature(signature as unknown as Parameters<SignedXml['loadSignature']>[0]);
-        return sx.checkSignature(xml) === true;
-      });
+      sx.loadSignature(signature as unknown as Parameters<SignedXml['loadSignature']>[0]);
+      const ok = sx.checkSignature(xml) === true;
       if (ok) return sx.getSignedReferences();
     } catch {
       // a wrong key or a malformed signature throws: try the next certificate
