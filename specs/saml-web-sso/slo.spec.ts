@@ -7,6 +7,7 @@
  */
 import {
   scenario,
+  isNoAnswer,
   POLICY,
   webLogin,
   newBrowser,
@@ -55,9 +56,8 @@ function describeLogout(out: WebLogout): string {
 const CONTROL_ROOT = 'SDP-IDP25-logout-request-redirect';
 
 /** The IdP did not answer at all (timeout, refused, reset): the liveness rule makes that an ERROR, never a verdict. */
-const NO_ANSWER = new Set(['timeout', 'refused', 'reset', 'network', 'target-gone']);
 function noAnswer(out: WebLogout): void {
-  if (out.failure && NO_ANSWER.has(out.failure.reason))
+  if (out.failure && isNoAnswer(out.failure.reason))
     throw new HarnessError(
       out.failure.reason === 'timeout' ? 'ERR_TIMEOUT' : 'ERR_TARGET_UNREACHABLE',
       `the IdP did not answer the logout (${out.failure.message}): nothing can be judged`,

@@ -100,6 +100,7 @@ export {
   type DeviceFacts,
 } from './roles/device-token';
 export { adminCall } from './roles/admin';
+export { isNoAnswer } from './roles/client/http';
 export { registerExtraEntity, type ExtraEntity } from './roles/sp-registration';
 export { wrapRequest, type XswVariant } from './messages/xsw';
 export { Canary } from './roles/canary';

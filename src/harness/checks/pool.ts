@@ -75,11 +75,6 @@ export class CheckPool {
     this.alone = false;
   }
 
-  /** How many checks may run at once under the current plan (1 outside a planned run). */
-  get concurrency(): number {
-    return this.jobs;
-  }
-
   /**
    * Throws ERR_NOT_EXCLUSIVE unless check `checkId` may change or count `state` under the current plan:
    * with N > 1 it must declare `exclusive` (on its check or its scenario block). Outside a check (the
@@ -115,22 +110,18 @@ export class CheckPool {
   private pump(): void {
     while (this.next < this.order.length && this.next < this.horizon && !this.alone) {
       const id = this.order[this.next] as string;
-      const def = this.defs.get(id);
-      if (def?.exclusive && this.running > 0) return;
+      // plan() keeps only declared checks and gives each an outcome, which is forgotten only once taken
+      // (after this loop started its work): both are there.
+      const def = this.defs.get(id) as Planned;
+      const d = this.outcomes.get(id) as Deferred;
+      if (def.exclusive && this.running > 0) return;
       if (this.running >= this.jobs) return;
       this.next++;
-      const d = this.outcomes.get(id);
-      if (!d) continue; // already taken in place
-      if (!def) {
-        d.reject(new Error(`check ${id} was planned but never declared`));
-        continue;
-      }
       this.running++;
       if (def.exclusive) this.alone = true;
-      const done = d;
       def
         .run()
-        .then(done.resolve, done.reject)
+        .then(d.resolve, d.reject)
         .finally(() => {
           this.running--;
           if (def.exclusive) this.alone = false;

@@ -38,7 +38,13 @@ export interface HttpResponse {
  * listens; `reset`: the connection was cut before a complete answer; `network`: any other socket error;
  * `target-gone`: not sent, the target already stopped answering (see the exchange guard).
  */
-export type NoAnswerReason = 'timeout' | 'refused' | 'reset' | 'network' | 'target-gone';
+export const NO_ANSWER_REASONS = ['timeout', 'refused', 'reset', 'network', 'target-gone'] as const;
+export type NoAnswerReason = (typeof NO_ANSWER_REASONS)[number];
+
+/** Whether a failure reason (of an exchange or a browser flow) means the target gave no answer at all. */
+export function isNoAnswer(reason: string): reason is NoAnswerReason {
+  return (NO_ANSWER_REASONS as readonly string[]).includes(reason);
+}
 
 /** An exchange that produced no HTTP answer: never a verdict about the IdP by itself (ERROR, not FAIL). */
 export class ExchangeFailed extends Error {
