@@ -4,8 +4,11 @@
  * IdP, the keys, the Stryker plugins and setup of this folder, the configs and the locked dependencies,
  * which it cannot see (the scoring code here changes no verdict and is left out). Both
  * sets are hashed per file into test/mutation/stryker-incremental.meta.json beside the incremental file.
+ * Only files git tracks are hashed (their working-tree content): a stray untracked file (a scratch
+ * spec, an editor backup) does not stale the results. Outside a git checkout every file is.
  */
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
@@ -48,13 +51,33 @@ function walk(root: string, rel: string, out: string[]): void {
   } else out.push(rel);
 }
 
+/**
+ * The files under `paths` git tracks that exist in the working tree (undefined: not a git checkout,
+ * or no git).
+ */
+function tracked(root: string, paths: string[]): string[] | undefined {
+  const r = spawnSync('git', ['ls-files', '-z', '--', ...paths], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0 || r.error) return undefined;
+  return r.stdout
+    .split('\0')
+    .filter((f) => f !== '' && existsSync(path.join(root, f)))
+    .sort();
+}
+
+/** The files under `paths`: those git tracks, or every file outside a git checkout. */
+function filesUnder(root: string, paths: string[]): string[] {
+  const out = tracked(root, paths);
+  if (out) return out;
+  const all: string[] = [];
+  for (const p of paths) walk(root, p, all);
+  return all;
+}
+
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
 export function fingerprint(root: string, mutated: string[]): Fingerprint {
-  const inputs: string[] = [];
-  for (const p of INPUTS) walk(root, p, inputs);
-  const seen: string[] = [...mutated];
-  for (const p of SEEN) walk(root, p, seen);
+  const inputs = filesUnder(root, INPUTS);
+  const seen: string[] = [...mutated, ...filesUnder(root, SEEN)];
   const files: Record<string, string> = {};
   const isMutated = new Set(mutated);
   const inputList = inputs.filter((f) => !NOT_INPUTS.has(f) && !isMutated.has(f));

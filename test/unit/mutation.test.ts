@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { changed } from '../mutation/fingerprint';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { changed, fingerprint } from '../mutation/fingerprint';
 import { classify, estimate, emptyTally, mutantKey, scoreFile } from '../mutation/score';
 
 const at = (line: number, column: number, endColumn: number) => ({
@@ -126,6 +130,28 @@ describe('npm run mutation: the fingerprint', () => {
         seen,
       ),
     ).to.deep.equal(['src/h.ts', 'src/n.ts', 'specs/a']);
+  });
+
+  it('hashes only the files git tracks: a stray untracked file does not change it, an edit does', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'idpc-fp-'));
+    try {
+      const git = (...a: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { cwd: root });
+      mkdirSync(path.join(root, 'src'));
+      writeFileSync(path.join(root, 'src', 'a.ts'), 'a');
+      writeFileSync(path.join(root, 'package.json'), '{}');
+      git('init', '-q');
+      git('add', '-A');
+      git('commit', '-q', '-m', 'x');
+      const before = fingerprint(root, []);
+      expect(Object.keys(before.files)).to.deep.equal(['package.json', 'src/a.ts']);
+      writeFileSync(path.join(root, 'src', 'stray.ts'), 'stray');
+      expect(fingerprint(root, [])).to.deep.equal(before);
+      writeFileSync(path.join(root, 'src', 'a.ts'), 'edited');
+      expect(fingerprint(root, []).inputs).to.not.equal(before.inputs);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
