@@ -6,6 +6,7 @@ import {
   NAMEID_TRANSIENT,
   registerExtraEntity,
   expectRefusalAgainst,
+  expectRefusal,
   expectErrorStatus,
   describeAnswer,
   statusName,
@@ -177,9 +178,38 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
   };
   /**
    * An SP requiring any identifier while the IdP's release policy for it allows none: it will not satisfy
-   * it. Registered only where the target declares capabilities.spReleasePolicy (the admin API takes it).
+   * it. Registered only where the target declares capabilities.spReleasePolicy (the admin API takes it):
+   * elsewhere it throws the NotApplicable naming that capability.
    */
   const withheld = signalled('subject-id-req-any-withheld', 'any', false, []);
+  /**
+   * The control of `withheld`: the same signal with an explicit release policy allowing both identifiers.
+   * It differs from `withheld` in the policy alone (bySignal.any gets no policy, so the IdP's default one).
+   */
+  const allowed = signalled('subject-id-req-any-released', 'any', false, ['subject-id', 'pairwise-id']);
+
+  /**
+   * BLOCKED by SDP-IDP15-signal-any unless `c`, the answer to `allowed`, is a trusted Success with
+   * subject-id or pairwise-id: otherwise the answer to `withheld` says nothing about the policy. `original`:
+   * the FAIL the caller would give, restored if SDP-IDP15-signal-any holds (default: the control's).
+   */
+  const policyShown = (v: Verdict, c: WebLogin, original?: ReturnType<Verdict['failure']>): void => {
+    if (released(c)) return;
+    v.blocked(
+      'SDP-IDP15-signal-any',
+      `the control, the same signal (subject-id:req any) with a release policy allowing both identifiers, got no trusted Success with subject-id or pairwise-id (${describeAnswer(c)}): the answer to the SP whose policy allows none says nothing about the policy`,
+      original ??
+        v.failure(
+          'control: the same SP signal with a release policy allowing both identifiers',
+          'a Success with subject-id or pairwise-id',
+          describeAnswer(c),
+        ),
+    );
+  };
+
+  /** A trusted Success carrying one of `want` (by default subject-id or pairwise-id). */
+  const released = (r: WebLogin, want: readonly string[] = [SUBJECT_ID, PAIRWISE_ID]): boolean =>
+    !!r.verify?.accepted && !!r.verify.assertion?.attributes.some((x) => want.includes(x.name));
 
   /**
    * Where in this run the IdP released `want` in a trusted Success: to the control (no signal) or to the
@@ -193,8 +223,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
         .map(([k, flow]): [string, () => Promise<WebLogin>] => [`to an SP with subject-id:req ${k}`, flow]),
     ];
     for (const [where, flow] of others) {
-      const r = await flow();
-      if (r.verify?.accepted && r.verify.assertion?.attributes.some((x) => x.name === want)) return where;
+      if (released(await flow(), [want])) return where;
     }
     return undefined;
   }
@@ -309,8 +338,10 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
   /**
    * SDP-IDP16-error-status (the SHOULD of SDP-IDP16): "If an IdP cannot or will not satisfy the
    * requirements of an SP in this respect, then it [...] SHOULD respond to the SP with a SAML error
-   * status." For each signalled request the IdP failed (a refusal judged against the control): an error
-   * Response at the SP's ACS, not an error page. The MUST (SDP-IDP16) is judged by the SDP-IDP15-signal-*
+   * status." For each signalled request the IdP failed (a variant each, a refusal judged against its
+   * control: the SP without a signal, or for the withheld SP the same signal with a release policy allowing
+   * both identifiers): an error Response at the SP's ACS, not an error page. A request the IdP satisfied is
+   * that variant's NOT_APPLICABLE. The MUST (SDP-IDP16) is judged by the SDP-IDP15-signal-*
    * checks.
    * The "will not" case is made on purpose where the target declares capabilities.spReleasePolicy (its
    * admin API takes a release policy): an SP requiring any identifier that the IdP is told to release none
@@ -323,24 +354,47 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
       title: 'a signalled request the IdP fails gets a SAML error status at the SP, not an error page',
     },
     async (v, s) => {
-      let refused = 0;
       const policy = s.config.capabilities.spReleasePolicy;
-      const judged = policy ? { ...bySignal, 'any, with a release policy of none': withheld } : bySignal;
-      for (const [req, flow] of Object.entries(judged)) {
-        const r = await flow();
-        if (isSuccess(r)) continue;
-        refused++;
-        v.step = `subject-id:req ${req}`;
-        expectRefusalAgainst(v, await control(), r);
-        expectErrorStatus(v, r, undefined);
-      }
-      v.step = undefined;
-      if (refused === 0)
+      // One variant per signalled SP, each judged against its own control: the signalled SPs against the
+      // SP without a signal, the withheld SP against the same signal with a release policy allowing both.
+      const cases: (readonly [
+        string,
+        { flow: () => Promise<WebLogin>; against: () => Promise<WebLogin> },
+      ])[] = [
+        ...Object.entries(bySignal).map(
+          ([k, flow]) => [`subject-id:req ${k}`, { flow, against: control }] as const,
+        ),
+        ...(policy
+          ? [
+              [
+                'subject-id:req any, with a release policy of none',
+                { flow: withheld, against: allowed },
+              ] as const,
+            ]
+          : []),
+      ];
+      try {
+        await v.variants(cases, async ({ flow, against }, name) => {
+          const r = await flow();
+          if (isSuccess(r)) throw new NotApplicable(`the IdP satisfied ${name}: no failed request to judge`);
+          const c = await against();
+          if (flow === withheld) policyShown(v, c);
+          expectRefusalAgainst(v, c, r);
+          expectErrorStatus(v, r, undefined);
+        });
+      } catch (e) {
+        if (!(e instanceof NotApplicable)) throw e;
+        // No variant judged: the IdP failed none of the requests.
+        const kept =
+          policy && released(await withheld())
+            ? 'released an identifier to'
+            : 'answered with a Success the request of';
         throw new NotApplicable(
           policy
-            ? 'the IdP satisfied every subject-id:req signal (subject-id, pairwise-id, any), and released an identifier to an SP whose release policy (capabilities.spReleasePolicy: PUT /service-providers?releaseIdentifiers=) allows none: it failed no request, so no error status to judge'
+            ? `the IdP satisfied every subject-id:req signal (subject-id, pairwise-id, any), and ${kept} an SP whose release policy (capabilities.spReleasePolicy: PUT /service-providers?releaseIdentifiers=) allows none: it failed no request, so no error status to judge`
             : 'the IdP satisfied every subject-id:req signal (subject-id, pairwise-id, any): it failed no request, so no error status to judge; declare capabilities.spReleasePolicy where the admin API takes a release policy (PUT /service-providers?releaseIdentifiers=), and the harness registers an SP the IdP will not satisfy',
         );
+      }
     },
   );
 
@@ -348,57 +402,42 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
    * SDP-IDP16: "If an IdP cannot or will not satisfy the requirements of an SP in this respect, then it MUST
    * fail the authentication request […]." The "will not" case, made on purpose where the target declares
    * capabilities.spReleasePolicy: an SP whose metadata requires any identifier (subject-id:req any) and
-   * whose release policy at the IdP allows none. A Success is a FAIL: with subject-id or pairwise-id the
-   * policy was ignored, without them the request was not failed. A failed request (an error Response or an
-   * error page, the refusal of expectRefusalAgainst) is judged against the control: the same signal without
-   * the policy (the SP of SDP-IDP15-signal-any) must get a Success with an identifier, else the refusal
-   * says nothing about the policy (BLOCKED by SDP-IDP15-signal-any). How it failed is
-   * SDP-IDP16-error-status's.
+   * whose release policy at the IdP allows none. A Success with subject-id or pairwise-id is a FAIL (the
+   * policy was ignored). Anything else is judged against the control, the same signal with a release policy
+   * allowing both identifiers (the two entities differ in the policy alone): it must get a trusted Success
+   * with an identifier, else neither a Success without one nor a refusal says anything about the policy
+   * (BLOCKED by SDP-IDP15-signal-any). Then a Success without an identifier is a FAIL (the request was
+   * not failed), and a failed request must be a refusal (expectRefusal: an error Response or an error
+   * page). How it failed is SDP-IDP16-error-status's.
    */
   h.check(
     {
       id: 'SDP-IDP16-withheld-not-released',
-      level: 'MUST',
       requirements: ['SDP-IDP16'],
       title:
         'an SP whose metadata requires an identifier its release policy withholds gets the request failed, no identifier',
     },
     async (v) => {
-      h.requires('spReleasePolicy');
+      // Without capabilities.spReleasePolicy withheld() throws the NotApplicable naming it.
       const r = await withheld();
+      const c = await allowed();
       const what = 'the answer to an SP with subject-id:req any whose release policy allows no identifier';
       if (isSuccess(r)) {
         const a = expectSuccess(v, r);
         const ids = a.attributes.filter((x) => x.name === SUBJECT_ID || x.name === PAIRWISE_ID);
-        v.ok(
-          ids.length === 0,
-          what,
-          'the request failed, no subject-id or pairwise-id (SDP-IDP16: an IdP that will not satisfy the SP MUST fail the request)',
-          `Success releasing ${ids.map((x) => `${nameOf(x.name)} ${x.values.join(', ')}`).join(' and ')} despite the release policy`,
-          WHERE.attribute.attributes,
-        );
-        v.fail(
-          what,
-          'the request failed (SDP-IDP16: an IdP that will not satisfy the SP MUST fail the request)',
-          'Success without subject-id or pairwise-id',
-          WHERE.response.statusCode,
-        );
+        const expected =
+          'the request failed, no subject-id or pairwise-id (SDP-IDP16: an IdP that will not satisfy the SP MUST fail the request)';
+        // An identifier released despite the policy is a FAIL whatever the control got; a Success without
+        // one is a request not failed only if the control shows the IdP would release one to this signal.
+        const actual = ids.length
+          ? `Success releasing ${ids.map((x) => `${nameOf(x.name)} ${x.values.join(', ')}`).join(' and ')} despite the release policy`
+          : 'Success without subject-id or pairwise-id';
+        const where = ids.length ? WHERE.attribute.attributes : WHERE.response.statusCode;
+        if (!ids.length) policyShown(v, c, v.failure(what, expected, actual, where));
+        v.fail(what, expected, actual, where);
       }
-      const c = await bySignal.any();
-      const shown = c.verify?.accepted
-        ? c.verify.assertion?.attributes.some((x) => x.name === SUBJECT_ID || x.name === PAIRWISE_ID)
-        : false;
-      if (!shown)
-        v.blocked(
-          'SDP-IDP15-signal-any',
-          `the control, the same signal (subject-id:req any) without a release policy, got no trusted Success with subject-id or pairwise-id (${describeAnswer(c)}): a refusal of the withheld SP would say nothing about the policy`,
-          v.failure(
-            'control: the same SP signal without a release policy',
-            'a Success with subject-id or pairwise-id',
-            describeAnswer(c),
-          ),
-        );
-      expectRefusalAgainst(v, c, r);
+      policyShown(v, c);
+      expectRefusal(v, r);
     },
   );
 

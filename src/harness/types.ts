@@ -133,7 +133,7 @@ export interface CheckResult extends CheckDef {
 
 export interface VariantOutcome {
   name: string;
-  outcome: 'PASS' | 'FAIL' | 'BLOCKED';
+  outcome: 'PASS' | 'FAIL' | 'BLOCKED' | 'NOT_APPLICABLE';
 }
 
 export type Summary = Record<Outcome, number>;

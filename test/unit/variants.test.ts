@@ -3,7 +3,7 @@
  * carries it, and the kill matrix prints which faults break each variant alone.
  */
 import { expect } from 'chai';
-import { Blocked, ConformanceFailure, Verdict } from '../../src/harness/checks/verdict';
+import { Blocked, ConformanceFailure, NotApplicable, Verdict } from '../../src/harness/checks/verdict';
 import type { CheckDef } from '../../src/harness/types';
 import { formatKillMatrix, type KillMatrix } from '../kill-matrix';
 
@@ -53,6 +53,40 @@ describe('variants of a multi-variant check', () => {
     }
     expect(thrown).to.be.instanceOf(Blocked);
     expect(v.variantOutcomes).to.deep.equal([{ name: 'only', outcome: 'BLOCKED' }]);
+  });
+
+  it('records NOT_APPLICABLE per variant; the check is NOT_APPLICABLE only when no variant passed', async () => {
+    const some = new Verdict(def);
+    await some.variants(
+      [
+        ['judged', 1],
+        ['nothing to judge', 2],
+      ] as const,
+      async (n) => {
+        if (n === 2) some.notApplicable('satisfied');
+        some.ok(true, 'ok', 'ok', 'ok');
+      },
+    );
+    expect(some.variantOutcomes).to.deep.equal([
+      { name: 'judged', outcome: 'PASS' },
+      { name: 'nothing to judge', outcome: 'NOT_APPLICABLE' },
+    ]);
+    const none = new Verdict(def);
+    let thrown: unknown;
+    try {
+      await none.variants(
+        [
+          ['a', 1],
+          ['b', 2],
+        ] as const,
+        async (n) => none.notApplicable(`n/a ${n}`),
+      );
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).to.be.instanceOf(NotApplicable);
+    expect((thrown as Error).message).to.equal('n/a 1');
+    expect(none.variantOutcomes.map((x) => x.outcome)).to.deep.equal(['NOT_APPLICABLE', 'NOT_APPLICABLE']);
   });
 
   it('the kill matrix prints each variant with the faults that break it alone', () => {

@@ -114,7 +114,9 @@ export class Verdict {
 
   /**
    * Judges every variant (one name each) and fails once at the end, naming all that failed, so a
-   * vendor sees the whole picture rather than the first broken variant.
+   * vendor sees the whole picture rather than the first broken variant. A variant whose judge throws
+   * NotApplicable (nothing of it to judge in this run) is that variant's NOT_APPLICABLE; if no variant
+   * passed, failed or was BLOCKED, the first such NotApplicable is the check's.
    */
   async variants<T>(
     cases: readonly (readonly [string, T])[],
@@ -122,12 +124,20 @@ export class Verdict {
   ): Promise<void> {
     const failed: { name: string; f: ConformanceFailure }[] = [];
     let blocked: Blocked | undefined;
+    let notApplicable: NotApplicable | undefined;
+    let passed = 0;
     for (const [name, c] of cases) {
       this.step = name;
       try {
         await judge(c, name);
         this.variantOutcomes.push({ name, outcome: 'PASS' });
+        passed++;
       } catch (e) {
+        if (e instanceof NotApplicable) {
+          this.variantOutcomes.push({ name, outcome: 'NOT_APPLICABLE' });
+          notApplicable ??= e;
+          continue;
+        }
         if (e instanceof Blocked) {
           this.variantOutcomes.push({ name, outcome: 'BLOCKED' });
           blocked ??= e;
@@ -141,6 +151,7 @@ export class Verdict {
     this.step = undefined;
     // A variant that failed on its own is this check's FAIL; only a check with nothing of its own is BLOCKED.
     if (failed.length === 0 && blocked) throw blocked;
+    if (failed.length === 0 && passed === 0 && notApplicable) throw notApplicable;
     if (failed.length === 0) return;
     const first = failed[0]!.f; // failed is not empty (returned above)
     // Each failed variant with the expectation it broke (without the step prefix fail() added).
