@@ -30,6 +30,9 @@ export interface ExtraEntity {
   releaseIdentifiers?: string[];
 }
 
+/** A registration under way or done (the memo entry of an entityID) and the options it carries. */
+type Registration = Promise<void> & { options: string };
+
 /** PUTs one SP's metadata to the admin API; a coded HarnessError (with `fix`) when it does not take. */
 async function registerSp(
   s: HarnessSession,
@@ -116,39 +119,43 @@ export async function registerExtraEntity(e: ExtraEntity, why: string): Promise<
     authnRequestsSigned: e.authnRequestsSigned ?? false,
     subjectIdReq: e.subjectIdReq,
   };
-  // Every option that reaches the IdP, in a fixed order: the memo key of this registration.
+  // Every option that reaches the IdP, in a fixed order: what one entityID may be registered with.
   const options = JSON.stringify([
     sp.certsPem,
     sp.authnRequestsSigned,
     sp.subjectIdReq ?? null,
     e.releaseIdentifiers ?? null,
   ]);
-  const owner = `sp-entity-options:${entityId}`;
-  const held = s.memo.get(owner) as Promise<unknown> | undefined;
-  if (held === undefined) s.memo.set(owner, Promise.resolve(options));
-  else if ((await held) !== options)
+  // One memo entry per entityID: the registration under way or done, with the options it carries (read
+  // synchronously, so two checks asking at once cannot both register).
+  const key = `sp-entity:${entityId}`;
+  const held = s.memo.get(key) as Registration | undefined;
+  if (held && held.options !== options)
     throw new HarnessError(
       'ERR_INTERNAL',
       `two checks register the SP entity ${entityId} with different options`,
       'give each set of options its own suffix',
     );
-  const key = `sp-entity:${entityId}:${options}`;
-  let pending = s.memo.get(key);
+  let pending = held;
   if (!pending) {
-    pending = registerSp(
-      s,
-      sp,
-      'check idp.admin.apiKey, or set capabilities.spAdmin: false',
-      {
-        private: `an entityID of its own (${entityId}), registered once, used only by the checks that ask for it`,
-      },
-      e.releaseIdentifiers,
+    const registering: Registration = Object.assign(
+      registerSp(
+        s,
+        sp,
+        'check idp.admin.apiKey, or set capabilities.spAdmin: false',
+        {
+          private: `an entityID of its own (${entityId}), registered once, used only by the checks that ask for it`,
+        },
+        e.releaseIdentifiers,
+      ),
+      { options },
     );
-    s.memo.set(key, pending);
+    s.memo.set(key, registering);
     // Forget a rejection (only if it is still the memoized attempt): the next caller registers afresh.
-    pending.catch(() => {
-      if (s.memo.get(key) === pending) s.memo.delete(key);
+    registering.catch(() => {
+      if (s.memo.get(key) === registering) s.memo.delete(key);
     });
+    pending = registering;
   }
   await pending;
   return entityId;
