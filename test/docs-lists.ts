@@ -20,6 +20,21 @@ export function citing(requirement: string, checks: readonly ListedCheck[]): str
     .sort();
 }
 
+/**
+ * The checks covering a row of the saml2int coverage table: those citing the requirement or one of its
+ * sub-entries (`<id>-…`, a part of its sentence the catalogue lists on its own, e.g. SDP-IDP16-error-status,
+ * the SHOULD of SDP-IDP16), sorted.
+ */
+export function covering(
+  requirement: string,
+  checks: readonly Pick<ListedCheck, 'id' | 'requirements'>[],
+): string[] {
+  return checks
+    .filter((c) => c.requirements.some((r) => r === requirement || r.startsWith(`${requirement}-`)))
+    .map((c) => c.id)
+    .sort();
+}
+
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 
@@ -107,7 +122,10 @@ export function withCheckedBy(doc: string, checks: readonly ListedCheck[]): stri
   return doc.slice(0, start) + next.join('') + doc.slice(end);
 }
 
-/** saml-web-sso.md with the check column of every `| SDP-… |` row naming exactly the checks citing it. */
+/**
+ * saml-web-sso.md with the check column of every `| SDP-… |` row naming exactly the checks citing it or
+ * one of its sub-entries (covering).
+ */
 export function withCoverageTable(doc: string, checks: readonly ListedCheck[]): string {
   return doc
     .split('\n')
@@ -116,7 +134,7 @@ export function withCoverageTable(doc: string, checks: readonly ListedCheck[]): 
       const cells = line.split('|');
       const id = cells[1]!.trim();
       const listed = cells[3]!.match(/`[^`]+`/g)?.map((c) => c.slice(1, -1)) ?? [];
-      const ids = citing(id, checks);
+      const ids = covering(id, checks);
       if (sameSet(listed, ids)) return line;
       cells[3] = ` ${ids.length > 0 ? ids.map((c) => `\`${c}\``).join(', ') : '—'} `;
       return cells.join('|');

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { requirement } from '../../src/harness/requirements';
+import { covering } from '../docs-lists';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const DOC = path.join(ROOT, 'docs', 'profiles', 'saml-web-sso.md');
@@ -65,11 +66,20 @@ describe('docs/profiles/saml-web-sso.md: the saml2int coverage table', function 
     }
   });
 
-  it('lists exactly the checks that cite each requirement', () => {
-    for (const r of table) {
-      const citing = checks.filter((c) => c.requirements.includes(r.id)).map((c) => c.id);
-      expect([...r.checks].sort(), r.id).to.deep.equal([...citing].sort());
-    }
+  it('lists exactly the checks that cite each requirement or one of its sub-entries', () => {
+    for (const r of table) expect([...r.checks].sort(), r.id).to.deep.equal(covering(r.id, checks));
+    // SDP-IDP16-error-status (the SHOULD of SDP-IDP16's sentence) is a sub-entry: its check is in SDP-IDP16's row.
+    expect(table.find((r) => r.id === 'SDP-IDP16')?.checks).to.include('SDP-IDP16-error-status');
+  });
+
+  it('counts a sub-entry to its requirement only (SDP-IDP1 is not SDP-IDP16)', () => {
+    const listed = [
+      { id: 'a', profile: 'p', requirements: ['SDP-IDP16-error-status'] },
+      { id: 'b', profile: 'p', requirements: ['SDP-IDP16'] },
+      { id: 'c', profile: 'p', requirements: ['SDP-IDP1'] },
+    ];
+    expect(covering('SDP-IDP16', listed)).to.deep.equal(['a', 'b']);
+    expect(covering('SDP-IDP1', listed)).to.deep.equal(['c']);
   });
 
   it('says why, where no check covers a requirement', () => {
