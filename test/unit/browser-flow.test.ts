@@ -50,4 +50,25 @@ describe('browser flow endings', () => {
     expect(r.lastStatus).to.equal(400);
     expect(r.pages.at(-1)?.url).to.equal(`${IDP}/error`);
   });
+
+  it('a third intermediate hidden-field form is a step not followed: the flow ends flagged stepLimit', async () => {
+    let n = 0;
+    const bounce = (url: string) =>
+      answer(
+        url,
+        200,
+        { 'content-type': 'text/html' },
+        `<html><body><form method="post" action="${IDP}/bounce/${++n}"><input type="hidden" name="s" value="${n}"></form></body></html>`,
+      );
+    const ua = agent(bounce);
+    const r = await runBrowserFlow(() => ua.send('GET', `${IDP}/sso`), {
+      ua,
+      idpOrigins: new Set([IDP]),
+      acsUrls: new Set(),
+      maxSteps: 12,
+    });
+    expect(r.hops).to.have.length(3);
+    expect(r.stepLimit).to.equal(true);
+    expect(r.delivery).to.equal(undefined);
+  });
 });

@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expectControlRefused } from '../../src/harness/checks/outcomes';
+import { expectControlRefused, expectRefusal, expectRefused } from '../../src/harness/checks/outcomes';
 import { Blocked, ConformanceFailure, NotApplicable, Verdict } from '../../src/harness/checks/verdict';
 import { HarnessError, type CheckDef } from '../../src/harness/types';
 import { registerExtraEntity } from '../../src/harness/roles/sp-registration';
@@ -129,6 +129,28 @@ describe('SDP-IDP32 control: BLOCKED when served or inconclusive, ERROR without 
       const e = judged(control);
       expect(e).to.be.instanceOf(Blocked);
       expect((e as Blocked).original).to.equal(undefined);
+    }
+  });
+
+  it('a flow stopped at the step limit is no refusal: BLOCKED as the control, ERR_UNJUDGEABLE as a negative', () => {
+    const stopped = answer({ lastStatus: 200, stepLimit: true });
+    const e = judged(stopped);
+    expect(e).to.be.instanceOf(Blocked);
+    expect((e as Blocked).original).to.equal(undefined);
+    for (const judge of [
+      () => expectRefusal(new Verdict(DEF), stopped),
+      () => expectRefused(new Verdict(DEF), stopped, 'error-page'),
+    ]) {
+      const x = (() => {
+        try {
+          judge();
+          return 'refused';
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(x).to.be.instanceOf(HarnessError);
+      expect((x as HarnessError).code).to.equal('ERR_UNJUDGEABLE');
     }
   });
 

@@ -34,6 +34,7 @@ export function describe(r: Answer): string {
       : 'a Response';
     return `${status} delivered to ${where}${r.delivery.via === 'redirect-query' ? ' by redirect' : ''}`;
   }
+  if (r.stepLimit) return `no end within the client's step limit (last HTTP ${r.lastStatus ?? '?'})`;
   if (r.loginFormShown && (endsAtLogin(r) || !r.loggedIn)) return `a login form (HTTP ${r.lastStatus})`;
   if (r.loggedIn) return `HTTP ${r.lastStatus ?? '?'} after the login, with no SAMLResponse`;
   return `HTTP ${r.lastStatus ?? '?'} with no SAMLResponse`;
@@ -162,6 +163,7 @@ export function expectRefused(
 ): ResponseInfo | undefined {
   if (r.failure) v.fail('the IdP answer', 'a refusal (an error page or an error Response)', describe(r));
   if (!r.delivery) {
+    stoppedMidFlow(r);
     v.ok(!r.loginFormShown, 'the IdP answer', 'a refusal (an error page or an error Response)', describe(r));
     expectRejected(v, r, status);
     return undefined;
@@ -213,6 +215,7 @@ export function expectRefusal(v: Verdict, r: Answer, how: RefusalKind = 'error-r
   if (r.foreignNavigation) v.fail('the IdP answer', want, describe(r));
   if (r.verify?.assertion) v.fail('the IdP answer', want, describe(r));
   if (!r.delivery) {
+    stoppedMidFlow(r);
     v.ok(!endsAtLogin(r), 'the IdP answer', want, describe(r));
     v.ok(r.lastStatus !== undefined, 'the IdP answer', want, describe(r));
     return;
@@ -259,9 +262,22 @@ export function expectControlRefused(v: Verdict, control: Answer, root: string):
   expectRefusal(v, control);
 }
 
-/** No refusal and no Response: an oversize page or invalid URL, a navigation not followed, a login form. */
+/**
+ * A flow the client stopped with a step still to follow (its step limit, or an intermediate page past the
+ * hidden-form cap) ended nowhere: no delivery there is the absence of evidence, not a refusal. ERROR.
+ */
+function stoppedMidFlow(r: Answer): void {
+  if (r.stepLimit)
+    throw new HarnessError(
+      'ERR_UNJUDGEABLE',
+      `whether the IdP refused cannot be told: the flow stopped at the client's step limit with a step still to follow (last HTTP ${r.lastStatus ?? '?'})`,
+      'see the evidence: a redirect or intermediate-form loop at the IdP; a refusal is an error page or an error Response',
+    );
+}
+
+/** No refusal and no Response: an oversize page or invalid URL, a navigation not followed, a login form, the step limit. */
 function inconclusive(r: Answer): boolean {
-  if (r.failure || r.foreignNavigation) return true;
+  if (r.failure || r.foreignNavigation || r.stepLimit) return true;
   if (r.delivery) return false;
   return endsAtLogin(r);
 }

@@ -52,7 +52,10 @@ export interface FlowResult {
   hops: { url: string; status: number; headers: Record<string, string> }[];
   /** A redirect or form to an origin that is neither the IdP's nor the gateway's: never followed. */
   foreignNavigation?: string;
-  /** The flow stopped at maxSteps with a step still to follow: it ended nowhere the client could judge. */
+  /**
+   * The flow stopped with a step still to follow (maxSteps, or a third intermediate hidden-field form): it
+   * ended nowhere the client could judge.
+   */
   stepLimit?: boolean;
 }
 
@@ -252,7 +255,12 @@ export async function runBrowserFlow(
     const hiddenOnly = page.forms.find(
       (f) => f.inputs.length > 0 && f.inputs.every((i) => i.type === 'hidden'),
     );
-    if (hiddenOnly && hiddenSubmits < 2) {
+    if (hiddenOnly && hiddenSubmits >= 2) {
+      // Past the cap the flow stops with a step it did not follow: it ended nowhere (stepLimit).
+      result.stepLimit = true;
+      return 'done';
+    }
+    if (hiddenOnly) {
       hiddenSubmits++;
       const action = resolve(res.url, hiddenOnly.action);
       if (!opts.idpOrigins.has(new URL(action).origin)) {
