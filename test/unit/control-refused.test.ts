@@ -8,7 +8,12 @@
 import { expect } from 'chai';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expectControlRefused, expectRefusal, expectRefused } from '../../src/harness/checks/outcomes';
+import {
+  expectControlRefused,
+  expectRefusal,
+  expectRefusalAgainst,
+  expectRefused,
+} from '../../src/harness/checks/outcomes';
 import { Blocked, ConformanceFailure, NotApplicable, Verdict } from '../../src/harness/checks/verdict';
 import { HarnessError, type CheckDef } from '../../src/harness/types';
 import { registerExtraEntity } from '../../src/harness/roles/sp-registration';
@@ -152,6 +157,20 @@ describe('SDP-IDP32 control: BLOCKED when served or inconclusive, ERROR without 
       expect(x).to.be.instanceOf(HarnessError);
       expect((x as HarnessError).code).to.equal('ERR_UNJUDGEABLE');
     }
+  });
+
+  it('a negative judged against a control that got no answer is ERROR, not a FAIL of the check', () => {
+    const control = answer({ failure: { reason: 'reset', message: 'ECONNRESET', url: 'http://idp/sso' } });
+    const e = (() => {
+      try {
+        expectRefusalAgainst(new Verdict(DEF), control, answer({ lastStatus: 403 }));
+        return 'judged';
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(e).to.be.instanceOf(HarnessError);
+    expect((e as HarnessError).code).to.equal('ERR_TARGET_UNREACHABLE');
   });
 
   it('an error Response the IdP got wrong (delivered to another ACS) is a FAIL of the check', () => {

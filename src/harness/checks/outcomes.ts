@@ -16,6 +16,7 @@ import type { FlowResult, Requested } from '../roles/client/browser-flow';
 import type { VerifyResult } from '../roles/gateway/verifier';
 import type { AssertionInfo, ResponseInfo } from '../roles/gateway/verifier';
 import { WHERE } from '../roles/gateway/verifier-types';
+import { isNoAnswer } from '../roles/client/http';
 
 /** What any login flow (browser or device agent) gives the checks. */
 export type Answer = FlowResult & { verify?: VerifyResult; request: { id: string }; requested?: Requested };
@@ -194,6 +195,7 @@ export function expectRefusalAgainst(
   r: Answer,
   how: RefusalKind = 'error-response-or-page',
 ): void {
+  controlAnswered(control);
   if (!control.verify?.assertion || !control.verify.accepted) {
     v.fail(
       'control: the same flow without the mutation',
@@ -236,13 +238,7 @@ export function expectRefusal(v: Verdict, r: Answer, how: RefusalKind = 'error-r
  * the IdP got wrong (to another ACS, by redirect, unparseable), is judged as a refusal (expectRefusal).
  */
 export function expectControlRefused(v: Verdict, control: Answer, root: string): void {
-  const reason = control.failure?.reason;
-  if (control.failure && reason !== 'oversize' && reason !== 'bad-url')
-    throw new HarnessError(
-      reason === 'timeout' ? 'ERR_TIMEOUT' : 'ERR_TARGET_UNREACHABLE',
-      `the control got no answer (${control.failure.message}): nothing can be judged`,
-      'check that the IdP is running and reachable, or raise timeouts.exchangeMs',
-    );
+  controlAnswered(control);
   const resp = control.verify?.response;
   const served =
     !!control.verify?.assertion ||
@@ -260,6 +256,21 @@ export function expectControlRefused(v: Verdict, control: Answer, root: string):
       `the control, signed by a key the SP metadata does not list, ended neither refused nor served (${describe(control)}): it does not show that the key is checked`,
     );
   expectRefusal(v, control);
+}
+
+/**
+ * A control that got no answer (timeout, refused, reset) says nothing about the IdP: ERROR (liveness), never
+ * a FAIL of the check nor a BLOCKED. One that ended where the client cannot tell refused from served (the
+ * step limit) is ERROR too when a negative is judged against it (expectRefusalAgainst).
+ */
+function controlAnswered(control: Answer): void {
+  const f = control.failure;
+  if (f && isNoAnswer(f.reason))
+    throw new HarnessError(
+      f.reason === 'timeout' ? 'ERR_TIMEOUT' : 'ERR_TARGET_UNREACHABLE',
+      `the control got no answer (${f.message}): nothing can be judged`,
+      'check that the IdP is running and reachable, or raise timeouts.exchangeMs',
+    );
 }
 
 /**
