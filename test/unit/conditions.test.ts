@@ -105,11 +105,17 @@ describe('conditions', () => {
     expect(keyTransportRefused(enc({ keyUnwrapped: false }).encryption)).to.equal(false);
   });
 
-  it('count as an error status only a present top-level StatusCode other than Success', () => {
+  it('count as an error status only a present top-level StatusCode other than Success, from the top-level list', () => {
     const st = (statusCode?: string) => STATUS_ERROR.judge(input({ statusCode }))[0]?.holds;
     expect(st('urn:oasis:names:tc:SAML:2.0:status:Requester')).to.equal(true);
     expect(st('urn:oasis:names:tc:SAML:2.0:status:Success')).to.equal(false);
     expect(st(undefined)).to.equal(false);
+    // [CORE] §3.2.2.2: a second-level code at the top is no permitted top-level value.
+    const all = (statusCode?: string) => STATUS_ERROR.judge(input({ statusCode })).every((e) => e.holds);
+    expect(all('urn:oasis:names:tc:SAML:2.0:status:Responder')).to.equal(true);
+    expect(all('urn:oasis:names:tc:SAML:2.0:status:VersionMismatch')).to.equal(true);
+    expect(all('urn:oasis:names:tc:SAML:2.0:status:RequestDenied')).to.equal(false);
+    expect(all('urn:example:status:denied')).to.equal(false);
   });
 
   it('judge the bearer rules on the same confirmations (those for the ACS), and never pass on none', () => {

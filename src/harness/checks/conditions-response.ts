@@ -126,13 +126,17 @@ export const STATUS_SUCCESS = condition<HasResponse>({
   ],
 });
 
+/** [CORE] §3.2.2.2: the top-level StatusCode values other than Success. */
+const ERROR_TOPS: readonly string[] = ['Requester', 'Responder', 'VersionMismatch'];
+
 /**
  * SAMLProf §4.1.4.1: a request the IdP "cannot or will not satisfy" gets "an appropriate error status":
- * a top-level StatusCode that is present and not Success (a Status without one says nothing).
+ * a top-level StatusCode that is present and not Success (a Status without one says nothing), and one of
+ * the top-level values [CORE] §3.2.2.2 permits.
  */
 export const STATUS_ERROR = condition<HasResponse>({
   id: 'status-error',
-  requirements: ['SAMLProf-4.1.3.4'],
+  requirements: ['SAMLProf-4.1.3.4', 'SAMLCore-3.2.2.2'],
   judge: ({ response: r }) => {
     const code = statusName(r.statusCode);
     return [
@@ -143,6 +147,11 @@ export const STATUS_ERROR = condition<HasResponse>({
         code ?? '(absent)',
         WHERE.response.statusCode,
       ),
+      // [CORE] §3.2.2.2: the topmost value MUST be from the top-level list (a second-level code such as
+      // RequestDenied belongs nested under Requester or Responder).
+      ...(code !== undefined && code !== 'Success'
+        ? [oneOf('top-level StatusCode', code, ERROR_TOPS, WHERE.response.statusCode)]
+        : []),
     ];
   },
 });
