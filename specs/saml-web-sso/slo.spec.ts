@@ -40,7 +40,11 @@ function alive(r: WebLogin, when: string): boolean {
   const status = statusName(r.verify?.response?.statusCode);
   if ((status && status !== 'Success') || r.loginFormShown) return false;
   // No answer, or one that says neither: the session cannot be judged (ERROR, never a verdict).
-  throw new Error(`the IsPassive probe ${when} gave no judgeable answer: ${describeAnswer(r)}`);
+  throw new HarnessError(
+    'ERR_UNJUDGEABLE',
+    `the IsPassive probe ${when} gave no judgeable answer: ${describeAnswer(r)}`,
+    'see the evidence: an IsPassive login answers with an assertion or a NoPassive error Response',
+  );
 }
 
 function describeLogout(out: WebLogout): string {
@@ -315,7 +319,7 @@ describe('saml-web-sso · Single Logout', function () {
     {
       id: 'SDP-IDP30-logout-response-signed',
       level: 'MUST',
-      requirements: ['SDP-IDP30', 'SAMLBind-3.4.4.1'],
+      requirements: ['SDP-IDP30', 'SAMLBind-3.4.4.1', 'SDP-ALG01'],
       title: 'the LogoutResponse is signed with an IdP metadata key and an allowed algorithm',
     },
     async (v) => {
@@ -472,6 +476,13 @@ describe('saml-web-sso · Single Logout', function () {
   function propagationFinished(v: Verdict, out: WebLogout, want: string): void {
     noAnswer(out);
     if (statusName(out.response?.status?.top) === 'Success') return;
+    const why = unjudgeable(out);
+    if (why)
+      throw new HarnessError(
+        'ERR_UNJUDGEABLE',
+        `whether the two-SP logout finished cannot be told: it ended at ${why}`,
+        'see the evidence; a logout ends with a LogoutResponse or an error page the IdP serves',
+      );
     const f = v.failure(
       'LogoutRequest at the other SP',
       `one at ${want}`,
@@ -534,7 +545,7 @@ describe('saml-web-sso · Single Logout', function () {
     {
       id: 'SDP-IDP26-propagated-logout-request-signed',
       level: 'MUST',
-      requirements: ['SDP-IDP26'],
+      requirements: ['SDP-IDP26', 'SDP-ALG01'],
       title: 'a propagated LogoutRequest is signed with an IdP metadata key and an allowed SigAlg',
     },
     async (v) => {

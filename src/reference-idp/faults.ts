@@ -237,6 +237,7 @@ const DEFS = [
   ),
   f('slo-propagation-sha1', 'propagated LogoutRequests are signed over HTTP-Redirect with SigAlg rsa-sha1', [
     'SDP-IDP26',
+    'SDP-ALG01',
   ]),
   f('slo-propagation-post', 'propagated LogoutRequests are sent by an HTTP-POST form', ['SDP-IDP24']),
   f(
