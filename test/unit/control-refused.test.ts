@@ -63,13 +63,18 @@ function delivered(statusCode: string, assertions: number, trusted = false): Ans
   });
 }
 
-function judged(control: Answer): unknown {
+/** What `judge` threw, or `ok` when it returned. */
+function thrown(judge: () => void, ok: string): unknown {
   try {
-    expectControlRefused(new Verdict(DEF), control, ROOT);
-    return 'refused';
+    judge();
+    return ok;
   } catch (e) {
     return e;
   }
+}
+
+function judged(control: Answer): unknown {
+  return thrown(() => expectControlRefused(new Verdict(DEF), control, ROOT), 'refused');
 }
 
 describe('SDP-IDP32 control: BLOCKED when served or inconclusive, ERROR without an answer, FAIL only for a wrong answer', () => {
@@ -146,14 +151,7 @@ describe('SDP-IDP32 control: BLOCKED when served or inconclusive, ERROR without 
       () => expectRefusal(new Verdict(DEF), stopped),
       () => expectRefused(new Verdict(DEF), stopped, 'error-page'),
     ]) {
-      const x = (() => {
-        try {
-          judge();
-          return 'refused';
-        } catch (err) {
-          return err;
-        }
-      })();
+      const x = thrown(judge, 'refused');
       expect(x).to.be.instanceOf(HarnessError);
       expect((x as HarnessError).code).to.equal('ERR_UNJUDGEABLE');
     }
@@ -161,14 +159,10 @@ describe('SDP-IDP32 control: BLOCKED when served or inconclusive, ERROR without 
 
   it('a negative judged against a control that got no answer is ERROR, not a FAIL of the check', () => {
     const control = answer({ failure: { reason: 'reset', message: 'ECONNRESET', url: 'http://idp/sso' } });
-    const e = (() => {
-      try {
-        expectRefusalAgainst(new Verdict(DEF), control, answer({ lastStatus: 403 }));
-        return 'judged';
-      } catch (err) {
-        return err;
-      }
-    })();
+    const e = thrown(
+      () => expectRefusalAgainst(new Verdict(DEF), control, answer({ lastStatus: 403 })),
+      'judged',
+    );
     expect(e).to.be.instanceOf(HarnessError);
     expect((e as HarnessError).code).to.equal('ERR_TARGET_UNREACHABLE');
   });
