@@ -6,7 +6,7 @@
  * run stops with exit 2. Installed by the runner as the client's exchange guard.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { httpExchange, type ExchangeFailed, type ExchangeGuard, type HttpRequest } from './roles/client/http';
+import { ExchangeFailed, httpExchange, type ExchangeGuard, type HttpRequest } from './roles/client/http';
 import type { EvidenceItem } from './types';
 
 const checkScope = new AsyncLocalStorage<string>();
@@ -75,7 +75,9 @@ export class Liveness implements ExchangeGuard {
         probe: true,
       });
     } catch (e) {
-      const why = (e as Error).message;
+      // Only no answer to the probe means the target is gone; anything else is the harness's own failure.
+      if (!(e instanceof ExchangeFailed)) throw e;
+      const why = e.message;
       this.goneDuring = checkId;
       this.goneReason =
         `the target stopped answering during ${during} ` +

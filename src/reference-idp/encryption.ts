@@ -6,6 +6,7 @@
  */
 import * as crypto from 'node:crypto';
 import type { Faults } from './faults';
+import { loadSigningKey } from './keys';
 
 const XENC = 'http://www.w3.org/2001/04/xmlenc#';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -50,11 +51,15 @@ export function encryptedData(plaintext: string, sp: SpEncryption, faults: Fault
   const tag = c.gcm ? (cipher as crypto.CipherGCM).getAuthTag() : Buffer.alloc(0);
   const value = Buffer.concat([iv, body, tag]).toString('base64');
   const rsa15 = faults.has('encrypt-rsa15');
+  // Fault encrypt-for-other-key: the content key wrapped for fixtures/keys/idp-rogue, not the SP's key.
+  const to = faults.has('encrypt-for-other-key')
+    ? crypto.createPublicKey(loadSigningKey('idp-rogue').privateKey)
+    : sp.key;
   const wrapped = crypto
     .publicEncrypt(
       rsa15
-        ? { key: sp.key, padding: crypto.constants.RSA_PKCS1_PADDING }
-        : { key: sp.key, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+        ? { key: to, padding: crypto.constants.RSA_PKCS1_PADDING }
+        : { key: to, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
       key,
     )
     .toString('base64');

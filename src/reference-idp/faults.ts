@@ -169,6 +169,11 @@ const DEFS = [
     'SDP-ALG01',
   ]),
   f(
+    'encrypt-for-other-key',
+    "the content key is wrapped (RSA-OAEP) for fixtures/keys/idp-rogue's public key, not the SP's encryption key",
+    ['SDP-IDP11'],
+  ),
+  f(
     'plain-despite-encryption-key',
     'assertions stay unencrypted although the SP publishes an encryption key',
     ['SDP-IDP11'],
