@@ -10,6 +10,7 @@ import type { Param } from './codec';
 import { strictBase64 } from './codec';
 import { ALG, NS } from './constants';
 import { Reject } from './errors';
+import { hmacKeyConfusion } from './fault-behaviours';
 import type { Faults } from './faults';
 import type { SpCert } from './sp-metadata';
 import {
@@ -108,24 +109,6 @@ function rolloverCerts(certs: SpCert[], faults: Faults): SpCert[] {
   if (faults.has('first-cert-only')) return certs.slice(0, 1);
   if (faults.has('last-cert-only')) return certs.slice(-1);
   return certs;
-}
-
-/** Faults redirect-hmac-pem-key / redirect-hmac-der-key: the public certificate used as an HMAC key. */
-function hmacKeyConfusion(p: RedirectSignatureParams, certs: SpCert[], faults: Faults): boolean {
-  const forms: ((c: SpCert) => Buffer)[] = [];
-  if (faults.has('redirect-hmac-pem-key')) forms.push((c) => Buffer.from(c.pem));
-  if (faults.has('redirect-hmac-der-key')) forms.push((c) => Buffer.from(c.der, 'base64'));
-  const octets = ['SAMLRequest', 'RelayState', 'SigAlg']
-    .map(
-      (n) => [n, n === 'SAMLRequest' ? p.samlRequest : n === 'RelayState' ? p.relayState : p.sigAlg] as const,
-    )
-    .filter(([, v]) => v)
-    .map(([n, v]) => `${n}=${(v as Param).raw}`)
-    .join('&');
-  const got = p.signature?.value ?? '';
-  return forms.some((key) =>
-    certs.some((c) => crypto.createHmac('sha1', key(c)).update(octets).digest('base64') === got),
-  );
 }
 
 function verifyRaw(

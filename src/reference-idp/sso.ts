@@ -17,6 +17,7 @@ import { newId, ResponseBuilder } from './response';
 import type { IdpContext, Session, Tenant } from './store';
 import { parseUtcInstant } from './time';
 import { addParticipant } from './slo';
+import { fetchReferences } from './fault-behaviours';
 import { browserDecision, checkPassword, identifierRefusal, webSubject } from './web-sso';
 
 export const SESSION_COOKIE = 'rid_session';
@@ -338,31 +339,6 @@ function hasLiveToken(req: http.IncomingMessage, tenant: Tenant): boolean {
   if (p.kind !== 'token') return false;
   const t = tenant.findTokenByValue(p.value);
   return !!t && !t.deleted;
-}
-
-/**
- * Fault fetch-external-references: what a parser that resolves external entities and a verifier that
- * follows RetrievalMethod or XSLT document() would do — GET every http(s) URL the request names there
- * (at most 2 s each), then go on to reject the request as usual.
- */
-async function fetchReferences(xml: string): Promise<void> {
-  const urls = new Set<string>();
-  const patterns = [
-    /<!ENTITY[^>]*?(?:SYSTEM|PUBLIC\s+"[^"]*")\s+["'](https?:\/\/[^"']+)["']/g,
-    /<!DOCTYPE[^>[]*?SYSTEM\s+["'](https?:\/\/[^"']+)["']/g,
-    /RetrievalMethod[^>]*?URI=["'](https?:\/\/[^"']+)["']/g,
-    /document\(\s*['"](https?:\/\/[^'"]+)['"]/g,
-  ];
-  for (const re of patterns) for (const m of xml.matchAll(re)) urls.add(m[1] as string);
-  await Promise.all(
-    [...urls].map(async (url) => {
-      try {
-        await fetch(url, { signal: AbortSignal.timeout(2000) });
-      } catch {
-        // unreachable or refused: the fault only shows the fetch, never its result
-      }
-    }),
-  );
 }
 
 /** Query parameters of a POST (only faults look at them: token-from-query, device-attrs-from-headers). */

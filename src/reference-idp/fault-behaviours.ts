@@ -1,0 +1,65 @@
+/**
+ * Behaviours only a named fault reaches: the hand-written mutants the kill matrix proves killed. They live
+ * here, outside the protocol files that mutation analysis mutates (stryker.config.json "mutate"), so the
+ * mutation score measures the conformant behaviour. The protocol files call them where a fault may apply;
+ * without the fault they do nothing.
+ */
+import * as crypto from 'node:crypto';
+import type { Param } from './codec';
+import type { Faults } from './faults';
+import type { SpCert } from './sp-metadata';
+
+/**
+ * Fault fetch-external-references: what a parser that resolves external entities and a verifier that
+ * follows RetrievalMethod or XSLT document() would do — GET every http(s) URL the request names there
+ * (at most 2 s each), then go on to reject the request as usual.
+ */
+export async function fetchReferences(xml: string): Promise<void> {
+  const urls = new Set<string>();
+  const patterns = [
+    /<!ENTITY[^>]*?(?:SYSTEM|PUBLIC\s+"[^"]*")\s+["'](https?:\/\/[^"']+)["']/g,
+    /<!DOCTYPE[^>[]*?SYSTEM\s+["'](https?:\/\/[^"']+)["']/g,
+    /RetrievalMethod[^>]*?URI=["'](https?:\/\/[^"']+)["']/g,
+    /document\(\s*['"](https?:\/\/[^'"]+)['"]/g,
+  ];
+  for (const re of patterns) for (const m of xml.matchAll(re)) urls.add(m[1] as string);
+  await Promise.all(
+    [...urls].map(async (url) => {
+      try {
+        await fetch(url, { signal: AbortSignal.timeout(2000) });
+      } catch {
+        // unreachable or refused: the fault only shows the fetch, never its result
+      }
+    }),
+  );
+}
+
+/** The HTTP-Redirect parameters an HMAC over the query covers. */
+interface RedirectParams {
+  samlRequest: Param;
+  relayState?: Param;
+  sigAlg?: Param;
+  signature?: Param;
+}
+
+/**
+ * Faults redirect-hmac-pem-key / redirect-hmac-der-key: the public certificate used as an HMAC key (key
+ * confusion). Without either fault nothing verifies (false).
+ */
+export function hmacKeyConfusion(p: RedirectParams, certs: SpCert[], faults: Faults): boolean {
+  const forms: ((c: SpCert) => Buffer)[] = [];
+  if (faults.has('redirect-hmac-pem-key')) forms.push((c) => Buffer.from(c.pem));
+  if (faults.has('redirect-hmac-der-key')) forms.push((c) => Buffer.from(c.der, 'base64'));
+  if (forms.length === 0) return false;
+  const octets = ['SAMLRequest', 'RelayState', 'SigAlg']
+    .map(
+      (n) => [n, n === 'SAMLRequest' ? p.samlRequest : n === 'RelayState' ? p.relayState : p.sigAlg] as const,
+    )
+    .filter(([, v]) => v)
+    .map(([n, v]) => `${n}=${(v as Param).raw}`)
+    .join('&');
+  const got = p.signature?.value ?? '';
+  return forms.some((key) =>
+    certs.some((c) => crypto.createHmac('sha1', key(c)).update(octets).digest('base64') === got),
+  );
+}
