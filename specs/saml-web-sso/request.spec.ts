@@ -15,9 +15,13 @@ import {
   NAMEID_PERSISTENT,
   NAMEID_KERBEROS,
   WHERE,
+  variantsAgainstControl,
+  NotApplicable,
 } from '../../src/harness';
 
 const MINUTE = 60_000;
+/** An authentication context class no IdP can satisfy (SAMLCore §3.3.2.2.1: NoAuthnContext). */
+const UNSATISFIABLE_CLASS = 'urn:idp-conformance:ac:classes:unsatisfiable';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('saml-web-sso · AuthnRequest handling', function () {
@@ -287,6 +291,61 @@ describe('saml-web-sso · AuthnRequest handling', function () {
         request: (b) => b.withNameIdPolicy({ format: NAMEID_KERBEROS, allowCreate: 'true' }),
       });
       expectErrorStatus(v, r, undefined);
+    },
+  );
+
+  /**
+   * SAMLCore §3.3.2.2.1: an exact RequestedAuthnContext is answered with that class, and one the IdP cannot
+   * satisfy with NoAuthnContext. Portable: the satisfiable class is the one the control login was given,
+   * the unsatisfiable one a URI no IdP can know.
+   */
+  h.check(
+    {
+      id: 'SAMLCore-3.3.2.2.1-requested-authn-context',
+      level: 'MUST',
+      requirements: ['SAMLCore-3.3.2.2.1'],
+      title:
+        'an exact RequestedAuthnContext naming the class of a plain login gets that class; one no IdP can satisfy gets NoAuthnContext',
+    },
+    async (v) => {
+      let given: string | undefined;
+      const exact = (classRef: string) =>
+        webLogin({
+          request: (b) => b.withRequestedAuthnContext({ comparison: 'exact', classRefs: [classRef] }),
+        });
+      await variantsAgainstControl(
+        v,
+        {
+          name: 'control: no RequestedAuthnContext',
+          what: 'a login without RequestedAuthnContext',
+          run: async () => {
+            const r = await webLogin();
+            given = r.verify?.assertion?.authnStatements[0]?.classRef;
+            return r;
+          },
+        },
+        [
+          ['exact: the class of the control login', 'satisfiable'],
+          ['exact: a class no IdP supports', 'unsatisfiable'],
+        ] as const,
+        async (kind) => {
+          if (kind === 'unsatisfiable') {
+            expectErrorStatus(v, await exact(UNSATISFIABLE_CLASS), 'NoAuthnContext');
+            return;
+          }
+          if (given === undefined)
+            throw new NotApplicable(
+              "the control login's AuthnStatement names no AuthnContextClassRef to request",
+            );
+          const a = expectSuccess(v, await exact(given));
+          v.equal(
+            'AuthnContextClassRef',
+            a.authnStatements[0]?.classRef,
+            given,
+            WHERE.assertion.authnContextClassRef,
+          );
+        },
+      );
     },
   );
 

@@ -473,7 +473,15 @@ const DEFS = [
     'ForceAuthn device-token requests are answered from the cached login of that user and device: token not re-checked, old AuthnInstant',
     ['DT-TOK-09'],
   ),
-  f('downgrade-authn-context', 'RequestedAuthnContext is ignored (silent downgrade)', ['DT-TOK-10']),
+  f('downgrade-authn-context', 'RequestedAuthnContext is ignored (silent downgrade)', [
+    'DT-TOK-10',
+    'SAMLCore-3.3.2.2.1',
+  ]),
+  f(
+    'requested-authn-context-refused',
+    'a browser AuthnRequest with any RequestedAuthnContext gets NoAuthnContext, even one naming the class the login gives',
+    ['SAMLCore-3.3.2.2.1'],
+  ),
   f('no-throttling', 'failed token presentations are never throttled', ['DT-TOK-11']),
   // --- names and provisioning
   f('nameid-case-preserved', 'the device-token NameID keeps the letter case of the signed UserId', [

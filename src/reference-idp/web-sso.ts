@@ -35,7 +35,11 @@ export function browserDecision(
     };
   }
   const rac = a.info.requestedAuthnContext;
-  if (rac && !passwordSatisfies(rac) && !faults.has('downgrade-authn-context')) {
+  if (
+    rac &&
+    (faults.has('requested-authn-context-refused') || !passwordSatisfies(rac)) &&
+    !faults.has('downgrade-authn-context')
+  ) {
     return {
       kind: 'error',
       error: {

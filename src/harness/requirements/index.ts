@@ -88,6 +88,12 @@ const BASE_REQUIREMENTS: readonly Requirement[] = [
     text: 'The <StatusCode> element specifies a code or a set of nested codes representing the status of the corresponding request. [\u2026] Value [Required] The status code value. This attribute contains a URI reference. The value of the topmost <StatusCode> element MUST be from the top-level list provided in this section. [\u2026] The permissible top-level <StatusCode> values are as follows: urn:oasis:names:tc:SAML:2.0:status:Success, [\u2026]:Requester, [\u2026]:Responder, [\u2026]:VersionMismatch.',
   },
   {
+    id: 'SAMLCore-3.3.2.2.1',
+    level: 'MUST',
+    source: 'SAML Core \u00a73.3.2.2.1',
+    text: 'The set of supplied references MUST be evaluated as an ordered set, where the first element is the most preferred authentication context class or declaration. If none of the specified classes or declarations can be satisfied in accordance with the rules below, then the responder MUST return a <Response> message with a second-level <StatusCode> of urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext. If Comparison is set to "exact" or omitted, then the resulting authentication context in the authentication statement MUST be the exact match of at least one of the authentication contexts specified.',
+  },
+  {
     id: 'SAMLCore-3.4.1',
     level: 'MUST',
     source: 'SAML Core \u00a73.4.1',

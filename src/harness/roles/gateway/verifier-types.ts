@@ -218,6 +218,7 @@ export const WHERE = {
     audienceRestrictions: 'saml:Conditions/saml:AudienceRestriction/saml:Audience',
     authnStatements: 'saml:Assertion/saml:AuthnStatement',
     sessionIndex: 'saml:AuthnStatement/@SessionIndex',
+    authnContextClassRef: 'saml:AuthnStatement/saml:AuthnContext/saml:AuthnContextClassRef',
     attributeName: 'saml:AttributeStatement/saml:Attribute/@Name',
     id: '@ID',
     subjectNameId: '/saml:Assertion/saml:Subject/saml:NameID',
