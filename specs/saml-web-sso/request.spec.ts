@@ -305,13 +305,18 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       level: 'MUST',
       requirements: ['SAMLCore-3.3.2.2.1'],
       title:
-        'an exact RequestedAuthnContext naming the class of a plain login gets that class; one no IdP can satisfy gets NoAuthnContext',
+        'an exact (or Comparison-less) RequestedAuthnContext naming the class of a plain login gets that class; one no IdP can satisfy gets NoAuthnContext',
     },
     async (v) => {
       let given: string | undefined;
-      const exact = (classRef: string) =>
+      // Comparison "exact", or omitted (then "exact" by default).
+      const exact = (classRef: string, comparison: 'exact' | 'omitted' = 'exact') =>
         webLogin({
-          request: (b) => b.withRequestedAuthnContext({ comparison: 'exact', classRefs: [classRef] }),
+          request: (b) =>
+            b.withRequestedAuthnContext({
+              comparison: comparison === 'omitted' ? undefined : comparison,
+              classRefs: [classRef],
+            }),
         });
       await variantsAgainstControl(
         v,
@@ -326,6 +331,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
         },
         [
           ['exact: the class of the control login', 'satisfiable'],
+          ['no Comparison (exact by default): the class of the control login', 'default-exact'],
           ['exact: a class no IdP supports', 'unsatisfiable'],
         ] as const,
         async (kind) => {
@@ -337,7 +343,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
             throw new NotApplicable(
               "the control login's AuthnStatement names no AuthnContextClassRef to request",
             );
-          const a = expectSuccess(v, await exact(given));
+          const a = expectSuccess(v, await exact(given, kind === 'default-exact' ? 'omitted' : 'exact'));
           v.equal(
             'AuthnContextClassRef',
             a.authnStatements[0]?.classRef,

@@ -478,8 +478,13 @@ const DEFS = [
     'SAMLCore-3.3.2.2.1',
   ]),
   f(
-    'requested-authn-context-refused',
-    'a browser AuthnRequest with any RequestedAuthnContext gets NoAuthnContext, even one naming the class the login gives',
+    'requested-authn-context-no-default-comparison',
+    'a browser RequestedAuthnContext without a Comparison attribute gets NoAuthnContext (the "exact" default not applied)',
+    ['SAMLCore-3.3.2.2.1'],
+  ),
+  f(
+    'requested-authn-context-exact-refused',
+    'a browser RequestedAuthnContext with Comparison="exact" gets NoAuthnContext, even naming the class the login gives (the explicit value not recognised)',
     ['SAMLCore-3.3.2.2.1'],
   ),
   f('no-throttling', 'failed token presentations are never throttled', ['DT-TOK-11']),

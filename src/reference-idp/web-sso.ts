@@ -37,7 +37,9 @@ export function browserDecision(
   const rac = a.info.requestedAuthnContext;
   if (
     rac &&
-    (faults.has('requested-authn-context-refused') || !passwordSatisfies(rac)) &&
+    ((faults.has('requested-authn-context-exact-refused') && rac.comparison === 'exact') ||
+      (faults.has('requested-authn-context-no-default-comparison') && rac.comparison === undefined) ||
+      !passwordSatisfies(rac)) &&
     !faults.has('downgrade-authn-context')
   ) {
     return {
