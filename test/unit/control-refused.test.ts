@@ -167,6 +167,20 @@ describe('SDP-IDP32 control: BLOCKED when served or inconclusive, ERROR without 
     expect((e as HarnessError).code).to.equal('ERR_TARGET_UNREACHABLE');
   });
 
+  it('a negative judged against a control stopped at the step limit is ERR_UNJUDGEABLE, not a FAIL', () => {
+    const e = thrown(
+      () =>
+        expectRefusalAgainst(
+          new Verdict(DEF),
+          answer({ lastStatus: 200, stepLimit: true }),
+          answer({ lastStatus: 403 }),
+        ),
+      'judged',
+    );
+    expect(e).to.be.instanceOf(HarnessError);
+    expect((e as HarnessError).code).to.equal('ERR_UNJUDGEABLE');
+  });
+
   it('an error Response the IdP got wrong (delivered to another ACS) is a FAIL of the check', () => {
     const wrong = { ...delivered('Requester', 0), postedToGateway: false };
     expect(judged(wrong)).to.be.instanceOf(ConformanceFailure);

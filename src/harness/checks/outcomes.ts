@@ -196,6 +196,7 @@ export function expectRefusalAgainst(
   how: RefusalKind = 'error-response-or-page',
 ): void {
   controlAnswered(control);
+  if (!control.delivery) stoppedMidFlow(control, 'whether the control was served');
   if (!control.verify?.assertion || !control.verify.accepted) {
     v.fail(
       'control: the same flow without the mutation',
@@ -277,11 +278,11 @@ function controlAnswered(control: Answer): void {
  * A flow the client stopped with a step still to follow (its step limit, or an intermediate page past the
  * hidden-form cap) ended nowhere: no delivery there is the absence of evidence, not a refusal. ERROR.
  */
-function stoppedMidFlow(r: Answer): void {
+function stoppedMidFlow(r: Answer, what = 'whether the IdP refused'): void {
   if (r.stepLimit)
     throw new HarnessError(
       'ERR_UNJUDGEABLE',
-      `whether the IdP refused cannot be told: the flow stopped at the client's step limit with a step still to follow (last HTTP ${r.lastStatus ?? '?'})`,
+      `${what} cannot be told: the flow stopped at the client's step limit with a step still to follow (last HTTP ${r.lastStatus ?? '?'})`,
       'see the evidence: a redirect or intermediate-form loop at the IdP; a refusal is an error page or an error Response',
     );
 }
