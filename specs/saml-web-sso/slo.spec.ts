@@ -90,6 +90,17 @@ function unjudgeable(out: WebLogout): string | undefined {
   return undefined;
 }
 
+/** ERR_UNJUDGEABLE (ERROR) when the logout ended where the client cannot tell `what` (unjudgeable). */
+function judgeable(out: WebLogout, what: string): void {
+  const why = unjudgeable(out);
+  if (why)
+    throw new HarnessError(
+      'ERR_UNJUDGEABLE',
+      `${what} cannot be told: the logout ended at ${why}`,
+      'see the evidence; a logout ends with a LogoutResponse, or an error page the IdP serves',
+    );
+}
+
 /**
  * The LogoutResponse the IdP handed back ([CORE] §3.7.3.2: the session authority MUST respond with one,
  * Success or an error status). No answer at all is an ERROR; any other answer (an error page, a login
@@ -230,13 +241,7 @@ describe('saml-web-sso · Single Logout', function () {
       );
       return;
     }
-    const why = unjudgeable(out);
-    if (why)
-      throw new HarnessError(
-        'ERR_UNJUDGEABLE',
-        `whether the IdP refused the LogoutRequest cannot be told: the logout ended at ${why}`,
-        'see the evidence; a refusal is an error LogoutResponse or an error page the IdP serves',
-      );
+    judgeable(out, 'whether the IdP refused the LogoutRequest');
     v.asserted++;
   }
 
@@ -476,13 +481,7 @@ describe('saml-web-sso · Single Logout', function () {
   function propagationFinished(v: Verdict, out: WebLogout, want: string): void {
     noAnswer(out);
     if (statusName(out.response?.status?.top) === 'Success') return;
-    const why = unjudgeable(out);
-    if (why)
-      throw new HarnessError(
-        'ERR_UNJUDGEABLE',
-        `whether the two-SP logout finished cannot be told: it ended at ${why}`,
-        'see the evidence; a logout ends with a LogoutResponse or an error page the IdP serves',
-      );
+    judgeable(out, 'whether the two-SP logout finished');
     const f = v.failure(
       'LogoutRequest at the other SP',
       `one at ${want}`,

@@ -34,8 +34,8 @@ export async function fetchReferences(xml: string): Promise<void> {
   );
 }
 
-/** The HTTP-Redirect parameters an HMAC over the query covers. */
-interface RedirectParams {
+/** The HTTP-Redirect parameters an HMAC over the query covers (request-signature.ts extends it). */
+export interface RedirectParams {
   samlRequest: Param;
   relayState?: Param;
   sigAlg?: Param;

@@ -10,7 +10,7 @@ import type { Param } from './codec';
 import { strictBase64 } from './codec';
 import { ALG, NS } from './constants';
 import { Reject } from './errors';
-import { hmacKeyConfusion } from './fault-behaviours';
+import { hmacKeyConfusion, type RedirectParams } from './fault-behaviours';
 import type { Faults } from './faults';
 import type { SpCert } from './sp-metadata';
 import {
@@ -49,11 +49,7 @@ function digestAllowed(uri: string | undefined, faults: Faults): boolean {
 
 // ---------------------------------------------------------------- HTTP-Redirect
 
-export interface RedirectSignatureParams {
-  samlRequest: Param;
-  relayState?: Param;
-  sigAlg?: Param;
-  signature?: Param;
+export interface RedirectSignatureParams extends RedirectParams {
   /** Parameter names in the order they appeared in the URL. */
   order?: string[];
   /** The message parameter's name: SAMLRequest (default), or SAMLResponse for a LogoutResponse. */

@@ -196,7 +196,7 @@ export function expectRefusalAgainst(
   how: RefusalKind = 'error-response-or-page',
 ): void {
   controlAnswered(control);
-  if (!control.delivery) stoppedMidFlow(control, 'whether the control was served');
+  stoppedMidFlow(control, 'whether the control was served');
   if (!control.verify?.assertion || !control.verify.accepted) {
     v.fail(
       'control: the same flow without the mutation',
