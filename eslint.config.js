@@ -89,7 +89,7 @@ module.exports = tseslint.config(
     NO_REFERENCE_IDP,
     NO_TOP_LAYER,
     {
-      group: ['**/roles/**', '**/checks/**', '**/targets/**', '**/session', '**/evidence/**'],
+      group: ['**/roles/**', '**/checks/**', '**/targets/**', '**/run-context', '**/evidence/**'],
       message: 'messages/ builds and mutates SAML messages on top of xml/ only.',
     },
   ]),

@@ -29,8 +29,8 @@ describe('device-token · hostile requests', function () {
       title:
         'DTD, entities, external DTD/entity, billion laughs, ATTLIST, oversize, bad base64, bad UTF-8: 4xx, no fetch, IdP still serves',
     },
-    async (v) => {
-      const { token } = await dtToken();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
       const canary = await Canary.start();
       try {
         const cases: [string, SilentLoginOptions][] = [
@@ -47,14 +47,14 @@ describe('device-token · hostile requests', function () {
         await v.variants(cases, async (opts) => {
           const t0 = Date.now();
           const seen = canary.hits.length;
-          const r = await silentLogin({ token, ...opts });
+          const r = await silentLogin(ctx, { token, ...opts });
           // First: nothing fetched (the worst outcome), then the refusal and its time.
           v.equal('requests the canary saw', canary.hits.length - seen, 0);
           expectRejected(v, r);
           v.ok(Date.now() - t0 < LIMIT_MS, 'time to answer', `< ${LIMIT_MS} ms`, `${Date.now() - t0} ms`);
         });
         v.step = 'valid login after the attacks';
-        expectSuccess(v, await silentLogin({ token }));
+        expectSuccess(v, await silentLogin(ctx, { token }));
       } finally {
         await canary.close();
       }
@@ -70,8 +70,8 @@ describe('device-token · hostile requests', function () {
       title:
         'two SignedInfo, a DigestValue comment, HMAC keyed with the certificate, RetrievalMethod and XSLT are rejected',
     },
-    async (v, s) => {
-      const { token } = await dtToken();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
       const canary = await Canary.start();
       try {
         const cases: [string, (x: string) => string][] = [
@@ -79,19 +79,19 @@ describe('device-token · hostile requests', function () {
           ['DigestValue comment', hostileSignature.digestComment],
           [
             'HMAC keyed with the gateway certificate',
-            (x) => hostileSignature.hmacWithCert(x, s.gatewayKey.certPem),
+            (x) => hostileSignature.hmacWithCert(x, ctx.gatewayKey.certPem),
           ],
           ['XSLT transform', (x) => hostileSignature.xsltTransform(x, canary.url('xslt'))],
         ];
         await v.variants(cases, async (afterSigning) => {
           const seen = canary.hits.length;
-          expectRejected(v, await silentLogin({ token, afterSigning }));
+          expectRejected(v, await silentLogin(ctx, { token, afterSigning }));
           v.equal('requests the canary saw', canary.hits.length - seen, 0);
         });
         // KeyInfo is never used for trust: a RetrievalMethod may be ignored (Success) but never fetched.
         v.step = 'KeyInfo RetrievalMethod';
         const seen = canary.hits.length;
-        const r = await silentLogin({
+        const r = await silentLogin(ctx, {
           token,
           afterSigning: (x) => hostileSignature.retrievalMethod(x, canary.url('retrieval')),
         });

@@ -12,8 +12,8 @@ describe('device-token · metadata', function () {
       title:
         'tenant metadata has an IDPSSODescriptor, an HTTP-POST SSO endpoint and an RSA ≥ 2048 signing certificate',
     },
-    async (v) => {
-      const { idp } = await dtTarget();
+    async (v, ctx) => {
+      const { idp } = await dtTarget(ctx);
       v.ok(!idp.parseError, 'metadata document', 'well-formed XML without DTD', idp.parseError ?? '');
       v.ok(idp.hasIdpSsoDescriptor, WHERE.metadata.idpSsoDescriptor, 'present', 'absent');
       v.present('HTTP-POST SingleSignOnService', idp.ssoPost, WHERE.metadata.singleSignOnService);
@@ -44,8 +44,8 @@ describe('device-token · metadata', function () {
       requirements: ['DT-MD-02'],
       title: 'the IDPSSODescriptor declares WantAuthnRequestsSigned="true"',
     },
-    async (v) => {
-      const { idp } = await dtTarget();
+    async (v, ctx) => {
+      const { idp } = await dtTarget(ctx);
       v.oneOf(
         'WantAuthnRequestsSigned',
         idp.wantAuthnRequestsSigned,

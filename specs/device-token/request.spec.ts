@@ -58,9 +58,9 @@ describe('device-token · request parsing', function () {
       requirements: ['DT-REQ-01', 'DT-TOK-01'],
       title: 'a signed device-token request with a valid token gets Success',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      expectSuccess(v, await silentLogin({ token }));
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      expectSuccess(v, await silentLogin(ctx, { token }));
     },
   );
 
@@ -72,9 +72,9 @@ describe('device-token · request parsing', function () {
       requirements: ['DT-REQ-02'],
       title: 'a request with the token header but no DeviceContext gets RequestUnsupported',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      const r = await silentLogin({ token, request: (b) => b.withExtensions(undefined) });
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const r = await silentLogin(ctx, { token, request: (b) => b.withExtensions(undefined) });
       expectErrorStatus(v, r, 'RequestUnsupported', ['Requester']);
     },
   );
@@ -87,11 +87,11 @@ describe('device-token · request parsing', function () {
       requirements: ['DT-REQ-03'],
       title: 'a UserDomain other than the domain of UserId gets RequestDenied',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      const t = await dtTarget();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const t = await dtTarget(ctx);
       // The UserId stays in an allowed domain, so only the UserDomain mismatch can refuse it.
-      const r = await silentLogin({
+      const r = await silentLogin(ctx, {
         token,
         userId: `${newUserName()}@${t.tenant.userDomain}`,
         userDomain: `other-${t.tenant.userDomain}`,
@@ -111,12 +111,12 @@ describe('device-token · request parsing', function () {
       requirements: ['DT-REQ-03', 'DT-REQ-01'],
       title: 'a UserDomain that differs from the domain of UserId only in letter case gets Success',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      const t = await dtTarget();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const t = await dtTarget(ctx);
       const d = t.tenant.userDomain;
       if (d.toUpperCase() === d.toLowerCase()) v.notApplicable(`the user domain ${d} has no letters`);
-      const r = await silentLogin({
+      const r = await silentLogin(ctx, {
         token,
         userId: `${newUserName()}@${d.toLowerCase()}`,
         userDomain: d.toUpperCase(),
@@ -136,9 +136,9 @@ describe('device-token · request parsing', function () {
       requirements: ['DT-TOK-01'],
       title: 'a valid token under the scheme "devicetoken" (lower case) gets Success',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      expectSuccess(v, await silentLogin({ token, authorization: `devicetoken ${token}` }));
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      expectSuccess(v, await silentLogin(ctx, { token, authorization: `devicetoken ${token}` }));
     },
   );
 
@@ -151,8 +151,8 @@ describe('device-token · request parsing', function () {
       title:
         'malformed UserIds (space, empty or 65-char local part, bad character, two @ (twice), one-label domain) get Requester errors',
     },
-    async (v) => {
-      const t = await dtTarget();
+    async (v, ctx) => {
+      const t = await dtTarget(ctx);
       const d = t.tenant.userDomain;
       const variants: [string, string][] = [
         [`a b@${d}`, d],
@@ -163,11 +163,11 @@ describe('device-token · request parsing', function () {
         [`a@x.${d}@${d}`, d],
         ['a@localhost', 'localhost'],
       ];
-      const { token } = await dtToken();
+      const { token } = await dtToken(ctx);
       await v.variants(
         variants.map(([userId, userDomain]) => [`UserId ${userId}`, [userId, userDomain]] as const),
         async ([userId, userDomain]) => {
-          const r = await silentLogin({ token, userId, userDomain });
+          const r = await silentLogin(ctx, { token, userId, userDomain });
           if (r.delivery === undefined) expectRejected(v, r);
           else expectErrorStatus(v, r, undefined, ['Requester']);
         },
@@ -193,18 +193,18 @@ describe('device-token · request parsing', function () {
       title:
         'with allowedDomains ["*"]: 127 characters get Success (the control); a one-label domain, a hyphen-led label and a 128-character UserId get Requester',
     },
-    async (v) => {
+    async (v, ctx) => {
       h.requires('settingsAdmin');
-      const { token } = await dtToken();
-      const admin = dtAdmin(await dtTarget());
-      await withSettings(admin, { allowedDomains: ['*'] });
+      const { token } = await dtToken(ctx);
+      const admin = dtAdmin(await dtTarget(ctx));
+      await withSettings(ctx, admin, { allowedDomains: ['*'] });
       const local = newUserName().slice(0, 8).padEnd(8, 'u');
       // n characters in all (n > 120): three labels (a DNS label may have up to 63 characters), then ".test".
       const fifty = 'b'.repeat(50);
       const longUserId = (n: number) =>
         `${local}@${fifty}.${fifty}.${'c'.repeat(n - local.length - 1 - 102 - '.test'.length)}.test`;
       const login = (userId: string) =>
-        silentLogin({ token, userId, userDomain: userId.slice(userId.lastIndexOf('@') + 1) });
+        silentLogin(ctx, { token, userId, userDomain: userId.slice(userId.lastIndexOf('@') + 1) });
       const negatives: [string, string][] = [
         ['one-label domain', `${local}@localhost`],
         ['label with a leading hyphen', `${local}@-x.example.org`],
@@ -232,9 +232,9 @@ describe('device-token · request parsing', function () {
       title:
         'a CloudName other than the tenant cloud (also one differing only in letter case) gets RequestDenied',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      const t = await dtTarget();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const t = await dtTarget(ctx);
       const cloud = t.tenant.cloudName;
       const swapped = [...cloud]
         .map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()))
@@ -244,7 +244,7 @@ describe('device-token · request parsing', function () {
         ...(swapped !== cloud ? [['the CloudName in other letter case', swapped] as const] : []),
       ];
       await v.variants(cases, async (cloudName) => {
-        expectErrorStatus(v, await silentLogin({ token, cloudName }), 'RequestDenied');
+        expectErrorStatus(v, await silentLogin(ctx, { token, cloudName }), 'RequestDenied');
       });
     },
   );
@@ -258,8 +258,8 @@ describe('device-token · request parsing', function () {
       title:
         'missing, repeated (also Device), unknown dt elements (also after Device), bad values, element or mixed content, text in Device, a misplaced or second DeviceContext get Requester errors',
     },
-    async (v) => {
-      const { token } = await dtToken();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
       const e = deviceContextEdits;
       const mutations: [string, DeviceContextEdit][] = [
         ['missing DeviceId', e.missingDeviceId],
@@ -281,7 +281,7 @@ describe('device-token · request parsing', function () {
         ['mixed content', e.hostnameMixedContent],
       ];
       await v.variants(mutations, async (mutate) => {
-        const r = await silentLogin({ token, deviceContext: mutate });
+        const r = await silentLogin(ctx, { token, deviceContext: mutate });
         expectErrorStatus(v, r, undefined, ['Requester']);
       });
     },
@@ -299,11 +299,11 @@ describe('device-token · request parsing', function () {
       requirements: ['DT-REQ-01', 'DT-REQ-06'],
       title: 'DeviceContext values at the limits (1 and 256 characters, an inner space) get Success',
     },
-    async (v) => {
-      const { token } = await dtToken();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
       // Sent as device facts (not an edit of the XML), so the recorded request holds the values judged.
       const device = newDevice({ hostname: 'h'.repeat(256), osVersion: '7', clientVersion: '4.2 beta' });
-      const r = await silentLogin({ token, device });
+      const r = await silentLogin(ctx, { token, device });
       expectSuccess(v, r);
     },
   );
@@ -316,9 +316,9 @@ describe('device-token · request parsing', function () {
       requirements: ['DT-REQ-06'],
       title: 'an element of another namespace inside DeviceContext is ignored (Success)',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      const r = await silentLogin({
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const r = await silentLogin(ctx, {
         token,
         deviceContext: deviceContextEdits.foreignElement,
       });
@@ -340,9 +340,9 @@ describe('device-token · request parsing', function () {
       title:
         'UserId admin@<domain><!---->.evil.test (or split by <?pi?>) is read whole or refused, never truncated',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      const t = await dtTarget();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const t = await dtTarget(ctx);
       const splits = [
         ['comment', '<!---->'],
         ['processing-instruction', '<?idpc split?>'],
@@ -350,7 +350,7 @@ describe('device-token · request parsing', function () {
       await v.variants(splits, async (split) => {
         const truncated = `admin-${newId().slice(1, 7)}@${t.tenant.userDomain}`;
         const whole = `${truncated}.evil.test`;
-        const r = await silentLogin({
+        const r = await silentLogin(ctx, {
           token,
           userId: truncated,
           deviceContext: deviceContextEdits.splitUserId(split, '.evil.test'),
@@ -375,12 +375,12 @@ describe('device-token · request parsing', function () {
       title:
         'success and error answers are one auto-post form: no password field, no other form, no extra script',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      const ok = await silentLogin({ token });
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const ok = await silentLogin(ctx, { token });
       expectSuccess(v, ok);
       expectNoInteractiveContent(v, ok);
-      const none = await silentLogin({});
+      const none = await silentLogin(ctx, {});
       expectNoInteractiveContent(v, none);
     },
   );
@@ -393,14 +393,14 @@ describe('device-token · request parsing', function () {
       requirements: ['DT-REQ-09', 'SAMLBind-3.5.3'],
       title: 'RelayState (with markup characters) comes back unchanged on success and on error',
     },
-    async (v) => {
-      const { token } = await dtToken();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
       const relayState = `dt"<&>'${newId().slice(1, 11)}`;
-      const ok = await silentLogin({ token, relayState });
+      const ok = await silentLogin(ctx, { token, relayState });
       // RelayState is the binding's, not the assertion's: judged whether or not the Response is trusted.
       receivedResponse(v, ok);
       v.equal('RelayState (success)', ok.delivery?.relayState, relayState);
-      const err = await silentLogin({ relayState });
+      const err = await silentLogin(ctx, { relayState });
       v.equal('RelayState (error)', err.delivery?.relayState, relayState);
       expectSuccess(v, ok);
     },
@@ -414,13 +414,13 @@ describe('device-token · request parsing', function () {
       requirements: ['DT-REQ-10', 'DT-TOK-02'],
       title: 'a token in the query string or in a form field does not authenticate (NoPassive)',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      const q = await silentLogin({
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const q = await silentLogin(ctx, {
         query: `token=${encodeURIComponent(token)}&DeviceToken=${encodeURIComponent(token)}`,
       });
       expectErrorStatus(v, q, 'NoPassive');
-      const f = await silentLogin({
+      const f = await silentLogin(ctx, {
         extraFields: { token, DeviceToken: token, Authorization: `DeviceToken ${token}` },
       });
       expectErrorStatus(v, f, 'NoPassive');
@@ -435,16 +435,16 @@ describe('device-token · request parsing', function () {
       requirements: ['DT-REQ-11', 'SDP-G03'],
       title: 'a request with a DOCTYPE and an entity is rejected, and a valid login right after succeeds',
     },
-    async (v) => {
-      const { token } = await dtToken();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
       const t0 = Date.now();
-      const r = await silentLogin({
+      const r = await silentLogin(ctx, {
         token,
         afterSigning: (x) => `<!DOCTYPE samlp:AuthnRequest [<!ENTITY e "x">]>${x}`,
       });
       expectRejected(v, r);
       v.ok(Date.now() - t0 < 10_000, 'time to reject', '< 10 s', `${Date.now() - t0} ms`);
-      expectSuccess(v, await silentLogin({ token }));
+      expectSuccess(v, await silentLogin(ctx, { token }));
     },
   );
 
@@ -457,9 +457,9 @@ describe('device-token · request parsing', function () {
       title:
         'Version 2.1, a missing or foreign Destination, a stale or future IssueInstant, a Redirect ProtocolBinding are refused',
     },
-    async (v, s) => {
-      const { token } = await dtToken();
-      const now = s.now().getTime();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const now = ctx.now().getTime();
       const variants: [string, SilentLoginOptions['request']][] = [
         ['Version 2.1', (b) => b.withVersion('2.1')],
         ['no Destination', (b) => b.withDestination(undefined)],
@@ -469,7 +469,7 @@ describe('device-token · request parsing', function () {
         ['ProtocolBinding HTTP-Redirect', (b) => b.withProtocolBinding(BINDING_REDIRECT)],
       ];
       await v.variants(variants, async (request, what) => {
-        const r = await silentLogin({ token, request });
+        const r = await silentLogin(ctx, { token, request });
         v.ok(
           !(r.verify?.assertion && r.verify.response?.statusCode?.endsWith('Success')),
           what,
@@ -489,10 +489,10 @@ describe('device-token · request parsing', function () {
       requirements: ['DT-REQ-13'],
       title: 'the same signed request sent twice is refused the second time',
     },
-    async (v, s) => {
-      const { token } = await dtToken();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
       const id = newId();
-      const instant = samlTime(s.now());
+      const instant = samlTime(ctx.now());
       const device = newDevice();
       const userName = newUserName();
       const same = {
@@ -504,8 +504,8 @@ describe('device-token · request parsing', function () {
           b.withIssueInstant(instant);
         },
       };
-      expectSuccess(v, await silentLogin(same));
-      expectRefused(v, await silentLogin(same));
+      expectSuccess(v, await silentLogin(ctx, same));
+      expectRefused(v, await silentLogin(ctx, same));
     },
   );
 });

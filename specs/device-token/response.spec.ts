@@ -51,13 +51,13 @@ describe('device-token · Response', function () {
     clientVersion: '4.5.1',
   });
   const userName = `Jane.${newUserName('Doe')}`;
-  const login = h.shared('dt-login', async () =>
-    silentLogin({ token: (await dtToken()).token, device, userName, relayState: 'rsp' }),
+  const login = h.shared('dt-login', async (ctx) =>
+    silentLogin(ctx, { token: (await dtToken(ctx)).token, device, userName, relayState: 'rsp' }),
   );
-  const again = h.shared('dt-login-2', async () =>
-    silentLogin({ token: (await dtToken()).token, device, userName }),
+  const again = h.shared('dt-login-2', async (ctx) =>
+    silentLogin(ctx, { token: (await dtToken(ctx)).token, device, userName }),
   );
-  const noToken = h.shared('dt-no-token', () => silentLogin({ relayState: 'err' }));
+  const noToken = h.shared('dt-no-token', (ctx) => silentLogin(ctx, { relayState: 'err' }));
 
   /** DT-RSP-01: Destination = ACS, InResponseTo, Issuer = IdP entityID, Success, one Assertion, signed. */
   h.check(
@@ -130,10 +130,10 @@ describe('device-token · Response', function () {
       requirements: ['DT-RSP-04'],
       title: 'Conditions have NotBefore and NotOnOrAfter around now and an Audience naming the gateway',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const r = succeeded(v, await login(), [AUDIENCE_IS_REQUESTER]);
       const a = r.assertion;
-      const now = s.now().getTime();
+      const now = ctx.now().getTime();
       const nb = v.present('Conditions NotBefore', a.conditions?.notBefore);
       const nooa = v.present('Conditions NotOnOrAfter', a.conditions?.notOnOrAfter);
       v.ok(Date.parse(nb) <= now + POLICY.skewMs, 'NotBefore', 'not after now + skew', nb);
@@ -150,7 +150,7 @@ describe('device-token · Response', function () {
       requirements: ['DT-RSP-04'],
       title: 'Conditions last at most 5 minutes and name only the gateway as Audience',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const a = expectSuccess(v, await login());
       const span = Date.parse(a.conditions?.notOnOrAfter ?? '') - Date.parse(a.conditions?.notBefore ?? '');
       v.ok(
@@ -161,9 +161,9 @@ describe('device-token · Response', function () {
       );
       const all = (a.conditions?.audienceRestrictions ?? []).flat();
       v.ok(
-        all.every((x) => x === s.config.gateway.entityId),
+        all.every((x) => x === ctx.config.gateway.entityId),
         'Audiences',
-        `only ${s.config.gateway.entityId}`,
+        `only ${ctx.config.gateway.entityId}`,
         all.join(', '),
       );
     },
@@ -177,11 +177,11 @@ describe('device-token · Response', function () {
       requirements: ['DT-RSP-05'],
       title: 'one AuthnStatement: device-token AuthnContextClassRef, AuthnInstant near now, SessionIndex',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const a = expectSuccess(v, await login());
       const st = v.only('AuthnStatements', a.authnStatements);
       v.equal('AuthnContextClassRef', st.classRef, DT_AUTHN_CONTEXT);
-      near(v, 'AuthnInstant', st.authnInstant, s.now().getTime());
+      near(v, 'AuthnInstant', st.authnInstant, ctx.now().getTime());
       v.present('SessionIndex', st.sessionIndex);
     },
   );
@@ -195,9 +195,9 @@ describe('device-token · Response', function () {
       title:
         'device attributes equal the signed DeviceContext values; tokenId is the token id, not its value',
     },
-    async (v) => {
-      const token = await dtToken();
-      const t = await dtTarget();
+    async (v, ctx) => {
+      const token = await dtToken(ctx);
+      const t = await dtTarget(ctx);
       const r = await login();
       const a = expectSuccess(v, r);
       const attr = (n: string) => a.attributes.find((x) => x.name === n)?.values;
@@ -227,10 +227,10 @@ describe('device-token · Response', function () {
       requirements: ['DT-RSP-06'],
       title: 'X-Device-Id headers and deviceId/hostname form fields do not change the device attributes',
     },
-    async (v) => {
-      const { token } = await dtToken();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
       const d = newDevice();
-      const r = await silentLogin({
+      const r = await silentLogin(ctx, {
         token,
         device: d,
         headers: { 'x-device-id': 'injected-device', 'x-hostname': 'INJECTED' },
@@ -269,26 +269,29 @@ describe('device-token · Response', function () {
       title:
         'look-alike host, userinfo, dot-dot path, javascript: and extra-query ACS URLs are rejected; none → the default ACS',
     },
-    async (v, s) => {
-      const { token } = await dtToken();
-      const acs = new URL(s.gateway.acsUrl);
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const acs = new URL(ctx.gateway.acsUrl);
       const variants: [string, string][] = [
         ['look-alike host', `${acs.protocol}//${acs.hostname}.evil.test:${acs.port}${acs.pathname}`],
         ['userinfo', `${acs.protocol}//${acs.host}@evil.test${acs.pathname}`],
         ['dot-dot path', `${acs.origin}${acs.pathname}/../acs`],
         ['javascript: scheme', 'javascript:alert(document.domain)'],
-        ['extra SAML parameter', `${s.gateway.acsUrl}?SAMLResponse=x`],
-        ['trailing slash', `${s.gateway.acsUrl}/`],
+        ['extra SAML parameter', `${ctx.gateway.acsUrl}?SAMLResponse=x`],
+        ['trailing slash', `${ctx.gateway.acsUrl}/`],
       ];
       await v.variants(variants, async (acsUrl) => {
-        const r = await silentLogin({ token, request: (b) => b.withAcsUrl(acsUrl) });
+        const r = await silentLogin(ctx, { token, request: (b) => b.withAcsUrl(acsUrl) });
         v.ok(r.delivery === undefined, 'where the Response went', 'nowhere', describeAnswer(r));
         expectRejected(v, r);
       });
       v.step = 'no ACS URL';
       expectSuccess(
         v,
-        await silentLogin({ token, request: (b) => b.withAcsUrl(undefined).withProtocolBinding(undefined) }),
+        await silentLogin(ctx, {
+          token,
+          request: (b) => b.withAcsUrl(undefined).withProtocolBinding(undefined),
+        }),
       );
     },
   );

@@ -31,9 +31,9 @@ describe('device-token · signatures', function () {
       requirements: ['DT-SIG-01'],
       title: 'an unsigned device-token request with a valid token is rejected',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      expectRejected(v, await silentLogin({ token, sign: false }));
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      expectRejected(v, await silentLogin(ctx, { token, sign: false }));
     },
   );
 
@@ -45,9 +45,9 @@ describe('device-token · signatures', function () {
       requirements: ['DT-SIG-02'],
       title: 'a request signed by an unregistered key carrying its certificate in KeyInfo is rejected',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      expectRejected(v, await silentLogin({ token, signKey: fixtureKey('attacker') }));
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      expectRejected(v, await silentLogin(ctx, { token, signKey: fixtureKey('attacker') }));
     },
   );
 
@@ -60,8 +60,8 @@ describe('device-token · signatures', function () {
       title:
         'DeviceContext, ACS URL, IsPassive, NameIDPolicy, Issuer, Destination or ID changed after signing is rejected',
     },
-    async (v) => {
-      const { token } = await dtToken();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
       const edits: [string, (x: string) => string][] = [
         ['DeviceContext', editDeviceContext(deviceContextEdits.hostnameChanged)],
         ['ACS URL', editRequest(requestEdits.acsUrlAltered)],
@@ -74,7 +74,7 @@ describe('device-token · signatures', function () {
       await v.variants(
         edits.map(([what, afterSigning]) => [`${what} altered`, [what, afterSigning]] as const),
         async ([, afterSigning]) => {
-          expectRejected(v, await silentLogin({ token, afterSigning }));
+          expectRejected(v, await silentLogin(ctx, { token, afterSigning }));
         },
       );
     },
@@ -89,14 +89,14 @@ describe('device-token · signatures', function () {
       title:
         'XSW1, XSW2, original-in-Extensions (distinct and same ID) and original-in-Object requests are rejected',
     },
-    async (v) => {
-      const { token } = await dtToken();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
       const variants: XswVariant[] = ['xsw1', 'xsw2', 'extensions', 'extensions-same-id', 'object'];
       const evilEdit = editDeviceContext(deviceContextEdits.userIdLocalPart('victim'));
       await v.variants(
         variants.map((x) => [x, x] as const),
         async (variant) => {
-          const r = await silentLogin({ token, afterSigning: (x) => wrapRequest(x, variant, evilEdit) });
+          const r = await silentLogin(ctx, { token, afterSigning: (x) => wrapRequest(x, variant, evilEdit) });
           expectRejected(v, r);
         },
       );
@@ -112,8 +112,8 @@ describe('device-token · signatures', function () {
       title:
         'Reference URI="", a signature not under the root, comments in SignedInfo, WithComments, extra transforms are rejected',
     },
-    async (v) => {
-      const { token } = await dtToken();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
       const cases = [
         { signOptions: { referenceUri: '' } },
         // The Reference covers a child (the Issuer, given an ID), not the request root.
@@ -126,7 +126,7 @@ describe('device-token · signatures', function () {
         { afterSigning: editRequest(requestEdits.commentInSignedInfo) },
         { afterSigning: editRequest(requestEdits.signatureIntoExtensions) },
       ];
-      for (const c of cases) expectRejected(v, await silentLogin({ token, ...c }));
+      for (const c of cases) expectRejected(v, await silentLogin(ctx, { token, ...c }));
     },
   );
 
@@ -138,9 +138,9 @@ describe('device-token · signatures', function () {
       requirements: ['DT-SIG-06'],
       title: 'a request signed with RSA-SHA1 and a SHA-1 digest is refused',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      expectRefused(v, await silentLogin({ token, sha1: true }));
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      expectRefused(v, await silentLogin(ctx, { token, sha1: true }));
     },
   );
 
@@ -153,9 +153,9 @@ describe('device-token · signatures', function () {
       title:
         'the assertion is signed (directly or by the Response) with a metadata key, RSA-SHA256+, exc-c14n, Reference "#ID"',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      const r = await silentLogin({ token });
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const r = await silentLogin(ctx, { token });
       receivedResponse(v, r);
       // Every signature is judged, trusted or not: a bad Assertion signature under a good Response one too.
       const sigs = (r.verify?.signatures ?? []).map((sig) => ({
@@ -190,19 +190,19 @@ describe('device-token · signatures', function () {
       title:
         'a request signed with the second of two registered certificates succeeds; after its removal it is rejected',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       h.requires('spAdmin');
-      const t = await dtTarget();
+      const t = await dtTarget(ctx);
       const admin = dtAdmin(t);
       const next = fixtureKey('gateway-2');
-      const { token } = await dtToken();
+      const { token } = await dtToken(ctx);
       try {
-        await registerDtGateway(s, admin, [s.gatewayKey.certPem, next.certPem]);
-        expectSuccess(v, await silentLogin({ token, signKey: next }));
-        await registerDtGateway(s, admin, [s.gatewayKey.certPem]);
-        expectRejected(v, await silentLogin({ token, signKey: next }));
+        await registerDtGateway(ctx, admin, [ctx.gatewayKey.certPem, next.certPem]);
+        expectSuccess(v, await silentLogin(ctx, { token, signKey: next }));
+        await registerDtGateway(ctx, admin, [ctx.gatewayKey.certPem]);
+        expectRejected(v, await silentLogin(ctx, { token, signKey: next }));
       } finally {
-        await registerDtGateway(s, admin, [s.gatewayKey.certPem]);
+        await registerDtGateway(ctx, admin, [ctx.gatewayKey.certPem]);
       }
     },
   );

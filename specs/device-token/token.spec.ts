@@ -6,7 +6,6 @@ import {
   dtTarget,
   dtAdmin,
   dtApi,
-  session,
   expectSuccess,
   expectErrorStatus,
   expectRejected,
@@ -58,9 +57,9 @@ describe('device-token · tokens', function () {
       requirements: ['DT-TOK-01'],
       title: 'a valid token gets a Success Response whose NameID is the user ID',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      const r = await silentLogin({ token });
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const r = await silentLogin(ctx, { token });
       const a = expectSuccess(v, r);
       v.equal('NameID', a.nameId?.value, r.request.userId.toLowerCase(), WHERE.assertion.nameId);
     },
@@ -74,8 +73,8 @@ describe('device-token · tokens', function () {
       requirements: ['DT-TOK-02'],
       title: 'a device-token request without a token gets NoPassive and no login page',
     },
-    async (v) => {
-      const r = await silentLogin({});
+    async (v, ctx) => {
+      const r = await silentLogin(ctx, {});
       v.ok(!r.loginFormShown, 'login page', 'none', 'a password form');
       expectErrorStatus(v, r, 'NoPassive');
     },
@@ -89,8 +88,8 @@ describe('device-token · tokens', function () {
       requirements: ['DT-TOK-03'],
       title: 'an unknown token gets Responder/AuthnFailed',
     },
-    async (v) => {
-      const r = await silentLogin({ token: unissuedToken() });
+    async (v, ctx) => {
+      const r = await silentLogin(ctx, { token: unissuedToken() });
       expectErrorStatus(v, r, 'AuthnFailed', ['Responder']);
     },
   );
@@ -103,22 +102,22 @@ describe('device-token · tokens', function () {
       requirements: ['DT-TOK-04'],
       title: 'a deleted token gets AuthnFailed on the next request while another token keeps working',
     },
-    async (v, s) => {
-      if (s.config.capabilities.tokenAdmin) {
-        const admin = dtAdmin(await dtTarget());
-        const doomed = await freshToken();
-        const other = await freshToken();
-        expectSuccess(v, await silentLogin({ token: doomed.token }));
-        const del = await dtApi.deleteToken(admin, doomed.id);
+    async (v, ctx) => {
+      if (ctx.config.capabilities.tokenAdmin) {
+        const admin = dtAdmin(await dtTarget(ctx));
+        const doomed = await freshToken(ctx);
+        const other = await freshToken(ctx);
+        expectSuccess(v, await silentLogin(ctx, { token: doomed.token }));
+        const del = await dtApi.deleteToken(ctx, admin, doomed.id);
         v.equal('admin DELETE status', del.status, 204);
         v.step = 'after deletion';
-        expectErrorStatus(v, await silentLogin({ token: doomed.token }), 'AuthnFailed', ['Responder']);
+        expectErrorStatus(v, await silentLogin(ctx, { token: doomed.token }), 'AuthnFailed', ['Responder']);
         v.step = 'the other token';
-        expectSuccess(v, await silentLogin({ token: other.token }));
+        expectSuccess(v, await silentLogin(ctx, { token: other.token }));
       } else {
-        const revoked = await dtToken('revoked');
-        expectErrorStatus(v, await silentLogin({ token: revoked.token }), 'AuthnFailed', ['Responder']);
-        expectSuccess(v, await silentLogin({ token: (await dtToken()).token }));
+        const revoked = await dtToken(ctx, 'revoked');
+        expectErrorStatus(v, await silentLogin(ctx, { token: revoked.token }), 'AuthnFailed', ['Responder']);
+        expectSuccess(v, await silentLogin(ctx, { token: (await dtToken(ctx)).token }));
       }
     },
   );
@@ -131,10 +130,10 @@ describe('device-token · tokens', function () {
       requirements: ['DT-TOK-05'],
       title: "another tenant's token gets AuthnFailed or RequestDenied",
     },
-    async (v) => {
+    async (v, ctx) => {
       h.requires('otherTenant');
-      const { token } = await dtToken('otherTenant');
-      const r = await silentLogin({ token });
+      const { token } = await dtToken(ctx, 'otherTenant');
+      const r = await silentLogin(ctx, { token });
       const resp = receivedResponse(v, r);
       v.oneOf('second-level StatusCode', statusName(resp.statusSubCode), ['AuthnFailed', 'RequestDenied']);
       v.equal('Assertions', resp.assertionCount, 0);
@@ -149,14 +148,14 @@ describe('device-token · tokens', function () {
       requirements: ['DT-TOK-06'],
       title: 'the token value appears in no SSO output: success, error, or malformed-header answers',
     },
-    async (v) => {
-      const { token } = await dtToken();
-      const ok = await silentLogin({ token, relayState: 'leak-check' });
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const ok = await silentLogin(ctx, { token, relayState: 'leak-check' });
       expectSuccess(v, ok);
       expectNoLeak(v, ok, token);
       const other = unissuedToken();
-      expectNoLeak(v, await silentLogin({ token: other }), other);
-      expectNoLeak(v, await silentLogin({ authorization: `Bearer ${token}` }), token);
+      expectNoLeak(v, await silentLogin(ctx, { token: other }), other);
+      expectNoLeak(v, await silentLogin(ctx, { authorization: `Bearer ${token}` }), token);
     },
   );
 
@@ -169,8 +168,8 @@ describe('device-token · tokens', function () {
       title:
         'another scheme, a repeated header, an empty value, scheme only, double space, short, overlong or bad-character tokens get NoPassive/AuthnFailed, never a 5xx',
     },
-    async (v) => {
-      const { token } = await dtToken();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
       const variants: [string, string | string[]][] = [
         ['another scheme', `Bearer ${token}`],
         ['repeated header', [`DeviceToken ${token}`, `DeviceToken ${token}`]],
@@ -184,13 +183,13 @@ describe('device-token · tokens', function () {
         ['bad character', `DeviceToken ${token.slice(0, 20)}!${token.slice(20)}`],
       ];
       await v.variants(variants, async (authorization) => {
-        const r = await silentLogin({ authorization });
+        const r = await silentLogin(ctx, { authorization });
         v.ok((r.lastStatus ?? 0) < 500 && !r.failure, 'HTTP status', 'not a 5xx', describeAnswer(r));
         const resp = receivedResponse(v, r);
         v.oneOf('second-level StatusCode', statusName(resp.statusSubCode), ['NoPassive', 'AuthnFailed']);
       });
       v.step = 'valid login after';
-      expectSuccess(v, await silentLogin({ token }));
+      expectSuccess(v, await silentLogin(ctx, { token }));
     },
   );
 
@@ -204,11 +203,11 @@ describe('device-token · tokens', function () {
       title:
         'token values are shown once, never listed; the 17th live token gets 409; weak passwords get 400',
     },
-    async (v) => {
+    async (v, ctx) => {
       h.requires('tokenAdmin');
-      const admin = dtAdmin(await dtTarget());
-      const created = await freshToken();
-      const list = await dtApi.listTokens(admin);
+      const admin = dtAdmin(await dtTarget(ctx));
+      const created = await freshToken(ctx);
+      const list = await dtApi.listTokens(ctx, admin);
       v.equal('GET /device-tokens status', list.status, 200);
       v.ok(!list.body.includes(created.token), 'token listing', 'no full token value', 'the full value');
       const entry = (list.json as { id: string; hint?: string }[]).find((t) => t.id === created.id);
@@ -220,15 +219,15 @@ describe('device-token · tokens', function () {
         ['no letter', '12345678'],
       ]) {
         v.step = `password ${what}`;
-        const weak = await dtApi.createToken(admin, { description: 'weak', password });
-        if (weak.status === 201) await dtApi.deleteToken(admin, (weak.json as { id: string }).id);
+        const weak = await dtApi.createToken(ctx, admin, { description: 'weak', password });
+        if (weak.status === 201) await dtApi.deleteToken(ctx, admin, (weak.json as { id: string }).id);
         v.equal('POST /device-tokens status', weak.status, 400);
       }
       v.step = '17th live token';
       const live = (list.json as unknown[]).length;
-      for (let i = live; i < 16; i++) await freshToken();
-      const over = await dtApi.createToken(admin, { description: '17th', password: 'Seventeen17' });
-      if (over.status === 201) await dtApi.deleteToken(admin, (over.json as { id: string }).id);
+      for (let i = live; i < 16; i++) await freshToken(ctx);
+      const over = await dtApi.createToken(ctx, admin, { description: '17th', password: 'Seventeen17' });
+      if (over.status === 201) await dtApi.deleteToken(ctx, admin, (over.json as { id: string }).id);
       v.equal('POST /device-tokens status for the 17th live token', over.status, 409);
     },
   );
@@ -241,18 +240,18 @@ describe('device-token · tokens', function () {
       requirements: ['DT-TOK-09'],
       title: 'ForceAuthn gives a later AuthnInstant, and a deleted token fails even after an earlier success',
     },
-    async (v) => {
+    async (v, ctx) => {
       h.requires('tokenAdmin');
-      const admin = dtAdmin(await dtTarget());
-      const t = await freshToken();
+      const admin = dtAdmin(await dtTarget(ctx));
+      const t = await freshToken(ctx);
       const device = newDevice();
       const userName = newUserName();
-      const a1 = expectSuccess(v, await silentLogin({ token: t.token, device, userName }));
+      const a1 = expectSuccess(v, await silentLogin(ctx, { token: t.token, device, userName }));
       // A later AuthnInstant must be visible: wait past the next whole second when the IdP omits fractions.
       await sleep(/\.\d+Z$/.test(a1.authnStatements[0]?.authnInstant ?? '') ? 20 : 1100);
       const a2 = expectSuccess(
         v,
-        await silentLogin({ token: t.token, device, userName, request: (b) => b.withForceAuthn() }),
+        await silentLogin(ctx, { token: t.token, device, userName, request: (b) => b.withForceAuthn() }),
       );
       const i1 = Date.parse(a1.authnStatements[0]?.authnInstant ?? '');
       const i2 = Date.parse(a2.authnStatements[0]?.authnInstant ?? '');
@@ -262,9 +261,14 @@ describe('device-token · tokens', function () {
         `later than ${a1.authnStatements[0]?.authnInstant}`,
         String(a2.authnStatements[0]?.authnInstant),
       );
-      await dtApi.deleteToken(admin, t.id);
+      await dtApi.deleteToken(ctx, admin, t.id);
       v.step = 'ForceAuthn with the deleted token';
-      const r = await silentLogin({ token: t.token, device, userName, request: (b) => b.withForceAuthn() });
+      const r = await silentLogin(ctx, {
+        token: t.token,
+        device,
+        userName,
+        request: (b) => b.withForceAuthn(),
+      });
       expectErrorStatus(v, r, 'AuthnFailed', ['Responder']);
     },
   );
@@ -278,22 +282,22 @@ describe('device-token · tokens', function () {
       title:
         'exact PasswordProtectedTransport or "better" than device-token gets NoAuthnContext; exact device-token succeeds',
     },
-    async (v) => {
-      const { token } = await dtToken();
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
       v.step = 'exact PasswordProtectedTransport';
-      const r1 = await silentLogin({
+      const r1 = await silentLogin(ctx, {
         token,
         request: (b) => b.withRequestedAuthnContext({ comparison: 'exact', classRefs: [PASSWORD_CLASS] }),
       });
       expectErrorStatus(v, r1, 'NoAuthnContext');
       v.step = 'better than device-token';
-      const r2 = await silentLogin({
+      const r2 = await silentLogin(ctx, {
         token,
         request: (b) => b.withRequestedAuthnContext({ comparison: 'better', classRefs: [DT_AUTHN_CONTEXT] }),
       });
       expectErrorStatus(v, r2, 'NoAuthnContext');
       v.step = 'exact device-token';
-      const r3 = await silentLogin({
+      const r3 = await silentLogin(ctx, {
         token,
         request: (b) => b.withRequestedAuthnContext({ comparison: 'exact', classRefs: [DT_AUTHN_CONTEXT] }),
       });
@@ -311,18 +315,18 @@ describe('device-token · tokens', function () {
       title:
         'after 20 bad tokens from one address even a valid token gets 429; another address is unaffected',
     },
-    async (v) => {
-      const [guesser, bystander] = session().config.client.sourceAddresses;
+    async (v, ctx) => {
+      const [guesser, bystander] = ctx.config.client.sourceAddresses;
       if (!guesser || !bystander)
         return v.notApplicable('client.sourceAddresses needs two extra loopback addresses');
-      const { token } = await dtToken();
-      for (let i = 0; i < 20; i++) await silentLogin({ token: unissuedToken(), localAddress: guesser });
-      const locked = await silentLogin({ token, localAddress: guesser });
+      const { token } = await dtToken(ctx);
+      for (let i = 0; i < 20; i++) await silentLogin(ctx, { token: unissuedToken(), localAddress: guesser });
+      const locked = await silentLogin(ctx, { token, localAddress: guesser });
       expectRejected(v, locked);
       v.equal('HTTP status after 20 failures', locked.ssoStatus, 429);
       v.present('Retry-After', locked.pages[0]?.headers['retry-after']);
       v.step = 'another address';
-      expectSuccess(v, await silentLogin({ token, localAddress: bystander }));
+      expectSuccess(v, await silentLogin(ctx, { token, localAddress: bystander }));
     },
   );
 });

@@ -25,10 +25,12 @@ const LIMIT_MS = 10_000;
 describe('saml-web-sso · hostile requests', function () {
   const h = scenario(this, { profile: 'saml-web-sso', family: 'signature' });
   // The controls: the same signed flows without the mutation (shared with the request-signature checks).
-  const controlRedirect = h.shared('control-signed-redirect', () =>
-    webLogin({ entity: 'signed', binding: 'redirect' }),
+  const controlRedirect = h.shared('control-signed-redirect', (ctx) =>
+    webLogin(ctx, { entity: 'signed', binding: 'redirect' }),
   );
-  const controlPost = h.shared('control-signed-post', () => webLogin({ entity: 'signed', binding: 'post' }));
+  const controlPost = h.shared('control-signed-post', (ctx) =>
+    webLogin(ctx, { entity: 'signed', binding: 'post' }),
+  );
 
   /** SDP-IDP05: a wrapped signed POST request must not verify (catalogue X-15…X-18). */
   h.check(
@@ -39,14 +41,14 @@ describe('saml-web-sso · hostile requests', function () {
       title:
         'signed POST requests wrapped as XSW1, XSW2, in Extensions (both IDs) or in ds:Object are rejected',
     },
-    async (v) => {
+    async (v, ctx) => {
       // The evil root carries a ProviderName the signer never wrote (and, but for one variant, a fresh ID).
       const evil = editRequest(requestEdits.providerNameTampered);
       const variants: XswVariant[] = ['xsw1', 'xsw2', 'extensions', 'extensions-same-id', 'object'];
       await v.variants(
         variants.map((x) => [x, x] as const),
         async (variant) => {
-          const r = await webLogin({
+          const r = await webLogin(ctx, {
             entity: 'signed',
             binding: 'post',
             afterSigning: (x) => wrapRequest(x, variant, evil),
@@ -66,15 +68,15 @@ describe('saml-web-sso · hostile requests', function () {
       title:
         'HMAC keyed with the SP certificate, an unknown SigAlg, SigAlg or Signature alone, broken base64 are rejected',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const cases: [string, (p: RedirectParams) => RedirectParams][] = [
         [
           'HMAC-SHA1 keyed with the certificate PEM',
-          (p) => redirectHmacWithCert(p, s.gatewayKey.certPem, 'pem'),
+          (p) => redirectHmacWithCert(p, ctx.gatewayKey.certPem, 'pem'),
         ],
         [
           'HMAC-SHA1 keyed with the certificate DER',
-          (p) => redirectHmacWithCert(p, s.gatewayKey.certPem, 'der'),
+          (p) => redirectHmacWithCert(p, ctx.gatewayKey.certPem, 'der'),
         ],
         ['unknown SigAlg', (p) => ({ ...p, SigAlg: encodeURIComponent('urn:example:unknown-alg') })],
         ['SigAlg without Signature', (p) => ({ ...p, Signature: undefined })],
@@ -82,7 +84,7 @@ describe('saml-web-sso · hostile requests', function () {
         ['Signature not base64', (p) => ({ ...p, Signature: encodeURIComponent('!!not*base64!!') })],
       ];
       await v.variants(cases, async (mutate) => {
-        const r = await webLogin({
+        const r = await webLogin(ctx, {
           entity: 'signed',
           binding: 'redirect',
           redirect: (p, sso) => redirectUrl(sso, mutate(p)),
@@ -100,8 +102,8 @@ describe('saml-web-sso · hostile requests', function () {
       requirements: ['SAMLBind-3.4.4.1', 'SDP-IDP05'],
       title: 'a signed Redirect request with its parameters in another URL order is accepted',
     },
-    async (v) => {
-      const r = await webLogin({
+    async (v, ctx) => {
+      const r = await webLogin(ctx, {
         entity: 'signed',
         binding: 'redirect',
         relayState: 'order',
@@ -119,13 +121,13 @@ describe('saml-web-sso · hostile requests', function () {
       requirements: ['SAMLBind-3.4.4.1', 'SDP-IDP05'],
       title: 'a Redirect request signed over lowercase percent-escapes, exactly as sent, is accepted',
     },
-    async (v, s) => {
-      const r = await webLogin({
+    async (v, ctx) => {
+      const r = await webLogin(ctx, {
         entity: 'signed',
         binding: 'redirect',
         relayState: 'a/b c=d',
         sign: false,
-        redirect: (p, sso) => redirectUrl(sso, signRedirectParams(lowercaseEscapes(p), s.gatewayKey)),
+        redirect: (p, sso) => redirectUrl(sso, signRedirectParams(lowercaseEscapes(p), ctx.gatewayKey)),
       });
       expectSuccess(v, r);
     },
@@ -140,17 +142,17 @@ describe('saml-web-sso · hostile requests', function () {
       title:
         'look-alike host, userinfo, dot-dot path, javascript: and extra SAML parameters in the ACS URL never receive a Response',
     },
-    async (v, s) => {
-      const acs = new URL(s.gateway.acsUrl);
+    async (v, ctx) => {
+      const acs = new URL(ctx.gateway.acsUrl);
       const variants: [string, string][] = [
         ['look-alike host', `${acs.protocol}//${acs.hostname}.evil.test:${acs.port}${acs.pathname}`],
         ['userinfo', `${acs.protocol}//${acs.host}@evil.test${acs.pathname}`],
         ['dot-dot path', `${acs.origin}${acs.pathname}/../evil`],
         ['javascript: scheme', 'javascript:alert(document.domain)'],
-        ['extra SAML parameter', `${s.gateway.acsUrl}?SAMLResponse=x&RelayState=y`],
+        ['extra SAML parameter', `${ctx.gateway.acsUrl}?SAMLResponse=x&RelayState=y`],
       ];
       await v.variants(variants, async (acsUrl) => {
-        const r = await webLogin({ request: (b) => b.withAcsUrl(acsUrl) });
+        const r = await webLogin(ctx, { request: (b) => b.withAcsUrl(acsUrl) });
         // Only the registered ACS may receive anything (the action may come back normalized, e.g. "..").
         v.ok(
           (!r.delivery || r.postedToGateway) && !r.foreignNavigation,
@@ -178,7 +180,7 @@ describe('saml-web-sso · hostile requests', function () {
       title:
         'DTD, entities, external DTD/entity, billion laughs, deflate bomb, bad base64, bad UTF-8: no Response, no fetch, still serving',
     },
-    async (v) => {
+    async (v, ctx) => {
       const canary = await Canary.start();
       try {
         const asRedirectValue = (value: string) => (p: RedirectParams, sso: string) =>
@@ -218,14 +220,14 @@ describe('saml-web-sso · hostile requests', function () {
           const t0 = Date.now();
           // With credentials: an IdP that tolerates the payload goes on to a Success the check then sees.
           const seen = canary.hits.length;
-          const r = await webLogin(opts);
+          const r = await webLogin(ctx, opts);
           // First: nothing fetched (the worst outcome), then the refusal and its time.
           v.equal('requests the canary saw', canary.hits.length - seen, 0);
           expectRejected(v, r, 'error-page');
           v.ok(Date.now() - t0 < LIMIT_MS, 'time to answer', `< ${LIMIT_MS} ms`, `${Date.now() - t0} ms`);
         });
         v.step = 'valid login after the attacks';
-        expectSuccess(v, await webLogin());
+        expectSuccess(v, await webLogin(ctx));
       } finally {
         await canary.close();
       }

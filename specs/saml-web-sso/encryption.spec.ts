@@ -38,8 +38,8 @@ function opened(v: Verdict, r: WebLogin, need: 'read' | 'decrypted') {
 describe('saml-web-sso · encryption', function () {
   const h = scenario(this, { profile: 'saml-web-sso', family: 'encryption' });
   /** A login as the gateway entity whose metadata publishes an encryption key (gateway.encryption). */
-  const login = h.shared('encrypted-login', () =>
-    webLogin({ entity: 'encrypted', relayState: 'encryption-checks' }),
+  const login = h.shared('encrypted-login', (ctx) =>
+    webLogin(ctx, { entity: 'encrypted', relayState: 'encryption-checks' }),
   );
 
   /**

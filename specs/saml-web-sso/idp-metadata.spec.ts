@@ -18,8 +18,8 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
       requirements: ['SDP-IDP33'],
       title: 'metadata has SSO, a signing key, errorURL, mdui:UIInfo, shibmd:Scope and a technical contact',
     },
-    async (v, s) => {
-      const md = s.idp;
+    async (v, ctx) => {
+      const md = ctx.idp;
       v.ok(md.hasIdpSsoDescriptor, WHERE.metadata.idpSsoDescriptor, 'present', 'absent');
       v.ok(!!(md.ssoRedirect ?? md.ssoPost), WHERE.metadata.singleSignOnService, 'at least one', 'none');
       v.ok(md.signingCerts.length > 0, 'signing md:KeyDescriptor', 'at least one', 'none');
@@ -44,9 +44,9 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
       requirements: ['SDP-IDP14'],
       title: 'metadata lists at least one shibmd:Scope, none with regexp="true"',
     },
-    async (v, s) => {
-      v.ok(s.idp.scopes.length > 0, WHERE.metadata.scope, 'at least one', 'none', WHERE.metadata.scopes);
-      for (const sc of s.idp.scopes) {
+    async (v, ctx) => {
+      v.ok(ctx.idp.scopes.length > 0, WHERE.metadata.scope, 'at least one', 'none', WHERE.metadata.scopes);
+      for (const sc of ctx.idp.scopes) {
         v.oneOf(
           `regexp of Scope ${sc.value}`,
           sc.regexp,
@@ -66,8 +66,8 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
       requirements: ['SDP-MD09'],
       title: 'metadata has mdui:UIInfo with DisplayName and Logo',
     },
-    async (v, s) => {
-      const ui = v.present(WHERE.metadata.uiInfo, s.idp.uiInfo, WHERE.metadata.uiInfoPath);
+    async (v, ctx) => {
+      const ui = v.present(WHERE.metadata.uiInfo, ctx.idp.uiInfo, WHERE.metadata.uiInfoPath);
       v.ok(
         ui.displayNames.some((d) => d !== ''),
         WHERE.metadata.displayName,
@@ -91,8 +91,8 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
       requirements: ['SDP-MD10'],
       title: 'every mdui:Logo is an https URL or a data: URI',
     },
-    async (v, s) => {
-      const logos = s.idp.uiInfo?.logos ?? [];
+    async (v, ctx) => {
+      const logos = ctx.idp.uiInfo?.logos ?? [];
       if (logos.length === 0)
         throw new NotApplicable('the metadata has no mdui:Logo (judged by SDP-MD09-uiinfo)');
       for (const l of logos)
@@ -113,8 +113,8 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
       requirements: ['SDP-MD11'],
       title: 'metadata has a technical ContactPerson with an EmailAddress',
     },
-    async (v, s) => {
-      const emails = s.idp.technicalContacts.flat();
+    async (v, ctx) => {
+      const emails = ctx.idp.technicalContacts.flat();
       v.ok(emails.length > 0, WHERE.metadata.technicalContact, 'present', 'absent');
       for (const e of emails)
         v.ok(/^mailto:\S+@\S+$|^[^\s@]+@\S+$/.test(e), 'EmailAddress', 'an email address (mailto:)', e);
@@ -129,8 +129,8 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
       requirements: ['SDP-MD12'],
       title: 'the IDPSSODescriptor has an https errorURL',
     },
-    async (v, s) => {
-      const url = v.present('errorURL', s.idp.errorUrl, WHERE.metadata.errorUrl);
+    async (v, ctx) => {
+      const url = v.present('errorURL', ctx.idp.errorUrl, WHERE.metadata.errorUrl);
       v.ok(/^https:\/\/[^\s/]+/i.test(url), 'errorURL', 'an https URL', url);
     },
   );
@@ -144,8 +144,8 @@ describe('saml-web-sso · saml2int IdP metadata', function () {
       title:
         'entityID, endpoint URLs, errorURL, DisplayName, Scope and contact values are at most 256 characters',
     },
-    async (v, s) => {
-      const md = s.idp;
+    async (v, ctx) => {
+      const md = ctx.idp;
       const values: [string, string | undefined][] = [
         ['entityID', md.entityId],
         ['SingleSignOnService Location (Redirect)', md.ssoRedirect],

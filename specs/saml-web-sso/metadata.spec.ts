@@ -11,24 +11,24 @@ describe('saml-web-sso · metadata', function () {
       requirements: ['SAMLMeta-2.4.3', 'SAMLBind-3.5'],
       title: 'metadata has an IDPSSODescriptor for SAML 2.0 with an HTTP-POST SingleSignOnService',
     },
-    async (v, s) => {
-      v.ok(!s.idp.parseError, 'metadata document', 'well-formed XML without DTD', s.idp.parseError ?? '');
+    async (v, ctx) => {
+      v.ok(!ctx.idp.parseError, 'metadata document', 'well-formed XML without DTD', ctx.idp.parseError ?? '');
       v.ok(
-        s.idp.hasIdpSsoDescriptor,
+        ctx.idp.hasIdpSsoDescriptor,
         WHERE.metadata.idpSsoDescriptor,
         'present',
         'absent',
         WHERE.metadata.idpSsoDescriptorPath,
       );
       v.ok(
-        (s.idp.protocolSupport ?? '').split(/\s+/).includes('urn:oasis:names:tc:SAML:2.0:protocol'),
+        (ctx.idp.protocolSupport ?? '').split(/\s+/).includes('urn:oasis:names:tc:SAML:2.0:protocol'),
         'protocolSupportEnumeration',
         'includes urn:oasis:names:tc:SAML:2.0:protocol',
-        String(s.idp.protocolSupport),
+        String(ctx.idp.protocolSupport),
       );
       v.present(
         `SingleSignOnService Binding=${BINDING_POST}`,
-        s.idp.ssoPost,
+        ctx.idp.ssoPost,
         WHERE.metadata.singleSignOnServices,
       );
     },
@@ -42,10 +42,10 @@ describe('saml-web-sso · metadata', function () {
       requirements: ['SDP-IDP02', 'SAMLBind-3.4'],
       title: 'metadata lists an HTTP-Redirect SingleSignOnService',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       v.present(
         `SingleSignOnService Binding=${BINDING_REDIRECT}`,
-        s.idp.ssoRedirect,
+        ctx.idp.ssoRedirect,
         WHERE.metadata.singleSignOnServices,
       );
     },
@@ -59,9 +59,9 @@ describe('saml-web-sso · metadata', function () {
       requirements: ['SDP-MD08', 'SDP-MD05'],
       title: 'metadata has at least one signing certificate in a KeyDescriptor',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       v.ok(
-        s.idp.signingCerts.length > 0,
+        ctx.idp.signingCerts.length > 0,
         'signing certificates',
         'at least one X509Certificate in a KeyDescriptor (use="signing" or no use)',
         'none',
@@ -78,10 +78,10 @@ describe('saml-web-sso · metadata', function () {
       requirements: ['SDP-MD06', 'SDP-MD07'],
       title: 'every signing key is RSA ≥ 2048 bits or EC ≥ 256 bits',
     },
-    async (v, s) => {
-      if (s.idp.signingCerts.length === 0)
+    async (v, ctx) => {
+      if (ctx.idp.signingCerts.length === 0)
         v.notApplicable('the metadata has no signing certificate (see SDP-MD08)');
-      for (const [i, pem] of s.idp.signingCerts.entries()) {
+      for (const [i, pem] of ctx.idp.signingCerts.entries()) {
         const k = certKeyInfo(pem);
         const min = k.type === 'ec' ? 256 : 2048;
         v.ok(
@@ -102,8 +102,8 @@ describe('saml-web-sso · metadata', function () {
       requirements: ['SDP-G04'],
       title: 'entityID is an absolute URI of at most 256 characters',
     },
-    async (v, s) => {
-      const id = v.present('entityID', s.idp.entityId, WHERE.metadata.entityId);
+    async (v, ctx) => {
+      const id = v.present('entityID', ctx.idp.entityId, WHERE.metadata.entityId);
       v.ok(/^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(id), 'entityID', 'an absolute URI', id);
       v.ok(id.length <= 256, 'entityID length', '≤ 256', String(id.length));
     },

@@ -23,8 +23,10 @@ const tamperRoot = editRequest(requestEdits.providerNameTampered);
 describe('saml-web-sso · signed AuthnRequests', function () {
   const h = scenario(this, { profile: 'saml-web-sso', family: 'signature' });
   const control = {
-    redirect: h.shared('control-signed-redirect', () => webLogin({ entity: 'signed', binding: 'redirect' })),
-    post: h.shared('control-signed-post', () => webLogin({ entity: 'signed', binding: 'post' })),
+    redirect: h.shared('control-signed-redirect', (ctx) =>
+      webLogin(ctx, { entity: 'signed', binding: 'redirect' }),
+    ),
+    post: h.shared('control-signed-post', (ctx) => webLogin(ctx, { entity: 'signed', binding: 'post' })),
   };
 
   /** SDP-IDP04: the IdP MUST reject unsigned requests when the SP metadata has AuthnRequestsSigned="true". */
@@ -35,8 +37,8 @@ describe('saml-web-sso · signed AuthnRequests', function () {
       requirements: ['SDP-IDP04', 'SAMLMeta-2.4.4'],
       title: 'an unsigned Redirect request from an SP with AuthnRequestsSigned="true" is rejected',
     },
-    async (v) => {
-      const r = await webLogin({ entity: 'signed', binding: 'redirect', sign: false });
+    async (v, ctx) => {
+      const r = await webLogin(ctx, { entity: 'signed', binding: 'redirect', sign: false });
       expectRefusalAgainst(v, await control.redirect(), r);
     },
   );
@@ -48,8 +50,8 @@ describe('saml-web-sso · signed AuthnRequests', function () {
       requirements: ['SDP-IDP04', 'SAMLMeta-2.4.4'],
       title: 'an unsigned POST request from an SP with AuthnRequestsSigned="true" is rejected',
     },
-    async (v) => {
-      const r = await webLogin({ entity: 'signed', binding: 'post', sign: false });
+    async (v, ctx) => {
+      const r = await webLogin(ctx, { entity: 'signed', binding: 'post', sign: false });
       expectRefusalAgainst(v, await control.post(), r);
     },
   );
@@ -62,10 +64,10 @@ describe('saml-web-sso · signed AuthnRequests', function () {
       requirements: ['SDP-IDP05', 'SAMLBind-3.4.4.1'],
       title: 'a Redirect request signed (rsa-sha256) with the SP metadata key gets Success',
     },
-    async (v) => {
+    async (v, ctx) => {
       expectSuccess(
         v,
-        await webLogin({ entity: 'signed', binding: 'redirect', relayState: 'signed-redirect' }),
+        await webLogin(ctx, { entity: 'signed', binding: 'redirect', relayState: 'signed-redirect' }),
       );
     },
   );
@@ -77,8 +79,8 @@ describe('saml-web-sso · signed AuthnRequests', function () {
       requirements: ['SDP-IDP05', 'SAMLCore-5.4'],
       title: 'a POST request with an enveloped signature by the SP metadata key gets Success',
     },
-    async (v) => {
-      expectSuccess(v, await webLogin({ entity: 'signed', binding: 'post' }));
+    async (v, ctx) => {
+      expectSuccess(v, await webLogin(ctx, { entity: 'signed', binding: 'post' }));
     },
   );
 
@@ -90,8 +92,8 @@ describe('saml-web-sso · signed AuthnRequests', function () {
       requirements: ['SDP-IDP05', 'SAMLBind-3.4.4.1'],
       title: 'a Redirect request whose SAMLRequest was changed after signing is rejected',
     },
-    async (v) => {
-      const r = await webLogin({
+    async (v, ctx) => {
+      const r = await webLogin(ctx, {
         entity: 'signed',
         binding: 'redirect',
         redirect: (p, sso, xml) => redirectUrl(sso, { ...p, SAMLRequest: redirectEncode(tamperRoot(xml)) }),
@@ -107,9 +109,9 @@ describe('saml-web-sso · signed AuthnRequests', function () {
       requirements: ['SDP-IDP05', 'SAMLBind-3.4.4.1'],
       title: 'a Redirect request whose RelayState was changed, or added, after signing is rejected',
     },
-    async (v) => {
+    async (v, ctx) => {
       v.step = 'RelayState changed';
-      const changed = await webLogin({
+      const changed = await webLogin(ctx, {
         entity: 'signed',
         binding: 'redirect',
         relayState: 'original',
@@ -117,7 +119,7 @@ describe('saml-web-sso · signed AuthnRequests', function () {
       });
       expectRefusalAgainst(v, await control.redirect(), changed);
       v.step = 'RelayState added';
-      const added = await webLogin({
+      const added = await webLogin(ctx, {
         entity: 'signed',
         binding: 'redirect',
         redirect: (p, sso) => redirectUrl(sso, { ...p, RelayState: 'injected' }),
@@ -133,8 +135,12 @@ describe('saml-web-sso · signed AuthnRequests', function () {
       requirements: ['SDP-IDP05', 'SAMLBind-3.4.4.1'],
       title: 'a Redirect request signed with a key not in the SP metadata is rejected',
     },
-    async (v) => {
-      const r = await webLogin({ entity: 'signed', binding: 'redirect', signKey: fixtureKey('attacker') });
+    async (v, ctx) => {
+      const r = await webLogin(ctx, {
+        entity: 'signed',
+        binding: 'redirect',
+        signKey: fixtureKey('attacker'),
+      });
       expectRefusalAgainst(v, await control.redirect(), r);
     },
   );
@@ -146,8 +152,8 @@ describe('saml-web-sso · signed AuthnRequests', function () {
       requirements: ['SDP-IDP05', 'SAMLCore-5.4'],
       title: 'a POST request changed after signing is rejected',
     },
-    async (v) => {
-      const r = await webLogin({ entity: 'signed', binding: 'post', afterSigning: tamperRoot });
+    async (v, ctx) => {
+      const r = await webLogin(ctx, { entity: 'signed', binding: 'post', afterSigning: tamperRoot });
       expectRefusalAgainst(v, await control.post(), r);
     },
   );
@@ -160,8 +166,8 @@ describe('saml-web-sso · signed AuthnRequests', function () {
       requirements: ['SDP-IDP05', 'SDP-MD01'],
       title: 'a POST request signed by an unknown key that carries its certificate in KeyInfo is rejected',
     },
-    async (v) => {
-      const r = await webLogin({ entity: 'signed', binding: 'post', signKey: fixtureKey('attacker') });
+    async (v, ctx) => {
+      const r = await webLogin(ctx, { entity: 'signed', binding: 'post', signKey: fixtureKey('attacker') });
       expectRefusalAgainst(v, await control.post(), r);
     },
   );
@@ -180,14 +186,15 @@ describe('saml-web-sso · signed AuthnRequests', function () {
       requirements: ['SDP-IDP32'],
       title: 'an SP with two signing certificates in its metadata is served when it signs with either key',
     },
-    async (v, s) => {
-      const keys = [s.gatewayKey, fixtureKey('gateway-2')] as const;
+    async (v, ctx) => {
+      const keys = [ctx.gatewayKey, fixtureKey('gateway-2')] as const;
       const issuer = await registerExtraEntity(
+        ctx,
         { suffix: 'key-rollover', certsPem: keys.map((k) => k.certPem), authnRequestsSigned: true },
         'an SP whose metadata lists two signing certificates',
       );
       const signed = (signKey: (typeof keys)[number]) =>
-        webLogin({ issuer, binding: 'redirect', sign: true, signKey, relayState: 'key-rollover' });
+        webLogin(ctx, { issuer, binding: 'redirect', sign: true, signKey, relayState: 'key-rollover' });
       v.step = 'control: a key of neither certificate';
       const control = await signed(fixtureKey('attacker'));
       // Served anyway → BLOCKED by SDP-IDP05's finding; no answer → ERROR; else judged as a refusal.

@@ -27,7 +27,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('saml-web-sso · AuthnRequest handling', function () {
   const h = scenario(this, { profile: 'saml-web-sso', family: 'request-parsing' });
   /** The control of the negative checks below: the same login without the mutation, in this run. */
-  const control = h.shared('control-login', () => webLogin());
+  const control = h.shared('control-login', (ctx) => webLogin(ctx));
 
   /** SDP-IDP02: the IdP MUST accept AuthnRequests over HTTP-Redirect. */
   h.check(
@@ -37,8 +37,8 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['SDP-IDP02', 'SAMLBind-3.4', 'SAMLProf-4.1.4.1'],
       title: 'an AuthnRequest over HTTP-Redirect from a registered SP gets a Success Response',
     },
-    async (v) => {
-      expectSuccess(v, await webLogin({ binding: 'redirect' }));
+    async (v, ctx) => {
+      expectSuccess(v, await webLogin(ctx, { binding: 'redirect' }));
     },
   );
 
@@ -50,8 +50,8 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['SAMLBind-3.5', 'SAMLProf-4.1.4.1'],
       title: 'an AuthnRequest over HTTP-POST from a registered SP gets a Success Response',
     },
-    async (v) => {
-      expectSuccess(v, await webLogin({ binding: 'post' }));
+    async (v, ctx) => {
+      expectSuccess(v, await webLogin(ctx, { binding: 'post' }));
     },
   );
 
@@ -63,8 +63,8 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['SAMLCore-3.4.1', 'SAMLProf-4.1.4.1'],
       title: 'a request from an unknown Issuer is rejected without a SAMLResponse',
     },
-    async (v) => {
-      const r = await webLogin({
+    async (v, ctx) => {
+      const r = await webLogin(ctx, {
         request: (b) => b.withIssuer(`https://unknown-${newId().slice(1, 9)}.test/sp`),
       });
       // An unknown requester has no registered ACS: nothing may be delivered anywhere.
@@ -80,9 +80,9 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['SDP-IDP06', 'SAMLCore-3.4.1'],
       title: 'an AssertionConsumerServiceURL not in the SP metadata is never posted to',
     },
-    async (v, s) => {
-      const evil = new URL('/not-registered-acs', s.gateway.acsUrl).toString();
-      const r = await webLogin({ request: (b) => b.withAcsUrl(evil) });
+    async (v, ctx) => {
+      const evil = new URL('/not-registered-acs', ctx.gateway.acsUrl).toString();
+      const r = await webLogin(ctx, { request: (b) => b.withAcsUrl(evil) });
       v.ok(
         !r.delivery || r.postedToGateway,
         'where the Response went',
@@ -101,8 +101,10 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['SDP-IDP06', 'SAMLMeta-2.2.3'],
       title: 'a request without ACS URL is answered at the default ACS of the SP metadata',
     },
-    async (v) => {
-      const r = await webLogin({ request: (b) => b.withAcsUrl(undefined).withProtocolBinding(undefined) });
+    async (v, ctx) => {
+      const r = await webLogin(ctx, {
+        request: (b) => b.withAcsUrl(undefined).withProtocolBinding(undefined),
+      });
       expectSuccess(v, r);
     },
   );
@@ -119,8 +121,8 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['SAMLCore-3.2.2.2', 'SAMLCore-4.1.3'],
       title: 'Version="3.0" is refused, and an error Response carries top-level VersionMismatch',
     },
-    async (v) => {
-      const r = await webLogin({ request: (b) => b.withVersion('3.0') });
+    async (v, ctx) => {
+      const r = await webLogin(ctx, { request: (b) => b.withVersion('3.0') });
       const resp = expectRefused(v, r, 'error-page');
       if (resp) v.equal('top-level StatusCode', statusName(resp.statusCode), 'VersionMismatch');
     },
@@ -137,9 +139,9 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['IDPC-REQ-01', 'SDP-G01'],
       title: 'a request whose IssueInstant is one hour old is refused',
     },
-    async (v, s) => {
-      const r = await webLogin({
-        request: (b) => b.withIssueInstant(samlTime(new Date(s.now().getTime() - 60 * MINUTE))),
+    async (v, ctx) => {
+      const r = await webLogin(ctx, {
+        request: (b) => b.withIssueInstant(samlTime(new Date(ctx.now().getTime() - 60 * MINUTE))),
       });
       expectRefusalAgainst(v, await control(), r);
     },
@@ -152,9 +154,9 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['IDPC-REQ-01', 'SDP-G01'],
       title: 'a request whose IssueInstant is one hour in the future is refused',
     },
-    async (v, s) => {
-      const r = await webLogin({
-        request: (b) => b.withIssueInstant(samlTime(new Date(s.now().getTime() + 60 * MINUTE))),
+    async (v, ctx) => {
+      const r = await webLogin(ctx, {
+        request: (b) => b.withIssueInstant(samlTime(new Date(ctx.now().getTime() + 60 * MINUTE))),
       });
       expectRefusalAgainst(v, await control(), r);
     },
@@ -169,8 +171,8 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       title:
         'a request whose Destination is another endpoint (elsewhere, or the SSO URL with a path or query appended) is refused',
     },
-    async (v, s) => {
-      const sso = s.idp.ssoRedirect ?? s.idp.ssoPost ?? 'http://127.0.0.1/';
+    async (v, ctx) => {
+      const sso = ctx.idp.ssoRedirect ?? ctx.idp.ssoPost ?? 'http://127.0.0.1/';
       // "identifies the location at which the message was received": a longer URL is another location.
       const cases: (readonly [string, string])[] = [
         ['another endpoint', new URL('/elsewhere/sso', sso).toString()],
@@ -179,7 +181,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       ];
       const ok = await control();
       await v.variants(cases, async (other) => {
-        const r = await webLogin({ request: (b) => b.withDestination(other) });
+        const r = await webLogin(ctx, { request: (b) => b.withDestination(other) });
         // SAMLCore §3.2.1: "If it does not, the request MUST be discarded": no error Response either.
         expectRefusalAgainst(v, ok, r, 'discarded');
       });
@@ -197,16 +199,16 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['IDPC-REQ-02'],
       title: 'the same AuthnRequest sent twice is refused the second time',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const id = newId();
-      const instant = samlTime(s.now());
+      const instant = samlTime(ctx.now());
       const same = (b: { withId(i: string): unknown; withIssueInstant(t: string): unknown }) => {
         b.withId(id);
         b.withIssueInstant(instant);
       };
-      const first = await webLogin({ request: same });
+      const first = await webLogin(ctx, { request: same });
       expectSuccess(v, first);
-      const again = await webLogin({ request: same });
+      const again = await webLogin(ctx, { request: same });
       expectRefusalAgainst(v, first, again);
     },
   );
@@ -220,13 +222,13 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       title:
         'IsPassive ("true", or the xs:boolean "1") without an IdP session gets NoPassive and no login page',
     },
-    async (v) => {
+    async (v, ctx) => {
       const cases: (readonly [string, string])[] = [
         ['IsPassive="true"', 'true'],
         ['IsPassive="1"', '1'],
       ];
       await v.variants(cases, async (value) => {
-        const r = await webLogin({ request: (b) => b.withIsPassive(value), credentials: null });
+        const r = await webLogin(ctx, { request: (b) => b.withIsPassive(value), credentials: null });
         v.ok(!r.loginFormShown, 'login page', 'none (IsPassive)', 'a login form was shown');
         expectErrorStatus(v, r, 'NoPassive');
       });
@@ -242,18 +244,18 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       title:
         'ForceAuthn ("true", or "1") in a browser with an IdP session re-authenticates, with a later AuthnInstant',
     },
-    async (v) => {
+    async (v, ctx) => {
       // SDP-IDP07: 'A ForceAuthn attribute of "true" or "1"' — both spellings of xs:boolean true.
       const cases: (readonly [string, string])[] = [
         ['ForceAuthn="true"', 'true'],
         ['ForceAuthn="1"', '1'],
       ];
       await v.variants(cases, async (value) => {
-        const first = await webLogin();
+        const first = await webLogin(ctx);
         const a1 = expectSuccess(v, first);
         // A later AuthnInstant must be visible: wait past the next whole second when the IdP omits fractions.
         await sleep(/\.\d+Z$/.test(a1.authnStatements[0]?.authnInstant ?? '') ? 20 : 1100);
-        const second = await webLogin({ ua: first.ua, request: (b) => b.withForceAuthn(value) });
+        const second = await webLogin(ctx, { ua: first.ua, request: (b) => b.withForceAuthn(value) });
         v.ok(
           second.loginFormShown,
           'credential challenge',
@@ -284,10 +286,10 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['SAMLCore-3.4.1.1', 'SAMLCore-3.2.2.2'],
       title: 'an unsupported NameIDPolicy Format (kerberos) gets an error Response without Assertion',
     },
-    async (v, s) => {
-      if (s.idp.nameIdFormats.includes(NAMEID_KERBEROS))
+    async (v, ctx) => {
+      if (ctx.idp.nameIdFormats.includes(NAMEID_KERBEROS))
         v.notApplicable('the IdP lists the kerberos NameID format');
-      const r = await webLogin({
+      const r = await webLogin(ctx, {
         request: (b) => b.withNameIdPolicy({ format: NAMEID_KERBEROS, allowCreate: 'true' }),
       });
       expectErrorStatus(v, r, undefined);
@@ -307,11 +309,11 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       title:
         'an exact (or Comparison-less) RequestedAuthnContext naming the class of a plain login gets that class; one no IdP can satisfy gets NoAuthnContext',
     },
-    async (v) => {
+    async (v, ctx) => {
       let given: string | undefined;
       // Comparison "exact", or omitted (then "exact" by default).
       const exact = (classRef: string, comparison: 'exact' | 'omitted' = 'exact') =>
-        webLogin({
+        webLogin(ctx, {
           request: (b) =>
             b.withRequestedAuthnContext({
               comparison: comparison === 'omitted' ? undefined : comparison,
@@ -324,7 +326,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
           name: 'control: no RequestedAuthnContext',
           what: 'a login without RequestedAuthnContext',
           run: async () => {
-            const r = await webLogin();
+            const r = await webLogin(ctx);
             given = r.verify?.assertion?.authnStatements[0]?.classRef;
             return r;
           },
@@ -363,13 +365,13 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['SAMLCore-3.4.1.1', 'SAMLCore-2.2.2'],
       title: 'a requested NameID Format the IdP lists in its metadata is the Format of the NameID',
     },
-    async (v, s) => {
-      const format = [NAMEID_EMAIL, NAMEID_PERSISTENT].find((f) => s.idp.nameIdFormats.includes(f));
+    async (v, ctx) => {
+      const format = [NAMEID_EMAIL, NAMEID_PERSISTENT].find((f) => ctx.idp.nameIdFormats.includes(f));
       if (!format)
         return v.notApplicable('the IdP metadata lists neither emailAddress nor persistent NameID formats');
       const a = expectSuccess(
         v,
-        await webLogin({ request: (b) => b.withNameIdPolicy({ format, allowCreate: 'true' }) }),
+        await webLogin(ctx, { request: (b) => b.withNameIdPolicy({ format, allowCreate: 'true' }) }),
       );
       v.equal('NameID Format', a.nameId?.format, format, WHERE.assertion.nameIdFormat);
     },
@@ -383,9 +385,9 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['SAMLBind-3.4.3', 'SAMLBind-3.5.3'],
       title: 'RelayState of a Redirect request comes back unchanged',
     },
-    async (v) => {
+    async (v, ctx) => {
       const relayState = `rs-${newId().slice(1, 17)}`;
-      const r = await webLogin({ binding: 'redirect', relayState });
+      const r = await webLogin(ctx, { binding: 'redirect', relayState });
       // RelayState is the binding's, not the assertion's: judged whether or not the Response is trusted.
       receivedResponse(v, r);
       v.equal('RelayState', r.delivery?.relayState, relayState, WHERE.delivery.relayState);
@@ -401,9 +403,9 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['SAMLBind-3.5.3'],
       title: 'RelayState of a POST request comes back unchanged',
     },
-    async (v) => {
+    async (v, ctx) => {
       const relayState = `rs-${newId().slice(1, 17)}`;
-      const r = await webLogin({ binding: 'post', relayState });
+      const r = await webLogin(ctx, { binding: 'post', relayState });
       // RelayState is the binding's, not the assertion's: judged whether or not the Response is trusted.
       receivedResponse(v, r);
       v.equal('RelayState', r.delivery?.relayState, relayState, WHERE.delivery.relayState);
@@ -426,9 +428,9 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       title:
         'the RelayState of a request answered with an error Response (IsPassive without a session) comes back unchanged',
     },
-    async (v) => {
+    async (v, ctx) => {
       const relayState = `rs-error-${newId().slice(1, 13)}`;
-      const r = await webLogin({
+      const r = await webLogin(ctx, {
         binding: 'redirect',
         relayState,
         request: (b) => b.withIsPassive('true'),
@@ -455,9 +457,9 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['SAMLBind-3.5.3', 'SAMLBind-3.4.3'],
       title: 'a RelayState with quotes, angle brackets, ampersand and UTF-8 comes back byte-exact',
     },
-    async (v) => {
+    async (v, ctx) => {
       const relayState = `a"b'c<d>e&f=g h/é?${newId().slice(1, 9)}`;
-      const r = await webLogin({ relayState });
+      const r = await webLogin(ctx, { relayState });
       // RelayState is the binding's, not the assertion's: judged whether or not the Response is trusted.
       receivedResponse(v, r);
       v.equal('RelayState', r.delivery?.relayState, relayState, WHERE.delivery.relayState);
@@ -473,10 +475,10 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       requirements: ['SAMLProf-4.1.4.1', 'SAMLProf-4.1.3.4'],
       title: 'a wrong password yields no Response, only the login form again',
     },
-    async (v, s) => {
-      const form = s.config.login?.form;
+    async (v, ctx) => {
+      const form = ctx.config.login?.form;
       if (!form) return v.notApplicable('the target config has no login.form');
-      const r = await webLogin({
+      const r = await webLogin(ctx, {
         credentials: { username: form.username, password: `${form.password}-wrong` },
       });
       v.ok(!r.delivery, 'the IdP answer', 'no SAMLResponse', describeAnswer(r));

@@ -61,17 +61,17 @@ function within(v: Verdict, what: string, t: string | undefined, from: number, t
 
 describe('saml-web-sso · Response', function () {
   const h = scenario(this, { profile: 'saml-web-sso', family: 'response' });
-  const login = h.shared('login', () => webLogin({ relayState: 'response-checks' }));
-  const second = h.shared('login-2', () => webLogin());
+  const login = h.shared('login', (ctx) => webLogin(ctx, { relayState: 'response-checks' }));
+  const second = h.shared('login-2', (ctx) => webLogin(ctx));
   /** The first error Response the IdP gives: IsPassive without a session, else an unsupported NameID format, else Version 3.0. */
-  const errorResponse = h.shared('error-response', async () => {
+  const errorResponse = h.shared('error-response', async (ctx) => {
     const triggers: WebLoginOptions[] = [
       { request: (b) => b.withIsPassive(), credentials: null },
       { request: (b) => b.withNameIdPolicy({ format: NAMEID_KERBEROS, allowCreate: 'true' }) },
       { request: (b) => b.withVersion('3.0') },
     ];
     for (const t of triggers) {
-      const r = await webLogin(t);
+      const r = await webLogin(ctx, t);
       // Any delivered Response that is not a Success (one without StatusCode too: STATUS_ERROR judges it).
       const resp = r.verify?.response;
       if (r.delivery && resp && statusName(resp.statusCode) !== 'Success') return r;
@@ -359,9 +359,9 @@ describe('saml-web-sso · Response', function () {
       requirements: ['SAMLProf-4.1.4.2', 'SAMLCore-2.3.3'],
       title: 'Assertion Issuer is the IdP entityID',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const a = expectSuccess(v, await login());
-      v.equal('Assertion Issuer', a.issuer, s.idp.entityId, WHERE.assertion.issuer);
+      v.equal('Assertion Issuer', a.issuer, ctx.idp.entityId, WHERE.assertion.issuer);
     },
   );
 
@@ -403,14 +403,14 @@ describe('saml-web-sso · Response', function () {
       requirements: ['SAMLProf-4.1.4.2'],
       title: 'the bearer SubjectConfirmationData has InResponseTo = request ID and a future NotOnOrAfter',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const r = succeeded(v, await login());
       verify(v, r, [BEARER_IN_RESPONSE_TO]);
       // The same confirmations BEARER_IN_RESPONSE_TO judged (the bearers for the ACS; not empty).
       for (const c of acsBearers(r)) {
         const nooa = Date.parse(c.notOnOrAfter ?? '');
         v.ok(
-          nooa > s.now().getTime() - POLICY.skewMs,
+          nooa > ctx.now().getTime() - POLICY.skewMs,
           'SubjectConfirmationData NotOnOrAfter',
           'in the future',
           String(c.notOnOrAfter),
@@ -452,9 +452,9 @@ describe('saml-web-sso · Response', function () {
       requirements: ['SAMLCore-2.5.1.2', 'SDP-G01'],
       title: 'the Conditions validity window contains the time of delivery',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const a = expectSuccess(v, await login());
-      const now = s.now().getTime();
+      const now = ctx.now().getTime();
       const nb = a.conditions?.notBefore ? Date.parse(a.conditions.notBefore) : -Infinity;
       const nooa = a.conditions?.notOnOrAfter ? Date.parse(a.conditions.notOnOrAfter) : Infinity;
       v.ok(
@@ -494,10 +494,16 @@ describe('saml-web-sso · Response', function () {
       requirements: ['SAMLProf-4.1.4.2', 'SAMLCore-2.7.2'],
       title: 'AuthnInstant is the time of the login just made (within the skew)',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const r = await login();
       const a = expectSuccess(v, r);
-      within(v, 'AuthnInstant', a.authnStatements[0]?.authnInstant, r.startedAt.getTime(), s.now().getTime());
+      within(
+        v,
+        'AuthnInstant',
+        a.authnStatements[0]?.authnInstant,
+        r.startedAt.getTime(),
+        ctx.now().getTime(),
+      );
     },
   );
 
@@ -513,8 +519,8 @@ describe('saml-web-sso · Response', function () {
       requirements: ['SAMLProf-4.1.4.2', 'SAMLProf-4.4'],
       title: 'the AuthnStatement carries a SessionIndex (an IdP that supports Single Logout)',
     },
-    async (v, s) => {
-      if (s.idp.sloBindings.length === 0)
+    async (v, ctx) => {
+      if (ctx.idp.sloBindings.length === 0)
         throw new NotApplicable(
           'the IdP metadata lists no SingleLogoutService: SAMLProf §4.1.4.2 requires a SessionIndex only of an IdP that supports Single Logout',
         );
@@ -597,12 +603,12 @@ describe('saml-web-sso · Response', function () {
       requirements: ['SAMLCore-1.3.3', 'SDP-G01'],
       title: 'Response and Assertion IssueInstant are the time of issue (within the skew)',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const r = await login();
       const resp = receivedResponse(v, r);
       const a = expectSuccess(v, r);
-      within(v, 'Response IssueInstant', resp.issueInstant, r.startedAt.getTime(), s.now().getTime());
-      within(v, 'Assertion IssueInstant', a.issueInstant, r.startedAt.getTime(), s.now().getTime());
+      within(v, 'Response IssueInstant', resp.issueInstant, r.startedAt.getTime(), ctx.now().getTime());
+      within(v, 'Assertion IssueInstant', a.issueInstant, r.startedAt.getTime(), ctx.now().getTime());
     },
   );
 

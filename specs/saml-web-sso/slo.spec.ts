@@ -23,13 +23,13 @@ import {
   type WebLogin,
   type WebLogout,
   type WebLogoutOptions,
-  session,
   fixtureKey,
   type LogoutMessage,
   type AssertionInfo,
   newId,
   WHERE,
   HarnessError,
+  type RunContext,
 } from '../../src/harness';
 
 const RESPONDER = 'urn:oasis:names:tc:SAML:2.0:status:Responder';
@@ -76,14 +76,14 @@ function noAnswer(out: WebLogout): void {
  * gives, outcomes.ts), a navigation the client did not follow, the step limit, a login form (the logout
  * client has no credentials to go on with), a page that is not the IdP's, or nothing at all.
  */
-function unjudgeable(out: WebLogout): string | undefined {
+function unjudgeable(ctx: RunContext, out: WebLogout): string | undefined {
   if (out.response) return undefined;
   if (out.failure) return `${out.failure.reason}: ${out.failure.message}`;
   if (out.foreignNavigation) return `a navigation the client does not follow, to ${out.foreignNavigation}`;
   if (out.stepLimit) return describeLogout(out);
   if (out.loginFormShown) return describeLogout(out);
   if (!out.lastPage) return 'nothing';
-  const idp = idpSlo();
+  const idp = idpSlo(ctx);
   const origin = new URL(out.lastPage.url).origin;
   if (origin !== new URL(idp.url).origin && origin !== new URL(idp.responseUrl).origin)
     return `a page at ${out.lastPage.url}, not the IdP's`;
@@ -91,8 +91,8 @@ function unjudgeable(out: WebLogout): string | undefined {
 }
 
 /** ERR_UNJUDGEABLE (ERROR) when the logout ended where the client cannot tell `what` (unjudgeable). */
-function judgeable(out: WebLogout, what: string): void {
-  const why = unjudgeable(out);
+function judgeable(ctx: RunContext, out: WebLogout, what: string): void {
+  const why = unjudgeable(ctx, out);
   if (why)
     throw new HarnessError(
       'ERR_UNJUDGEABLE',
@@ -132,8 +132,12 @@ interface ControlFlow extends LoggedIn {
   after?: WebLogin;
 }
 
-async function loginFor(entity: 'default' | 'signed', ua = newBrowser()): Promise<LoggedIn> {
-  const login = await webLogin({ ua, entity });
+async function loginFor(
+  ctx: RunContext,
+  entity: 'default' | 'signed',
+  ua = newBrowser(ctx),
+): Promise<LoggedIn> {
+  const login = await webLogin(ctx, { ua, entity });
   return { login, assertion: login.verify?.accepted ? login.verify.assertion : undefined };
 }
 
@@ -156,27 +160,31 @@ describe('saml-web-sso · Single Logout', function () {
     exclusive: "the gateway's SingleLogoutService handler (one logout flow at a time)",
   });
 
-  const control = h.shared('slo-control', async (): Promise<ControlFlow> => {
-    idpSlo();
-    const l = await loginFor('default');
+  const control = h.shared('slo-control', async (ctx): Promise<ControlFlow> => {
+    idpSlo(ctx);
+    const l = await loginFor(ctx, 'default');
     if (!l.assertion) return l;
-    const before = await passiveLogin(l.login);
-    const logout = await webLogout({ login: l.login, assertion: l.assertion });
-    const after = await passiveLogin(l.login);
+    const before = await passiveLogin(ctx, l.login);
+    const logout = await webLogout(ctx, { login: l.login, assertion: l.assertion });
+    const after = await passiveLogin(ctx, l.login);
     return { ...l, before, logout, after };
   });
 
   /** Two gateway entities logged in through one browser; the default one logs out. */
   const twoSps =
     (participantStatus?: string) =>
-    async (): Promise<{ first: LoggedIn; other: LoggedIn; logout?: WebLogout }> => {
-      idpSlo();
-      if (!session().config.gateway.signedEntityId)
+    async (ctx: RunContext): Promise<{ first: LoggedIn; other: LoggedIn; logout?: WebLogout }> => {
+      idpSlo(ctx);
+      if (!ctx.config.gateway.signedEntityId)
         throw new NotApplicable('the target config has no second gateway entity (gateway.signedEntityId)');
-      const first = await loginFor('default');
-      const other = await loginFor('signed', first.login.ua);
+      const first = await loginFor(ctx, 'default');
+      const other = await loginFor(ctx, 'signed', first.login.ua);
       if (!first.assertion || !other.assertion) return { first, other };
-      const logout = await webLogout({ login: first.login, assertion: first.assertion, participantStatus });
+      const logout = await webLogout(ctx, {
+        login: first.login,
+        assertion: first.assertion,
+        participantStatus,
+      });
       return { first, other, logout };
     };
   const propagation = h.shared('slo-two-sps', twoSps());
@@ -193,7 +201,7 @@ describe('saml-web-sso · Single Logout', function () {
     return c as Required<ControlFlow>;
   }
 
-  async function refusedAgainstControl(v: Verdict, mutated: Partial<WebLogoutOptions>) {
+  async function refusedAgainstControl(v: Verdict, ctx: RunContext, mutated: Partial<WebLogoutOptions>) {
     const c = await calibrated(v);
     const success = statusName(c.logout.response?.status?.top) === 'Success';
     const ended = success && !alive(c.after, 'after the control logout');
@@ -210,11 +218,11 @@ describe('saml-web-sso · Single Logout', function () {
       );
     }
     v.asserted++;
-    const l = await loginFor('default');
+    const l = await loginFor(ctx, 'default');
     const assertion = loggedIn(v, l);
-    const out = await webLogout({ login: l.login, assertion, ...mutated });
+    const out = await webLogout(ctx, { login: l.login, assertion, ...mutated });
     noAnswer(out);
-    const after = await passiveLogin(l.login);
+    const after = await passiveLogin(ctx, l.login);
     const want = 'a refusal: an error page or an error LogoutResponse';
     // Served, whatever else the answer looks like: a Success LogoutResponse, or the session ended.
     v.ok(
@@ -241,7 +249,7 @@ describe('saml-web-sso · Single Logout', function () {
       );
       return;
     }
-    judgeable(out, 'whether the IdP refused the LogoutRequest');
+    judgeable(ctx, out, 'whether the IdP refused the LogoutRequest');
     v.asserted++;
   }
 
@@ -253,9 +261,9 @@ describe('saml-web-sso · Single Logout', function () {
       requirements: ['SDP-IDP33'],
       title: 'the IdP metadata lists a SingleLogoutService',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       v.ok(
-        s.idp.sloBindings.length > 0,
+        ctx.idp.sloBindings.length > 0,
         WHERE.metadata.singleLogoutService,
         'at least one',
         'none',
@@ -272,8 +280,8 @@ describe('saml-web-sso · Single Logout', function () {
       requirements: ['SDP-IDP25'],
       title: 'the IdP metadata lists a SingleLogoutService with the HTTP-Redirect binding',
     },
-    async (v, s) => {
-      if (s.idp.sloBindings.length === 0) {
+    async (v, ctx) => {
+      if (ctx.idp.sloBindings.length === 0) {
         const f = v.failure(
           WHERE.metadata.singleLogoutService,
           'one with the HTTP-Redirect binding',
@@ -282,10 +290,10 @@ describe('saml-web-sso · Single Logout', function () {
         v.blocked('SDP-IDP33-metadata-slo', 'the metadata lists no SingleLogoutService', f);
       }
       v.ok(
-        !!s.idp.sloRedirect,
+        !!ctx.idp.sloRedirect,
         'SingleLogoutService Binding',
         'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',
-        s.idp.sloBindings.join(', '),
+        ctx.idp.sloBindings.join(', '),
         WHERE.metadata.singleLogoutServiceBinding,
       );
     },
@@ -357,16 +365,16 @@ describe('saml-web-sso · Single Logout', function () {
       title:
         "the LogoutResponse answers the original requester: delivered to that SP's SingleLogoutService, InResponseTo, Issuer, Destination, Version",
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const c = await control();
       loggedIn(v, c);
       const out = c.logout!;
       const m = logoutResponse(v, out, CONTROL_ROOT);
       // The SingleLogoutService of the entity that sent the LogoutRequest, not any other gateway entity's.
-      const requester = gatewaySloUrl(c.login);
+      const requester = gatewaySloUrl(ctx, c.login);
       v.equal('LogoutResponse delivered to', out.responseUrl, requester);
       v.equal('InResponseTo', m.inResponseTo, out.request.id, WHERE.logoutResponse.inResponseTo);
-      v.equal('Issuer', m.issuer, s.idp.entityId, WHERE.logoutResponse.issuer);
+      v.equal('Issuer', m.issuer, ctx.idp.entityId, WHERE.logoutResponse.issuer);
       v.equal('Version', m.version, '2.0', WHERE.logoutResponse.version);
       // [BIND] §3.4.5.2: Destination MUST be present on a signed message; [CORE] §3.2.2: it names where it was sent.
       if (m.destination !== undefined || m.signature.kind !== 'none')
@@ -407,18 +415,18 @@ describe('saml-web-sso · Single Logout', function () {
       title:
         'a LogoutRequest naming a principal of no session gets a LogoutResponse, not Success while the session lives on',
     },
-    async (v) => {
+    async (v, ctx) => {
       const c = await calibrated(v);
       // The control: the valid LogoutRequest got a LogoutResponse (SDP-IDP25-logout-request-redirect judges it).
       logoutResponse(v, c.logout, CONTROL_ROOT);
-      const l = await loginFor('default');
+      const l = await loginFor(ctx, 'default');
       const assertion = loggedIn(v, l);
       const nameId = { ...assertion.nameId!, value: `nobody-${newId().slice(1, 17)}@unknown.example` };
-      const out = await webLogout({ login: l.login, assertion, nameId });
+      const out = await webLogout(ctx, { login: l.login, assertion, nameId });
       // No answer: ERROR; an error page, a login form or anything but a LogoutResponse: FAIL.
       const m = logoutResponse(v, out);
       const success = statusName(m.status?.top) === 'Success';
-      const ended = !alive(await passiveLogin(l.login), 'after the logout');
+      const ended = !alive(await passiveLogin(ctx, l.login), 'after the logout');
       v.ok(
         success === ended,
         'StatusCode against the session',
@@ -435,7 +443,7 @@ describe('saml-web-sso · Single Logout', function () {
       requirements: ['SDP-IDP26', 'SAMLCore-3.7.3.2-authenticate'],
       title: 'an unsigned LogoutRequest is refused: no Success, the session lives on',
     },
-    async (v) => refusedAgainstControl(v, { sign: false }),
+    async (v, ctx) => refusedAgainstControl(v, ctx, { sign: false }),
   );
 
   h.check(
@@ -445,7 +453,7 @@ describe('saml-web-sso · Single Logout', function () {
       requirements: ['SDP-IDP26', 'SAMLBind-3.4.4.1'],
       title: 'a LogoutRequest signed with a key not in the SP metadata is refused',
     },
-    async (v) => refusedAgainstControl(v, { signKey: fixtureKey('attacker') }),
+    async (v, ctx) => refusedAgainstControl(v, ctx, { signKey: fixtureKey('attacker') }),
   );
 
   h.check(
@@ -455,14 +463,14 @@ describe('saml-web-sso · Single Logout', function () {
       requirements: ['SAMLCore-3.7.3.2-propagation', 'SDP-IDP23'],
       title: 'the logout of one SP reaches the other SP of the session (where the IdP declares propagation)',
     },
-    async (v) => {
+    async (v, ctx) => {
       h.requires('sloPropagation');
       const p = await propagation();
       loggedIn(v, p.first);
       loggedIn(v, p.other);
-      const want = gatewaySloUrl(p.other.login);
+      const want = gatewaySloUrl(ctx, p.other.login);
       const out = p.logout!;
-      if (out.propagated.length === 0) propagationFinished(v, out, want);
+      if (out.propagated.length === 0) propagationFinished(v, ctx, out, want);
       v.ok(
         p.logout!.propagated.some((x) => x.url === want),
         'LogoutRequest at the other SP',
@@ -478,10 +486,10 @@ describe('saml-web-sso · Single Logout', function () {
    * page, a page the client could not follow) is BLOCKED by the control logout's check, with the FAIL
    * restored if that check passes (the IdP could log out one SP, not two).
    */
-  function propagationFinished(v: Verdict, out: WebLogout, want: string): void {
+  function propagationFinished(v: Verdict, ctx: RunContext, out: WebLogout, want: string): void {
     noAnswer(out);
     if (statusName(out.response?.status?.top) === 'Success') return;
-    judgeable(out, 'whether the two-SP logout finished');
+    judgeable(ctx, out, 'whether the two-SP logout finished');
     const f = v.failure(
       'LogoutRequest at the other SP',
       `one at ${want}`,
@@ -495,13 +503,13 @@ describe('saml-web-sso · Single Logout', function () {
    * and sent the other participant nothing (saml2int SDP-IDP23 makes propagation a MAY); otherwise
    * propagationFinished says why nothing can be judged.
    */
-  function propagated(v: Verdict, p: Awaited<ReturnType<typeof propagation>>) {
+  function propagated(v: Verdict, ctx: RunContext, p: Awaited<ReturnType<typeof propagation>>) {
     const a = loggedIn(v, p.first);
     const other = loggedIn(v, p.other);
-    const want = gatewaySloUrl(p.other.login);
+    const want = gatewaySloUrl(ctx, p.other.login);
     const got = p.logout!.propagated.find((x) => x.url === want);
     if (!got) {
-      propagationFinished(v, p.logout!, want);
+      propagationFinished(v, ctx, p.logout!, want);
       throw new NotApplicable(
         'the two-SP logout finished with Success and the IdP sent no LogoutRequest to the other session participant (propagation is optional: saml2int SDP-IDP23)',
       );
@@ -512,8 +520,8 @@ describe('saml-web-sso · Single Logout', function () {
   const PROPAGATED_ROOT = 'SDP-IDP24-propagated-logout-request';
 
   /** The propagated LogoutRequest, decoded (one that is none is judged by SDP-IDP24-propagated-logout-request). */
-  function propagatedRequest(v: Verdict, p: Awaited<ReturnType<typeof propagation>>) {
-    const { other, got } = propagated(v, p);
+  function propagatedRequest(v: Verdict, ctx: RunContext, p: Awaited<ReturnType<typeof propagation>>) {
+    const { other, got } = propagated(v, ctx, p);
     const m = got.message;
     if (m.parseError || m.root !== 'LogoutRequest') {
       const f = v.failure('propagated message', 'a samlp:LogoutRequest', m.parseError ?? m.root ?? 'none');
@@ -530,8 +538,8 @@ describe('saml-web-sso · Single Logout', function () {
       requirements: ['SDP-IDP24'],
       title: 'a propagated LogoutRequest comes to the other SP as a samlp:LogoutRequest over HTTP-Redirect',
     },
-    async (v) => {
-      const { got } = propagated(v, await propagation());
+    async (v, ctx) => {
+      const { got } = propagated(v, ctx, await propagation());
       const m = got.message;
       if (m.parseError) v.fail('propagated LogoutRequest', 'a well-formed samlp:LogoutRequest', m.parseError);
       v.equal('message', m.root, 'LogoutRequest', '/*');
@@ -547,8 +555,8 @@ describe('saml-web-sso · Single Logout', function () {
       requirements: ['SDP-IDP26', 'SDP-ALG01'],
       title: 'a propagated LogoutRequest is signed with an IdP metadata key and an allowed SigAlg',
     },
-    async (v) => {
-      const { m } = propagatedRequest(v, await propagation());
+    async (v, ctx) => {
+      const { m } = propagatedRequest(v, ctx, await propagation());
       v.ok(m.signature.kind !== 'none', 'LogoutRequest signature', 'present', 'unsigned');
       v.ok(
         m.signature.verifies,
@@ -569,8 +577,8 @@ describe('saml-web-sso · Single Logout', function () {
       requirements: ['SDP-IDP27'],
       title: 'a propagated LogoutRequest carries the NameID in the clear, no saml:EncryptedID',
     },
-    async (v) => {
-      const { m } = propagatedRequest(v, await propagation());
+    async (v, ctx) => {
+      const { m } = propagatedRequest(v, ctx, await propagation());
       v.ok(
         !m.encryptedId,
         WHERE.logoutRequest.encryptedIdElement,
@@ -590,8 +598,8 @@ describe('saml-web-sso · Single Logout', function () {
       title:
         'a propagated LogoutRequest names the principal by the NameID (value, Format, qualifiers) that SP was given',
     },
-    async (v) => {
-      const { other, m } = propagatedRequest(v, await propagation());
+    async (v, ctx) => {
+      const { other, m } = propagatedRequest(v, ctx, await propagation());
       if (m.encryptedId) {
         const f = v.failure(
           WHERE.logoutRequest.nameIdElement,
@@ -628,10 +636,10 @@ describe('saml-web-sso · Single Logout', function () {
       requirements: ['SAMLProf-4.4.4.1-issuer'],
       title: "a propagated LogoutRequest's Issuer is the IdP's entityID",
     },
-    async (v, s) => {
-      const { m } = propagatedRequest(v, await propagation());
+    async (v, ctx) => {
+      const { m } = propagatedRequest(v, ctx, await propagation());
       const issuer = v.present('Issuer', m.issuer, WHERE.logoutRequest.issuer);
-      v.equal('Issuer', issuer, s.idp.entityId, WHERE.logoutRequest.issuer);
+      v.equal('Issuer', issuer, ctx.idp.entityId, WHERE.logoutRequest.issuer);
     },
   );
 
@@ -643,8 +651,8 @@ describe('saml-web-sso · Single Logout', function () {
       requirements: ['SAMLBind-3.4.5.2'],
       title: "a propagated LogoutRequest's Destination is the other SP's SingleLogoutService it was sent to",
     },
-    async (v) => {
-      const { got, m } = propagatedRequest(v, await propagation());
+    async (v, ctx) => {
+      const { got, m } = propagatedRequest(v, ctx, await propagation());
       if (m.signature.kind === 'none' && m.destination === undefined)
         throw new NotApplicable(
           'the propagated LogoutRequest is unsigned and has no Destination: [BIND] §3.4.5.2 asks one of a signed message (SDP-IDP26-propagated-logout-request-signed judges the signature)',
@@ -662,8 +670,8 @@ describe('saml-web-sso · Single Logout', function () {
       requirements: ['SAMLCore-3.7.3.2-notonorafter'],
       title: 'a propagated LogoutRequest carries NotOnOrAfter, a time value',
     },
-    async (v) => {
-      const { m } = propagatedRequest(v, await propagation());
+    async (v, ctx) => {
+      const { m } = propagatedRequest(v, ctx, await propagation());
       const t = v.present('NotOnOrAfter', m.notOnOrAfter, WHERE.logoutRequest.notOnOrAfter);
       v.ok(
         /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(t) && !Number.isNaN(Date.parse(t)),
@@ -683,9 +691,9 @@ describe('saml-web-sso · Single Logout', function () {
       title:
         "the other SP's LogoutResponse over HTTP-Redirect is taken and the logout completes with Success",
     },
-    async (v) => {
+    async (v, ctx) => {
       const p = await propagation();
-      propagated(v, p);
+      propagated(v, ctx, p);
       const m = logoutResponse(v, p.logout!);
       v.equal('top-level StatusCode', statusName(m.status?.top), 'Success', WHERE.logoutResponse.statusCode);
     },
@@ -700,9 +708,9 @@ describe('saml-web-sso · Single Logout', function () {
       title:
         'when the other SP answers its LogoutRequest with an error, the LogoutResponse carries PartialLogout',
     },
-    async (v) => {
+    async (v, ctx) => {
       const p = await partial();
-      propagated(v, p);
+      propagated(v, ctx, p);
       const out = p.logout!;
       if (!out.response && !out.failure) {
         // Its own control: the same two-SP logout with the participant answering Success (SDP-IDP29 judges it).

@@ -59,10 +59,12 @@ function attributesOf(v: Verdict, r: WebLogin) {
 
 describe('saml-web-sso · subject identifiers and attributes', function () {
   const h = scenario(this, { profile: 'saml-web-sso', family: 'subject' });
-  const login = h.shared('subject-login', () => webLogin({ relayState: 'subject-checks' }));
+  const login = h.shared('subject-login', (ctx) => webLogin(ctx, { relayState: 'subject-checks' }));
   const transient = (n: number) =>
-    h.shared(`transient-${n}`, () =>
-      webLogin({ request: (b) => b.withNameIdPolicy({ format: NAMEID_TRANSIENT, allowCreate: 'true' }) }),
+    h.shared(`transient-${n}`, (ctx) =>
+      webLogin(ctx, {
+        request: (b) => b.withNameIdPolicy({ format: NAMEID_TRANSIENT, allowCreate: 'true' }),
+      }),
     )();
 
   /**
@@ -77,13 +79,13 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
       requirements: ['SDP-IDP12', 'SAMLCore-2.2.2'],
       title: 'NameIDPolicy transient gets a transient NameID, new in each session, not the user name',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const [a1, a2] = [expectSuccess(v, await transient(1)), expectSuccess(v, await transient(2))];
       v.equal('NameID Format', a1.nameId?.format, NAMEID_TRANSIENT, WHERE.assertion.nameIdFormat);
       v.equal('second NameID Format', a2.nameId?.format, NAMEID_TRANSIENT, WHERE.assertion.nameIdFormat);
       const value = v.present('NameID', a1.nameId?.value, WHERE.assertion.nameId);
       v.ok(value !== a2.nameId?.value, 'NameID of two sessions', 'two different transient values', value);
-      const user = s.config.login?.form?.username?.toLowerCase() ?? '\u0000';
+      const user = ctx.config.login?.form?.username?.toLowerCase() ?? '\u0000';
       const known = [user, ...a1.attributes.flatMap((x) => x.values.map((y) => y.toLowerCase()))];
       v.ok(
         !known.includes(value.toLowerCase()),
@@ -139,7 +141,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
       requirements: ['SDP-IDP13', 'SDP-IDP14'],
       title: 'a released subject-id / pairwise-id is one uniqueID@scope value with a scope from the metadata',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const ids = expectSuccess(v, await login()).attributes.filter(
         (x) => x.name === SUBJECT_ID || x.name === PAIRWISE_ID,
       );
@@ -147,7 +149,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
         throw new NotApplicable(
           'the IdP released neither subject-id nor pairwise-id without an SP signal (SDP-IDP17 allows that; the signalled release is judged by the SDP-IDP15 checks)',
         );
-      for (const at of ids) judgeIdentifier(v, s, at);
+      for (const at of ids) judgeIdentifier(v, ctx, at);
     },
   );
 
@@ -157,8 +159,9 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
    * `release`, the IdP's release policy for it (the admin extension releaseIdentifiers).
    */
   const signalled = (suffix: string, req?: string, again = false, release?: string[]) =>
-    h.shared(`subject-id-req:${suffix}${again ? ':again' : ''}`, async () => {
+    h.shared(`subject-id-req:${suffix}${again ? ':again' : ''}`, async (ctx) => {
       const issuer = await registerExtraEntity(
+        ctx,
         {
           suffix,
           ...(req ? { subjectIdReq: req } : {}),
@@ -166,7 +169,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
         },
         'an SP whose metadata carries the entity attribute urn:oasis:names:tc:SAML:profiles:subject-id:req',
       );
-      return webLogin({ issuer, relayState: `subject-id-req-${req ?? 'absent'}` });
+      return webLogin(ctx, { issuer, relayState: `subject-id-req-${req ?? 'absent'}` });
     });
   /** The control: the same kind of entity, no signal in its metadata. */
   const control = signalled('subject-id-req-absent');
@@ -280,10 +283,10 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
       requirements: ['SDP-IDP15', 'SDP-IDP16', 'SDP-IDP13'],
       title: 'an SP whose metadata requires subject-id gets a valid subject-id, or the request fails',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const at = await required(v, await bySignal['subject-id'](), SUBJECT_ID, 'subject-id');
       if (!at) throw unsupported('subject-id', 'pairwise-id');
-      judgeIdentifier(v, s, at);
+      judgeIdentifier(v, ctx, at);
     },
   );
 
@@ -300,10 +303,10 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
       title:
         'an SP whose metadata requires pairwise-id gets a valid pairwise-id of its own, or the request fails',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const at = await required(v, await bySignal['pairwise-id'](), PAIRWISE_ID, 'pairwise-id');
       if (!at) throw unsupported('pairwise-id', 'subject-id');
-      const value = judgeIdentifier(v, s, at).toLowerCase();
+      const value = judgeIdentifier(v, ctx, at).toLowerCase();
       // Once released, pairwise-id is supported: the same SP again and another SP must get it too.
       v.step = 'the same SP, a new session';
       const again = releasedIn(
@@ -314,7 +317,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
       );
       v.equal(
         'pairwise-id in a new session of the same SP',
-        judgeIdentifier(v, s, again).toLowerCase(),
+        judgeIdentifier(v, ctx, again).toLowerCase(),
         value,
         WHERE.attribute.pairwiseIdValue,
       );
@@ -326,7 +329,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
         'pairwise-id',
       );
       v.ok(
-        judgeIdentifier(v, s, other).toLowerCase() !== value,
+        judgeIdentifier(v, ctx, other).toLowerCase() !== value,
         'pairwise-id of two SPs',
         'a different value for each SP (pairwise)',
         `${value} for both`,
@@ -353,8 +356,8 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
       requirements: ['SDP-IDP16-error-status'],
       title: 'a signalled request the IdP fails gets a SAML error status at the SP, not an error page',
     },
-    async (v, s) => {
-      const policy = s.config.capabilities.spReleasePolicy;
+    async (v, ctx) => {
+      const policy = ctx.config.capabilities.spReleasePolicy;
       // One variant per signalled SP, each judged against its own control: the signalled SPs against the
       // SP without a signal, the withheld SP against the same signal with a release policy allowing both.
       const cases: (readonly [
@@ -452,7 +455,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
       requirements: ['SDP-IDP15', 'SDP-IDP13'],
       title: 'an SP whose metadata accepts any identifier gets a valid subject-id or pairwise-id',
     },
-    async (v, s) => {
+    async (v, ctx) => {
       const r = await bySignal.any();
       if (!isSuccess(r)) {
         // Reached when the control (no signal) is refused as well: the FAIL then names the control, as a
@@ -470,7 +473,7 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
         'neither',
         WHERE.attribute.attributes,
       );
-      for (const at of ids) judgeIdentifier(v, s, at);
+      for (const at of ids) judgeIdentifier(v, ctx, at);
     },
   );
 });

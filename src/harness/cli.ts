@@ -20,7 +20,7 @@ import { colorEnabled } from './reporting/console';
 import { writeMatrix } from './reporting/matrix';
 import { spMetadataXml } from './roles/gateway/sp-metadata';
 import { sloName } from './roles/gateway/gateway';
-import { loadSigningKey } from './session';
+import { loadSigningKey } from './run-context';
 import { harnessVersion } from './paths';
 import { onExitStop } from './targets/process';
 import { COMMANDS, flag, intFlag, parseArgs, type Args } from './cli-args';

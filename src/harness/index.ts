@@ -72,12 +72,21 @@ export {
   newId,
 } from './messages/authn-request';
 export { signedOctets, redirectUrl, redirectEncode, type RedirectParams } from './messages/bindings';
-export { session, fixtureKey } from './session';
+export { fixtureKey, type RunContext } from './run-context';
 export { certKeyInfo } from './xml';
 export type { AssertionInfo, ResponseInfo } from './roles/gateway/verifier';
 export { isSuccess } from './roles/gateway/verifier-content';
+export { silentLogin, type SilentLogin, type SilentLoginOptions } from './roles/silent-login';
 export {
-  silentLogin,
+  newDevice,
+  newUserName,
+  unissuedToken,
+  deviceContextXml,
+  DT_NS,
+  DT_AUTHN_CONTEXT,
+  type DeviceFacts,
+} from './roles/client/device-agent';
+export {
   dtTarget,
   dtToken,
   freshToken,
@@ -88,17 +97,7 @@ export {
   createToken,
   deleteToken,
   registerDtGateway,
-  directory,
-  newDevice,
-  newUserName,
-  unissuedToken,
-  deviceContextXml,
-  DT_NS,
-  DT_AUTHN_CONTEXT,
-  type SilentLogin,
-  type SilentLoginOptions,
-  type DeviceFacts,
-} from './roles/device-token';
+} from './roles/tenant';
 export { adminCall } from './roles/admin';
 export { isNoAnswer } from './roles/client/http';
 export { registerExtraEntity, type ExtraEntity } from './roles/sp-registration';

@@ -3,11 +3,11 @@
  *   npx mocha --require dist/src/harness/mocha-plugin.js 'dist/specs/saml-web-sso/*.spec.js'
  * Target from IDPC_TARGET (a config file; default: the embedded reference IdP), reports to
  * IDPC_REPORT_DIR (default reports/); IDPC_STRICT=1 as --strict; IDPC_NO_PREFLIGHT=1 as --no-preflight;
- * IDPC_MUTATION=1 for mutation analysis (see HarnessSession.mutation; no preflight: a mutant that breaks
+ * IDPC_MUTATION=1 for mutation analysis (see RunContext.mutation; no preflight: a mutant that breaks
  * the control login must be killed by the checks, not hidden by a stopped run). `idp-conformance run` does the same with its own mocha instance.
  */
 import path from 'node:path';
-import { hasSession } from './session';
+import { hasRunContext } from './run-context';
 import { openRun, type OpenRun } from './runner';
 import { loadTargetConfig, embeddedTargetConfig } from './targets/config';
 import { formatConsoleSummary } from './reporting/summary';
@@ -17,7 +17,7 @@ let embedded: { close(): Promise<void> } | undefined;
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
-    if (hasSession()) return; // the CLI already opened the run
+    if (hasRunContext()) return; // the CLI already opened the run
     this.timeout(120_000);
     const reportDir = path.resolve(process.env.IDPC_REPORT_DIR ?? 'reports');
     const file = process.env.IDPC_TARGET;

@@ -10,9 +10,10 @@ import { loadIdpMetadata, type IdpMetadata } from './targets/idp-metadata';
 import path from 'node:path';
 import type { Redactor } from './evidence/redact';
 import type { TargetConfig } from './targets/config-types';
-import type { HarnessSession } from './session';
+import type { RunContext } from './run-context';
 import { webLogin } from './roles/web-login';
-import { dtTarget, dtToken, silentLogin } from './roles/device-token';
+import { dtTarget, dtToken } from './roles/tenant';
+import { silentLogin } from './roles/silent-login';
 import { NotApplicable } from './checks/verdict';
 import { trustPrecondition } from './checks/preconditions';
 import { judgeControl, type ControlAnswer } from './diagnosis';
@@ -112,7 +113,7 @@ interface Control {
   what: string;
 }
 
-async function webControl(s: HarnessSession): Promise<Control | { skipped: string }> {
+async function webControl(s: RunContext): Promise<Control | { skipped: string }> {
   const bindings = (['redirect', 'post'] as const).filter((b) =>
     b === 'redirect' ? s.idp.ssoRedirect : s.idp.ssoPost,
   );
@@ -123,7 +124,7 @@ async function webControl(s: HarnessSession): Promise<Control | { skipped: strin
   // One working binding is enough: a binding the IdP refuses is for the checks to judge, not a setup error.
   for (const binding of bindings) {
     const now = s.now();
-    const r = await webLogin({ binding });
+    const r = await webLogin(s, { binding });
     const what = `HTTP-${binding === 'redirect' ? 'Redirect' : 'POST'} login${form ? ` as ${form.username}` : ''}`;
     const verdict = judgeControl(r, {
       profile: 'saml-web-sso',
@@ -140,20 +141,20 @@ async function webControl(s: HarnessSession): Promise<Control | { skipped: strin
   return first!;
 }
 
-async function deviceTokenControl(s: HarnessSession): Promise<Control | { skipped: string }> {
+async function deviceTokenControl(s: RunContext): Promise<Control | { skipped: string }> {
   const t = await dtTarget(s);
   if (s.config.deviceToken?.metadata) preflightMetadata(t.idp, 'deviceToken.metadata');
   if (!t.idp.ssoPost)
     return { skipped: 'the device-token tenant metadata lists no HTTP-POST SingleSignOnService' };
   let token: string;
   try {
-    token = (await dtToken('valid')).token;
+    token = (await dtToken(s, 'valid')).token;
   } catch (e) {
     if (e instanceof NotApplicable) return { skipped: e.reason };
     throw e;
   }
   const now = s.now();
-  const r = await silentLogin({ token });
+  const r = await silentLogin(s, { token });
   const caps = s.config.capabilities;
   const verdict = judgeControl(r, {
     profile: 'device-token',
@@ -177,7 +178,7 @@ async function deviceTokenControl(s: HarnessSession): Promise<Control | { skippe
  * rely on (can the gateway trust this IdP's Responses at all? see checks/preconditions.ts).
  */
 export async function runPreflight(
-  s: HarnessSession,
+  s: RunContext,
   profiles: readonly ProfileId[],
   log: (line: string) => void = () => undefined,
 ): Promise<PreflightOutcome> {

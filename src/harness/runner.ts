@@ -9,7 +9,7 @@ import Mocha from 'mocha';
 import type { CheckResult, PreflightResult, ProfileId, RunReport } from './types';
 import { HarnessError, emptySummary, PROFILES } from './types';
 import type { TargetConfig } from './targets/config-types';
-import { setSession, loadSigningKey, type HarnessSession } from './session';
+import { setRunContext, loadSigningKey, type RunContext } from './run-context';
 import { GatewayServer } from './roles/gateway/gateway';
 import { onInterrupt, signalExitCode, startProcess, type StartedTarget } from './targets/process';
 import { startContainer } from './targets/container';
@@ -43,7 +43,7 @@ export interface RunOptions {
   /** Run only checks that verify one of these requirement IDs. */
   requirements?: string[];
   strict: boolean;
-  /** Mutation analysis: see HarnessSession.mutation. */
+  /** Mutation analysis: see RunContext.mutation. */
   mutation?: boolean;
   reportDir: string;
   /** Faults of the embedded reference IdP (recorded in the report). */
@@ -110,7 +110,7 @@ export const VERDICT_FILES = [
 ] as const;
 
 export interface OpenRun {
-  session: HarnessSession;
+  session: RunContext;
   /** Why the run stopped before any check (a failed preflight control), if it did. */
   stopped(): string | undefined;
   /** Stops what the run started and writes the reports. Safe to call once. */
@@ -135,12 +135,12 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
   let gateway: GatewayServer | undefined;
   const results: CheckResult[] = [];
   const stop = async () => {
-    setSession(undefined);
+    setRunContext(undefined);
     setExchangeGuard(undefined);
     await gateway?.close();
     await target?.stop();
   };
-  let s: HarnessSession;
+  let s: RunContext;
   let preflight: PreflightResult[] | undefined;
   let stopReason: string | undefined;
   try {
@@ -175,7 +175,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
       liveness,
     };
     await registerGateway(s);
-    setSession(s);
+    setRunContext(s);
     setAllureTarget({
       name: config.name,
       baseUrl: originOf(config.idp.metadata),

@@ -12,12 +12,12 @@ import { HarnessError } from './types';
 import { Blocked, ConformanceFailure, NotApplicable, Verdict } from './checks/verdict';
 import { isSelected, registerCheck } from './checks/catalogue';
 import { currentEvidence, withEvidence } from './evidence/context';
-import { session, type HarnessSession } from './session';
+import { activeRun, type RunContext } from './run-context';
 import { writeEvidence } from './evidence/transcript';
 import type { Redactor } from './evidence/redact';
 import { applyExpectations } from './reporting/expectations';
 import { annotateAllure, attachEvidence } from './reporting/allure';
-import { runAfterCheck } from './roles/device-token';
+import { runAfterCheck } from './roles/tenant';
 import { duringCheck, noAnswerIn, type Liveness } from './liveness';
 import { citations } from './requirements';
 import { checkPool } from './checks/pool';
@@ -52,7 +52,7 @@ export const blockedOriginals = new Map<
 /** IDs of checks whose `it` started in this process (the runner reports any without an outcome). */
 export const startedChecks = new Set<string>();
 
-export type CheckBody = (v: Verdict, s: HarnessSession) => Promise<void>;
+export type CheckBody = (v: Verdict, s: RunContext) => Promise<void>;
 
 interface Judged {
   outcome: Outcome;
@@ -116,7 +116,7 @@ function redactJudged<T extends { message: string; expected?: string; actual?: s
  * A check of the metadata family judges the profile's metadata document: the fetch and the document are
  * its evidence (first, before anything the check itself exchanged), in every report that shows evidence.
  */
-async function metadataEvidence(profile: ProfileId, s: HarnessSession): Promise<EvidenceItem[]> {
+async function metadataEvidence(profile: ProfileId, s: RunContext): Promise<EvidenceItem[]> {
   if (profile !== 'device-token') return s.idp.evidence;
   const t = await s.deviceToken.target?.catch(() => undefined);
   return t?.idp.evidence ?? [];
@@ -214,11 +214,11 @@ export function scenario(
       // The check's own work (its flows and verdict): run by the pool, possibly ahead of mocha and beside
       // other checks (--jobs); the result is made when mocha reports it (report below).
       const work = async (): Promise<Worked> => {
-        const s = session();
+        const s = activeRun();
         if (s.mutation) s.memo.clear();
         const evidence: EvidenceItem[] = [];
         const started = Date.now();
-        const v = new Verdict(def);
+        const v = new Verdict(def, s.preconditions?.[def.profile]);
         let error: unknown;
         const gone = s.liveness?.gone();
         if (gone) return notRun(gone);
@@ -242,7 +242,7 @@ export function scenario(
       // target was found gone keeps it, even when reported later (--jobs N judges ahead of mocha); one in
       // flight then, or started after, is ERROR naming the death (Liveness.lostVerdict) — the same with
       // --jobs 1 and N. Then expectations, redaction and its evidence files.
-      const report = (s: HarnessSession, w: Worked): { result: CheckResult; evidence: EvidenceItem[] } => {
+      const report = (s: RunContext, w: Worked): { result: CheckResult; evidence: EvidenceItem[] } => {
         w = asReported(def.id, w, s.liveness);
         const { j } = w;
         let result: CheckResult = {
@@ -267,7 +267,7 @@ export function scenario(
       };
       checkPool.define(def.id, { exclusive: spec.exclusive ?? opts.exclusive, run: work });
       it(`${def.id} ${def.title}`, async function () {
-        const s = session();
+        const s = activeRun();
         this.timeout(0);
         startedChecks.add(def.id);
         const { result, evidence } = report(s, await checkPool.take(def.id, work));
@@ -286,14 +286,14 @@ export function scenario(
     },
 
     /** A flow run once per run and read by several checks; its evidence goes to each of them. */
-    shared<T>(name: string, fn: () => Promise<T>): () => Promise<T> {
+    shared<T>(name: string, fn: (ctx: RunContext) => Promise<T>): () => Promise<T> {
       return async () => {
-        const s = session();
+        const s = activeRun();
         const key = `${opts.profile}:${name}`;
         let entry = s.memo.get(key) as { evidence: EvidenceItem[]; value: Promise<T> } | undefined;
         if (!entry) {
           const ev: EvidenceItem[] = [];
-          entry = { evidence: ev, value: withEvidence(ev, fn) };
+          entry = { evidence: ev, value: withEvidence(ev, () => fn(s)) };
           s.memo.set(key, entry as unknown as Promise<unknown>);
         }
         try {
@@ -305,7 +305,7 @@ export function scenario(
     },
 
     requires(cap: Capability): void {
-      if (!session().config.capabilities[cap]) {
+      if (!activeRun().config.capabilities[cap]) {
         throw new NotApplicable(`the target does not declare the capability ${cap}`);
       }
     },

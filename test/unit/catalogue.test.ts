@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEVICE_TOKEN_DOC, REQUIREMENTS, citations, requirement } from '../../src/harness/requirements';
 import { toConformanceJson } from '../../src/harness/reporting/json';
-import { DT_AUTHN_CONTEXT, DT_NS } from '../../src/harness/roles/device-token';
+import { DT_AUTHN_CONTEXT, DT_NS } from '../../src/harness/roles/client/device-agent';
 import { repoRoot } from '../../src/harness/paths';
 import { emptySummary, type Citation, type Level } from '../../src/harness/types';
 

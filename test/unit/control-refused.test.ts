@@ -17,7 +17,7 @@ import {
 import { Blocked, ConformanceFailure, NotApplicable, Verdict } from '../../src/harness/checks/verdict';
 import { HarnessError, type CheckDef } from '../../src/harness/types';
 import { registerExtraEntity } from '../../src/harness/roles/sp-registration';
-import { setSession, type HarnessSession } from '../../src/harness/session';
+import type { RunContext } from '../../src/harness/run-context';
 import type { Answer } from '../../src/harness/checks/outcomes';
 import type { VerifyResult } from '../../src/harness/roles/gateway/verifier';
 
@@ -189,6 +189,7 @@ describe('SDP-IDP32 control: BLOCKED when served or inconclusive, ERROR without 
 
 describe('registerExtraEntity does not memoize a failed registration', () => {
   let server: http.Server;
+  let ctx: RunContext;
   let calls = 0;
   before(async () => {
     server = http.createServer((req, res) => {
@@ -202,13 +203,12 @@ describe('registerExtraEntity does not memoize a failed registration', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   });
   after(() => {
-    setSession(undefined);
     server.close();
   });
 
   it('the first attempt fails with a coded error, the next one registers', async () => {
     const port = (server.address() as AddressInfo).port;
-    setSession({
+    ctx = {
       config: {
         capabilities: { spAdmin: true },
         idp: { admin: { baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k' } },
@@ -218,18 +218,19 @@ describe('registerExtraEntity does not memoize a failed registration', () => {
       gateway: { acsUrl: 'http://127.0.0.1:1/acs' },
       gatewayKey: { certPem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' },
       memo: new Map(),
-    } as unknown as HarnessSession);
-    const e = await registerExtraEntity({ suffix: 'x' }, 'test').catch((x: unknown) => x);
+    } as unknown as RunContext;
+    const e = await registerExtraEntity(ctx, { suffix: 'x' }, 'test').catch((x: unknown) => x);
     expect(e).to.be.instanceOf(HarnessError);
     expect((e as HarnessError).code).to.equal('ERR_TARGET_START');
-    expect(await registerExtraEntity({ suffix: 'x' }, 'test')).to.equal('https://gateway.test/sp/x');
-    expect(await registerExtraEntity({ suffix: 'x' }, 'test')).to.equal('https://gateway.test/sp/x');
+    expect(await registerExtraEntity(ctx, { suffix: 'x' }, 'test')).to.equal('https://gateway.test/sp/x');
+    expect(await registerExtraEntity(ctx, { suffix: 'x' }, 'test')).to.equal('https://gateway.test/sp/x');
     expect(calls).to.equal(2);
   });
 });
 
 describe('registerExtraEntity: options and the release-policy capability', () => {
   let server: http.Server;
+  let ctx: RunContext;
   const urls: string[] = [];
   before(async () => {
     server = http.createServer((req, res) => {
@@ -240,12 +241,11 @@ describe('registerExtraEntity: options and the release-policy capability', () =>
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   });
   after(() => {
-    setSession(undefined);
     server.close();
   });
   const start = (spReleasePolicy: boolean) => {
     urls.length = 0;
-    setSession({
+    ctx = {
       config: {
         capabilities: { spAdmin: true, spReleasePolicy },
         idp: {
@@ -257,12 +257,12 @@ describe('registerExtraEntity: options and the release-policy capability', () =>
       gateway: { acsUrl: 'http://127.0.0.1:1/acs' },
       gatewayKey: { certPem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' },
       memo: new Map(),
-    } as unknown as HarnessSession);
+    } as unknown as RunContext;
   };
 
   it('sends no releaseIdentifiers without capabilities.spReleasePolicy: NOT_APPLICABLE naming it', async () => {
     start(false);
-    const e = await registerExtraEntity({ suffix: 'w', releaseIdentifiers: [] }, 'test').catch(
+    const e = await registerExtraEntity(ctx, { suffix: 'w', releaseIdentifiers: [] }, 'test').catch(
       (x: unknown) => x,
     );
     expect(e).to.be.instanceOf(NotApplicable);
@@ -272,17 +272,21 @@ describe('registerExtraEntity: options and the release-policy capability', () =>
 
   it('sends the release policy with the capability', async () => {
     start(true);
-    await registerExtraEntity({ suffix: 'w', releaseIdentifiers: ['subject-id', 'pairwise-id'] }, 'test');
+    await registerExtraEntity(
+      ctx,
+      { suffix: 'w', releaseIdentifiers: ['subject-id', 'pairwise-id'] },
+      'test',
+    );
     expect(urls).to.deep.equal(['/service-providers?releaseIdentifiers=subject-id%2Cpairwise-id']);
   });
 
   it('registers once per entity and options; the same entity with other options is a coded spec bug', async () => {
     start(true);
-    await registerExtraEntity({ suffix: 'a', subjectIdReq: 'any' }, 'test');
-    await registerExtraEntity({ suffix: 'a', subjectIdReq: 'any' }, 'test');
-    await registerExtraEntity({ suffix: 'b', subjectIdReq: 'any', releaseIdentifiers: [] }, 'test');
+    await registerExtraEntity(ctx, { suffix: 'a', subjectIdReq: 'any' }, 'test');
+    await registerExtraEntity(ctx, { suffix: 'a', subjectIdReq: 'any' }, 'test');
+    await registerExtraEntity(ctx, { suffix: 'b', subjectIdReq: 'any', releaseIdentifiers: [] }, 'test');
     expect(urls).to.have.length(2);
-    const e = await registerExtraEntity({ suffix: 'a', subjectIdReq: 'subject-id' }, 'test').catch(
+    const e = await registerExtraEntity(ctx, { suffix: 'a', subjectIdReq: 'subject-id' }, 'test').catch(
       (x: unknown) => x,
     );
     expect(e).to.be.instanceOf(HarnessError);

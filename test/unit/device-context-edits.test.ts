@@ -8,7 +8,7 @@ import {
   deviceContextEdits,
   type DeviceContextEdit,
 } from '../../src/harness/messages/device-context';
-import { deviceContextXml, newDevice } from '../../src/harness/roles/device-token';
+import { deviceContextXml, newDevice } from '../../src/harness/roles/client/device-agent';
 import { HarnessError } from '../../src/harness/types';
 
 const built = deviceContextXml({

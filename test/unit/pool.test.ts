@@ -2,18 +2,13 @@ import { expect } from 'chai';
 import { CheckPool, checkPool } from '../../src/harness/checks/pool';
 import { duringCheck } from '../../src/harness/liveness';
 import { HarnessError } from '../../src/harness/types';
-import {
-  createToken,
-  dtApi,
-  registerDtGateway,
-  silentLogin,
-  withSettings,
-} from '../../src/harness/roles/device-token';
+import { createToken, dtApi, registerDtGateway, withSettings } from '../../src/harness/roles/tenant';
+import { silentLogin } from '../../src/harness/roles/silent-login';
 import { adminCall } from '../../src/harness/roles/admin';
 import { newBrowser } from '../../src/harness/roles/web-login';
 import { webLogout, type WebLogoutOptions } from '../../src/harness/roles/slo';
 import type { AdminApiConfig } from '../../src/harness/targets/config-types';
-import type { HarnessSession } from '../../src/harness/session';
+import type { RunContext } from '../../src/harness/run-context';
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
@@ -78,17 +73,25 @@ describe('check pool (--jobs)', () => {
 
   describe('exclusive is enforced: state-changing helpers refuse a check that did not declare it', () => {
     const admin: AdminApiConfig = { baseUrl: 'http://127.0.0.1:9/admin', apiKey: 'k' };
+    /** A run context the refused calls never reach (they throw before reading it). */
+    const NO_RUN = { config: { timeouts: { exchangeMs: 50 } } } as unknown as RunContext;
     /** Every helper that changes or counts shared IdP state, called as a check would. */
     const helpers: [string, () => unknown][] = [
-      ['withSettings', () => withSettings(admin, { jitProvisioning: false })],
-      ['dtApi.putSettings', () => dtApi.putSettings(admin, {})],
-      ['dtApi.listTokens', () => dtApi.listTokens(admin)],
-      ['dtApi.createToken', () => dtApi.createToken(admin, {})],
-      ['dtApi.listUsers', () => dtApi.listUsers(admin)],
-      ['dtApi.deleteUser', () => dtApi.deleteUser(admin, 'u@x.test')],
-      ['dtApi.putUser', () => dtApi.putUser(admin, { userId: 'u@x.test' })],
-      ['dtApi.deleteToken (a token this check did not make)', () => dtApi.deleteToken(admin, 'tok-1')],
-      ['createToken naming shared state', () => createToken(admin, 'the token count of the admin user')],
+      ['withSettings', () => withSettings(NO_RUN, admin, { jitProvisioning: false })],
+      ['dtApi.putSettings', () => dtApi.putSettings(NO_RUN, admin, {})],
+      ['dtApi.listTokens', () => dtApi.listTokens(NO_RUN, admin)],
+      ['dtApi.createToken', () => dtApi.createToken(NO_RUN, admin, {})],
+      ['dtApi.listUsers', () => dtApi.listUsers(NO_RUN, admin)],
+      ['dtApi.deleteUser', () => dtApi.deleteUser(NO_RUN, admin, 'u@x.test')],
+      ['dtApi.putUser', () => dtApi.putUser(NO_RUN, admin, { userId: 'u@x.test' })],
+      [
+        'dtApi.deleteToken (a token this check did not make)',
+        () => dtApi.deleteToken(NO_RUN, admin, 'tok-1'),
+      ],
+      [
+        'createToken naming shared state',
+        () => createToken(NO_RUN, admin, 'the token count of the admin user'),
+      ],
       [
         'adminCall POST naming shared state',
         () => adminCall(admin, 'POST', '/x', { timeoutMs: 50, changes: 'x' }),
@@ -100,14 +103,14 @@ describe('check pool (--jobs)', () => {
             {
               config: { gateway: { entityId: 'https://gw.test/sp' }, timeouts: { exchangeMs: 50 } },
               gateway: { acsUrl: 'https://gw.test/acs' },
-            } as unknown as HarnessSession,
+            } as unknown as RunContext,
             admin,
             [],
           ),
       ],
-      ['silentLogin from a source address', () => silentLogin({ localAddress: '127.0.0.2' })],
-      ['newBrowser from a source address', () => newBrowser('127.0.0.2')],
-      ['webLogout', () => webLogout({} as WebLogoutOptions)],
+      ['silentLogin from a source address', () => silentLogin(NO_RUN, { localAddress: '127.0.0.2' })],
+      ['newBrowser from a source address', () => newBrowser(NO_RUN, '127.0.0.2')],
+      ['webLogout', () => webLogout(NO_RUN, {} as WebLogoutOptions)],
     ];
     /** What calling fn inside check `id` throws (synchronously or as a rejection); undefined: nothing. */
     async function thrown(id: string, fn: () => unknown): Promise<unknown> {

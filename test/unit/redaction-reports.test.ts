@@ -25,7 +25,7 @@ const h0 = require(${JSON.stringify(HARNESS)});
 describe('redaction probe', function () {
   const h = h0.scenario(this, { profile: 'saml-web-sso', family: 'response' });
   const secretsOf = async (s) => {
-    const { token } = await h0.dtToken('valid');
+    const { token } = await h0.dtToken(s, 'valid');
     const secrets = { password: s.config.login.form.password, apiKey: s.config.idp.admin.apiKey, token };
     fs.writeFileSync(${JSON.stringify(side)}, JSON.stringify(secrets));
     return secrets;

@@ -11,7 +11,7 @@ import {
 } from '../../src/harness/messages/authn-request';
 import { applyRequestEdit, requestEdits, type RequestEdit } from '../../src/harness/messages/request-edits';
 import { lowercaseEscapes, redirectParams, signRequestXml } from '../../src/harness/messages/bindings';
-import { fixtureKey } from '../../src/harness/session';
+import { fixtureKey } from '../../src/harness/run-context';
 import { HarnessError } from '../../src/harness/types';
 
 const builder = new AuthnRequestBuilder(new Date('2026-01-01T00:00:00Z'))

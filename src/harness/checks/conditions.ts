@@ -1,7 +1,7 @@
 /**
  * Checks as named conditions (issue 8): one normative rule, one judge, shared by every check and helper
  * that needs it, in either profile. A condition names the catalogue requirement(s) whose sentence it
- * judges (level, text and source stay in the catalogue: requirements/index.ts) and judges a typed input
+ * judges (level, text and source stay in the catalogue: requirements/) and judges a typed input
  * into expectations — values with what, expected, actual and where — that verify() feeds to the check's
  * Verdict (the first that does not hold ends the check with FAIL; an expectation that holds counts).
  *

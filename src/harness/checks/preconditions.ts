@@ -9,7 +9,6 @@
  */
 import type { Precondition, ProfileId } from '../types';
 import type { VerifyResult } from '../roles/gateway/verifier';
-import { session, hasSession } from '../session';
 import { Blocked, type ConformanceFailure, type Verdict } from './verdict';
 
 /** The checks that judge the signing key of the metadata, per profile. */
@@ -56,8 +55,7 @@ export function trustPrecondition(
 
 /** The failed precondition of this check's profile, unless the check is its root. */
 export function failedPrecondition(v: Verdict): Precondition | undefined {
-  if (!hasSession()) return undefined;
-  const p = session().preconditions?.[v.def.profile];
+  const p = v.precondition;
   return p && p.root !== v.def.id ? p : undefined;
 }
 

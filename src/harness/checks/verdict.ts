@@ -1,4 +1,4 @@
-import type { CheckDef, VariantOutcome } from '../types';
+import type { CheckDef, Precondition, VariantOutcome } from '../types';
 
 /** The IdP broke a requirement. Never mixed with HarnessError. */
 export class ConformanceFailure extends Error {
@@ -53,7 +53,14 @@ export class Verdict {
   step: string | undefined;
   /** Each judged variant's own outcome (reported per variant; the kill matrix reads it). */
   readonly variantOutcomes: VariantOutcome[] = [];
-  constructor(readonly def: CheckDef) {}
+  /**
+   * @param precondition the failed precondition of this check's profile that the run's preflight found
+   *   (checks/preconditions.ts), unless this check is its root: answers failing for that cause are BLOCKED.
+   */
+  constructor(
+    readonly def: CheckDef,
+    readonly precondition?: Precondition,
+  ) {}
 
   private get req(): string {
     return this.def.requirements[0];

@@ -3,7 +3,6 @@ import { httpExchange, type HttpResponse } from './client/http';
 import { checkPool } from '../checks/pool';
 import { currentCheckId } from '../liveness';
 import { HarnessError } from '../types';
-import { session } from '../session';
 
 /**
  * Called by every helper that changes or counts IdP state other checks would see (tenant settings, the
@@ -27,8 +26,8 @@ export type AdminChange = string | { private: string };
 interface AdminCallOptions {
   json?: unknown;
   xml?: string;
-  /** Default: the run's timeouts.exchangeMs (read after the guard: a refused call needs no session). */
-  timeoutMs?: number;
+  /** The run's timeouts.exchangeMs (RunContext.config), or a check's own. */
+  timeoutMs: number;
 }
 
 /**
@@ -80,7 +79,7 @@ export async function adminCall(
     url: `${admin.baseUrl.replace(/\/$/, '')}${path}`,
     headers,
     body,
-    timeoutMs: opts.timeoutMs ?? session().config.timeouts.exchangeMs,
+    timeoutMs: opts.timeoutMs,
     direction: 'harness->admin',
     label: 'admin API',
   });

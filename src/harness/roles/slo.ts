@@ -6,7 +6,7 @@
  * IdP hands the browser its LogoutResponse, wherever it addressed it (the specs compare that URL with
  * the sending entity's SingleLogoutService). Nothing here judges: the specs do.
  */
-import { session } from '../session';
+import type { RunContext } from '../run-context';
 import { NotApplicable } from '../checks/verdict';
 import { currentEvidence, record } from '../evidence/context';
 import { redirectParams, redirectUrl, type SigningKey } from '../messages/bindings';
@@ -23,8 +23,8 @@ import { requireAlone } from './admin';
 export type { LogoutMessage };
 
 /** The IdP's HTTP-Redirect SingleLogoutService, or NOT_APPLICABLE with the reason. */
-export function idpSlo(): { url: string; responseUrl: string } {
-  const slo = session().idp.sloRedirect;
+export function idpSlo(ctx: RunContext): { url: string; responseUrl: string } {
+  const slo = ctx.idp.sloRedirect;
   if (!slo) {
     throw new NotApplicable(
       'the IdP metadata lists no HTTP-Redirect SingleLogoutService: nothing to send a LogoutRequest to ' +
@@ -35,8 +35,8 @@ export function idpSlo(): { url: string; responseUrl: string } {
 }
 
 /** The gateway's SingleLogoutService URL of the entity that sent `login`. */
-export function gatewaySloUrl(login: WebLogin): string {
-  return session().gateway.sloUrlFor(login.request.issuer);
+export function gatewaySloUrl(ctx: RunContext, login: WebLogin): string {
+  return ctx.gateway.sloUrlFor(login.request.issuer);
 }
 
 export interface WebLogoutOptions {
@@ -85,11 +85,10 @@ function saml(
 }
 
 /** SP-initiated Single Logout of `o.login`'s session, driven to its LogoutResponse (or the IdP's last page). */
-export async function webLogout(o: WebLogoutOptions): Promise<WebLogout> {
+export async function webLogout(s: RunContext, o: WebLogoutOptions): Promise<WebLogout> {
   // The gateway has one SingleLogoutService handler, set for this flow, and the IdP session ends.
   requireAlone("the gateway's SingleLogoutService handler (one logout flow at a time)");
-  const s = session();
-  const slo = idpSlo();
+  const slo = idpSlo(s);
   const { gateway, gatewayKey } = s;
   const certs = s.idp.signingCerts;
   const ua = o.login.ua;
@@ -185,10 +184,10 @@ export async function webLogout(o: WebLogoutOptions): Promise<WebLogout> {
 }
 
 /** An IsPassive login in the same browser: Success means the IdP session is still alive. */
-export function passiveLogin(login: WebLogin): Promise<WebLogin> {
-  return webLogin({
+export function passiveLogin(ctx: RunContext, login: WebLogin): Promise<WebLogin> {
+  return webLogin(ctx, {
     ua: login.ua,
-    entity: login.request.issuer === session().config.gateway.signedEntityId ? 'signed' : 'default',
+    entity: login.request.issuer === ctx.config.gateway.signedEntityId ? 'signed' : 'default',
     request: (b) => b.withIsPassive(),
     credentials: null,
   });

@@ -7,7 +7,7 @@
  * an admin API that declares it takes the query parameter.
  */
 import { readFileSync } from 'node:fs';
-import { session, type HarnessSession } from '../session';
+import type { RunContext } from '../run-context';
 import { NotApplicable } from '../checks/verdict';
 import { HarnessError } from '../types';
 import { adminCall, type AdminChange } from './admin';
@@ -35,7 +35,7 @@ type Registration = Promise<void> & { options: string };
 
 /** PUTs one SP's metadata to the admin API; a coded HarnessError (with `fix`) when it does not take. */
 async function registerSp(
-  s: HarnessSession,
+  s: RunContext,
   sp: SpMetadataOptions,
   fix: string,
   changes: AdminChange,
@@ -71,7 +71,7 @@ async function registerSp(
 }
 
 /** The run's own entities (gateway, signed, encryption), registered at start when spAdmin is declared. */
-export async function registerGateway(s: HarnessSession): Promise<void> {
+export async function registerGateway(s: RunContext): Promise<void> {
   const { config } = s;
   if (!config.capabilities.spAdmin || !config.idp.admin) return;
   const entities: [string, boolean][] = [[config.gateway.entityId, false]];
@@ -101,8 +101,7 @@ export async function registerGateway(s: HarnessSession): Promise<void> {
  * next check tries again rather than inheriting one transient failure. One entityID asked for with other
  * options is a spec bug (the IdP would hold only the last metadata): an ERR_INTERNAL.
  */
-export async function registerExtraEntity(e: ExtraEntity, why: string): Promise<string> {
-  const s = session();
+export async function registerExtraEntity(s: RunContext, e: ExtraEntity, why: string): Promise<string> {
   if (!s.config.capabilities.spAdmin || !s.config.idp.admin)
     throw new NotApplicable(
       `needs capabilities.spAdmin and idp.admin: the check registers its own SP entity (${why})`,

@@ -1,8 +1,7 @@
-import { session } from '../session';
 import { runBrowserFlow, type FlowResult } from './client/browser-flow';
 import type { HttpResponse } from './client/http';
 import type { UserAgent } from './client/user-agent';
-import { GATEWAY_SESSION_COOKIE, type PendingLogin } from './gateway/gateway';
+import { GATEWAY_SESSION_COOKIE, type GatewayServer, type PendingLogin } from './gateway/gateway';
 import type { VerifyResult } from './gateway/verifier';
 
 /**
@@ -10,15 +9,17 @@ import type { VerifyResult } from './gateway/verifier';
  * sent, the client drives the IdP from `first` until a Response reaches the ACS (or not), and the
  * gateway's verdict on what it received comes back with the flow.
  */
-export async function throughGateway(args: {
-  ua: UserAgent;
-  login: Omit<PendingLogin, 'received' | 'evidence'>;
-  ssoUrl: string;
-  first: () => Promise<HttpResponse>;
-  credentials?: { username: string; password: string };
-  maxSteps?: number;
-}): Promise<{ flow: FlowResult; verify?: VerifyResult }> {
-  const { gateway } = session();
+export async function throughGateway(
+  gateway: GatewayServer,
+  args: {
+    ua: UserAgent;
+    login: Omit<PendingLogin, 'received' | 'evidence'>;
+    ssoUrl: string;
+    first: () => Promise<HttpResponse>;
+    credentials?: { username: string; password: string };
+    maxSteps?: number;
+  },
+): Promise<{ flow: FlowResult; verify?: VerifyResult }> {
   const gwSession = gateway.begin(args.login);
   args.ua.jar.set(new URL(gateway.acsUrl).host, GATEWAY_SESSION_COOKIE, gwSession);
   try {

@@ -1,4 +1,4 @@
-import { session } from '../session';
+import type { RunContext } from '../run-context';
 import { AuthnRequestBuilder, BINDING_POST } from '../messages/authn-request';
 import {
   postFields,
@@ -76,16 +76,18 @@ export function ssoUrlFor(idp: IdpMetadata, binding: Binding): string {
   return url;
 }
 
-export function newBrowser(localAddress?: string): UserAgent {
+export function newBrowser(s: RunContext, localAddress?: string): UserAgent {
   // A client.sourceAddresses address exists for throttling: its failure window is shared state.
   if (localAddress !== undefined) requireAlone('the throttling window of a client source address');
-  const s = session();
   return new UserAgent({ timeoutMs: s.config.timeouts.exchangeMs, localAddress });
 }
 
 /** The gateway builds a known-good AuthnRequest for the saml-web-sso target. */
-export function webRequest(binding: Binding, entity: GatewayEntity = 'default'): AuthnRequestBuilder {
-  const s = session();
+export function webRequest(
+  s: RunContext,
+  binding: Binding,
+  entity: GatewayEntity = 'default',
+): AuthnRequestBuilder {
   const gw = s.config.gateway;
   const issuer =
     entity === 'signed' ? gw.signedEntityId : entity === 'encrypted' ? gw.encryption?.entityId : gw.entityId;
@@ -103,11 +105,10 @@ export function webRequest(binding: Binding, entity: GatewayEntity = 'default'):
 }
 
 /** One browser login at the saml-web-sso target: request, IdP pages, form login, ACS. */
-export async function webLogin(opts: WebLoginOptions = {}): Promise<WebLogin> {
-  const s = session();
+export async function webLogin(s: RunContext, opts: WebLoginOptions = {}): Promise<WebLogin> {
   const binding = opts.binding ?? 'redirect';
   const entity = opts.entity ?? 'default';
-  const builder = webRequest(binding, entity);
+  const builder = webRequest(s, binding, entity);
   if (opts.issuer) builder.withIssuer(opts.issuer);
   opts.request?.(builder);
   let xml = builder.toXml();
@@ -126,7 +127,7 @@ export async function webLogin(opts: WebLoginOptions = {}): Promise<WebLogin> {
     saml: { messageType: 'AuthnRequest', binding, xml },
   });
 
-  const ua = opts.ua ?? newBrowser();
+  const ua = opts.ua ?? newBrowser(s);
 
   const first =
     binding === 'redirect'
@@ -147,7 +148,7 @@ export async function webLogin(opts: WebLoginOptions = {}): Promise<WebLogin> {
 
   const credentials = opts.credentials === undefined ? s.config.login?.form : (opts.credentials ?? undefined);
   const startedAt = s.now();
-  const { flow, verify } = await throughGateway({
+  const { flow, verify } = await throughGateway(s.gateway, {
     ua,
     login: {
       requestId: builder.id,

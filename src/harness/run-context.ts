@@ -22,8 +22,13 @@ export interface DeviceTokenRunState {
   tokens: Partial<Record<DtTokenKind, Promise<{ token: string; id?: string }>>>;
 }
 
-/** Everything one conformance run shares: the target, the gateway, the results. Set by the runner. */
-export interface HarnessSession {
+/**
+ * Everything one conformance run shares: the target config, the gateway (SP) and its key, the IdP metadata,
+ * the clock, the device-token tenant state, the results. Made by the runner; handed to each check body and
+ * shared flow by the scenario (`check(spec, (v, ctx) => …)`, `shared(name, (ctx) => …)`), and from there
+ * as the first argument to every role (webLogin, silentLogin, dtToken, …): no role reads a global.
+ */
+export interface RunContext {
   config: TargetConfig;
   strict: boolean;
   /**
@@ -52,13 +57,18 @@ export interface HarnessSession {
   preconditions?: Partial<Record<ProfileId, Precondition>>;
 }
 
-let current: HarnessSession | undefined;
+/**
+ * The run in progress, handed over from the runner (or the mocha plugin) to mocha's scenarios: mocha gives
+ * an `it` no argument to carry it. Read only at that boundary (scenario.ts); everything below it takes the
+ * context as an argument.
+ */
+let current: RunContext | undefined;
 
-export function setSession(s: HarnessSession | undefined): void {
+export function setRunContext(s: RunContext | undefined): void {
   current = s;
 }
 
-export function session(): HarnessSession {
+export function activeRun(): RunContext {
   if (!current) {
     throw new HarnessError(
       'ERR_USAGE',
@@ -69,7 +79,7 @@ export function session(): HarnessSession {
   return current;
 }
 
-export function hasSession(): boolean {
+export function hasRunContext(): boolean {
   return current !== undefined;
 }
 
