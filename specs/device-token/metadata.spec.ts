@@ -1,4 +1,13 @@
-import { scenario, dtTarget, certKeyInfo, WHERE } from '../../src/harness';
+import {
+  scenario,
+  dtTarget,
+  verify,
+  WHERE,
+  METADATA_DOCUMENT,
+  POST_SSO_ENDPOINT,
+  SIGNING_CERTIFICATE,
+  SIGNING_KEYS_STRONG,
+} from '../../src/harness';
 
 describe('device-token · metadata', function () {
   const h = scenario(this, { profile: 'device-token', family: 'metadata' });
@@ -14,25 +23,7 @@ describe('device-token · metadata', function () {
     },
     async (v, ctx) => {
       const { idp } = await dtTarget(ctx);
-      v.ok(!idp.parseError, 'metadata document', 'well-formed XML without DTD', idp.parseError ?? '');
-      v.ok(idp.hasIdpSsoDescriptor, WHERE.metadata.idpSsoDescriptor, 'present', 'absent');
-      v.present('HTTP-POST SingleSignOnService', idp.ssoPost, WHERE.metadata.singleSignOnService);
-      v.ok(
-        idp.signingCerts.length > 0,
-        'signing certificates',
-        'at least one',
-        'none',
-        WHERE.metadata.keyDescriptor,
-      );
-      for (const pem of idp.signingCerts) {
-        const k = certKeyInfo(pem);
-        v.ok(
-          k.type === 'rsa' ? k.bits >= 2048 : k.type === 'ec',
-          'signing key',
-          'RSA ≥ 2048 bits',
-          `${k.type} ${k.bits} bits`,
-        );
-      }
+      verify(v, idp, [METADATA_DOCUMENT, POST_SSO_ENDPOINT, SIGNING_CERTIFICATE, SIGNING_KEYS_STRONG]);
     },
   );
 

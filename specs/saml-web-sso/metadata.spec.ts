@@ -1,4 +1,14 @@
-import { scenario, certKeyInfo, BINDING_POST, BINDING_REDIRECT, WHERE } from '../../src/harness';
+import {
+  scenario,
+  verify,
+  BINDING_REDIRECT,
+  WHERE,
+  METADATA_DOCUMENT,
+  SAML2_PROTOCOL_SUPPORT,
+  POST_SSO_ENDPOINT,
+  SIGNING_CERTIFICATE,
+  SIGNING_KEYS_STRONG,
+} from '../../src/harness';
 
 describe('saml-web-sso · metadata', function () {
   const h = scenario(this, { profile: 'saml-web-sso', family: 'metadata' });
@@ -12,25 +22,7 @@ describe('saml-web-sso · metadata', function () {
       title: 'metadata has an IDPSSODescriptor for SAML 2.0 with an HTTP-POST SingleSignOnService',
     },
     async (v, ctx) => {
-      v.ok(!ctx.idp.parseError, 'metadata document', 'well-formed XML without DTD', ctx.idp.parseError ?? '');
-      v.ok(
-        ctx.idp.hasIdpSsoDescriptor,
-        WHERE.metadata.idpSsoDescriptor,
-        'present',
-        'absent',
-        WHERE.metadata.idpSsoDescriptorPath,
-      );
-      v.ok(
-        (ctx.idp.protocolSupport ?? '').split(/\s+/).includes('urn:oasis:names:tc:SAML:2.0:protocol'),
-        'protocolSupportEnumeration',
-        'includes urn:oasis:names:tc:SAML:2.0:protocol',
-        String(ctx.idp.protocolSupport),
-      );
-      v.present(
-        `SingleSignOnService Binding=${BINDING_POST}`,
-        ctx.idp.ssoPost,
-        WHERE.metadata.singleSignOnServices,
-      );
+      verify(v, ctx.idp, [METADATA_DOCUMENT, SAML2_PROTOCOL_SUPPORT, POST_SSO_ENDPOINT]);
     },
   );
 
@@ -60,13 +52,7 @@ describe('saml-web-sso · metadata', function () {
       title: 'metadata has at least one signing certificate in a KeyDescriptor',
     },
     async (v, ctx) => {
-      v.ok(
-        ctx.idp.signingCerts.length > 0,
-        'signing certificates',
-        'at least one X509Certificate in a KeyDescriptor (use="signing" or no use)',
-        'none',
-        WHERE.metadata.keyDescriptors,
-      );
+      verify(v, ctx.idp, [SIGNING_CERTIFICATE]);
     },
   );
 
@@ -81,16 +67,7 @@ describe('saml-web-sso · metadata', function () {
     async (v, ctx) => {
       if (ctx.idp.signingCerts.length === 0)
         v.notApplicable('the metadata has no signing certificate (see SDP-MD08)');
-      for (const [i, pem] of ctx.idp.signingCerts.entries()) {
-        const k = certKeyInfo(pem);
-        const min = k.type === 'ec' ? 256 : 2048;
-        v.ok(
-          k.type !== 'other' && k.bits >= min,
-          `signing key ${i + 1}`,
-          `RSA ≥ 2048 or EC ≥ 256 bits`,
-          `${k.type} ${k.bits} bits`,
-        );
-      }
+      verify(v, ctx.idp, [SIGNING_KEYS_STRONG]);
     },
   );
 

@@ -56,6 +56,24 @@ export {
   BLOCK_ENCRYPTION,
   KEY_TRANSPORT,
 } from './checks/conditions-encryption';
+export {
+  METADATA_DOCUMENT,
+  SAML2_PROTOCOL_SUPPORT,
+  POST_SSO_ENDPOINT,
+  SIGNING_CERTIFICATE,
+  SIGNING_KEYS_STRONG,
+} from './checks/conditions-metadata';
+export {
+  signedBy,
+  SIGNATURE_PRESENT,
+  SIGNATURES_VERIFY,
+  SIGNATURE_ALGORITHMS,
+  SIGNATURE_REFERENCE,
+  ENVELOPED_SIGNATURE,
+  EXCLUSIVE_C14N,
+  EXC_C14N_SIGNED_INFO,
+  type Signed,
+} from './checks/conditions-signature';
 export { WHERE } from './roles/gateway/verifier-types';
 export { HarnessError } from './types';
 export { webLogin, webRequest, newBrowser, type WebLogin, type WebLoginOptions } from './roles/web-login';

@@ -42,6 +42,7 @@ import {
   type VerifyContext,
   type VerifyResult,
 } from './verifier-types';
+import { KEY_MIN_TEXT, strongKey } from './key-policy';
 
 export type { Finding, FindingCode };
 export { ReplayCache };
@@ -55,9 +56,6 @@ export type {
   VerifyContext,
   VerifyResult,
 };
-
-const RSA_MIN_BITS = 2048;
-const EC_MIN_BITS = 256;
 
 /** HTTP-POST SAMLResponse value (base64). Never throws. */
 export function verifySamlResponse(samlResponseBase64: string, ctx: VerifyContext): VerifyResult {
@@ -110,13 +108,11 @@ function trustedCerts(ctx: VerifyContext, f: Findings): TrustedCert[] {
   pems.forEach((pem, i) => {
     try {
       const k = certKeyInfo(pem);
-      const strong =
-        (k.type === 'rsa' && k.bits >= RSA_MIN_BITS) || (k.type === 'ec' && k.bits >= EC_MIN_BITS);
-      if (strong) out.push({ pem, der: k.der });
+      if (strongKey(k)) out.push({ pem, der: k.der });
       else {
         f.flag('S-13', `metadata certificate #${i} holds a key too weak to trust`, {
           where: 'IdP metadata KeyDescriptor',
-          expected: `RSA ≥ ${RSA_MIN_BITS} or EC ≥ ${EC_MIN_BITS}`,
+          expected: KEY_MIN_TEXT,
           actual: `${k.type} ${k.bits}`,
         });
       }
@@ -130,7 +126,7 @@ function trustedCerts(ctx: VerifyContext, f: Findings): TrustedCert[] {
   if (out.length === 0) {
     f.reject('S-13', 'no usable IdP signing certificate: signature verification cannot be satisfied', {
       where: 'IdP metadata KeyDescriptor',
-      expected: `RSA ≥ ${RSA_MIN_BITS} or EC ≥ ${EC_MIN_BITS} certificate`,
+      expected: `a certificate with ${KEY_MIN_TEXT}`,
       actual: `${pems.length} certificate(s), none usable`,
     });
   }
