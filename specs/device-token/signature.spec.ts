@@ -170,12 +170,7 @@ describe('device-token · signatures', function () {
       verify(v, signed, [SIGNATURE_PRESENT]);
       // No usable metadata key (DT-MD-01 judges it): nothing can verify, so that root, not this check.
       blockIfUntrusted(v, r.verify);
-      verify(v, signed, [
-        SIGNATURES_VERIFY,
-        SIGNATURE_ALGORITHMS,
-        EXC_C14N_SIGNED_INFO,
-        SIGNATURE_REFERENCE,
-      ]);
+      verify(v, signed, [SIGNATURES_VERIFY, SIGNATURE_ALGORITHMS, EXC_C14N_SIGNED_INFO, SIGNATURE_REFERENCE]);
       expectSuccess(v, r);
     },
   );
