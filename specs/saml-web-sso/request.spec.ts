@@ -17,6 +17,9 @@ import {
   WHERE,
   variantsAgainstControl,
   NotApplicable,
+  registerExtraEntity,
+  type WebLogin,
+  type AuthnRequestBuilder,
 } from '../../src/harness';
 
 const MINUTE = 60_000;
@@ -104,6 +107,97 @@ describe('saml-web-sso · AuthnRequest handling', function () {
     async (v) => {
       const r = await webLogin({ request: (b) => b.withAcsUrl(undefined).withProtocolBinding(undefined) });
       expectSuccess(v, r);
+    },
+  );
+
+  /**
+   * SAMLCore §3.4.1: "The identity provider MUST have a trusted means to map the index value in the
+   * attribute to a location associated with the requester. […] If the index specified is invalid, then the
+   * identity provider MAY return an error <Response> or it MAY use the default location." An SP entity of
+   * the check's own lists two ACS: first a default the gateway never serves (index 3), then the gateway's
+   * ACS (index 7), so where the Response arrives shows whether the index (or the second URL) was honoured.
+   */
+  h.check(
+    {
+      id: 'SAMLCore-3.4.1-acs-index',
+      level: 'MUST',
+      requirements: ['SAMLCore-3.4.1-acs-index', 'SAMLCore-3.4.1', 'SDP-IDP06'],
+      title:
+        'an SP with two ACS: its second ACS, named by URL or by AssertionConsumerServiceIndex, gets the Response; an index no ACS carries gets an error or the Response at the default ACS',
+    },
+    async (v, s) => {
+      const decoy = new URL('/acs-index-default-not-served', s.gateway.acsUrl).toString();
+      const issuer = await registerExtraEntity(
+        {
+          suffix: 'acs-index',
+          acs: [
+            { url: decoy, index: 3, isDefault: true },
+            { url: s.gateway.acsUrl, index: 7 },
+          ],
+        },
+        'an SP whose metadata lists two ACS endpoints with indexes 3 (default) and 7',
+      );
+      let control: WebLogin | undefined;
+      await variantsAgainstControl(
+        v,
+        {
+          name: 'control: the URL of the second registered ACS',
+          what: 'a request naming the second registered ACS by its URL',
+          run: async () => (control = await webLogin({ issuer })),
+        },
+        [
+          ['the index of the second registered ACS (7)', '7'],
+          ['an index no ACS carries (1)', '1'],
+        ] as const,
+        async (index) => {
+          const r = await webLogin({
+            issuer,
+            // Mutually exclusive with the index (SAMLCore §3.4.1): neither URL nor ProtocolBinding.
+            request: (b) => b.withAcsUrl(undefined).withProtocolBinding(undefined).withAcsIndex(index),
+          });
+          if (index === '7') {
+            expectSuccess(v, r);
+            return;
+          }
+          // "it MAY use the default location": a Response posted there (unread: the gateway does not serve it).
+          if (r.delivery && r.delivery.action === decoy) {
+            v.equal('Response binding', r.delivery.via, 'post-form');
+            return;
+          }
+          if (!control) throw new NotApplicable('the control did not run');
+          const allowed = `an error page or error Response, or the Response at the default ACS (${decoy})`;
+          if (r.verify?.assertion)
+            v.fail('the answer to an index no ACS carries', allowed, describeAnswer(r));
+          expectRefusalAgainst(v, control, r);
+        },
+      );
+    },
+  );
+
+  /**
+   * IDPC-REQ-03 (the project's own: SAMLCore §3.4.1/§3.4.1.1 type the flags xs:boolean, but no sentence
+   * says what a responder does with a schema-invalid request): "yes" is refused, not guessed at.
+   */
+  h.check(
+    {
+      id: 'IDPC-REQ-03-non-boolean-flags',
+      level: 'SHOULD',
+      requirements: ['IDPC-REQ-03'],
+      title: 'IsPassive, ForceAuthn or NameIDPolicy AllowCreate "yes" (not an xs:boolean) is refused',
+    },
+    async (v) => {
+      const cases: (readonly [string, (b: AuthnRequestBuilder) => void])[] = [
+        ['IsPassive="yes"', (b) => b.withIsPassive('yes')],
+        ['ForceAuthn="yes"', (b) => b.withForceAuthn('yes')],
+        [
+          'NameIDPolicy AllowCreate="yes"',
+          (b) => b.withNameIdPolicy({ ...b.nameIdPolicy, allowCreate: 'yes' }),
+        ],
+      ];
+      const ok = await control();
+      await v.variants(cases, async (edit) => {
+        expectRefusalAgainst(v, ok, await webLogin({ request: edit }));
+      });
     },
   );
 

@@ -53,6 +53,32 @@ const DEFS = [
     'DT-RSP-08',
   ]),
   f('no-default-acs', 'a request without ACS URL gets 400', ['SDP-IDP06']),
+  f(
+    'acs-index-ignored',
+    'AssertionConsumerServiceIndex is ignored: the Response goes to the default ACS of the SP metadata',
+    ['SAMLCore-3.4.1-acs-index'],
+  ),
+  f(
+    'acs-index-position-fallback',
+    "an AssertionConsumerServiceIndex that no ACS of the SP carries is taken as a position in the SP's ACS list",
+    ['SAMLCore-3.4.1-acs-index'],
+  ),
+  f(
+    'acs-url-first-registered-only',
+    'a requested AssertionConsumerServiceURL is compared with the first ACS of the SP metadata only',
+    ['SAMLCore-3.4.1-acs-index', 'SDP-IDP06'],
+  ),
+  f('ispassive-not-validated', 'IsPassive is not checked to be an xs:boolean ("yes" is read as false)', [
+    'IDPC-REQ-03',
+  ]),
+  f('forceauthn-not-validated', 'ForceAuthn is not checked to be an xs:boolean ("yes" is read as false)', [
+    'IDPC-REQ-03',
+  ]),
+  f(
+    'allowcreate-not-validated',
+    'NameIDPolicy AllowCreate is not checked to be an xs:boolean ("yes" is read as false)',
+    ['IDPC-REQ-03'],
+  ),
   // --- request checks
   f('ignore-version', 'Version is not checked', ['SAMLCore-3.2.2.2']),
   f('accept-stale-request', 'IssueInstant is not checked', ['IDPC-REQ-01', 'DT-REQ-12']),

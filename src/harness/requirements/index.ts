@@ -100,6 +100,12 @@ const BASE_REQUIREMENTS: readonly Requirement[] = [
     text: 'ForceAuthn [Optional] A Boolean value. If "true", the identity provider MUST authenticate the presenter directly rather than rely on a previous security context. [\u2026] IsPassive [Optional] A Boolean value. If "true", the identity provider and the user agent itself MUST NOT visibly take control of the user interface from the requester and interact with the presenter in a noticeable fashion. [\u2026] AssertionConsumerServiceURL [Optional] Specifies by value the location to which the <Response> message MUST be returned to the requester. The responder MUST ensure by some means that the value specified is in fact associated with the requester.',
   },
   {
+    id: 'SAMLCore-3.4.1-acs-index',
+    level: 'MUST',
+    source: 'SAML Core \u00a73.4.1',
+    text: 'AssertionConsumerServiceIndex [Optional] Indirectly identifies the location to which the <Response> message should be returned to the requester. [\u2026] The identity provider MUST have a trusted means to map the index value in the attribute to a location associated with the requester. [SAMLMeta] provides one possible mechanism. [\u2026] If the index specified is invalid, then the identity provider MAY return an error <Response> or it MAY use the default location. (So a valid index gets the Response at the ACS the SP metadata gives that index, and an invalid one an error or the default ACS: those two are the only choices.)',
+  },
+  {
     id: 'SAMLCore-3.4.1.1',
     level: 'MUST',
     source: 'SAML Core \u00a73.4.1.1',
@@ -361,6 +367,13 @@ const BASE_REQUIREMENTS: readonly Requirement[] = [
     source:
       'idp-conformance request replay (no SAML sentence holds it: SAMLCore §1.3.4 binds who assigns an ID, not who receives it)',
     text: 'The same AuthnRequest (same SP, same ID) SHOULD be answered at most once: a replayed request is refused.',
+  },
+  {
+    id: 'IDPC-REQ-03',
+    level: 'SHOULD',
+    source:
+      'idp-conformance schema validity of request flags (SAMLCore \u00a73.4.1 and \u00a73.4.1.1 type IsPassive, ForceAuthn and AllowCreate as xs:boolean; no SAML sentence says what a responder does with a schema-invalid request)',
+    text: 'An AuthnRequest whose IsPassive, ForceAuthn or NameIDPolicy AllowCreate is not an xs:boolean ("true", "false", "1" or "0"), such as "yes", is schema-invalid and SHOULD be refused (an error page or an error Response): guessing whether "yes" means true serves a request whose meaning the IdP cannot know.',
   },
   {
     id: 'IDPC-SEC-01',
