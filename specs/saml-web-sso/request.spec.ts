@@ -20,11 +20,15 @@ import {
   registerExtraEntity,
   type WebLogin,
   type AuthnRequestBuilder,
+  redirectUrl,
 } from '../../src/harness';
 
 const MINUTE = 60_000;
 /** An authentication context class no IdP can satisfy (SAMLCore §3.3.2.2.1: NoAuthnContext). */
 const UNSATISFIABLE_CLASS = 'urn:idp-conformance:ac:classes:unsatisfiable';
+/** SAMLBind §3.4.4.1: the DEFLATE encoding's URI; and an encoding URI no IdP can know. */
+const DEFLATE_ENCODING = 'urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE';
+const UNKNOWN_ENCODING = 'urn:idp-conformance:encoding:unknown';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('saml-web-sso · AuthnRequest handling', function () {
@@ -198,6 +202,42 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       await v.variants(cases, async (edit) => {
         expectRefusalAgainst(v, ok, await webLogin({ request: edit }));
       });
+    },
+  );
+
+  /**
+   * IDPC-REQ-04 (the project's own; SAMLBind §3.4.4: "A query string parameter named SAMLEncoding is
+   * reserved to identify the encoding mechanism used"): the DEFLATE request labelled as DEFLATE is served
+   * (the control), the same bytes labelled with an encoding no IdP knows are not decoded as DEFLATE anyway.
+   */
+  h.check(
+    {
+      id: 'IDPC-REQ-04-unknown-samlencoding',
+      level: 'SHOULD',
+      requirements: ['IDPC-REQ-04'],
+      title:
+        'a Redirect request with SAMLEncoding naming DEFLATE is served; with SAMLEncoding naming an unknown encoding it is refused',
+    },
+    async (v) => {
+      const labelled = (encoding: string) =>
+        webLogin({
+          binding: 'redirect',
+          redirect: (p, sso) => redirectUrl(sso, { ...p, SAMLEncoding: encodeURIComponent(encoding) }),
+        });
+      let control: WebLogin | undefined;
+      await variantsAgainstControl(
+        v,
+        {
+          name: 'control: SAMLEncoding names DEFLATE',
+          what: 'the same request with SAMLEncoding=urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE',
+          run: async () => (control = await labelled(DEFLATE_ENCODING)),
+        },
+        [['SAMLEncoding names an unknown encoding', UNKNOWN_ENCODING]] as const,
+        async (encoding) => {
+          if (!control) throw new NotApplicable('the control did not run');
+          expectRefusalAgainst(v, control, await labelled(encoding));
+        },
+      );
     },
   );
 

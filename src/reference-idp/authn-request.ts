@@ -42,7 +42,10 @@ const MAX_ENCODED = Math.ceil(LIMITS.requestBytes / 3) * 4 + 16384;
 export function decodeRedirect(query: string, faults: Faults): InboundRequest {
   const params = parseUrlEncoded(query);
   const encoding = singleParam(params, 'SAMLEncoding');
-  if (encoding && encoding.value !== DEFLATE_ENCODING) throw new Reject(400, 'unsupported SAMLEncoding');
+  if (encoding && faults.has('samlencoding-param-rejected'))
+    throw new Reject(400, 'SAMLEncoding is not supported');
+  if (encoding && encoding.value !== DEFLATE_ENCODING && !faults.has('samlencoding-ignored'))
+    throw new Reject(400, 'unsupported SAMLEncoding');
   const samlRequest = requireParam(params);
   const redirect: RedirectSignatureParams = {
     samlRequest,

@@ -68,6 +68,16 @@ const DEFS = [
     'a requested AssertionConsumerServiceURL is compared with the first ACS of the SP metadata only',
     ['SAMLCore-3.4.1-acs-index', 'SDP-IDP06'],
   ),
+  f(
+    'samlencoding-ignored',
+    'the SAMLEncoding of a Redirect request is not read: any value is decoded as DEFLATE',
+    ['IDPC-REQ-04'],
+  ),
+  f(
+    'samlencoding-param-rejected',
+    'a Redirect request with a SAMLEncoding parameter gets 400, even when it names DEFLATE',
+    ['IDPC-REQ-04'],
+  ),
   f('ispassive-not-validated', 'IsPassive is not checked to be an xs:boolean ("yes" is read as false)', [
     'IDPC-REQ-03',
   ]),

@@ -23,6 +23,8 @@ export interface RedirectParams {
   RelayState?: string;
   SigAlg?: string;
   Signature?: string;
+  /** SAMLBind §3.4.4: the encoding's URI (omitted = DEFLATE); not part of the signed octets. */
+  SAMLEncoding?: string;
 }
 
 /**
@@ -61,7 +63,13 @@ export function signedOctets(p: RedirectParams): string {
 export function redirectUrl(
   ssoUrl: string,
   p: RedirectParams,
-  order: Exclude<keyof RedirectParams, 'param'>[] = ['SAMLRequest', 'RelayState', 'SigAlg', 'Signature'],
+  order: Exclude<keyof RedirectParams, 'param'>[] = [
+    'SAMLRequest',
+    'SAMLEncoding',
+    'RelayState',
+    'SigAlg',
+    'Signature',
+  ],
 ): string {
   const q = order
     .filter((k) => p[k] !== undefined)

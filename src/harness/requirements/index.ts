@@ -376,6 +376,13 @@ const BASE_REQUIREMENTS: readonly Requirement[] = [
     text: 'An AuthnRequest whose IsPassive, ForceAuthn or NameIDPolicy AllowCreate is not an xs:boolean ("true", "false", "1" or "0"), such as "yes", is schema-invalid and SHOULD be refused (an error page or an error Response): guessing whether "yes" means true serves a request whose meaning the IdP cannot know.',
   },
   {
+    id: 'IDPC-REQ-04',
+    level: 'SHOULD',
+    source:
+      'idp-conformance Redirect encodings (SAML Bindings \u00a73.4.4: "A query string parameter named SAMLEncoding is reserved to identify the encoding mechanism used. If this parameter is omitted, then the value is assumed to be urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE."; no sentence says what a receiver does with an encoding it does not know)',
+    text: 'An HTTP-Redirect request whose SAMLEncoding names the DEFLATE encoding (urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE) is decoded as such; one whose SAMLEncoding names an encoding the IdP does not support SHOULD be refused, not decoded as DEFLATE regardless of what the sender declared.',
+  },
+  {
     id: 'IDPC-SEC-01',
     level: 'MUST',
     source: 'idp-conformance security baseline (attack catalogue §3; W3C XML Signature Best Practices)',
