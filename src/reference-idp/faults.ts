@@ -523,6 +523,11 @@ const DEFS = [
     'a browser RequestedAuthnContext with Comparison="exact" gets NoAuthnContext, even naming the class the login gives (the explicit value not recognised)',
     ['SAMLCore-3.3.2.2.1'],
   ),
+  f(
+    'requested-authn-context-minimum-as-better',
+    'a browser RequestedAuthnContext with Comparison="minimum" is evaluated as "better" (strictly stronger): naming the class the login gives gets NoAuthnContext',
+    ['SAMLCore-3.3.2.2.1'],
+  ),
   f('no-throttling', 'failed token presentations are never throttled', ['DT-TOK-11']),
   // --- names and provisioning
   f('nameid-case-preserved', 'the device-token NameID keeps the letter case of the signed UserId', [
