@@ -18,6 +18,8 @@ import {
   requestEdits,
   editRequest,
   type XswVariant,
+  expectRefusalAgainst,
+  editSignatureStructure,
 } from '../../src/harness';
 
 describe('device-token · signatures', function () {
@@ -141,6 +143,44 @@ describe('device-token · signatures', function () {
     async (v) => {
       const { token } = await dtToken();
       expectRefused(v, await silentLogin({ token, sha1: true }));
+    },
+  );
+
+  /**
+   * DT-SIG-05 ("more than one SignedInfo or Reference"): a second Reference, a copy of the first, so both
+   * verify; judged against the same request signed plainly, and rejected with a 4xx as the profile says.
+   */
+  h.check(
+    {
+      id: 'DT-SIG-05-two-references',
+      level: 'MUST',
+      requirements: ['DT-SIG-05'],
+      title: 'a request whose SignedInfo has two References (both verifying) is rejected',
+    },
+    async (v, s) => {
+      const { token } = await dtToken();
+      const control = await silentLogin({ token });
+      const r = await silentLogin({
+        token,
+        afterSigning: editSignatureStructure('two-references', s.gatewayKey),
+      });
+      expectRefusalAgainst(v, control, r);
+      expectRejected(v, r);
+    },
+  );
+
+  /** DT-SIG-06: "RSA-SHA1 or a SHA-1 digest SHOULD be refused": the digest alone, under RSA-SHA256. */
+  h.check(
+    {
+      id: 'DT-SIG-06-sha1-digest-refused',
+      level: 'SHOULD',
+      requirements: ['DT-SIG-06'],
+      title: 'a request signed with RSA-SHA256 over a SHA-1 DigestMethod is refused',
+    },
+    async (v) => {
+      const { token } = await dtToken();
+      const control = await silentLogin({ token });
+      expectRefusalAgainst(v, control, await silentLogin({ token, signOptions: { sha1Digest: true } }));
     },
   );
 

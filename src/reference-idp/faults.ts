@@ -164,6 +164,31 @@ const DEFS = [
   f('accept-sha1-requests', 'requests signed with RSA-SHA1 or using SHA-1 digests are accepted', [
     'DT-SIG-06',
   ]),
+  f(
+    'accept-sha1-digest-requests',
+    'a request signed with an allowed SignatureMethod (RSA-SHA256) over a SHA-1 DigestMethod is accepted',
+    ['DT-SIG-06'],
+  ),
+  f(
+    'request-signature-first-reference-only',
+    'a request SignedInfo with more than one Reference is accepted when each verifies; the first is acted on',
+    ['DT-SIG-05'],
+  ),
+  f(
+    'signature-order-unchecked',
+    'a POST request ds:Signature whose first child is not SignedInfo (KeyInfo first) is verified as any other',
+    ['IDPC-SEC-02'],
+  ),
+  f(
+    'signature-method-count-unchecked',
+    'a POST request SignedInfo with two SignatureMethod elements is verified with the first',
+    ['IDPC-SEC-02'],
+  ),
+  f(
+    'digest-method-count-unchecked',
+    'a POST request Reference with two DigestMethod elements is verified with the first',
+    ['IDPC-SEC-02'],
+  ),
   f('first-cert-only', "only the first signing certificate of the gateway's metadata is tried", [
     'DT-SIG-08',
     'SDP-IDP32',

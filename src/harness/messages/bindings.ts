@@ -79,6 +79,8 @@ export function redirectUrl(
 
 export interface RequestSignOptions {
   sha1?: boolean;
+  /** A SHA-1 DigestMethod under the RSA-SHA256 SignatureMethod. */
+  sha1Digest?: boolean;
   /** Hostile variants: sign another element (by its ID), another Reference URI, transforms or canonicalization. */
   referenceId?: string;
   referenceUri?: string;
@@ -99,7 +101,7 @@ export function signRequestXml(
     referenceId: opts.referenceId ?? id,
     placeAfter: "/*/*[local-name()='Issuer']",
     signatureAlgorithm: opts.sha1 ? 'rsa-sha1' : 'rsa-sha256',
-    digestAlgorithm: opts.sha1 ? 'sha1' : 'sha256',
+    digestAlgorithm: opts.sha1 || opts.sha1Digest ? 'sha1' : 'sha256',
     referenceUri: opts.referenceUri,
     transforms: opts.transforms,
     canonicalization: opts.canonicalization,

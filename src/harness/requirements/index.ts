@@ -383,6 +383,13 @@ const BASE_REQUIREMENTS: readonly Requirement[] = [
     text: 'An HTTP-Redirect request whose SAMLEncoding names the DEFLATE encoding (urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE) is decoded as such; one whose SAMLEncoding names an encoding the IdP does not support SHOULD be refused, not decoded as DEFLATE regardless of what the sender declared.',
   },
   {
+    id: 'IDPC-SEC-02',
+    level: 'SHOULD',
+    source:
+      'idp-conformance signature structure (W3C XML Signature \u00a74: Signature is (SignedInfo, SignatureValue, KeyInfo?, Object*), SignedInfo has exactly one SignatureMethod, a Reference exactly one DigestMethod; no SAML sentence says a verifier refuses a signature that breaks the schema)',
+    text: 'A signed request whose ds:Signature is not schema-valid XML Signature (SignedInfo not its first child, two SignatureMethod in SignedInfo, two DigestMethod in a Reference) SHOULD be refused even when its SignatureValue verifies: verifiers read an ambiguous signature differently (the signature-confusion class of CVE-2025-29774).',
+  },
+  {
     id: 'IDPC-SEC-01',
     level: 'MUST',
     source: 'idp-conformance security baseline (attack catalogue §3; W3C XML Signature Best Practices)',
