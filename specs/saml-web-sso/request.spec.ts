@@ -18,6 +18,7 @@ import {
   variantsAgainstControl,
   NotApplicable,
   registerExtraEntity,
+  HarnessError,
   type WebLogin,
   type AuthnRequestBuilder,
   redirectUrl,
@@ -168,7 +169,8 @@ describe('saml-web-sso · AuthnRequest handling', function () {
             v.equal('Response binding', r.delivery.via, 'post-form');
             return;
           }
-          if (!control) throw new NotApplicable('the control did not run');
+          if (!control)
+            throw new HarnessError('ERR_INTERNAL', 'the control variant did not run', 'a spec bug');
           const allowed = `an error page or error Response, or the Response at the default ACS (${decoy})`;
           if (r.verify?.assertion)
             v.fail('the answer to an index no ACS carries', allowed, describeAnswer(r));
@@ -234,7 +236,8 @@ describe('saml-web-sso · AuthnRequest handling', function () {
         },
         [['SAMLEncoding names an unknown encoding', UNKNOWN_ENCODING]] as const,
         async (encoding) => {
-          if (!control) throw new NotApplicable('the control did not run');
+          if (!control)
+            throw new HarnessError('ERR_INTERNAL', 'the control variant did not run', 'a spec bug');
           expectRefusalAgainst(v, control, await labelled(encoding));
         },
       );
