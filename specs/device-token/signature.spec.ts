@@ -26,6 +26,8 @@ import {
   EXC_C14N_SIGNED_INFO,
   SIGNATURE_REFERENCE,
   type XswVariant,
+  expectRefusalAgainst,
+  editSignatureStructure,
 } from '../../src/harness';
 
 describe('device-token · signatures', function () {
@@ -149,6 +151,44 @@ describe('device-token · signatures', function () {
     async (v, ctx) => {
       const { token } = await dtToken(ctx);
       expectRefused(v, await silentLogin(ctx, { token, sha1: true }));
+    },
+  );
+
+  /**
+   * DT-SIG-05 ("more than one SignedInfo or Reference"): a second Reference, a copy of the first, so both
+   * verify; judged against the same request signed plainly, and rejected with a 4xx as the profile says.
+   */
+  h.check(
+    {
+      id: 'DT-SIG-05-two-references',
+      level: 'MUST',
+      requirements: ['DT-SIG-05'],
+      title: 'a request whose SignedInfo has two References (both verifying) is rejected',
+    },
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const control = await silentLogin(ctx, { token });
+      const r = await silentLogin(ctx, {
+        token,
+        afterSigning: editSignatureStructure('two-references', ctx.gatewayKey),
+      });
+      expectRefusalAgainst(v, control, r);
+      expectRejected(v, r);
+    },
+  );
+
+  /** DT-SIG-06: "RSA-SHA1 or a SHA-1 digest SHOULD be refused": the digest alone, under RSA-SHA256. */
+  h.check(
+    {
+      id: 'DT-SIG-06-sha1-digest-refused',
+      level: 'SHOULD',
+      requirements: ['DT-SIG-06'],
+      title: 'a request signed with RSA-SHA256 over a SHA-1 DigestMethod is refused',
+    },
+    async (v, ctx) => {
+      const { token } = await dtToken(ctx);
+      const control = await silentLogin(ctx, { token });
+      expectRefusalAgainst(v, control, await silentLogin(ctx, { token, signOptions: { sha1Digest: true } }));
     },
   );
 

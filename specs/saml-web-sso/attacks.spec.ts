@@ -18,6 +18,7 @@ import {
   type XswVariant,
   type WebLoginOptions,
   type RedirectParams,
+  editSignatureStructure,
 } from '../../src/harness';
 
 const LIMIT_MS = 10_000;
@@ -56,6 +57,35 @@ describe('saml-web-sso · hostile requests', function () {
           expectRefusalAgainst(v, await controlPost(), r);
         },
       );
+    },
+  );
+
+  /**
+   * IDPC-SEC-02 (the project's own: W3C XMLDSig §4 fixes the structure; no SAML sentence says a verifier
+   * refuses a signature that breaks it): a SignatureValue that verifies over an ambiguous ds:Signature.
+   */
+  h.check(
+    {
+      id: 'IDPC-SEC-02-post-signature-structure',
+      level: 'SHOULD',
+      requirements: ['IDPC-SEC-02'],
+      title:
+        'a signed POST request whose ds:Signature has KeyInfo before SignedInfo, two SignatureMethod or two DigestMethod is refused',
+    },
+    async (v, ctx) => {
+      const cases = [
+        ['KeyInfo before SignedInfo', 'keyinfo-before-signedinfo'],
+        ['two SignatureMethod in SignedInfo', 'two-signature-methods'],
+        ['two DigestMethod in the Reference', 'two-digest-methods'],
+      ] as const;
+      await v.variants(cases, async (edit) => {
+        const r = await webLogin(ctx, {
+          entity: 'signed',
+          binding: 'post',
+          afterSigning: editSignatureStructure(edit, ctx.gatewayKey),
+        });
+        expectRefusalAgainst(v, await controlPost(), r);
+      });
     },
   );
 

@@ -17,11 +17,19 @@ import {
   WHERE,
   variantsAgainstControl,
   NotApplicable,
+  registerExtraEntity,
+  HarnessError,
+  type WebLogin,
+  type AuthnRequestBuilder,
+  redirectUrl,
 } from '../../src/harness';
 
 const MINUTE = 60_000;
 /** An authentication context class no IdP can satisfy (SAMLCore §3.3.2.2.1: NoAuthnContext). */
 const UNSATISFIABLE_CLASS = 'urn:idp-conformance:ac:classes:unsatisfiable';
+/** SAMLBind §3.4.4.1: the DEFLATE encoding's URI; and an encoding URI no IdP can know. */
+const DEFLATE_ENCODING = 'urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE';
+const UNKNOWN_ENCODING = 'urn:idp-conformance:encoding:unknown';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('saml-web-sso · AuthnRequest handling', function () {
@@ -106,6 +114,136 @@ describe('saml-web-sso · AuthnRequest handling', function () {
         request: (b) => b.withAcsUrl(undefined).withProtocolBinding(undefined),
       });
       expectSuccess(v, r);
+    },
+  );
+
+  /**
+   * SAMLCore §3.4.1: "The identity provider MUST have a trusted means to map the index value in the
+   * attribute to a location associated with the requester. […] If the index specified is invalid, then the
+   * identity provider MAY return an error <Response> or it MAY use the default location." An SP entity of
+   * the check's own lists two ACS: first a default the gateway never serves (index 3), then the gateway's
+   * ACS (index 7), so where the Response arrives shows whether the index (or the second URL) was honoured.
+   */
+  h.check(
+    {
+      id: 'SAMLCore-3.4.1-acs-index',
+      level: 'MUST',
+      requirements: ['SAMLCore-3.4.1-acs-index', 'SAMLCore-3.4.1', 'SDP-IDP06'],
+      title:
+        'an SP with two ACS: its second ACS, named by URL or by AssertionConsumerServiceIndex, gets the Response; an index no ACS carries gets an error or the Response at the default ACS',
+    },
+    async (v, ctx) => {
+      const decoy = new URL('/acs-index-default-not-served', ctx.gateway.acsUrl).toString();
+      const issuer = await registerExtraEntity(
+        ctx,
+        {
+          suffix: 'acs-index',
+          acs: [
+            { url: decoy, index: 3, isDefault: true },
+            { url: ctx.gateway.acsUrl, index: 7 },
+          ],
+        },
+        'an SP whose metadata lists two ACS endpoints with indexes 3 (default) and 7',
+      );
+      let control: WebLogin | undefined;
+      await variantsAgainstControl(
+        v,
+        {
+          name: 'control: the URL of the second registered ACS',
+          what: 'a request naming the second registered ACS by its URL',
+          run: async () => (control = await webLogin(ctx, { issuer })),
+        },
+        [
+          ['the index of the second registered ACS (7)', '7'],
+          ['an index no ACS carries (1)', '1'],
+        ] as const,
+        async (index) => {
+          const r = await webLogin(ctx, {
+            issuer,
+            // Mutually exclusive with the index (SAMLCore §3.4.1): neither URL nor ProtocolBinding.
+            request: (b) => b.withAcsUrl(undefined).withProtocolBinding(undefined).withAcsIndex(index),
+          });
+          if (index === '7') {
+            expectSuccess(v, r);
+            return;
+          }
+          // "it MAY use the default location": a Response posted there (unread: the gateway does not serve it).
+          if (r.delivery && r.delivery.action === decoy) {
+            v.equal('Response binding', r.delivery.via, 'post-form');
+            return;
+          }
+          if (!control)
+            throw new HarnessError('ERR_INTERNAL', 'the control variant did not run', 'a spec bug');
+          const allowed = `an error page or error Response, or the Response at the default ACS (${decoy})`;
+          if (r.verify?.assertion)
+            v.fail('the answer to an index no ACS carries', allowed, describeAnswer(r));
+          expectRefusalAgainst(v, control, r);
+        },
+      );
+    },
+  );
+
+  /**
+   * IDPC-REQ-03 (the project's own: SAMLCore §3.4.1/§3.4.1.1 type the flags xs:boolean, but no sentence
+   * says what a responder does with a schema-invalid request): "yes" is refused, not guessed at.
+   */
+  h.check(
+    {
+      id: 'IDPC-REQ-03-non-boolean-flags',
+      level: 'SHOULD',
+      requirements: ['IDPC-REQ-03'],
+      title: 'IsPassive, ForceAuthn or NameIDPolicy AllowCreate "yes" (not an xs:boolean) is refused',
+    },
+    async (v, ctx) => {
+      const cases: (readonly [string, (b: AuthnRequestBuilder) => void])[] = [
+        ['IsPassive="yes"', (b) => b.withIsPassive('yes')],
+        ['ForceAuthn="yes"', (b) => b.withForceAuthn('yes')],
+        [
+          'NameIDPolicy AllowCreate="yes"',
+          (b) => b.withNameIdPolicy({ ...b.nameIdPolicy, allowCreate: 'yes' }),
+        ],
+      ];
+      const ok = await control();
+      await v.variants(cases, async (edit) => {
+        expectRefusalAgainst(v, ok, await webLogin(ctx, { request: edit }));
+      });
+    },
+  );
+
+  /**
+   * IDPC-REQ-04 (the project's own; SAMLBind §3.4.4: "A query string parameter named SAMLEncoding is
+   * reserved to identify the encoding mechanism used"): the DEFLATE request labelled as DEFLATE is served
+   * (the control), the same bytes labelled with an encoding no IdP knows are not decoded as DEFLATE anyway.
+   */
+  h.check(
+    {
+      id: 'IDPC-REQ-04-unknown-samlencoding',
+      level: 'SHOULD',
+      requirements: ['IDPC-REQ-04'],
+      title:
+        'a Redirect request with SAMLEncoding naming DEFLATE is served; with SAMLEncoding naming an unknown encoding it is refused',
+    },
+    async (v, ctx) => {
+      const labelled = (encoding: string) =>
+        webLogin(ctx, {
+          binding: 'redirect',
+          redirect: (p, sso) => redirectUrl(sso, { ...p, SAMLEncoding: encodeURIComponent(encoding) }),
+        });
+      let control: WebLogin | undefined;
+      await variantsAgainstControl(
+        v,
+        {
+          name: 'control: SAMLEncoding names DEFLATE',
+          what: 'the same request with SAMLEncoding=urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE',
+          run: async () => (control = await labelled(DEFLATE_ENCODING)),
+        },
+        [['SAMLEncoding names an unknown encoding', UNKNOWN_ENCODING]] as const,
+        async (encoding) => {
+          if (!control)
+            throw new HarnessError('ERR_INTERNAL', 'the control variant did not run', 'a spec bug');
+          expectRefusalAgainst(v, control, await labelled(encoding));
+        },
+      );
     },
   );
 
@@ -307,12 +445,12 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       level: 'MUST',
       requirements: ['SAMLCore-3.3.2.2.1'],
       title:
-        'an exact (or Comparison-less) RequestedAuthnContext naming the class of a plain login gets that class; one no IdP can satisfy gets NoAuthnContext',
+        'an exact (or Comparison-less) RequestedAuthnContext naming the class of a plain login gets that class, a minimum one a Success; an exact one no IdP can satisfy gets NoAuthnContext',
     },
     async (v, ctx) => {
       let given: string | undefined;
-      // Comparison "exact", or omitted (then "exact" by default).
-      const exact = (classRef: string, comparison: 'exact' | 'omitted' = 'exact') =>
+      // Comparison "exact", or omitted (then "exact" by default), or "minimum".
+      const exact = (classRef: string, comparison: 'exact' | 'omitted' | 'minimum' = 'exact') =>
         webLogin(ctx, {
           request: (b) =>
             b.withRequestedAuthnContext({
@@ -335,6 +473,7 @@ describe('saml-web-sso · AuthnRequest handling', function () {
           ['exact: the class of the control login', 'satisfiable'],
           ['no Comparison (exact by default): the class of the control login', 'default-exact'],
           ['exact: a class no IdP supports', 'unsatisfiable'],
+          ['minimum: the class of the control login', 'minimum'],
         ] as const,
         async (kind) => {
           if (kind === 'unsatisfiable') {
@@ -345,6 +484,12 @@ describe('saml-web-sso · AuthnRequest handling', function () {
             throw new NotApplicable(
               "the control login's AuthnStatement names no AuthnContextClassRef to request",
             );
+          if (kind === 'minimum') {
+            // "at least as strong (as deemed by the responder)": the class the IdP just gave satisfies it,
+            // so Success is due; which class comes back is the responder's judgement, not checked.
+            expectSuccess(v, await exact(given, 'minimum'));
+            return;
+          }
           const a = expectSuccess(v, await exact(given, kind === 'default-exact' ? 'omitted' : 'exact'));
           v.equal(
             'AuthnContextClassRef',

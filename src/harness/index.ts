@@ -125,6 +125,7 @@ export { hostileXml, hostileSignature, hostileEncoding, redirectHmacWithCert } f
 export { deviceContextEdits, editDeviceContext, type DeviceContextEdit } from './messages/device-context';
 export { signRedirectParams, lowercaseEscapes } from './messages/bindings';
 export { requestEdits, editRequest, type RequestEdit } from './messages/request-edits';
+export { editSignatureStructure, type SignatureStructureEdit } from './messages/signature-structure';
 export {
   webLogout,
   passiveLogin,

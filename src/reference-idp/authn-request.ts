@@ -42,7 +42,10 @@ const MAX_ENCODED = Math.ceil(LIMITS.requestBytes / 3) * 4 + 16384;
 export function decodeRedirect(query: string, faults: Faults): InboundRequest {
   const params = parseUrlEncoded(query);
   const encoding = singleParam(params, 'SAMLEncoding');
-  if (encoding && encoding.value !== DEFLATE_ENCODING) throw new Reject(400, 'unsupported SAMLEncoding');
+  if (encoding && faults.has('samlencoding-param-rejected'))
+    throw new Reject(400, 'SAMLEncoding is not supported');
+  if (encoding && encoding.value !== DEFLATE_ENCODING && !faults.has('samlencoding-ignored'))
+    throw new Reject(400, 'unsupported SAMLEncoding');
   const samlRequest = requireParam(params);
   const redirect: RedirectSignatureParams = {
     samlRequest,
@@ -264,7 +267,8 @@ function resolveAcs(sp: SpRecord, info: AuthnRequestInfo, faults: Faults): strin
     );
   }
   if (info.acsUrl !== undefined) {
-    if (sp.acs.length === 0 || sp.acs.some((a) => a.url === info.acsUrl)) return info.acsUrl;
+    const registered = faults.has('acs-url-first-registered-only') ? sp.acs.slice(0, 1) : sp.acs;
+    if (sp.acs.length === 0 || registered.some((a) => a.url === info.acsUrl)) return info.acsUrl;
     if (faults.has('acs-prefix-match') && sp.acs.some((a) => (info.acsUrl as string).startsWith(a.url)))
       return info.acsUrl;
     if (sp.acs.some((a) => looseAcsMatch(info.acsUrl as string, a.url, faults))) return info.acsUrl;
@@ -272,8 +276,10 @@ function resolveAcs(sp: SpRecord, info: AuthnRequestInfo, faults: Faults): strin
     throw new Reject(400, 'the AssertionConsumerServiceURL is not registered for this SP');
   }
   if (info.acsIndex !== undefined) {
+    if (faults.has('acs-index-ignored')) return sp.defaultAcs;
     const hit = /^\d{1,5}$/.test(info.acsIndex)
-      ? sp.acs.find((a) => a.index === Number(info.acsIndex))
+      ? (sp.acs.find((a) => a.index === Number(info.acsIndex)) ??
+        (faults.has('acs-index-position-fallback') ? sp.acs[Number(info.acsIndex)] : undefined))
       : undefined;
     if (!hit) throw new Reject(400, 'unknown AssertionConsumerServiceIndex');
     return hit.url;
@@ -349,12 +355,12 @@ export function checkProtocol(
       message: 'only HTTP-POST responses are supported',
     };
   }
-  for (const [name, value] of [
-    ['IsPassive', info.isPassive],
-    ['ForceAuthn', info.forceAuthn],
-    ['AllowCreate', info.allowCreate],
+  for (const [name, value, unchecked] of [
+    ['IsPassive', info.isPassive, faults.has('ispassive-not-validated')],
+    ['ForceAuthn', info.forceAuthn, faults.has('forceauthn-not-validated')],
+    ['AllowCreate', info.allowCreate, faults.has('allowcreate-not-validated')],
   ] as const) {
-    if (value !== undefined && parseXsBoolean(value) === undefined) {
+    if (!unchecked && value !== undefined && parseXsBoolean(value) === undefined) {
       return { top: 'Requester', message: `${name} is not an xs:boolean` };
     }
   }

@@ -53,6 +53,42 @@ const DEFS = [
     'DT-RSP-08',
   ]),
   f('no-default-acs', 'a request without ACS URL gets 400', ['SDP-IDP06']),
+  f(
+    'acs-index-ignored',
+    'AssertionConsumerServiceIndex is ignored: the Response goes to the default ACS of the SP metadata',
+    ['SAMLCore-3.4.1-acs-index'],
+  ),
+  f(
+    'acs-index-position-fallback',
+    "an AssertionConsumerServiceIndex that no ACS of the SP carries is taken as a position in the SP's ACS list",
+    ['SAMLCore-3.4.1-acs-index'],
+  ),
+  f(
+    'acs-url-first-registered-only',
+    'a requested AssertionConsumerServiceURL is compared with the first ACS of the SP metadata only',
+    ['SAMLCore-3.4.1-acs-index', 'SDP-IDP06'],
+  ),
+  f(
+    'samlencoding-ignored',
+    'the SAMLEncoding of a Redirect request is not read: any value is decoded as DEFLATE',
+    ['IDPC-REQ-04'],
+  ),
+  f(
+    'samlencoding-param-rejected',
+    'a Redirect request with a SAMLEncoding parameter gets 400, even when it names DEFLATE',
+    ['IDPC-REQ-04'],
+  ),
+  f('ispassive-not-validated', 'IsPassive is not checked to be an xs:boolean ("yes" is read as false)', [
+    'IDPC-REQ-03',
+  ]),
+  f('forceauthn-not-validated', 'ForceAuthn is not checked to be an xs:boolean ("yes" is read as false)', [
+    'IDPC-REQ-03',
+  ]),
+  f(
+    'allowcreate-not-validated',
+    'NameIDPolicy AllowCreate is not checked to be an xs:boolean ("yes" is read as false)',
+    ['IDPC-REQ-03'],
+  ),
   // --- request checks
   f('ignore-version', 'Version is not checked', ['SAMLCore-3.2.2.2']),
   f('accept-stale-request', 'IssueInstant is not checked', ['IDPC-REQ-01', 'DT-REQ-12']),
@@ -128,6 +164,31 @@ const DEFS = [
   f('accept-sha1-requests', 'requests signed with RSA-SHA1 or using SHA-1 digests are accepted', [
     'DT-SIG-06',
   ]),
+  f(
+    'accept-sha1-digest-requests',
+    'a request signed with an allowed SignatureMethod (RSA-SHA256) over a SHA-1 DigestMethod is accepted',
+    ['DT-SIG-06'],
+  ),
+  f(
+    'request-signature-first-reference-only',
+    'a request SignedInfo with more than one Reference is accepted when each verifies; the first is acted on',
+    ['DT-SIG-05'],
+  ),
+  f(
+    'signature-order-unchecked',
+    'a POST request ds:Signature whose first child is not SignedInfo (KeyInfo first) is verified as any other',
+    ['IDPC-SEC-02'],
+  ),
+  f(
+    'signature-method-count-unchecked',
+    'a POST request SignedInfo with two SignatureMethod elements is verified with the first',
+    ['IDPC-SEC-02'],
+  ),
+  f(
+    'digest-method-count-unchecked',
+    'a POST request Reference with two DigestMethod elements is verified with the first',
+    ['IDPC-SEC-02'],
+  ),
   f('first-cert-only', "only the first signing certificate of the gateway's metadata is tried", [
     'DT-SIG-08',
     'SDP-IDP32',
@@ -485,6 +546,11 @@ const DEFS = [
   f(
     'requested-authn-context-exact-refused',
     'a browser RequestedAuthnContext with Comparison="exact" gets NoAuthnContext, even naming the class the login gives (the explicit value not recognised)',
+    ['SAMLCore-3.3.2.2.1'],
+  ),
+  f(
+    'requested-authn-context-minimum-as-better',
+    'a browser RequestedAuthnContext with Comparison="minimum" is evaluated as "better" (strictly stronger): naming the class the login gives gets NoAuthnContext',
     ['SAMLCore-3.3.2.2.1'],
   ),
   f('no-throttling', 'failed token presentations are never throttled', ['DT-TOK-11']),

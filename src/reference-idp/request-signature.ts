@@ -44,7 +44,8 @@ function signatureAlgs(faults: Faults): Record<string, { hash: string; type: 'rs
 }
 
 function digestAllowed(uri: string | undefined, faults: Faults): boolean {
-  return !!uri && (DIGESTS.has(uri) || (faults.has('accept-sha1-requests') && uri === ALG.sha1));
+  const sha1 = faults.has('accept-sha1-requests') || faults.has('accept-sha1-digest-requests');
+  return !!uri && (DIGESTS.has(uri) || (sha1 && uri === ALG.sha1));
 }
 
 // ---------------------------------------------------------------- HTTP-Redirect
@@ -135,7 +136,7 @@ export function verifyPostSignature(doc: Document, xml: string, certs: SpCert[],
   const root = doc.documentElement as Element;
   const signatures = descendantsNamed(doc, NS.ds, 'Signature');
   const lenient = faults.has('xsw-vulnerable') || faults.has('ignore-signature-rule');
-  if (!lenient) checkSignatureRule(doc, root, signatures);
+  if (!lenient) checkSignatureRule(doc, root, signatures, faults);
   const signature = signatures[0];
   if (!signature) throw new Reject(400, 'no ds:Signature');
   checkAlgorithms(signature, faults);
@@ -145,7 +146,9 @@ export function verifyPostSignature(doc: Document, xml: string, certs: SpCert[],
     // The classic bug: "the signature is valid" followed by a document-wide search for the request.
     return descendantsNamed(doc, NS.samlp, 'AuthnRequest')[0] ?? root;
   }
-  const signedRoot = parseSignedReference(signed);
+  const signedRoot = parseSignedReference(
+    faults.has('request-signature-first-reference-only') ? signed.slice(0, 1) : signed,
+  );
   if (faults.has('ignore-signature-rule')) {
     return signedRoot && isNamed(signedRoot, NS.samlp, 'AuthnRequest') ? signedRoot : root;
   }
@@ -160,7 +163,7 @@ export function verifyPostSignature(doc: Document, xml: string, certs: SpCert[],
 }
 
 /** The device-token profile's request-signature rule (DT-SIG-05), checked before any cryptography. */
-function checkSignatureRule(doc: Document, root: Element, signatures: Element[]): void {
+function checkSignatureRule(doc: Document, root: Element, signatures: Element[], faults: Faults): void {
   const fail = (why: string): never => {
     throw new Reject(400, `request signature rule: ${why}`);
   };
@@ -176,17 +179,23 @@ function checkSignatureRule(doc: Document, root: Element, signatures: Element[])
   if (sameId !== 1) fail('the root ID is not unique');
   if (descendantsNamed(doc, NS.ds, 'SignedInfo').length !== 1) fail('exactly one SignedInfo is required');
   const signedInfo = childElements(sig)[0];
-  if (!signedInfo || !isNamed(signedInfo, NS.ds, 'SignedInfo')) fail('SignedInfo must come first');
-  const si = signedInfo as Element;
+  const si = faults.has('signature-order-unchecked')
+    ? (childElements(sig).find((e) => isNamed(e, NS.ds, 'SignedInfo')) as Element)
+    : (signedInfo as Element);
+  if (!si || !isNamed(si, NS.ds, 'SignedInfo')) fail('SignedInfo must come first');
   if (hasCommentOrPi(si)) fail('comments or processing instructions in SignedInfo');
   const parts = childElements(si);
   const c14n = parts.filter((e) => isNamed(e, NS.ds, 'CanonicalizationMethod'));
   if (c14n.length !== 1 || attr(c14n[0] as Element, 'Algorithm') !== ALG.excC14n) {
     fail('CanonicalizationMethod must be exc-c14n without comments');
   }
-  if (parts.filter((e) => isNamed(e, NS.ds, 'SignatureMethod')).length !== 1) fail('one SignatureMethod');
+  const methods = parts.filter((e) => isNamed(e, NS.ds, 'SignatureMethod')).length;
+  if (methods !== 1 && !(faults.has('signature-method-count-unchecked') && methods > 0))
+    fail('one SignatureMethod');
   const refs = descendantsNamed(si, NS.ds, 'Reference');
-  if (refs.length !== 1 || !isNamed(parts[parts.length - 1], NS.ds, 'Reference')) {
+  const oneRef =
+    refs.length === 1 || (faults.has('request-signature-first-reference-only') && refs.length > 0);
+  if (!oneRef || !isNamed(parts[parts.length - 1], NS.ds, 'Reference')) {
     fail('exactly one Reference is required');
   }
   const ref = refs[0] as Element;
@@ -201,7 +210,8 @@ function checkSignatureRule(doc: Document, root: Element, signatures: Element[])
   }
   if (childElements(transforms[0] as Element).length > 0)
     fail('the enveloped-signature transform takes no parameters');
-  if (childElements(ref).filter((e) => isNamed(e, NS.ds, 'DigestMethod')).length !== 1)
+  const digests = childElements(ref).filter((e) => isNamed(e, NS.ds, 'DigestMethod')).length;
+  if (digests !== 1 && !(faults.has('digest-method-count-unchecked') && digests > 0))
     fail('one DigestMethod');
 }
 
@@ -251,7 +261,7 @@ function parseSignedReference(signed: string[]): Element | undefined {
 function configureAlgorithms(sx: SignedXml, faults: Faults): void {
   if (!faults.has('accept-sha1-requests')) {
     delete sx.SignatureAlgorithms[ALG.rsaSha1];
-    delete sx.HashAlgorithms[ALG.sha1];
+    if (!faults.has('accept-sha1-digest-requests')) delete sx.HashAlgorithms[ALG.sha1];
   }
   sx.HashAlgorithms[ALG.sha384] = Sha384;
   sx.SignatureAlgorithms[ALG.rsaSha384] = verifierClass(ALG.rsaSha384, 'sha384', 'rsa');

@@ -39,7 +39,11 @@ export function browserDecision(
     rac &&
     ((faults.has('requested-authn-context-exact-refused') && rac.comparison === 'exact') ||
       (faults.has('requested-authn-context-no-default-comparison') && rac.comparison === undefined) ||
-      !passwordSatisfies(rac)) &&
+      !passwordSatisfies(
+        faults.has('requested-authn-context-minimum-as-better') && rac.comparison === 'minimum'
+          ? { ...rac, comparison: 'better' }
+          : rac,
+      )) &&
     !faults.has('downgrade-authn-context')
   ) {
     return {

@@ -34,6 +34,8 @@ export class AuthnRequestBuilder {
   issueInstant: string | undefined;
   destination: string | undefined;
   acsUrl: string | undefined;
+  /** SAMLCore §3.4.1 AssertionConsumerServiceIndex (exclusive with the ACS URL and ProtocolBinding). */
+  acsIndex: string | undefined;
   protocolBinding: string | undefined = BINDING_POST;
   issuer: string | undefined;
   nameIdPolicy: { format?: string; allowCreate?: string } | undefined = { allowCreate: 'true' };
@@ -66,6 +68,10 @@ export class AuthnRequestBuilder {
   }
   withAcsUrl(u: string | undefined): this {
     this.acsUrl = u;
+    return this;
+  }
+  withAcsIndex(i: string | undefined): this {
+    this.acsIndex = i;
     return this;
   }
   withProtocolBinding(b: string | undefined): this {
@@ -104,6 +110,7 @@ export class AuthnRequestBuilder {
       ['IssueInstant', this.issueInstant],
       ['Destination', this.destination],
       ['AssertionConsumerServiceURL', this.acsUrl],
+      ['AssertionConsumerServiceIndex', this.acsIndex],
       ['ProtocolBinding', this.protocolBinding],
       ['IsPassive', this.isPassive],
       ['ForceAuthn', this.forceAuthn],

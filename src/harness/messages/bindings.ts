@@ -23,6 +23,8 @@ export interface RedirectParams {
   RelayState?: string;
   SigAlg?: string;
   Signature?: string;
+  /** SAMLBind §3.4.4: the encoding's URI (omitted = DEFLATE); not part of the signed octets. */
+  SAMLEncoding?: string;
 }
 
 /**
@@ -61,7 +63,13 @@ export function signedOctets(p: RedirectParams): string {
 export function redirectUrl(
   ssoUrl: string,
   p: RedirectParams,
-  order: Exclude<keyof RedirectParams, 'param'>[] = ['SAMLRequest', 'RelayState', 'SigAlg', 'Signature'],
+  order: Exclude<keyof RedirectParams, 'param'>[] = [
+    'SAMLRequest',
+    'SAMLEncoding',
+    'RelayState',
+    'SigAlg',
+    'Signature',
+  ],
 ): string {
   const q = order
     .filter((k) => p[k] !== undefined)
@@ -71,6 +79,8 @@ export function redirectUrl(
 
 export interface RequestSignOptions {
   sha1?: boolean;
+  /** A SHA-1 DigestMethod under the RSA-SHA256 SignatureMethod. */
+  sha1Digest?: boolean;
   /** Hostile variants: sign another element (by its ID), another Reference URI, transforms or canonicalization. */
   referenceId?: string;
   referenceUri?: string;
@@ -91,7 +101,7 @@ export function signRequestXml(
     referenceId: opts.referenceId ?? id,
     placeAfter: "/*/*[local-name()='Issuer']",
     signatureAlgorithm: opts.sha1 ? 'rsa-sha1' : 'rsa-sha256',
-    digestAlgorithm: opts.sha1 ? 'sha1' : 'sha256',
+    digestAlgorithm: opts.sha1 || opts.sha1Digest ? 'sha1' : 'sha256',
     referenceUri: opts.referenceUri,
     transforms: opts.transforms,
     canonicalization: opts.canonicalization,

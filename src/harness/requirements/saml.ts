@@ -82,13 +82,19 @@ export const SAML_REQUIREMENTS: readonly Requirement[] = [
     id: 'SAMLCore-3.3.2.2.1',
     level: 'MUST',
     source: 'SAML Core \u00a73.3.2.2.1',
-    text: 'The set of supplied references MUST be evaluated as an ordered set, where the first element is the most preferred authentication context class or declaration. If none of the specified classes or declarations can be satisfied in accordance with the rules below, then the responder MUST return a <Response> message with a second-level <StatusCode> of urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext. If Comparison is set to "exact" or omitted, then the resulting authentication context in the authentication statement MUST be the exact match of at least one of the authentication contexts specified.',
+    text: 'The set of supplied references MUST be evaluated as an ordered set, where the first element is the most preferred authentication context class or declaration. If none of the specified classes or declarations can be satisfied in accordance with the rules below, then the responder MUST return a <Response> message with a second-level <StatusCode> of urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext. If Comparison is set to "exact" or omitted, then the resulting authentication context in the authentication statement MUST be the exact match of at least one of the authentication contexts specified. If Comparison is set to "minimum", then the resulting authentication context in the authentication statement MUST be at least as strong (as deemed by the responder) as one of the authentication contexts specified.',
   },
   {
     id: 'SAMLCore-3.4.1',
     level: 'MUST',
     source: 'SAML Core \u00a73.4.1',
     text: 'ForceAuthn [Optional] A Boolean value. If "true", the identity provider MUST authenticate the presenter directly rather than rely on a previous security context. [\u2026] IsPassive [Optional] A Boolean value. If "true", the identity provider and the user agent itself MUST NOT visibly take control of the user interface from the requester and interact with the presenter in a noticeable fashion. [\u2026] AssertionConsumerServiceURL [Optional] Specifies by value the location to which the <Response> message MUST be returned to the requester. The responder MUST ensure by some means that the value specified is in fact associated with the requester.',
+  },
+  {
+    id: 'SAMLCore-3.4.1-acs-index',
+    level: 'MUST',
+    source: 'SAML Core \u00a73.4.1',
+    text: 'AssertionConsumerServiceIndex [Optional] Indirectly identifies the location to which the <Response> message should be returned to the requester. [\u2026] The identity provider MUST have a trusted means to map the index value in the attribute to a location associated with the requester. [SAMLMeta] provides one possible mechanism. [\u2026] If the index specified is invalid, then the identity provider MAY return an error <Response> or it MAY use the default location. (So a valid index gets the Response at the ACS the SP metadata gives that index, and an invalid one an error or the default ACS: those two are the only choices.)',
   },
   {
     id: 'SAMLCore-3.4.1.1',
@@ -352,6 +358,27 @@ export const SAML_REQUIREMENTS: readonly Requirement[] = [
     source:
       'idp-conformance request replay (no SAML sentence holds it: SAMLCore §1.3.4 binds who assigns an ID, not who receives it)',
     text: 'The same AuthnRequest (same SP, same ID) SHOULD be answered at most once: a replayed request is refused.',
+  },
+  {
+    id: 'IDPC-REQ-03',
+    level: 'SHOULD',
+    source:
+      'idp-conformance schema validity of request flags (SAMLCore \u00a73.4.1 and \u00a73.4.1.1 type IsPassive, ForceAuthn and AllowCreate as xs:boolean; no SAML sentence says what a responder does with a schema-invalid request)',
+    text: 'An AuthnRequest whose IsPassive, ForceAuthn or NameIDPolicy AllowCreate is not an xs:boolean ("true", "false", "1" or "0"), such as "yes", is schema-invalid and SHOULD be refused (an error page or an error Response): guessing whether "yes" means true serves a request whose meaning the IdP cannot know.',
+  },
+  {
+    id: 'IDPC-REQ-04',
+    level: 'SHOULD',
+    source:
+      'idp-conformance Redirect encodings (SAML Bindings \u00a73.4.4: "A query string parameter named SAMLEncoding is reserved to identify the encoding mechanism used. If this parameter is omitted, then the value is assumed to be urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE."; no sentence says what a receiver does with an encoding it does not know)',
+    text: 'An HTTP-Redirect request whose SAMLEncoding names the DEFLATE encoding (urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE) is decoded as such; one whose SAMLEncoding names an encoding the IdP does not support SHOULD be refused, not decoded as DEFLATE regardless of what the sender declared.',
+  },
+  {
+    id: 'IDPC-SEC-02',
+    level: 'SHOULD',
+    source:
+      'idp-conformance signature structure (W3C XML Signature \u00a74: Signature is (SignedInfo, SignatureValue, KeyInfo?, Object*), SignedInfo has exactly one SignatureMethod, a Reference exactly one DigestMethod; no SAML sentence says a verifier refuses a signature that breaks the schema)',
+    text: 'A signed request whose ds:Signature is not schema-valid XML Signature (SignedInfo not its first child, two SignatureMethod in SignedInfo, two DigestMethod in a Reference) SHOULD be refused even when its SignatureValue verifies: verifiers read an ambiguous signature differently (the signature-confusion class of CVE-2025-29774).',
   },
   {
     id: 'IDPC-SEC-01',

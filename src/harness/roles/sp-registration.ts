@@ -28,6 +28,8 @@ export interface ExtraEntity {
    * may release; [] = none. NOT_APPLICABLE without that capability.
    */
   releaseIdentifiers?: string[];
+  /** The entity's HTTP-POST ACS endpoints, in order (default: the gateway's ACS, index 0, isDefault). */
+  acs?: readonly { url: string; index: number; isDefault?: boolean }[];
 }
 
 /** A registration under way or done (the memo entry of an entityID) and the options it carries. */
@@ -117,6 +119,7 @@ export async function registerExtraEntity(s: RunContext, e: ExtraEntity, why: st
     certsPem: e.certsPem ?? [s.gatewayKey.certPem],
     authnRequestsSigned: e.authnRequestsSigned ?? false,
     subjectIdReq: e.subjectIdReq,
+    acs: e.acs,
   };
   // Every option that reaches the IdP, in a fixed order: what one entityID may be registered with.
   const options = JSON.stringify([
@@ -124,6 +127,7 @@ export async function registerExtraEntity(s: RunContext, e: ExtraEntity, why: st
     sp.authnRequestsSigned,
     sp.subjectIdReq ?? null,
     e.releaseIdentifiers ?? null,
+    e.acs ?? null,
   ]);
   // One memo entry per entityID: the registration under way or done, with the options it carries (read
   // synchronously, so two checks asking at once cannot both register).

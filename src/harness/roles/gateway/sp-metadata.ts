@@ -30,6 +30,8 @@ export function spMetadataXml(opts: {
   subjectIdReq?: string;
   /** saml2int SDP-IDP24/28: the SP's HTTP-Redirect SingleLogoutService. */
   sloUrl?: string;
+  /** Instead of acsUrl alone (index 0, the default): these HTTP-POST ACS endpoints, in this order. */
+  acs?: readonly { url: string; index: number; isDefault?: boolean }[];
 }): string {
   const keys = opts.certsPem
     .map(
@@ -62,7 +64,13 @@ export function spMetadataXml(opts: {
       ? `<md:SingleLogoutService Binding="${BINDING_REDIRECT}" Location="${xmlEscape(opts.sloUrl)}"/>`
       : '') +
     `<md:NameIDFormat>${NAMEID_EMAIL}</md:NameIDFormat>` +
-    `<md:AssertionConsumerService Binding="${BINDING_POST}" Location="${xmlEscape(opts.acsUrl)}" index="0" isDefault="true"/>` +
+    (opts.acs ?? [{ url: opts.acsUrl, index: 0, isDefault: true }])
+      .map(
+        (a) =>
+          `<md:AssertionConsumerService Binding="${BINDING_POST}" Location="${xmlEscape(a.url)}" index="${a.index}"` +
+          `${a.isDefault ? ' isDefault="true"' : ''}/>`,
+      )
+      .join('') +
     `</md:SPSSODescriptor></md:EntityDescriptor>\n`
   );
 }
