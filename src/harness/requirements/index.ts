@@ -1,11 +1,12 @@
 /**
  * The requirement catalogue: every requirement ID a check may cite, with its level, sentence and source,
- * gathered from one file per source (saml.ts, saml2int.ts, slo.ts, device-token.ts); where each is written
+ * gathered from one file per source (saml.ts, idpc.ts, saml2int.ts, slo.ts, device-token.ts); where each is written
  * (requirementUrl) and what a check cites (citations).
  */
 import type { Citation } from '../types';
 import type { Requirement } from './types';
 import { SAML_REQUIREMENTS } from './saml';
+import { IDPC_REQUIREMENTS } from './idpc';
 import { SAML2INT_REQUIREMENTS } from './saml2int';
 import { SLO_REQUIREMENTS } from './slo';
 import { DEVICE_TOKEN_REQUIREMENTS } from './device-token';
@@ -14,6 +15,7 @@ export type { Requirement };
 
 export const REQUIREMENTS: readonly Requirement[] = [
   ...SAML_REQUIREMENTS,
+  ...IDPC_REQUIREMENTS,
   ...DEVICE_TOKEN_REQUIREMENTS,
   ...SAML2INT_REQUIREMENTS,
   ...SLO_REQUIREMENTS,
@@ -40,7 +42,7 @@ export function requirementUrl(id: string): string | undefined {
   if (/^DT-/i.test(id)) return `${DEVICE_TOKEN_DOC}#${id.toLowerCase()}`;
   if (/^IDPC-SEC-/i.test(id)) return 'https://www.w3.org/TR/xmldsig-bestpractices/';
   // The project's own request rules: the catalogue entry (source) says why no SAML sentence carries them.
-  if (/^IDPC-REQ-/i.test(id)) return 'src/harness/requirements/saml.ts';
+  if (/^IDPC-REQ-/i.test(id)) return 'src/harness/requirements/idpc.ts';
   return undefined;
 }
 

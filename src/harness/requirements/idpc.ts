@@ -1,0 +1,49 @@
+/**
+ * The project's own requirements (IDPC-*): rules a demanding SP holds an IdP to where no SAML sentence
+ * carries them. Each entry's source says why, and what it rests on.
+ */
+import type { Requirement } from './types';
+
+export const IDPC_REQUIREMENTS: readonly Requirement[] = [
+  {
+    id: 'IDPC-REQ-01',
+    level: 'SHOULD',
+    source:
+      'idp-conformance request freshness (no SAML sentence holds it: SAMLCore §1.3.3 defines time values only; skew from saml2int SDP-G01)',
+    text: 'An AuthnRequest whose IssueInstant is far outside the accepted clock skew (one hour old, or one hour ahead) SHOULD be refused: a captured request must not stay usable for ever.',
+  },
+  {
+    id: 'IDPC-REQ-02',
+    level: 'SHOULD',
+    source:
+      'idp-conformance request replay (no SAML sentence holds it: SAMLCore §1.3.4 binds who assigns an ID, not who receives it)',
+    text: 'The same AuthnRequest (same SP, same ID) SHOULD be answered at most once: a replayed request is refused.',
+  },
+  {
+    id: 'IDPC-REQ-03',
+    level: 'SHOULD',
+    source:
+      'idp-conformance schema validity of request flags (SAMLCore \u00a73.4.1 and \u00a73.4.1.1 type IsPassive, ForceAuthn and AllowCreate as xs:boolean; no SAML sentence says what a responder does with a schema-invalid request)',
+    text: 'An AuthnRequest whose IsPassive, ForceAuthn or NameIDPolicy AllowCreate is not an xs:boolean ("true", "false", "1" or "0"), such as "yes", is schema-invalid and SHOULD be refused (an error page or an error Response): guessing whether "yes" means true serves a request whose meaning the IdP cannot know.',
+  },
+  {
+    id: 'IDPC-REQ-04',
+    level: 'SHOULD',
+    source:
+      'idp-conformance Redirect encodings (SAML Bindings \u00a73.4.4: "A query string parameter named SAMLEncoding is reserved to identify the encoding mechanism used. If this parameter is omitted, then the value is assumed to be urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE."; no sentence says what a receiver does with an encoding it does not know)',
+    text: 'An HTTP-Redirect request whose SAMLEncoding names the DEFLATE encoding (urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE) is decoded as such; one whose SAMLEncoding names an encoding the IdP does not support SHOULD be refused, not decoded as DEFLATE regardless of what the sender declared.',
+  },
+  {
+    id: 'IDPC-SEC-02',
+    level: 'SHOULD',
+    source:
+      'idp-conformance signature structure (W3C XML Signature \u00a74: Signature is (SignedInfo, SignatureValue, KeyInfo?, Object*), SignedInfo has exactly one SignatureMethod, a Reference exactly one DigestMethod; no SAML sentence says a verifier refuses a signature that breaks the schema)',
+    text: 'A signed request whose ds:Signature is not schema-valid XML Signature (SignedInfo not its first child, two SignatureMethod in SignedInfo, two DigestMethod in a Reference) SHOULD be refused even when its SignatureValue verifies: verifiers read an ambiguous signature differently (the signature-confusion class of CVE-2025-29774).',
+  },
+  {
+    id: 'IDPC-SEC-01',
+    level: 'MUST',
+    source: 'idp-conformance security baseline (attack catalogue §3; W3C XML Signature Best Practices)',
+    text: 'Hostile XML in a request (DOCTYPE or entities, external references, XSLT transforms, deflate or base64 bombs, invalid UTF-8, oversize) MUST be rejected quickly without the IdP fetching anything, and the IdP keeps serving valid logins.',
+  },
+];
