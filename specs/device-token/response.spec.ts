@@ -27,20 +27,14 @@ import {
   newUserName,
   NAMEID_EMAIL,
   DT_AUTHN_CONTEXT,
-  type Verdict,
+  CONDITIONS_BOUNDED,
+  CONDITIONS_WINDOW,
+  AUTHN_INSTANT,
+  SESSION_INDEX,
+  IDS_DISTINCT,
 } from '../../src/harness';
 
 const FIVE_MIN = 300_000;
-
-function near(v: Verdict, what: string, t: string | undefined, now: number): void {
-  const ms = Date.parse(t ?? '');
-  v.ok(
-    Number.isFinite(ms) && Math.abs(ms - now) <= POLICY.skewMs,
-    what,
-    `within 3 minutes of ${new Date(now).toISOString()}`,
-    String(t),
-  );
-}
 
 describe('device-token · Response', function () {
   const h = scenario(this, { profile: 'device-token', family: 'response' });
@@ -132,12 +126,8 @@ describe('device-token · Response', function () {
     },
     async (v, ctx) => {
       const r = succeeded(v, await login(), [AUDIENCE_IS_REQUESTER]);
-      const a = r.assertion;
-      const now = ctx.now().getTime();
-      const nb = v.present('Conditions NotBefore', a.conditions?.notBefore);
-      const nooa = v.present('Conditions NotOnOrAfter', a.conditions?.notOnOrAfter);
-      v.ok(Date.parse(nb) <= now + POLICY.skewMs, 'NotBefore', 'not after now + skew', nb);
-      v.ok(Date.parse(nooa) > now - POLICY.skewMs, 'NotOnOrAfter', 'after now - skew', nooa);
+      const at = { assertion: r.assertion, now: ctx.now() };
+      verify(v, at, [CONDITIONS_BOUNDED, CONDITIONS_WINDOW]);
       verify(v, r, [AUDIENCE_IS_REQUESTER]);
     },
   );
@@ -178,11 +168,12 @@ describe('device-token · Response', function () {
       title: 'one AuthnStatement: device-token AuthnContextClassRef, AuthnInstant near now, SessionIndex',
     },
     async (v, ctx) => {
-      const a = expectSuccess(v, await login());
+      const r = await login();
+      const a = expectSuccess(v, r);
       const st = v.only('AuthnStatements', a.authnStatements);
       v.equal('AuthnContextClassRef', st.classRef, DT_AUTHN_CONTEXT);
-      near(v, 'AuthnInstant', st.authnInstant, ctx.now().getTime());
-      v.present('SessionIndex', st.sessionIndex);
+      verify(v, { assertion: a, from: r.startedAt, to: ctx.now() }, [AUTHN_INSTANT]);
+      verify(v, a, [SESSION_INDEX]);
     },
   );
 
@@ -312,7 +303,7 @@ describe('device-token · Response', function () {
         ids.push(resp.id ?? '');
         if (r.verify?.assertion) ids.push(r.verify.assertion.id);
       }
-      v.equal('distinct IDs', new Set(ids).size, ids.length);
+      verify(v, ids, [IDS_DISTINCT]);
     },
   );
 });

@@ -74,6 +74,14 @@ export {
   EXC_C14N_SIGNED_INFO,
   type Signed,
 } from './checks/conditions-signature';
+export {
+  CONDITIONS_WINDOW,
+  CONDITIONS_BOUNDED,
+  SESSION_INDEX,
+  IDS_DISTINCT,
+  AUTHN_INSTANT,
+  ISSUE_INSTANTS,
+} from './checks/conditions-assertion';
 export { WHERE } from './roles/gateway/verifier-types';
 export { HarnessError } from './types';
 export { webLogin, webRequest, newBrowser, type WebLogin, type WebLoginOptions } from './roles/web-login';
