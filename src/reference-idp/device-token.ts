@@ -166,7 +166,10 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
 function tokenFirst(i: DeviceTokenInput): Decision | undefined {
   const presented = readAuthorization(i.rawHeaders, i.faults);
   if (presented.kind === 'none') return err('Responder', 'NoPassive', 'no device token was presented');
-  if (presented.kind === 'malformed' || !authenticateToken(presented.value, i.tenant, i.allTenants, i.faults)) {
+  if (
+    presented.kind === 'malformed' ||
+    !authenticateToken(presented.value, i.tenant, i.allTenants, i.faults)
+  ) {
     if (!i.faults.has('no-throttling')) i.throttle.failure(i.ip, i.now);
     return err('Responder', 'AuthnFailed', 'the device token is not valid for this tenant');
   }
