@@ -23,6 +23,7 @@ import {
   deviceContextEdits,
   type DeviceContextEdit,
   WHERE,
+  unissuedToken,
 } from '../../src/harness';
 
 const MINUTE = 60_000;
@@ -108,8 +109,9 @@ describe('device-token · request parsing', function () {
     {
       id: 'DT-REQ-03-user-domain-case-insensitive',
       level: 'MUST',
-      requirements: ['DT-REQ-03', 'DT-REQ-01'],
-      title: 'a UserDomain that differs from the domain of UserId only in letter case gets Success',
+      requirements: ['DT-REQ-03', 'DT-REQ-01', 'DT-RSP-06'],
+      title:
+        'a UserDomain that differs from the domain of UserId only in letter case gets Success; the userDomain attribute is the signed UserDomain',
     },
     async (v, ctx) => {
       const { token } = await dtToken(ctx);
@@ -121,7 +123,13 @@ describe('device-token · request parsing', function () {
         userId: `${newUserName()}@${d.toLowerCase()}`,
         userDomain: d.toUpperCase(),
       });
-      expectSuccess(v, r);
+      const a = expectSuccess(v, r);
+      // DT-RSP-06 / §2.3: device attributes are "the signed values, unchanged, case kept".
+      v.equal(
+        'attribute userDomain',
+        JSON.stringify(a.attributes.find((x) => x.name === 'userDomain')?.values),
+        JSON.stringify([d.toUpperCase()]),
+      );
     },
   );
 
@@ -284,6 +292,32 @@ describe('device-token · request parsing', function () {
         const r = await silentLogin(ctx, { token, deviceContext: mutate });
         expectErrorStatus(v, r, undefined, ['Requester']);
       });
+    },
+  );
+
+  /**
+   * DT-REQ-06 in the processing order (§2.4: "the first one in this order wins"): the DeviceContext
+   * (stage 5) is judged before the token (stage 6), so a DeviceContext that breaks the rule, sent with no
+   * token or an unknown one, still gets a Requester error — not NoPassive or AuthnFailed (Responder).
+   */
+  h.check(
+    {
+      id: 'DT-REQ-06-before-token',
+      level: 'MUST',
+      requirements: ['DT-REQ-06'],
+      title:
+        'a DeviceContext that breaks the rule gets a Requester error also without a token or with an unknown one (stage 5 before stage 6)',
+    },
+    async (v, ctx) => {
+      v.step = 'no token';
+      const none = await silentLogin(ctx, { deviceContext: deviceContextEdits.repeatedHostname });
+      expectErrorStatus(v, none, undefined, ['Requester']);
+      v.step = 'an unknown token';
+      const unknown = await silentLogin(ctx, {
+        token: unissuedToken(),
+        deviceContext: deviceContextEdits.repeatedHostname,
+      });
+      expectErrorStatus(v, unknown, undefined, ['Requester']);
     },
   );
 
@@ -487,7 +521,8 @@ describe('device-token · request parsing', function () {
       id: 'DT-REQ-13-replayed-request',
       level: 'SHOULD',
       requirements: ['DT-REQ-13'],
-      title: 'the same signed request sent twice is refused the second time',
+      title:
+        'the same signed request sent twice is refused the second time, also when the first was answered with an error',
     },
     async (v, ctx) => {
       const { token } = await dtToken(ctx);
@@ -506,6 +541,19 @@ describe('device-token · request parsing', function () {
       };
       expectSuccess(v, await silentLogin(ctx, same));
       expectRefused(v, await silentLogin(ctx, same));
+      // Profile "Replay": an ID "already answered, with a Success or an error Response".
+      v.step = 'first answered with an error (no token)';
+      const errorId = newId();
+      const again = {
+        ...same,
+        device: newDevice(),
+        request: (b: { withId(i: string): unknown; withIssueInstant(t: string): unknown }) => {
+          b.withId(errorId);
+          b.withIssueInstant(instant);
+        },
+      };
+      expectErrorStatus(v, await silentLogin(ctx, { ...again, token: undefined }), 'NoPassive');
+      expectRefused(v, await silentLogin(ctx, again));
     },
   );
 });

@@ -280,7 +280,7 @@ describe('device-token · tokens', function () {
       level: 'MUST',
       requirements: ['DT-TOK-10', 'SAMLCore-3.4.1'],
       title:
-        'exact PasswordProtectedTransport or "better" than device-token gets NoAuthnContext; exact device-token succeeds',
+        'exact PasswordProtectedTransport, "better" than device-token or a DeclRef gets NoAuthnContext; exact device-token succeeds',
     },
     async (v, ctx) => {
       const { token } = await dtToken(ctx);
@@ -296,6 +296,14 @@ describe('device-token · tokens', function () {
         request: (b) => b.withRequestedAuthnContext({ comparison: 'better', classRefs: [DT_AUTHN_CONTEXT] }),
       });
       expectErrorStatus(v, r2, 'NoAuthnContext');
+      // Profile "RequestedAuthnContext": a DeclRef gets NoAuthnContext (no ClassRef is no "no restriction").
+      v.step = 'an AuthnContextDeclRef';
+      const rDecl = await silentLogin(ctx, {
+        token,
+        request: (b) =>
+          b.withRequestedAuthnContext({ comparison: 'exact', classRefs: [], declRefs: [DT_AUTHN_CONTEXT] }),
+      });
+      expectErrorStatus(v, rDecl, 'NoAuthnContext');
       v.step = 'exact device-token';
       const r3 = await silentLogin(ctx, {
         token,
@@ -313,19 +321,43 @@ describe('device-token · tokens', function () {
       level: 'SHOULD',
       requirements: ['DT-TOK-11'],
       title:
-        'after 20 bad tokens from one address even a valid token gets 429; another address is unaffected',
+        'after 20 bad tokens (unknown, malformed, at either tenant, under changing X-Forwarded-For) from one address even a valid token gets 429; another address is unaffected; a success resets the count',
     },
     async (v, ctx) => {
       const [guesser, bystander] = ctx.config.client.sourceAddresses;
       if (!guesser || !bystander)
         return v.notApplicable('client.sourceAddresses needs two extra loopback addresses');
       const { token } = await dtToken(ctx);
-      for (let i = 0; i < 20; i++) await silentLogin(ctx, { token: unissuedToken(), localAddress: guesser });
+      const t = await dtTarget(ctx);
+      // Profile "Throttling": the client is the TCP peer (forwarding headers ignored); failed presentations
+      // are unknown, deleted, other-tenant or malformed tokens, counted across tenants.
+      let atOther = !!t.other?.idp;
+      for (let i = 0, presented = 0; presented < 20 && i < 40; i++) {
+        const spoofed = { 'x-forwarded-for': `198.51.100.${i + 1}` };
+        const other = i % 4 === 2 && atOther;
+        const failure =
+          i % 4 === 1
+            ? { authorization: 'DeviceToken short' }
+            : other
+              ? { token: unissuedToken(), tenant: 'other' as const }
+              : { token: unissuedToken() };
+        const r = await silentLogin(ctx, { ...failure, headers: spoofed, localAddress: guesser });
+        // Refused before the token stage (the gateway not registered at the other tenant): no presentation.
+        if (other && !r.delivery) atOther = false;
+        else presented++;
+      }
       const locked = await silentLogin(ctx, { token, localAddress: guesser });
       expectRejected(v, locked);
       v.equal('HTTP status after 20 failures', locked.ssoStatus, 429);
       v.present('Retry-After', locked.pages[0]?.headers['retry-after']);
       v.step = 'another address';
+      expectSuccess(v, await silentLogin(ctx, { token, localAddress: bystander }));
+      // "After 20 consecutive failed token presentations"; "a successful token presentation resets the count".
+      v.step = 'a success resets the count (19 failures, a success, 1 failure)';
+      for (let i = 0; i < 19; i++)
+        await silentLogin(ctx, { token: unissuedToken(), localAddress: bystander });
+      expectSuccess(v, await silentLogin(ctx, { token, localAddress: bystander }));
+      await silentLogin(ctx, { token: unissuedToken(), localAddress: bystander });
       expectSuccess(v, await silentLogin(ctx, { token, localAddress: bystander }));
     },
   );

@@ -335,19 +335,33 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       id: 'IDPC-REQ-02-replayed-request',
       level: 'SHOULD',
       requirements: ['IDPC-REQ-02'],
-      title: 'the same AuthnRequest sent twice is refused the second time',
+      title:
+        'the same AuthnRequest sent twice is refused the second time, also when the first was answered with an error',
     },
     async (v, ctx) => {
-      const id = newId();
       const instant = samlTime(ctx.now());
-      const same = (b: { withId(i: string): unknown; withIssueInstant(t: string): unknown }) => {
-        b.withId(id);
-        b.withIssueInstant(instant);
-      };
+      const withId =
+        (id: string) => (b: { withId(i: string): unknown; withIssueInstant(t: string): unknown }) => {
+          b.withId(id);
+          b.withIssueInstant(instant);
+        };
+      const same = withId(newId());
       const first = await webLogin(ctx, { request: same });
       expectSuccess(v, first);
       const again = await webLogin(ctx, { request: same });
       expectRefusalAgainst(v, first, again);
+      // "answered at most once": an error Response is an answer too.
+      v.step = 'first answered with an error (IsPassive, no session)';
+      const errorFirst = withId(newId());
+      const passive = await webLogin(ctx, {
+        request: (b) => {
+          errorFirst(b);
+          b.withIsPassive('true');
+        },
+        credentials: null,
+      });
+      expectErrorStatus(v, passive, 'NoPassive');
+      expectRefusalAgainst(v, first, await webLogin(ctx, { request: errorFirst }));
     },
   );
 

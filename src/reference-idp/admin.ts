@@ -95,7 +95,7 @@ export class AdminApi {
         updateSettings(tenant, await readJson(req));
         return sendJson(res, 200, settingsView(tenant));
       case 'POST users': {
-        const { status, record } = upsertUser(tenant, await readJson(req), now);
+        const { status, record } = upsertUser(tenant, await readJson(req), now, faults);
         return sendJson(res, status, userView(record));
       }
       case 'GET users':
@@ -241,6 +241,7 @@ function upsertUser(
   tenant: Tenant,
   body: Record<string, unknown>,
   now: number,
+  faults: Faults,
 ): { status: number; record: DirectoryRecord } {
   const { userId, memberOf } = body;
   if (typeof userId !== 'string' || userId.length === 0 || userId.length > 256 || !NO_CONTROL.test(userId)) {
@@ -264,6 +265,12 @@ function upsertUser(
     memberOf: Array.isArray(memberOf) ? [...(memberOf as string[])] : undefined,
   };
   const existing = tenant.directory.find(userId);
+  if (existing && faults.has('directory-update-merges')) {
+    // Fault: a merge, as a PATCH would do: an attribute absent from the body keeps its old value.
+    fields.displayName ??= existing.displayName;
+    fields.department ??= existing.department;
+    fields.memberOf ??= existing.memberOf;
+  }
   // Upsert: 200 replaced (absent attributes removed), 201 created.
   if (existing)
     return {

@@ -57,6 +57,11 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
     return err('Responder', 'NoPassive', 'no session for a passive request');
   }
 
+  if (faults.has('token-before-devicecontext')) {
+    const early = tokenFirst(i);
+    if (early) return early;
+  }
+
   // Step 5: DeviceContext structure and values (DT-REQ-02, 03, 04, 06).
   const dc = readDeviceContext(a.info.root, a.receivedRoot, faults);
   if ('missing' in dc) {
@@ -87,9 +92,13 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
       }
       value = fromParams;
     } else if (presented.kind === 'malformed') {
-      if (!faults.has('no-throttling')) i.throttle.failure(i.ip, now);
+      if (!faults.has('no-throttling') && !faults.has('throttle-ignores-malformed'))
+        i.throttle.failure(i.ip, now);
       if (faults.has('5xx-on-bad-header') || crashes(presented.raw, faults)) return { kind: 'server-error' };
-      return err('Responder', 'AuthnFailed', 'malformed Authorization header');
+      const echoed = faults.has('status-message-echoes-header')
+        ? `: ${authorizationValues(i.rawHeaders).join(', ')}`
+        : '';
+      return err('Responder', 'AuthnFailed', `malformed Authorization header${echoed}`);
     } else {
       value = presented.value;
     }
@@ -102,7 +111,7 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
       // DT-TOK-03/04/05: unknown, deleted and other tenants' tokens all fail alike (no oracle).
       return err('Responder', 'AuthnFailed', 'the device token is not valid for this tenant');
     }
-    i.throttle.success(i.ip);
+    if (!faults.has('throttle-success-no-reset')) i.throttle.success(i.ip);
     token = { id: found.id, value };
   }
 
@@ -120,6 +129,7 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
     !faults.has('ignore-allowed-domains') &&
     !domainAllowed(domain, tenant.settings.allowedDomains, faults)
   ) {
+    if (faults.has('provision-before-domain-check')) await findOrProvision(tenant, ctx.userId, now, faults);
     return err('Requester', 'RequestDenied', 'the user domain is not allowed for this tenant');
   }
 
@@ -134,7 +144,8 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
     return err('Requester', 'InvalidNameIDPolicy', 'only the emailAddress NameID format is served');
   }
   const rac = a.info.requestedAuthnContext;
-  if (rac && !faults.has('downgrade-authn-context') && !deviceTokenSatisfies(rac, faults)) {
+  const declRefsOnly = !!rac && rac.classRefs.length === 0 && faults.has('rac-declref-unrestricted');
+  if (rac && !declRefsOnly && !faults.has('downgrade-authn-context') && !deviceTokenSatisfies(rac, faults)) {
     return err(
       'Responder',
       'NoAuthnContext',
@@ -149,6 +160,20 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
   if (faults.has('forceauthn-no-revalidation'))
     tenant.faultCaches.logins.set(deviceKey, { authnInstant, tokenId: token.id });
   return { kind: 'success', subject: deviceSubject(i, ctx, record, token, authnInstant) };
+}
+
+/** Fault token-before-devicecontext: the token outcome (stage 6) decided before the DeviceContext (stage 5). */
+function tokenFirst(i: DeviceTokenInput): Decision | undefined {
+  const presented = readAuthorization(i.rawHeaders, i.faults);
+  if (presented.kind === 'none') return err('Responder', 'NoPassive', 'no device token was presented');
+  if (
+    presented.kind === 'malformed' ||
+    !authenticateToken(presented.value, i.tenant, i.allTenants, i.faults)
+  ) {
+    if (!i.faults.has('no-throttling')) i.throttle.failure(i.ip, i.now);
+    return err('Responder', 'AuthnFailed', 'the device token is not valid for this tenant');
+  }
+  return undefined;
 }
 
 /** Profile "allowedDomains": exact, case-insensitive; ["*"] allows any; [] allows none. */
@@ -318,7 +343,11 @@ function deviceSubject(
   });
   const attributes: SamlAttribute[] = [
     ...Object.entries(device).map(([k, v]) => basic(k, [v])),
-    basic('userDomain', [ctx.userDomain]),
+    basic('userDomain', [
+      faults.has('userdomain-attr-from-userid')
+        ? ctx.userId.slice(ctx.userId.lastIndexOf('@') + 1)
+        : ctx.userDomain,
+    ]),
     basic('cloudName', [ctx.cloudName]),
     basic('tokenId', [token.id]),
   ];

@@ -824,6 +824,67 @@ const DEFS = [
   f('redirect-bad-base64-accepted', 'a Redirect Signature that is not base64 is accepted unverified', [
     'SDP-IDP05',
   ]),
+  // --- spec-first review 2 (device-token profile: processing order, throttling, replay, directory, response)
+  f(
+    'token-before-devicecontext',
+    'the token is checked before the DeviceContext rule (stage 6 before stage 5): a malformed DeviceContext with no or an unknown token gets NoPassive/AuthnFailed (top-level Responder) instead of a Requester error',
+    ['DT-REQ-06'],
+  ),
+  f(
+    'throttle-forwarded-for',
+    'the throttled client is the first X-Forwarded-For address when the header is present, not the TCP peer',
+    ['DT-TOK-11'],
+  ),
+  f(
+    'throttle-per-tenant',
+    'failed token presentations are counted per tenant and address, not across tenants',
+    ['DT-TOK-11'],
+  ),
+  f(
+    'throttle-ignores-malformed',
+    'malformed Authorization headers are not counted as failed token presentations',
+    ['DT-TOK-11'],
+  ),
+  f(
+    'replay-cache-success-only',
+    'only request IDs answered with Success enter the replay cache: an ID answered with an error Response can be sent again',
+    ['DT-REQ-13', 'IDPC-REQ-02'],
+  ),
+  f(
+    'rac-declref-unrestricted',
+    'a RequestedAuthnContext without AuthnContextClassRef (AuthnContextDeclRef only) is treated as no restriction: device-token Success',
+    ['DT-TOK-10'],
+  ),
+  f(
+    'directory-update-merges',
+    'POST /users for an existing user merges the body into the record: attributes absent from the body are kept, not removed',
+    ['DT-PROV-08'],
+  ),
+  f(
+    'provision-before-domain-check',
+    'with JIT on, a new user is written to the directory before the allowedDomains check, which then answers RequestDenied',
+    ['DT-PROV-07'],
+  ),
+  f(
+    'second-audience-idp',
+    "the AudienceRestriction names the IdP's own entityID as a second Audience besides the SP",
+    ['DT-RSP-04'],
+  ),
+  f(
+    'status-message-echoes-header',
+    'the StatusMessage of the malformed-Authorization error Response quotes the received header value(s)',
+    ['DT-TOK-06'],
+  ),
+  f(
+    'userdomain-attr-from-userid',
+    'the userDomain attribute is the domain part of UserId (its letter case), not the signed UserDomain value',
+    ['DT-RSP-06'],
+  ),
+  f(
+    'throttle-success-no-reset',
+    'a successful token presentation does not reset the failure count: 20 failures in all, not consecutive, lock the address out',
+    ['DT-TOK-11'],
+  ),
 ] as const;
 
 /**

@@ -185,6 +185,9 @@ export class ResponseBuilder {
           (f.has('long-assertion-validity')
             ? '<saml:Audience>https://other.example/sp</saml:Audience>'
             : '') +
+          (f.has('second-audience-idp')
+            ? `<saml:Audience>${c14nText(this.tenant.urls.entityId)}</saml:Audience>`
+            : '') +
           `</saml:AudienceRestriction>`) +
       `</saml:Conditions>`;
     const authnInstant = f.has('authninstant-stale') ? now - 24 * 60 * 60 * 1000 : s.authnInstant;

@@ -33,7 +33,7 @@ export class SsoHandler {
     query: string,
   ): Promise<void> {
     const { faults, throttle } = this.idp;
-    const ip = clientAddress(req);
+    const ip = throttleKey(req, tenant, faults);
     // Step 1: a throttled client gets 429 before anything else (DT-TOK-11).
     const wait = faults.has('no-throttling') ? 0 : throttle.lockedFor(ip, this.idp.now());
     if (wait > 0 && !(faults.has('throttle-valid-token-bypasses') && hasLiveToken(req, tenant))) {
@@ -303,7 +303,8 @@ export class SsoHandler {
     now: number,
   ): void {
     const xml = new ResponseBuilder(tenant, this.idp.faults, now).error(target, e.top, e.second, e.message);
-    tenant.rememberAnswered(target.spEntityId, target.requestId, target.requestIssueInstant, now);
+    if (!this.idp.faults.has('replay-cache-success-only'))
+      tenant.rememberAnswered(target.spEntityId, target.requestId, target.requestIssueInstant, now);
     const dropped = this.idp.faults.has('relaystate-dropped-on-error');
     this.deliver(res, dropped ? { ...target, relayState: undefined } : target, xml, {});
   }
@@ -331,6 +332,19 @@ export class SsoHandler {
     }
     sendHtml(res, 200, autoPostPage(target.acs, fields), headers);
   }
+}
+
+/**
+ * The throttled client: the TCP peer (profile "Throttling"). Faults throttle-forwarded-for (the first
+ * X-Forwarded-For address) and throttle-per-tenant (the count kept per tenant) change the key.
+ */
+function throttleKey(req: http.IncomingMessage, tenant: Tenant, faults: IdpContext['faults']): string {
+  let ip = clientAddress(req);
+  const xff = req.headers['x-forwarded-for'];
+  if (faults.has('throttle-forwarded-for') && typeof xff === 'string' && xff.trim() !== '') {
+    ip = (xff.split(',')[0] as string).trim();
+  }
+  return faults.has('throttle-per-tenant') ? `${tenant.name}|${ip}` : ip;
 }
 
 /** Fault throttle-valid-token-bypasses: the request carries a live token of this tenant. */

@@ -25,6 +25,8 @@ export function samlTime(d: Date): string {
 export interface RequestedAuthnContext {
   comparison?: string;
   classRefs: string[];
+  /** AuthnContextDeclRef values (SAML Core §3.3.2.2.1: the schema allows ClassRefs or DeclRefs). */
+  declRefs?: string[];
 }
 
 /** Builds an AuthnRequest. Each `with…` returns this; `toXml()` renders. Absent = attribute omitted. */
@@ -135,6 +137,8 @@ export class AuthnRequestBuilder {
       const refs = r.classRefs.map(
         (x) => `<saml:AuthnContextClassRef>${xmlEscape(x)}</saml:AuthnContextClassRef>`,
       );
+      for (const x of r.declRefs ?? [])
+        refs.push(`<saml:AuthnContextDeclRef>${xmlEscape(x)}</saml:AuthnContextDeclRef>`);
       parts.push(`<samlp:RequestedAuthnContext${c}>${refs.join('')}</samlp:RequestedAuthnContext>`);
     }
     return (
