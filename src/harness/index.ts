@@ -16,6 +16,7 @@ export {
   variantsAgainstControl,
   type ControlVariant,
   expectErrorStatus,
+  answeredWithError,
   expectNoFinding,
   finding,
   receivedResponse,

@@ -342,6 +342,16 @@ export async function variantsAgainstControl<T>(
   });
 }
 
+/**
+ * Whether the IdP answered with an error Response at the ACS (a StatusCode present and not Success). For a
+ * step that needs such an answer as its precondition (a replay of an ID first answered with an error):
+ * without one the step has nothing to judge, and the check judging the error itself says why.
+ */
+export function answeredWithError(r: Answer): boolean {
+  const code = statusName(r.verify?.response?.statusCode);
+  return r.delivery !== undefined && code !== undefined && code !== 'Success';
+}
+
 /** An error Response to the ACS with the given second-level code (and top-level, where fixed). */
 export function expectErrorStatus(
   v: Verdict,
