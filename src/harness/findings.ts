@@ -185,6 +185,11 @@ export const FINDINGS = {
     meaning: 'A signed Response without Destination.',
     source: '[BIND] §3.5.5.2',
   },
+  'S-39': {
+    meaning:
+      'Character data inside an element of the Assertion whose schema content is element-only (Assertion, Subject, SubjectConfirmation, Conditions, AudienceRestriction, AuthnStatement, AuthnContext, AttributeStatement, Attribute, …): the Assertion is not schema-valid.',
+    source: '[CORE] §2 (saml-schema-assertion-2.0)',
+  },
   'C-01': {
     meaning: 'A ds:Signature holds more than one ds:SignedInfo (SAMLStorm).',
     source: 'CVE-2025-29774',

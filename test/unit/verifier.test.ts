@@ -1105,6 +1105,21 @@ describe('strict gateway verifier', function () {
       expectRejected(v(signed), 'S-26');
     });
 
+    it('S-39 text inside an element-only element of a correctly signed Assertion is rejected', function () {
+      for (const el of ['AudienceRestriction', 'Conditions', 'Subject', 'AuthnStatement']) {
+        const xml = responseXml().replace(`</saml:${el}>`, `Stryker was here!</saml:${el}>`);
+        expect(xml, el).to.include('Stryker was here!');
+        const r = v(signAssertion(xml));
+        expectRejected(r, 'S-39');
+        expect(
+          r.findings.map((f) => f.code),
+          el,
+        ).to.not.include('S-15');
+      }
+      // Whitespace between elements (a pretty-printed Assertion) is not text: accepted.
+      expectAccepted(v(signAssertion(responseXml().replace('</saml:Conditions>', '\n  </saml:Conditions>'))));
+    });
+
     it('S-26 any Audience within one AudienceRestriction suffices (OR within)', function () {
       const signed = signedResponse('assertion', {
         conditions: { notBefore: at(-30), notOnOrAfter: at(300), audiences: [['https://other.sp', SP]] },

@@ -215,6 +215,20 @@ export function inspectStructure(doc: XmlDocument, f: Findings): Structure | und
     if (!inside) f.reject('S-09', `ds:${e.localName} outside any ds:Signature`, { where: pathOf(e) });
   }
 
+  // S-39: character data in a saml: element whose schema content is element-only.
+  for (const e of all) {
+    if (e.namespaceURI !== NS.saml || !ELEMENT_ONLY.has(e.localName ?? '')) continue;
+    for (let c = e.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType !== NODE_TYPES.TEXT && c.nodeType !== NODE_TYPES.CDATA) continue;
+      if ((c.nodeValue ?? '').trim() === '') continue;
+      f.reject('S-39', `text inside saml:${e.localName}, whose content is element-only`, {
+        where: pathOf(e),
+        actual: JSON.stringify((c.nodeValue ?? '').trim().slice(0, 40)),
+      });
+      break;
+    }
+  }
+
   // C-15: a comment inside an identity value splits it for first-text-node readers.
   for (const e of all) {
     if (e.namespaceURI !== NS.saml || !IDENTITY_VALUES.has(e.localName ?? '')) continue;
@@ -245,6 +259,27 @@ const RESPONSE_CHILD_RANK: Record<string, number> = {
   [`${NS.saml} Assertion`]: 4,
   [`${NS.saml} EncryptedAssertion`]: 4,
 };
+
+/**
+ * saml: elements whose content model in saml-schema-assertion-2.0 is element-only (no mixed content):
+ * the Assertion and its structure. Elements with simple content (Issuer, NameID, Audience, …) and the
+ * anyType ones (AttributeValue, SubjectConfirmationData, AuthnContextDecl) may hold text.
+ */
+const ELEMENT_ONLY = new Set([
+  'Assertion',
+  'Subject',
+  'SubjectConfirmation',
+  'Conditions',
+  'AudienceRestriction',
+  'ProxyRestriction',
+  'Advice',
+  'AuthnStatement',
+  'AuthnContext',
+  'AttributeStatement',
+  'Attribute',
+  'AuthzDecisionStatement',
+  'Evidence',
+]);
 
 /**
  * S-03: the unsigned envelope is the part an attacker can edit freely, so its content model is strict:
