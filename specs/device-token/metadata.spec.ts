@@ -6,7 +6,7 @@ import {
   METADATA_DOCUMENT,
   POST_SSO_ENDPOINT,
   SIGNING_CERTIFICATE,
-  SIGNING_KEYS_STRONG,
+  RSA_SIGNING_KEYS,
 } from '../../src/harness';
 
 describe('device-token · metadata', function () {
@@ -23,7 +23,7 @@ describe('device-token · metadata', function () {
     },
     async (v, ctx) => {
       const { idp } = await dtTarget(ctx);
-      verify(v, idp, [METADATA_DOCUMENT, POST_SSO_ENDPOINT, SIGNING_CERTIFICATE, SIGNING_KEYS_STRONG]);
+      verify(v, idp, [METADATA_DOCUMENT, POST_SSO_ENDPOINT, SIGNING_CERTIFICATE, RSA_SIGNING_KEYS]);
     },
   );
 

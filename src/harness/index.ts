@@ -63,6 +63,7 @@ export {
   POST_SSO_ENDPOINT,
   SIGNING_CERTIFICATE,
   SIGNING_KEYS_STRONG,
+  RSA_SIGNING_KEYS,
 } from './checks/conditions-metadata';
 export {
   signedBy,

@@ -20,6 +20,8 @@ export interface DeviceTokenRunState {
   directory: Map<string, ProvisionedUser>;
   /** Tokens created once per run, by kind (dtToken). */
   tokens: Partial<Record<DtTokenKind, Promise<{ token: string; id?: string }>>>;
+  /** Tokens made by freshToken: token ID → the check that made them (only it deletes them freely). */
+  ownTokens: Map<string, string>;
 }
 
 /**

@@ -170,7 +170,7 @@ export async function openRun(opts: RunOptions): Promise<OpenRun> {
       redactor,
       results,
       memo: new Map(),
-      deviceToken: { directory: new Map(), tokens: {} },
+      deviceToken: { directory: new Map(), tokens: {}, ownTokens: new Map() },
       afterCheck: new Map(),
       liveness,
     };

@@ -74,7 +74,10 @@ describe('check pool (--jobs)', () => {
   describe('exclusive is enforced: state-changing helpers refuse a check that did not declare it', () => {
     const admin: AdminApiConfig = { baseUrl: 'http://127.0.0.1:9/admin', apiKey: 'k' };
     /** A run context the refused calls never reach (they throw before reading it). */
-    const NO_RUN = { config: { timeouts: { exchangeMs: 50 } } } as unknown as RunContext;
+    const NO_RUN = {
+      config: { timeouts: { exchangeMs: 50 } },
+      deviceToken: { ownTokens: new Map() },
+    } as unknown as RunContext;
     /** Every helper that changes or counts shared IdP state, called as a check would. */
     const helpers: [string, () => unknown][] = [
       ['withSettings', () => withSettings(NO_RUN, admin, { jitProvisioning: false })],

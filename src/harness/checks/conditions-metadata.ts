@@ -2,11 +2,11 @@
  * The IdP metadata as named conditions, shared by both profiles (saml-web-sso's metadata family and the
  * device-token tenant's DT-MD-01): the document, its IDPSSODescriptor and HTTP-POST endpoint, and its
  * signing keys — judged with the gateway's own key rule (roles/gateway/key-policy.ts), so a key the
- * metadata checks pass is one the gateway trusts.
+ * metadata checks pass is one the gateway trusts; DT-MD-01 asks for RSA keys of that size.
  */
 import type { IdpMetadata } from '../targets/idp-metadata';
 import { WHERE } from '../roles/gateway/verifier-types';
-import { KEY_MIN_TEXT, strongKey } from '../roles/gateway/key-policy';
+import { KEY_MIN_BITS, KEY_MIN_TEXT, strongKey } from '../roles/gateway/key-policy';
 import { BINDING_POST } from '../messages/authn-request';
 import { certKeyInfo } from '../xml';
 import { condition, holds, type Expectation } from './conditions';
@@ -71,10 +71,10 @@ export const SIGNING_CERTIFICATE = condition<IdpMetadata>({
   ],
 });
 
-/** SDP-MD06 / SDP-MD07 / DT-MD-01: every signing key strong enough for the gateway to trust. */
+/** SDP-MD06 / SDP-MD07: every signing key strong enough for the gateway to trust. */
 export const SIGNING_KEYS_STRONG = condition<IdpMetadata>({
   id: 'signing-keys-strong',
-  requirements: ['SDP-MD06', 'SDP-MD07', 'DT-MD-01'],
+  requirements: ['SDP-MD06', 'SDP-MD07'],
   judge: (md) =>
     md.signingCerts.map((pem, i): Expectation => {
       let actual: string;
@@ -87,5 +87,30 @@ export const SIGNING_KEYS_STRONG = condition<IdpMetadata>({
         actual = `a certificate that cannot be read (${(e as Error).message})`;
       }
       return holds(strong, `signing key ${i + 1}`, KEY_MIN_TEXT, actual, WHERE.metadata.keyDescriptors);
+    }),
+});
+
+/** DT-MD-01: "at least one signing certificate (RSA ≥ 2048)": the profile's signing keys are RSA, 2048 bits or more. */
+export const RSA_SIGNING_KEYS = condition<IdpMetadata>({
+  id: 'rsa-signing-keys',
+  requirements: ['DT-MD-01'],
+  judge: (md) =>
+    md.signingCerts.map((pem, i): Expectation => {
+      let actual: string;
+      let ok = false;
+      try {
+        const k = certKeyInfo(pem);
+        ok = k.type === 'rsa' && k.bits >= KEY_MIN_BITS.rsa;
+        actual = `${k.type} ${k.bits} bits`;
+      } catch (e) {
+        actual = `a certificate that cannot be read (${(e as Error).message})`;
+      }
+      return holds(
+        ok,
+        `signing key ${i + 1}`,
+        `RSA ≥ ${KEY_MIN_BITS.rsa} bits`,
+        actual,
+        WHERE.metadata.keyDescriptors,
+      );
     }),
 });

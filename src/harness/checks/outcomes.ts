@@ -198,11 +198,12 @@ export function expectRefusalAgainst(
   controlAnswered(control);
   stoppedMidFlow(control, 'whether the control was served');
   if (!control.verify?.assertion || !control.verify.accepted) {
-    v.fail(
-      'control: the same flow without the mutation',
-      'a Success with a trusted assertion (otherwise a refusal proves nothing)',
-      describe(control),
-    );
+    const what = 'control: the same flow without the mutation';
+    const want = 'a Success with a trusted assertion (otherwise a refusal proves nothing)';
+    // A control untrusted for the cause the preflight found (no usable metadata key, signatures that do
+    // not verify) is BLOCKED by that cause's root check, not a FAIL of this one.
+    blockIfPrecondition(v, control.verify, v.failure(what, want, describe(control)));
+    v.fail(what, want, describe(control));
   }
   v.asserted++;
   expectRefusal(v, r, how);

@@ -1,7 +1,7 @@
 /**
  * Root causes (issue 9, item 4): one cause, one FAIL. The preflight's control login shows whether the
- * gateway can trust this IdP's Responses at all; if it cannot (no usable signing key in the metadata, or
- * signatures that do not verify with it), the check that judges that cause is the root, and every other
+ * gateway can trust this IdP's Responses at all; if it cannot (no usable signing key in the metadata, a
+ * signature algorithm outside the policy, or signatures that do not verify with it), the check that judges that cause is the root, and every other
  * check whose own answer fails for the same cause is BLOCKED by it instead of repeating its FAIL.
  *
  * Calibrated, never guessed: without a preflight (--no-preflight, mutation analysis) nothing is BLOCKED,
@@ -23,6 +23,12 @@ export const SIGNATURE_ROOTS: Record<ProfileId, string> = {
   'device-token': 'DT-SIG-07-response-signature',
 };
 
+/** The checks that judge the IdP's signature algorithms, per profile (a SHA-1 or HMAC signature, S-12). */
+export const ALGORITHM_ROOTS: Record<ProfileId, string> = {
+  'saml-web-sso': 'SDP-ALG01-signature-algorithms',
+  'device-token': 'DT-SIG-07-response-signature',
+};
+
 const rejects = (v: VerifyResult | undefined) => (v?.findings ?? []).filter((f) => f.severity === 'reject');
 
 /** What the control login's Response says about trust (undefined: its Assertion was trusted, or no Response). */
@@ -40,6 +46,14 @@ export function trustPrecondition(
       root,
       reason: `no usable IdP signing key in the metadata (${key.actual ?? key.message})`,
       codes: ['S-13'],
+    };
+  }
+  const alg = r.find((f) => f.code === 'S-12');
+  if (alg) {
+    return {
+      root: ALGORITHM_ROOTS[profile],
+      reason: `no trusted Response: ${alg.message}`,
+      codes: ['S-12'],
     };
   }
   const sig = r.find((f) => f.code === 'S-15' || f.code === 'S-14');

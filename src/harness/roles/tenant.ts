@@ -138,14 +138,13 @@ export async function deleteToken(
     changes,
     timeoutMs: ctx.config.timeouts.exchangeMs,
   });
-  ownTokens.delete(id);
+  ctx.deviceToken.ownTokens.delete(id);
   return res.status;
 }
 
-/** Tokens made by freshToken, by token ID → the check that made them (only it deletes them freely). */
-const ownTokens = new Map<string, string>();
-function ownToken(id: string): boolean {
-  const by = ownTokens.get(id);
+/** Whether the current check made this token with freshToken (only it deletes it freely). */
+function ownToken(ctx: RunContext, id: string): boolean {
+  const by = ctx.deviceToken.ownTokens.get(id);
   return by !== undefined && by === currentCheckId();
 }
 
@@ -177,7 +176,7 @@ export async function freshToken(
   const mine = { private: 'a token for this check only, deleted after it (freshToken)' };
   const created = await createToken(s, admin, mine);
   const by = currentCheckId();
-  if (by !== undefined) ownTokens.set(created.id, by);
+  if (by !== undefined) s.deviceToken.ownTokens.set(created.id, by);
   afterCheck(s, () => deleteToken(s, admin, created.id, mine));
   return created;
 }
@@ -269,7 +268,7 @@ export const dtApi = {
       admin,
       'DELETE',
       `/device-tokens/${encodeURIComponent(id)}`,
-      ownToken(id) ? { private: 'a token this check created (freshToken)' } : TOKEN_COUNT,
+      ownToken(ctx, id) ? { private: 'a token this check created (freshToken)' } : TOKEN_COUNT,
     ),
   getSettings: (ctx: RunContext, admin: AdminApiConfig) => dtApi.get(ctx, admin, '/settings'),
   putSettings: (ctx: RunContext, admin: AdminApiConfig, body: unknown) =>
