@@ -74,7 +74,6 @@ export {
   ENVELOPED_SIGNATURE,
   EXCLUSIVE_C14N,
   EXC_C14N_SIGNED_INFO,
-  type Signed,
 } from './checks/conditions-signature';
 export {
   CONDITIONS_WINDOW,

@@ -9,7 +9,17 @@ import { WHERE } from '../roles/gateway/verifier-types';
 import { KEY_MIN_BITS, KEY_MIN_TEXT, strongKey } from '../roles/gateway/key-policy';
 import { BINDING_POST } from '../messages/authn-request';
 import { certKeyInfo } from '../xml';
-import { condition, holds, type Expectation } from './conditions';
+import { condition, holds } from './conditions';
+
+/** A metadata certificate's key (certKeyInfo), and how a verdict shows it; undefined key when unreadable. */
+function readKey(pem: string): { key?: { type: string; bits: number }; actual: string } {
+  try {
+    const key = certKeyInfo(pem);
+    return { key, actual: `${key.type} ${key.bits} bits` };
+  } catch (e) {
+    return { actual: `a certificate that cannot be read (${(e as Error).message})` };
+  }
+}
 
 /** SAMLMeta §2.4.3 / DT-MD-01: a metadata document the gateway could read at all. */
 export const METADATA_DOCUMENT = condition<IdpMetadata>({
@@ -76,17 +86,15 @@ export const SIGNING_KEYS_STRONG = condition<IdpMetadata>({
   id: 'signing-keys-strong',
   requirements: ['SDP-MD06', 'SDP-MD07'],
   judge: (md) =>
-    md.signingCerts.map((pem, i): Expectation => {
-      let actual: string;
-      let strong = false;
-      try {
-        const k = certKeyInfo(pem);
-        strong = strongKey(k);
-        actual = `${k.type} ${k.bits} bits`;
-      } catch (e) {
-        actual = `a certificate that cannot be read (${(e as Error).message})`;
-      }
-      return holds(strong, `signing key ${i + 1}`, KEY_MIN_TEXT, actual, WHERE.metadata.keyDescriptors);
+    md.signingCerts.map((pem, i) => {
+      const { key, actual } = readKey(pem);
+      return holds(
+        key !== undefined && strongKey(key),
+        `signing key ${i + 1}`,
+        KEY_MIN_TEXT,
+        actual,
+        WHERE.metadata.keyDescriptors,
+      );
     }),
 });
 
@@ -95,18 +103,10 @@ export const RSA_SIGNING_KEYS = condition<IdpMetadata>({
   id: 'rsa-signing-keys',
   requirements: ['DT-MD-01'],
   judge: (md) =>
-    md.signingCerts.map((pem, i): Expectation => {
-      let actual: string;
-      let ok = false;
-      try {
-        const k = certKeyInfo(pem);
-        ok = k.type === 'rsa' && k.bits >= KEY_MIN_BITS.rsa;
-        actual = `${k.type} ${k.bits} bits`;
-      } catch (e) {
-        actual = `a certificate that cannot be read (${(e as Error).message})`;
-      }
+    md.signingCerts.map((pem, i) => {
+      const { key, actual } = readKey(pem);
       return holds(
-        ok,
+        key?.type === 'rsa' && key.bits >= KEY_MIN_BITS.rsa,
         `signing key ${i + 1}`,
         `RSA ≥ ${KEY_MIN_BITS.rsa} bits`,
         actual,

@@ -74,10 +74,9 @@ export interface SilentLogin extends FlowResult {
 }
 
 /** One silent device-token login: gateway builds and signs, the agent presents the token, the ACS verifies. */
-export async function silentLogin(ctx: RunContext, opts: SilentLoginOptions = {}): Promise<SilentLogin> {
+export async function silentLogin(s: RunContext, opts: SilentLoginOptions = {}): Promise<SilentLogin> {
   // A client.sourceAddresses address exists for throttling: its failure window is shared state.
   if (opts.localAddress !== undefined) requireAlone('the throttling window of a client source address');
-  const s = ctx;
   const t = await dtTarget(s);
   const idp = opts.tenant === 'other' ? t.other?.idp : t.idp;
   if (!idp) throw new NotApplicable('the target config has no deviceToken.otherTenant metadata');
