@@ -313,13 +313,14 @@ export interface ControlVariant {
  * Negative variants judged against a control run first in the same check, under the same settings: the
  * control is a variant of its own that must get a trusted Success (expectSuccess); when it did not, a
  * refusal of the negatives would prove nothing ("this setup refuses every login"), so each is BLOCKED by
- * this check, whose FAIL is the control's. Whether the control held is read from its recorded outcome.
+ * this check, whose FAIL is the control's. Whether the control held is read from its recorded outcome;
+ * `judge` gets the control's answer (to judge a refusal against it).
  */
 export async function variantsAgainstControl<T>(
   v: Verdict,
   control: ControlVariant,
   negatives: readonly (readonly [string, T])[],
-  judge: (c: T, name: string) => Promise<void>,
+  judge: (c: T, name: string, control: Answer) => Promise<void>,
 ): Promise<void> {
   let answer: Answer | undefined;
   const cases: (readonly [string, { negative: T } | undefined])[] = [
@@ -339,7 +340,7 @@ export async function variantsAgainstControl<T>(
         `its control, ${control.what}, got no Success (${answer ? describe(answer) : 'not run'}): a refusal would prove nothing`,
       );
     }
-    await judge(c.negative, name);
+    await judge(c.negative, name, answer!); // held: the control ran and its answer is set
   });
 }
 
