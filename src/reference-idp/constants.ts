@@ -76,6 +76,9 @@ export const ALG = {
   sha512: 'http://www.w3.org/2001/04/xmlenc#sha512',
 } as const;
 
+/** Device-token profile "Token": the token's characters and its 16–512 length. */
+export const TOKEN_SYNTAX = /^[A-Za-z0-9\-._~+/=]{16,512}$/;
+
 export const LIMITS = {
   /** Device-token profile "Size": the form body at most 512 KiB. */
   bodyBytes: 512 * 1024,

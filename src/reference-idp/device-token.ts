@@ -5,7 +5,8 @@
 import type { Attributed, ErrorSpec, RequestedAuthnContext } from './authn-request';
 import { flag } from './authn-request';
 import type { Param } from './codec';
-import { ATTRNAME_FORMAT, AUTHN_CONTEXT, NAMEID, NS } from './constants';
+import { ATTRNAME_FORMAT, AUTHN_CONTEXT, NAMEID, NS, TOKEN_SYNTAX } from './constants';
+import { tokenCrashes, tokenFromParams } from './fault-behaviours';
 import type { Faults } from './faults';
 import type { SamlAttribute, SubjectInfo } from './response';
 import { newId } from './response';
@@ -71,6 +72,7 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
   if ('malformed' in dc) return err('Requester', undefined, dc.malformed);
   if ('denied' in dc) return err('Requester', 'RequestDenied', dc.denied);
   const ctx = dc.ok;
+  // Stryker disable next-line MethodExpression: userKey only keys the fault caches consistently; upper- or lower-case folding gives the same lookups.
   const userKey = ctx.userId.toLowerCase();
   const deviceKey = `${userKey}\n${ctx.deviceId}`;
 
@@ -94,7 +96,9 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
     } else if (presented.kind === 'malformed') {
       if (!faults.has('no-throttling') && !faults.has('throttle-ignores-malformed'))
         i.throttle.failure(i.ip, now);
-      if (faults.has('5xx-on-bad-header') || crashes(presented.raw, faults)) return { kind: 'server-error' };
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: tokenCrashes (fault-behaviours.ts) is true only under a *-crashes fault, so without faults this test is false whatever the operator.
+      if (faults.has('5xx-on-bad-header') || tokenCrashes(presented.raw, faults))
+        return { kind: 'server-error' };
       const echoed = faults.has('status-message-echoes-header')
         ? `: ${authorizationValues(i.rawHeaders).join(', ')}`
         : '';
@@ -105,8 +109,10 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
     const found = authenticateToken(value, tenant, i.allTenants, faults);
     if (!found) {
       if (!faults.has('no-throttling')) i.throttle.failure(i.ip, now);
-      const nowhere = ![tenant, ...i.allTenants].some((t) => t.findTokenByValue(value));
-      if (faults.has('unknown-token-wrong-status') && nowhere)
+      if (
+        faults.has('unknown-token-wrong-status') &&
+        ![tenant, ...i.allTenants].some((t) => t.findTokenByValue(value))
+      )
         return err('Requester', 'RequestDenied', 'the device token is not known');
       // DT-TOK-03/04/05: unknown, deleted and other tenants' tokens all fail alike (no oracle).
       return err('Responder', 'AuthnFailed', 'the device token is not valid for this tenant');
@@ -198,19 +204,6 @@ function deviceTokenSatisfies(rac: RequestedAuthnContext, faults: Faults): boole
 type Presented = { kind: 'none' } | { kind: 'malformed'; raw?: string } | { kind: 'token'; value: string };
 
 /** The *-crashes faults: header parsing that throws (HTTP 500) on one kind of malformed value each. */
-function crashes(raw: string | undefined, faults: Faults): boolean {
-  if (raw === undefined) return false;
-  if (raw === '') return faults.has('empty-authorization-crashes');
-  const space = raw.indexOf(' ');
-  if (space < 0) return faults.has('scheme-only-crashes');
-  const token = raw.slice(space + 1);
-  if (/^[A-Za-z0-9\-._~+/=]*$/.test(token)) {
-    if (token.length < 16) return faults.has('short-token-crashes');
-    if (token.length > 512) return faults.has('long-token-crashes');
-    return false;
-  }
-  return faults.has('bad-char-token-crashes') && !/\s/.test(token);
-}
 
 function authorizationValues(rawHeaders: string[]): string[] {
   const out: string[] = [];
@@ -219,8 +212,6 @@ function authorizationValues(rawHeaders: string[]): string[] {
   }
   return out;
 }
-
-const TOKEN_SYNTAX = /^[A-Za-z0-9\-._~+/=]{16,512}$/;
 
 /** Profile "Authorization header": scheme DeviceToken (any case), one space, 16–512 token characters. */
 export function readAuthorization(rawHeaders: string[], faults?: Faults): Presented {
@@ -237,12 +228,6 @@ export function readAuthorization(rawHeaders: string[], faults?: Faults): Presen
     return { kind: 'malformed', raw };
   }
   return { kind: 'token', value: token as string };
-}
-
-const SAML_PARAMS = new Set(['SAMLRequest', 'RelayState', 'SigAlg', 'Signature', 'SAMLEncoding']);
-
-function tokenFromParams(params: Param[]): string | undefined {
-  return params.find((p) => !SAML_PARAMS.has(p.name) && TOKEN_SYNTAX.test(p.value))?.value;
 }
 
 function authenticateToken(

@@ -6,6 +6,8 @@
  */
 import * as crypto from 'node:crypto';
 import type { Param } from './codec';
+import { parseUrlEncoded } from './codec';
+import { TOKEN_SYNTAX } from './constants';
 import type { Faults } from './faults';
 import type { SpCert } from './sp-metadata';
 
@@ -62,4 +64,48 @@ export function hmacKeyConfusion(p: RedirectParams, certs: SpCert[], faults: Fau
   return forms.some((key) =>
     certs.some((c) => crypto.createHmac('sha1', key(c)).update(octets).digest('base64') === got),
   );
+}
+
+/**
+ * The *-crashes faults (device-token.ts, a malformed Authorization header): whether the header makes the
+ * faulty IdP crash (HTTP 500) instead of answering AuthnFailed.
+ */
+export function tokenCrashes(raw: string | undefined, faults: Faults): boolean {
+  if (raw === undefined) return false;
+  if (raw === '') return faults.has('empty-authorization-crashes');
+  const space = raw.indexOf(' ');
+  if (space < 0) return faults.has('scheme-only-crashes');
+  const token = raw.slice(space + 1);
+  if (/^[A-Za-z0-9\-._~+/=]*$/.test(token)) {
+    if (token.length < 16) return faults.has('short-token-crashes');
+    if (token.length > 512) return faults.has('long-token-crashes');
+    return false;
+  }
+  return faults.has('bad-char-token-crashes') && !/\s/.test(token);
+}
+
+const SAML_PARAMS = new Set(['SAMLRequest', 'RelayState', 'SigAlg', 'Signature', 'SAMLEncoding']);
+
+/** Fault token-from-query: a token-shaped value of any parameter that is not a SAML binding's own. */
+export function tokenFromParams(params: Param[]): string | undefined {
+  return params.find((p) => !SAML_PARAMS.has(p.name) && TOKEN_SYNTAX.test(p.value))?.value;
+}
+
+/** Fault throttle-valid-token-bypasses: the presented Authorization carries a live token of the tenant. */
+export function hasLiveToken(
+  presented: { kind: string; value?: string },
+  tenant: { findTokenByValue(value: string): { deleted?: boolean } | undefined },
+): boolean {
+  if (presented.kind !== 'token' || presented.value === undefined) return false;
+  const t = tenant.findTokenByValue(presented.value);
+  return !!t && !t.deleted;
+}
+
+/** Query parameters of a POST: only faults look at them (token-from-query, device-attrs-from-headers). */
+export function queryParamsOfPost(query: string): Param[] {
+  try {
+    return parseUrlEncoded(query);
+  } catch {
+    return [];
+  }
 }

@@ -99,7 +99,13 @@ export class ResponseBuilder {
           : statusXml(top, second, message),
       body: f.has('error-response-with-assertion')
         ? this.sign(
-            this.assertion(assertionId, target, placeholderSubject(this.now)),
+            this.assertion(assertionId, target, {
+              nameId: { format: NAMEID.unspecified, value: 'anonymous' },
+              authnInstant: this.now,
+              sessionIndex: newId(),
+              authnContextClassRef: 'urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified',
+              attributes: [],
+            }),
             assertionId,
             'assertion',
           )
@@ -177,6 +183,7 @@ export class ResponseBuilder {
       `></saml:SubjectConfirmationData>`;
     const expired = f.has('conditions-expired');
     const conditions =
+      // Stryker disable next-line ArithmeticOperator: NotBefore 30 s after the issue time instead of before stays inside the 3-minute clock skew every party must tolerate (saml2int SDP-G01); no requirement fixes where NotBefore sits.
       `<saml:Conditions NotBefore="${this.time(expired ? now - 15 * 60000 : now - LIMITS.notBeforeSkewMs)}"` +
       ` NotOnOrAfter="${expired ? this.time(now - 10 * 60000) : f.has('long-assertion-validity') ? this.time(now + 60 * 60000) : expiry}">` +
       (f.has('assertion-audience-missing')
@@ -262,15 +269,4 @@ function statusXml(top: keyof typeof STATUS, second?: SecondStatus, message?: st
     (message ? `<samlp:StatusMessage>${c14nText(message)}</samlp:StatusMessage>` : '') +
     `</samlp:Status>`
   );
-}
-
-/** Only for the error-response-with-assertion fault: an error Response must never carry an Assertion. */
-function placeholderSubject(now: number): SubjectInfo {
-  return {
-    nameId: { format: NAMEID.unspecified, value: 'anonymous' },
-    authnInstant: now,
-    sessionIndex: newId(),
-    authnContextClassRef: 'urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified',
-    attributes: [],
-  };
 }

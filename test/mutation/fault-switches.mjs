@@ -2,7 +2,8 @@
 // hand-written mutants that the kill matrix already proves killed, so Stryker does not mutate them
 // again. Ignored (status Ignored, outside the score): a fault switch `faults.has('name')` (also
 // `f.has`, `this.faults.has`, `x?.has`, a local helper `has('name')`), any expression whose value is fixed by fault switches alone
-// (`!f.has('a') || x` is true without faults), a const bound to one, and the branch that only a
+// (`!f.has('a') || x` is true without faults; `f.has('a') ? 'x' : undefined` is falsy), a const bound
+// to one, and the branch that only a
 // fault reaches (`if (f.has('a')) {…}`, `f.has('a') ? … : …`, `f.has('a') && …`).
 import { createRequire } from 'node:module';
 import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
@@ -36,7 +37,7 @@ function isFaultSwitch(node) {
 }
 
 /** The value of an expression when no fault is active: true, false, or UNKNOWN. */
-function valueWithoutFaults(path, node, depth = 0) {
+function valueWithoutFaults(path, node, depth = 0, bound = false) {
   if (!node || depth > 20) return UNKNOWN;
   switch (node.type) {
     case 'CallExpression':
@@ -64,10 +65,21 @@ function valueWithoutFaults(path, node, depth = 0) {
       }
       return UNKNOWN;
     }
+    case 'ConditionalExpression': {
+      // Only for a const's value (`const cut = f.has('a') ? 'x' : undefined`, then `cut && …`): the
+      // branch the fault switch picks without faults. A ternary in place keeps its mutants.
+      if (!bound) return UNKNOWN;
+      const t = valueWithoutFaults(path, node.test, depth + 1);
+      if (t === UNKNOWN) return UNKNOWN;
+      return valueWithoutFaults(path, t ? node.consequent : node.alternate, depth + 1, bound);
+    }
+    case 'StringLiteral':
+      return bound ? node.value !== '' : UNKNOWN;
     case 'Identifier': {
+      if (node.name === 'undefined' && !path.scope.getBinding('undefined')) return false;
       const binding = path.scope.getBinding(node.name);
       if (!binding || binding.kind !== 'const' || !binding.path.isVariableDeclarator()) return UNKNOWN;
-      return valueWithoutFaults(binding.path, binding.path.node.init, depth + 1);
+      return valueWithoutFaults(binding.path, binding.path.node.init, depth + 1, true);
     }
     default:
       return UNKNOWN;

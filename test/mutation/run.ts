@@ -399,7 +399,8 @@ function score(report: Report, units: Record<string, Unit[]>, scope: string[], s
         : `: ${e.killed} of ${e.run} mutants killed by a verdict`) +
       ` (not killed: ${e.run - e.killed}, of which timeouts ${total.timeout}, crashes ${total.crashed},` +
       ` killed without a verdict ${total.noVerdict}; not counted: ${total.invalid} type errors,` +
-      ` ${total.faultSwitch} fault switches, ${total.static} static mutants` +
+      ` ${total.faultSwitch} fault switches, ${total.text} message texts,` +
+      ` ${total.comment} disabled in the source with a reason, ${total.static} static mutants` +
       (sampled ? `, ${total.notSampled} not in the sample` : '') +
       ')',
   );

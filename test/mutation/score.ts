@@ -31,6 +31,9 @@ export interface Unit extends Span {
 /** The reason sample.mjs gives the mutants of a unit it did not keep. */
 export const NOT_SAMPLED = /^not in the sample\b/;
 const STATIC = /^Static mutant/;
+/** The reasons of the two ignorers (message-texts.mjs, fault-switches.mjs); any other: a disable comment. */
+const TEXT = /^the wording of an error page/;
+const FAULT_SWITCH = /^(a fault switch|code only a reference-IdP fault reaches)/;
 
 /** The text a mutant replaces, from the file's source and the mutant's location (1-based lines and columns). */
 export function original(source: string, m: Pick<Mutant, 'location'>): string {
@@ -101,6 +104,10 @@ export interface Tally {
   crashed: number;
   invalid: number;
   faultSwitch: number;
+  /** Ignored by the message-texts ignorer: the wording of an error page or StatusMessage. */
+  text: number;
+  /** Ignored in the source by a `// Stryker disable` comment that gives the reason. */
+  comment: number;
   static: number;
 }
 
@@ -115,6 +122,8 @@ export const emptyTally = (): Tally => ({
   crashed: 0,
   invalid: 0,
   faultSwitch: 0,
+  text: 0,
+  comment: 0,
   static: 0,
 });
 
@@ -172,7 +181,9 @@ export function scoreFile(
       else if (NOT_SAMPLED.test(m.statusReason ?? '')) {
         t.notSampled++;
         unsampledKeys.add(key);
-      } else t.faultSwitch++;
+      } else if (TEXT.test(m.statusReason ?? '')) t.text++;
+      else if (FAULT_SWITCH.test(m.statusReason ?? '')) t.faultSwitch++;
+      else t.comment++;
       continue;
     }
     const c = excluded.has(key) ? { kind: 'invalid' as const, why: 'excluded' } : classify(m);
