@@ -549,6 +549,21 @@ const DEFS = [
     ['SAMLCore-3.3.2.2.1'],
   ),
   f(
+    'requested-authn-context-maximum-refused',
+    'a browser RequestedAuthnContext with Comparison="maximum" gets NoAuthnContext, even naming the class the login gives (the value not recognised)',
+    ['SAMLCore-3.3.2.2.1'],
+  ),
+  f(
+    'requested-authn-context-no-comparison-unenforced',
+    'a browser RequestedAuthnContext without a Comparison attribute is not evaluated: a class the IdP cannot give is served with the class of the login (no "exact" default applied)',
+    ['SAMLCore-3.3.2.2.1'],
+  ),
+  f(
+    'requested-authn-context-declref-ignored',
+    'a browser RequestedAuthnContext of AuthnContextDeclRefs only is not evaluated: a declaration the IdP cannot satisfy is served with the class of the login',
+    ['SAMLCore-3.3.2.2.1'],
+  ),
+  f(
     'requested-authn-context-minimum-as-better',
     'a browser RequestedAuthnContext with Comparison="minimum" is evaluated as "better" (strictly stronger): naming the class the login gives gets NoAuthnContext',
     ['SAMLCore-3.3.2.2.1'],

@@ -38,13 +38,16 @@ export function browserDecision(
   if (
     rac &&
     ((faults.has('requested-authn-context-exact-refused') && rac.comparison === 'exact') ||
+      (faults.has('requested-authn-context-maximum-refused') && rac.comparison === 'maximum') ||
       (faults.has('requested-authn-context-no-default-comparison') && rac.comparison === undefined) ||
       !passwordSatisfies(
         faults.has('requested-authn-context-minimum-as-better') && rac.comparison === 'minimum'
           ? { ...rac, comparison: 'better' }
           : rac,
       )) &&
-    !faults.has('downgrade-authn-context')
+    !faults.has('downgrade-authn-context') &&
+    !(faults.has('requested-authn-context-no-comparison-unenforced') && rac.comparison === undefined) &&
+    !(faults.has('requested-authn-context-declref-ignored') && rac.classRefs.length === 0)
   ) {
     return {
       kind: 'error',
