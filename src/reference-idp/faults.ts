@@ -404,6 +404,11 @@ const DEFS = [
     ['SDP-IDP16-error-status'],
   ),
   f(
+    'subject-id-any-pairwise-despite-policy',
+    'for an SP whose metadata requires any identifier, pairwise-id is chosen even where its release policy withholds it, and then withheld: an SP whose policy allows subject-id alone gets a Success without an identifier',
+    ['SDP-IDP15', 'SDP-IDP16'],
+  ),
+  f(
     'release-policy-ignored',
     "the SP's release policy (admin releaseIdentifiers) is not applied: an SP whose metadata requires an identifier the policy withholds gets it in a Success",
     ['SDP-IDP16'],

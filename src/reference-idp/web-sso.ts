@@ -148,7 +148,7 @@ function subjectIdentifiers(
   const release: SubjectIdentifier =
     req === 'subject-id' || req === 'pairwise-id'
       ? req
-      : req === 'any' && can.includes('pairwise-id')
+      : req === 'any' && (can.includes('pairwise-id') || faults.has('subject-id-any-pairwise-despite-policy'))
         ? 'pairwise-id'
         : 'subject-id';
   if (!can.includes(release)) return [];
