@@ -166,8 +166,8 @@ const DEFS = [
   ]),
   f(
     'accept-sha1-digest-requests',
-    'a request signed with an allowed SignatureMethod (RSA-SHA256) over a SHA-1 DigestMethod is accepted',
-    ['DT-SIG-06'],
+    'a request signed with an allowed SignatureMethod (RSA-SHA256) over a SHA-1 DigestMethod is accepted (browser and device-token requests alike)',
+    ['DT-SIG-06', 'SDP-ALG01'],
   ),
   f(
     'request-signature-first-reference-only',
