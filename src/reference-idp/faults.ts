@@ -161,6 +161,11 @@ const DEFS = [
     'a Redirect SigAlg hmac-sha1 is verified as an HMAC keyed with the registered certificate DER bytes (key confusion)',
     ['SDP-IDP05'],
   ),
+  f(
+    'signature-refusal-wrong-inresponseto',
+    'a request refused for its signature gets an error Response Requester/RequestDenied at the registered ACS (as under mode refuse-with-error-response) whose InResponseTo is a fresh ID, not the ID of the request it answers',
+    ['SDP-IDP04', 'SDP-IDP05', 'SAMLCore-3.2.2-inresponseto'],
+  ),
   f('accept-sha1-requests', 'requests signed with RSA-SHA1 or using SHA-1 digests are accepted', [
     'DT-SIG-06',
   ]),

@@ -76,6 +76,32 @@ export const RESPONSE_IN_RESPONSE_TO = condition<Received>({
   judge: (r) => [equals('InResponseTo', r.response.inResponseTo, r.requestId, WHERE.response.inResponseTo)],
 });
 
+/** A Response with the ID of the request it answers, as sent; undefined where the sender cannot tell it. */
+export interface Answering extends HasResponse {
+  requestId: string | undefined;
+}
+
+/**
+ * SAMLCore §3.2.2: InResponseTo "MUST match the value of the corresponding request's ID attribute value".
+ * Judged on every error Response that answers a request (outcomes.ts), where present: whether the IdP
+ * could determine the ID of a request it refused (then it MUST be present) is not told from outside.
+ */
+export const ERROR_IN_RESPONSE_TO = condition<Answering>({
+  id: 'error-response-inresponseto',
+  requirements: ['SAMLCore-3.2.2-inresponseto'],
+  judge: ({ response: r, requestId }) =>
+    r.inResponseTo === undefined || requestId === undefined
+      ? []
+      : [
+          equals(
+            'InResponseTo of the error Response',
+            r.inResponseTo,
+            requestId,
+            WHERE.response.inResponseTo,
+          ),
+        ],
+});
+
 function issuer(r: Received, required: boolean): Expectation {
   const { issuer: i, signed, encryptedAssertionCount } = r.response;
   if (i === undefined && !required)

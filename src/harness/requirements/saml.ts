@@ -73,6 +73,12 @@ export const SAML_REQUIREMENTS: readonly Requirement[] = [
     text: 'Destination [Optional]: A URI reference indicating the address to which this response has been sent. […] If it is present, the actual recipient MUST check that the URI reference identifies the location at which the message was received. If it does not, the response MUST be discarded.',
   },
   {
+    id: 'SAMLCore-3.2.2-inresponseto',
+    level: 'MUST',
+    source: 'SAML Core \u00a73.2.2',
+    text: "InResponseTo [Optional]: A reference to the identifier of the request to which the response corresponds, if any. If the response is not generated in response to a request, or if the ID attribute value of a request cannot be determined (for example, the request is malformed), then this attribute MUST NOT be present. Otherwise, it MUST be present and its value MUST match the value of the corresponding request's ID attribute value.",
+  },
+  {
     id: 'SAMLCore-3.2.2.2',
     level: 'MUST',
     source: 'SAML Core \u00a73.2.2.2',
