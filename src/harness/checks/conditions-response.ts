@@ -6,6 +6,7 @@
 import type { Requested } from '../roles/client/browser-flow';
 import type { AssertionInfo, ResponseInfo } from '../roles/gateway/verifier';
 import { ENTITY_FORMAT, WHERE } from '../roles/gateway/verifier-types';
+import { parseXml } from '../xml';
 import { POLICY } from './policy';
 import { condition, equals, holds, oneOf, type Expectation } from './conditions';
 import { show } from './verdict';
@@ -79,6 +80,20 @@ export const RESPONSE_IN_RESPONSE_TO = condition<Received>({
 /** A Response with the ID of the request it answers, as sent; undefined where the sender cannot tell it. */
 export interface Answering extends HasResponse {
   requestId: string | undefined;
+}
+
+/**
+ * The ID of the request as sent: its root's ID attribute in `xml`, the request after any edit the check
+ * made (webLogin and silentLogin carry it; without it, `id`). Undefined when the sent XML does not parse or
+ * its root has no ID: then the IdP could not determine it either, and no InResponseTo is judged.
+ */
+export function sentRequestId(request: { id: string; xml?: string }): string | undefined {
+  if (request.xml === undefined) return request.id;
+  try {
+    return parseXml(request.xml).documentElement?.getAttribute('ID') || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

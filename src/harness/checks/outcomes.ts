@@ -6,10 +6,12 @@ import { verify, type Condition } from './conditions';
 import {
   ERROR_IN_RESPONSE_TO,
   ERROR_NO_ASSERTION,
+  sentRequestId,
   FOR_REQUESTED,
   STATUS_ERROR,
   STATUS_SUCCESS,
   statusName,
+  type Answering,
   type Received,
   type Succeeded,
 } from './conditions-response';
@@ -18,17 +20,9 @@ import type { VerifyResult } from '../roles/gateway/verifier';
 import type { AssertionInfo, ResponseInfo } from '../roles/gateway/verifier';
 import { WHERE } from '../roles/gateway/verifier-types';
 import { isNoAnswer } from '../roles/client/http';
-import { parseXml } from '../xml';
 
-/**
- * What any login flow (browser or device agent) gives the checks; `request.xml`: the request as sent
- * (after any edit), whose root ID is the one an answer refers to.
- */
-export type Answer = FlowResult & {
-  verify?: VerifyResult;
-  request: { id: string; xml?: string };
-  requested?: Requested;
-};
+/** What any login flow (browser or device agent) gives the checks. */
+export type Answer = FlowResult & { verify?: VerifyResult; request: { id: string }; requested?: Requested };
 
 export { statusName };
 
@@ -371,28 +365,14 @@ export function expectErrorStatus(
   tops: readonly string[] = ['Requester', 'Responder'],
 ): ResponseInfo {
   const resp = receivedResponse(v, r);
-  verify(v, { response: resp }, [STATUS_ERROR]);
+  const answering: Answering = { response: resp, requestId: sentRequestId(r.request) };
+  verify(v, answering, [STATUS_ERROR]);
   v.oneOf('top-level StatusCode', statusName(resp.statusCode), tops, WHERE.response.statusCode);
   if (second) {
     v.equal('second-level StatusCode', statusName(resp.statusSubCode), second, WHERE.response.statusSubCode);
   }
-  verify(v, { response: resp }, [ERROR_NO_ASSERTION]);
-  verify(v, { response: resp, requestId: answeredId(r) }, [ERROR_IN_RESPONSE_TO]);
+  verify(v, answering, [ERROR_NO_ASSERTION, ERROR_IN_RESPONSE_TO]);
   return resp;
-}
-
-/**
- * The ID of the request as sent (its root's ID attribute, after any edit the check made); undefined when
- * the sent XML does not parse or its root has no ID: then the IdP could not determine it either, and what
- * an InResponseTo should hold is not judged.
- */
-function answeredId(r: Answer): string | undefined {
-  if (r.request.xml === undefined) return r.request.id;
-  try {
-    return parseXml(r.request.xml).documentElement?.getAttribute('ID') || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The gateway's finding with that code, if any (e.g. 'S-04'). */
@@ -411,8 +391,8 @@ export function expectNoFinding(v: Verdict, r: Answer, code: FindingCode, what: 
 /** An error Response reached the ACS: a non-Success status and no Assertion, plain or encrypted. */
 function expectErrorResponse(v: Verdict, r: Answer): ResponseInfo {
   const resp = receivedResponse(v, r);
-  verify(v, { response: resp }, [STATUS_ERROR, ERROR_NO_ASSERTION]);
-  // Every refusal by error Response, in both profiles: it answers the request that was sent (SAMLCore §3.2.2).
-  verify(v, { response: resp, requestId: answeredId(r) }, [ERROR_IN_RESPONSE_TO]);
+  // Every refusal by error Response, in both profiles, answers the request that was sent (SAMLCore §3.2.2).
+  const answering: Answering = { response: resp, requestId: sentRequestId(r.request) };
+  verify(v, answering, [STATUS_ERROR, ERROR_NO_ASSERTION, ERROR_IN_RESPONSE_TO]);
   return resp;
 }
