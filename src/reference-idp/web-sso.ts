@@ -148,9 +148,12 @@ function subjectIdentifiers(
   const release: SubjectIdentifier =
     req === 'subject-id' || req === 'pairwise-id'
       ? req
-      : req === 'any' && (can.includes('pairwise-id') || faults.has('subject-id-any-pairwise-despite-policy'))
+      : req === 'any' && can.includes('pairwise-id')
         ? 'pairwise-id'
         : 'subject-id';
+  // A fault: "any" gets pairwise-id whatever the release policy allows, which then withholds it.
+  if (faults.has('subject-id-any-pairwise-despite-policy') && req === 'any' && !can.includes('pairwise-id'))
+    return [];
   if (!can.includes(release)) return [];
   if (release === 'pairwise-id') {
     // Profile §3.4: opaque, per (subject, relying party); hex is within the uniqueID characters.
