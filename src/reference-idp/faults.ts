@@ -564,6 +564,11 @@ const DEFS = [
     ['SAMLCore-3.3.2.2.1'],
   ),
   f(
+    'requested-authn-context-exact-unenforced',
+    'a browser RequestedAuthnContext with Comparison="exact" and class references is not evaluated: a class the IdP cannot give is served with the class of the login',
+    ['SAMLCore-3.3.2.2.1'],
+  ),
+  f(
     'requested-authn-context-no-comparison-unenforced',
     'a browser RequestedAuthnContext without a Comparison attribute is not evaluated: a class the IdP cannot give is served with the class of the login (no "exact" default applied)',
     ['SAMLCore-3.3.2.2.1'],

@@ -47,6 +47,11 @@ export function browserDecision(
       )) &&
     !faults.has('downgrade-authn-context') &&
     !(faults.has('requested-authn-context-no-comparison-unenforced') && rac.comparison === undefined) &&
+    !(
+      faults.has('requested-authn-context-exact-unenforced') &&
+      rac.comparison === 'exact' &&
+      rac.classRefs.length > 0
+    ) &&
     !(faults.has('requested-authn-context-declref-ignored') && rac.classRefs.length === 0)
   ) {
     return {
