@@ -158,6 +158,25 @@ describe('saml-web-sso · signed AuthnRequests', function () {
     },
   );
 
+  /**
+   * SDP-ALG01: "Deployments MUST support, and use, the following algorithms when communicating with peers
+   * in the context of this profile: digest sha256; signature rsa-sha256 […]": a request whose signature
+   * uses a SHA-1 digest, even under the allowed RSA-SHA256 SignatureMethod, is not one to act on. The same
+   * signed POST flow with SHA-256 digests is the control.
+   */
+  h.check(
+    {
+      id: 'SDP-ALG01-request-sha1-digest-refused',
+      level: 'MUST',
+      requirements: ['SDP-ALG01'],
+      title: 'a POST request signed with RSA-SHA256 over a SHA-1 DigestMethod is refused',
+    },
+    async (v, ctx) => {
+      const r = await webLogin(ctx, { entity: 'signed', binding: 'post', signOptions: { sha1Digest: true } });
+      expectRefusalAgainst(v, await control.post(), r);
+    },
+  );
+
   /** SDP-MD01 / SDP-IDP05: keys come from metadata only; a certificate in KeyInfo is never trusted. */
   h.check(
     {

@@ -26,6 +26,8 @@ import {
 const MINUTE = 60_000;
 /** An authentication context class no IdP can satisfy (SAMLCore §3.3.2.2.1: NoAuthnContext). */
 const UNSATISFIABLE_CLASS = 'urn:idp-conformance:ac:classes:unsatisfiable';
+/** An authentication context declaration reference no IdP can satisfy (the same, by declaration). */
+const UNSATISFIABLE_DECL = 'urn:idp-conformance:ac:declarations:unsatisfiable';
 /** SAMLBind §3.4.4.1: the DEFLATE encoding's URI; and an encoding URI no IdP can know. */
 const DEFLATE_ENCODING = 'urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE';
 const UNKNOWN_ENCODING = 'urn:idp-conformance:encoding:unknown';
@@ -451,7 +453,11 @@ describe('saml-web-sso · AuthnRequest handling', function () {
   /**
    * SAMLCore §3.3.2.2.1: an exact RequestedAuthnContext is answered with that class, and one the IdP cannot
    * satisfy with NoAuthnContext. Portable: the satisfiable class is the one the control login was given,
-   * the unsatisfiable one a URI no IdP can know.
+   * the unsatisfiable class and declaration URIs no IdP can know. Without Comparison the rule is "exact"
+   * ("If Comparison is set to "exact" or omitted"), so an unknown class gets NoAuthnContext there too. A
+   * "minimum" or "maximum" request naming the class the IdP just gave is satisfiable by that class (at
+   * least as strong as, and not exceeding, itself): Success is due, whichever class comes back (the
+   * responder deems strength). "better" is not sent: which class is stronger is the responder's to deem.
    */
   h.check(
     {
@@ -459,12 +465,12 @@ describe('saml-web-sso · AuthnRequest handling', function () {
       level: 'MUST',
       requirements: ['SAMLCore-3.3.2.2.1'],
       title:
-        'an exact (or Comparison-less) RequestedAuthnContext naming the class of a plain login gets that class, a minimum one a Success; an exact one no IdP can satisfy gets NoAuthnContext',
+        'an exact (or Comparison-less) RequestedAuthnContext naming the class of a plain login gets that class, a minimum or maximum one a Success; an exact (or Comparison-less) class or a declaration no IdP can satisfy gets NoAuthnContext',
     },
     async (v, ctx) => {
       let given: string | undefined;
-      // Comparison "exact", or omitted (then "exact" by default), or "minimum".
-      const exact = (classRef: string, comparison: 'exact' | 'omitted' | 'minimum' = 'exact') =>
+      // Comparison "exact", or omitted (then "exact" by default), or "minimum", or "maximum".
+      const exact = (classRef: string, comparison: 'exact' | 'omitted' | 'minimum' | 'maximum' = 'exact') =>
         webLogin(ctx, {
           request: (b) =>
             b.withRequestedAuthnContext({
@@ -487,21 +493,39 @@ describe('saml-web-sso · AuthnRequest handling', function () {
           ['exact: the class of the control login', 'satisfiable'],
           ['no Comparison (exact by default): the class of the control login', 'default-exact'],
           ['exact: a class no IdP supports', 'unsatisfiable'],
+          ['no Comparison (exact by default): a class no IdP supports', 'default-unsatisfiable'],
+          ['exact: a declaration (AuthnContextDeclRef) no IdP supports', 'declaration-unsatisfiable'],
           ['minimum: the class of the control login', 'minimum'],
+          ['maximum: the class of the control login', 'maximum'],
         ] as const,
         async (kind) => {
-          if (kind === 'unsatisfiable') {
-            expectErrorStatus(v, await exact(UNSATISFIABLE_CLASS), 'NoAuthnContext');
+          if (kind === 'unsatisfiable' || kind === 'default-unsatisfiable') {
+            const comparison = kind === 'unsatisfiable' ? 'exact' : 'omitted';
+            expectErrorStatus(v, await exact(UNSATISFIABLE_CLASS, comparison), 'NoAuthnContext');
+            return;
+          }
+          if (kind === 'declaration-unsatisfiable') {
+            // The schema's other choice: declaration references only; none of them can be satisfied.
+            const r = await webLogin(ctx, {
+              request: (b) =>
+                b.withRequestedAuthnContext({
+                  comparison: 'exact',
+                  classRefs: [],
+                  declRefs: [UNSATISFIABLE_DECL],
+                }),
+            });
+            expectErrorStatus(v, r, 'NoAuthnContext');
             return;
           }
           if (given === undefined)
             throw new NotApplicable(
               "the control login's AuthnStatement names no AuthnContextClassRef to request",
             );
-          if (kind === 'minimum') {
-            // "at least as strong (as deemed by the responder)": the class the IdP just gave satisfies it,
-            // so Success is due; which class comes back is the responder's judgement, not checked.
-            expectSuccess(v, await exact(given, 'minimum'));
+          if (kind === 'minimum' || kind === 'maximum') {
+            // "at least as strong (as deemed by the responder)" / "as strong as possible […] without
+            // exceeding the strength of": the class the IdP just gave satisfies either, so Success is due;
+            // which class comes back is the responder's judgement, not checked.
+            expectSuccess(v, await exact(given, kind));
             return;
           }
           const a = expectSuccess(v, await exact(given, kind === 'default-exact' ? 'omitted' : 'exact'));

@@ -190,6 +190,11 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
    * It differs from `withheld` in the policy alone (bySignal.any gets no policy, so the IdP's default one).
    */
   const allowed = signalled('subject-id-req-any-released', 'any', false, ['subject-id', 'pairwise-id']);
+  /**
+   * An SP requiring any identifier whose release policy allows subject-id alone: "any" is met by subject-id,
+   * the one identifier the policy lets the IdP release (registered only with capabilities.spReleasePolicy).
+   */
+  const subjectIdOnly = signalled('subject-id-req-any-subject-id-only', 'any', false, ['subject-id']);
 
   /**
    * BLOCKED by SDP-IDP15-signal-any unless `c`, the answer to `allowed`, is a trusted Success with
@@ -441,6 +446,42 @@ describe('saml-web-sso · subject identifiers and attributes', function () {
       }
       policyShown(v, c);
       expectRefusal(v, r);
+    },
+  );
+
+  /**
+   * SDP-IDP15 with subject-id:req any, where the target declares capabilities.spReleasePolicy: an SP whose
+   * release policy at the IdP allows subject-id alone. "any" is met by either identifier, and the policy
+   * leaves subject-id: a Success must carry a valid subject-id (SDP-IDP16: one without the identifier the SP
+   * requires is a request not failed) and no pairwise-id (the policy withholds it, as
+   * SDP-IDP16-withheld-not-released judges). A failed request is judged as for the other signals (required):
+   * a FAIL when the IdP released subject-id elsewhere in this run (it supports it, and the policy allows it
+   * here), NOT_APPLICABLE when it released it nowhere (SDP-IDP16 lets an IdP without it fail the request).
+   */
+  h.check(
+    {
+      id: 'SDP-IDP15-signal-any-policy-subject-id',
+      level: 'MUST',
+      requirements: ['SDP-IDP15', 'SDP-IDP16', 'SDP-IDP13'],
+      title:
+        'an SP whose metadata accepts any identifier and whose release policy allows subject-id alone gets a valid subject-id',
+    },
+    async (v, ctx) => {
+      // Without capabilities.spReleasePolicy subjectIdOnly() throws the NotApplicable naming it.
+      const r = await subjectIdOnly();
+      if (isSuccess(r)) {
+        const pairwise = expectSuccess(v, r).attributes.find((x) => x.name === PAIRWISE_ID);
+        if (pairwise)
+          v.fail(
+            'pairwise-id for an SP whose release policy allows subject-id alone',
+            'not released: the release policy withholds it (SDP-IDP16)',
+            `released: ${pairwise.values.join(', ')}`,
+            WHERE.attribute.attributes,
+          );
+      }
+      const at = await required(v, r, SUBJECT_ID, 'any');
+      if (!at) throw unsupported('subject-id', 'pairwise-id');
+      judgeIdentifier(v, ctx, at);
     },
   );
 

@@ -161,13 +161,18 @@ const DEFS = [
     'a Redirect SigAlg hmac-sha1 is verified as an HMAC keyed with the registered certificate DER bytes (key confusion)',
     ['SDP-IDP05'],
   ),
+  f(
+    'signature-refusal-wrong-inresponseto',
+    'a request refused for its signature gets an error Response Requester/RequestDenied at the registered ACS (as under mode refuse-with-error-response) whose InResponseTo is a fresh ID, not the ID of the request it answers',
+    ['SDP-IDP04', 'SDP-IDP05', 'SAMLCore-3.2.2-inresponseto'],
+  ),
   f('accept-sha1-requests', 'requests signed with RSA-SHA1 or using SHA-1 digests are accepted', [
     'DT-SIG-06',
   ]),
   f(
     'accept-sha1-digest-requests',
-    'a request signed with an allowed SignatureMethod (RSA-SHA256) over a SHA-1 DigestMethod is accepted',
-    ['DT-SIG-06'],
+    'a request signed with an allowed SignatureMethod (RSA-SHA256) over a SHA-1 DigestMethod is accepted (browser and device-token requests alike)',
+    ['DT-SIG-06', 'SDP-ALG01'],
   ),
   f(
     'request-signature-first-reference-only',
@@ -404,6 +409,11 @@ const DEFS = [
     ['SDP-IDP16-error-status'],
   ),
   f(
+    'subject-id-any-pairwise-despite-policy',
+    'for an SP whose metadata requires any identifier, pairwise-id is chosen even where its release policy withholds it, and then withheld: an SP whose policy allows subject-id alone gets a Success without an identifier',
+    ['SDP-IDP15', 'SDP-IDP16'],
+  ),
+  f(
     'release-policy-ignored',
     "the SP's release policy (admin releaseIdentifiers) is not applied: an SP whose metadata requires an identifier the policy withholds gets it in a Success",
     ['SDP-IDP16'],
@@ -546,6 +556,26 @@ const DEFS = [
   f(
     'requested-authn-context-exact-refused',
     'a browser RequestedAuthnContext with Comparison="exact" gets NoAuthnContext, even naming the class the login gives (the explicit value not recognised)',
+    ['SAMLCore-3.3.2.2.1'],
+  ),
+  f(
+    'requested-authn-context-maximum-refused',
+    'a browser RequestedAuthnContext with Comparison="maximum" gets NoAuthnContext, even naming the class the login gives (the value not recognised)',
+    ['SAMLCore-3.3.2.2.1'],
+  ),
+  f(
+    'requested-authn-context-exact-unenforced',
+    'a browser RequestedAuthnContext with Comparison="exact" and class references is not evaluated: a class the IdP cannot give is served with the class of the login',
+    ['SAMLCore-3.3.2.2.1'],
+  ),
+  f(
+    'requested-authn-context-no-comparison-unenforced',
+    'a browser RequestedAuthnContext without a Comparison attribute is not evaluated: a class the IdP cannot give is served with the class of the login (no "exact" default applied)',
+    ['SAMLCore-3.3.2.2.1'],
+  ),
+  f(
+    'requested-authn-context-declref-ignored',
+    'a browser RequestedAuthnContext of AuthnContextDeclRefs only is not evaluated: a declaration the IdP cannot satisfy is served with the class of the login',
     ['SAMLCore-3.3.2.2.1'],
   ),
   f(

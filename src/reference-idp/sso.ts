@@ -68,11 +68,14 @@ export class SsoHandler {
       if (!(e instanceof Reject) || tenant.deviceToken) throw e;
       // Conformant modes (browser requests only): an error Response to the registered ACS for a bad
       // signature, or the login form first and the refusal after it.
-      if (e instanceof SignatureReject && faults.mode('refuse-with-error-response')) {
+      if (
+        e instanceof SignatureReject &&
+        (faults.mode('refuse-with-error-response') || faults.has('signature-refusal-wrong-inresponseto'))
+      ) {
         const registered: ResponseTarget = {
           spEntityId: e.spEntityId,
           acs: e.defaultAcs,
-          requestId: e.requestId ?? '',
+          requestId: faults.has('signature-refusal-wrong-inresponseto') ? newId() : (e.requestId ?? ''),
           relayState: inbound.relayState,
           requestIssueInstant: now,
         };

@@ -38,13 +38,21 @@ export function browserDecision(
   if (
     rac &&
     ((faults.has('requested-authn-context-exact-refused') && rac.comparison === 'exact') ||
+      (faults.has('requested-authn-context-maximum-refused') && rac.comparison === 'maximum') ||
       (faults.has('requested-authn-context-no-default-comparison') && rac.comparison === undefined) ||
       !passwordSatisfies(
         faults.has('requested-authn-context-minimum-as-better') && rac.comparison === 'minimum'
           ? { ...rac, comparison: 'better' }
           : rac,
       )) &&
-    !faults.has('downgrade-authn-context')
+    !faults.has('downgrade-authn-context') &&
+    !(faults.has('requested-authn-context-no-comparison-unenforced') && rac.comparison === undefined) &&
+    !(
+      faults.has('requested-authn-context-exact-unenforced') &&
+      rac.comparison === 'exact' &&
+      rac.classRefs.length > 0
+    ) &&
+    !(faults.has('requested-authn-context-declref-ignored') && rac.classRefs.length === 0)
   ) {
     return {
       kind: 'error',
@@ -148,6 +156,9 @@ function subjectIdentifiers(
       : req === 'any' && can.includes('pairwise-id')
         ? 'pairwise-id'
         : 'subject-id';
+  // A fault: "any" gets pairwise-id whatever the release policy allows, which then withholds it.
+  if (faults.has('subject-id-any-pairwise-despite-policy') && req === 'any' && !can.includes('pairwise-id'))
+    return [];
   if (!can.includes(release)) return [];
   if (release === 'pairwise-id') {
     // Profile §3.4: opaque, per (subject, relying party); hex is within the uniqueID characters.

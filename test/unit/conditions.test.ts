@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { allConditions, verify } from '../../src/harness/checks/conditions';
 import {
+  ERROR_IN_RESPONSE_TO,
   ERROR_NO_ASSERTION,
   RESPONSE_DESTINATION,
   RESPONSE_DESTINATION_REQUIRED,
@@ -103,6 +104,17 @@ describe('conditions', () => {
     expect(holds(enc({ outcome: 'decrypt-failed' }))).to.equal(false);
     expect(keyTransportRefused(enc({}).encryption)).to.equal(true);
     expect(keyTransportRefused(enc({ keyUnwrapped: false }).encryption)).to.equal(false);
+  });
+
+  it("hold an error Response's InResponseTo, where present, to the ID of the request as sent", () => {
+    const judged = (inResponseTo: string | undefined, requestId: string | undefined) =>
+      ERROR_IN_RESPONSE_TO.judge({ response: input({ inResponseTo }).response, requestId });
+    expect(judged('_req', '_req').map((e) => e.holds)).to.deep.equal([true]);
+    expect(judged('_other', '_req').map((e) => e.holds)).to.deep.equal([false]);
+    expect(judged('', '_req').map((e) => e.holds)).to.deep.equal([false]);
+    // Absent, or a request whose ID cannot be determined: nothing to compare.
+    expect(judged(undefined, '_req')).to.deep.equal([]);
+    expect(judged('_other', undefined)).to.deep.equal([]);
   });
 
   it('count as an error status only a present top-level StatusCode other than Success, from the top-level list', () => {

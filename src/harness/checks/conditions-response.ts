@@ -6,6 +6,7 @@
 import type { Requested } from '../roles/client/browser-flow';
 import type { AssertionInfo, ResponseInfo } from '../roles/gateway/verifier';
 import { ENTITY_FORMAT, WHERE } from '../roles/gateway/verifier-types';
+import { parseXml } from '../xml';
 import { POLICY } from './policy';
 import { condition, equals, holds, oneOf, type Expectation } from './conditions';
 import { show } from './verdict';
@@ -74,6 +75,46 @@ export const RESPONSE_IN_RESPONSE_TO = condition<Received>({
   id: 'response-inresponseto',
   requirements: ['SAMLProf-4.1.4.2'],
   judge: (r) => [equals('InResponseTo', r.response.inResponseTo, r.requestId, WHERE.response.inResponseTo)],
+});
+
+/** A Response with the ID of the request it answers, as sent; undefined where the sender cannot tell it. */
+export interface Answering extends HasResponse {
+  requestId: string | undefined;
+}
+
+/**
+ * The ID of the request as sent: its root's ID attribute in `xml`, the request after any edit the check
+ * made (webLogin and silentLogin carry it; without it, `id`). Undefined when the sent XML does not parse or
+ * its root has no ID: then the IdP could not determine it either, and no InResponseTo is judged.
+ */
+export function sentRequestId(request: { id: string; xml?: string }): string | undefined {
+  if (request.xml === undefined) return request.id;
+  try {
+    return parseXml(request.xml).documentElement?.getAttribute('ID') || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * SAMLCore §3.2.2: InResponseTo "MUST match the value of the corresponding request's ID attribute value".
+ * Judged on every error Response that answers a request (outcomes.ts), where present: whether the IdP
+ * could determine the ID of a request it refused (then it MUST be present) is not told from outside.
+ */
+export const ERROR_IN_RESPONSE_TO = condition<Answering>({
+  id: 'error-response-inresponseto',
+  requirements: ['SAMLCore-3.2.2-inresponseto'],
+  judge: ({ response: r, requestId }) =>
+    r.inResponseTo === undefined || requestId === undefined
+      ? []
+      : [
+          equals(
+            'InResponseTo of the error Response',
+            r.inResponseTo,
+            requestId,
+            WHERE.response.inResponseTo,
+          ),
+        ],
 });
 
 function issuer(r: Received, required: boolean): Expectation {

@@ -4,11 +4,14 @@ import type { Verdict } from './verdict';
 import { blockIfPrecondition } from './preconditions';
 import { verify, type Condition } from './conditions';
 import {
+  ERROR_IN_RESPONSE_TO,
   ERROR_NO_ASSERTION,
+  sentRequestId,
   FOR_REQUESTED,
   STATUS_ERROR,
   STATUS_SUCCESS,
   statusName,
+  type Answering,
   type Received,
   type Succeeded,
 } from './conditions-response';
@@ -362,12 +365,13 @@ export function expectErrorStatus(
   tops: readonly string[] = ['Requester', 'Responder'],
 ): ResponseInfo {
   const resp = receivedResponse(v, r);
-  verify(v, { response: resp }, [STATUS_ERROR]);
+  const answering: Answering = { response: resp, requestId: sentRequestId(r.request) };
+  verify(v, answering, [STATUS_ERROR]);
   v.oneOf('top-level StatusCode', statusName(resp.statusCode), tops, WHERE.response.statusCode);
   if (second) {
     v.equal('second-level StatusCode', statusName(resp.statusSubCode), second, WHERE.response.statusSubCode);
   }
-  verify(v, { response: resp }, [ERROR_NO_ASSERTION]);
+  verify(v, answering, [ERROR_NO_ASSERTION, ERROR_IN_RESPONSE_TO]);
   return resp;
 }
 
@@ -387,6 +391,8 @@ export function expectNoFinding(v: Verdict, r: Answer, code: FindingCode, what: 
 /** An error Response reached the ACS: a non-Success status and no Assertion, plain or encrypted. */
 function expectErrorResponse(v: Verdict, r: Answer): ResponseInfo {
   const resp = receivedResponse(v, r);
-  verify(v, { response: resp }, [STATUS_ERROR, ERROR_NO_ASSERTION]);
+  // Every refusal by error Response, in both profiles, answers the request that was sent (SAMLCore §3.2.2).
+  const answering: Answering = { response: resp, requestId: sentRequestId(r.request) };
+  verify(v, answering, [STATUS_ERROR, ERROR_NO_ASSERTION, ERROR_IN_RESPONSE_TO]);
   return resp;
 }

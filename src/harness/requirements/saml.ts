@@ -73,6 +73,12 @@ export const SAML_REQUIREMENTS: readonly Requirement[] = [
     text: 'Destination [Optional]: A URI reference indicating the address to which this response has been sent. […] If it is present, the actual recipient MUST check that the URI reference identifies the location at which the message was received. If it does not, the response MUST be discarded.',
   },
   {
+    id: 'SAMLCore-3.2.2-inresponseto',
+    level: 'MUST',
+    source: 'SAML Core \u00a73.2.2',
+    text: "InResponseTo [Optional]: A reference to the identifier of the request to which the response corresponds, if any. If the response is not generated in response to a request, or if the ID attribute value of a request cannot be determined (for example, the request is malformed), then this attribute MUST NOT be present. Otherwise, it MUST be present and its value MUST match the value of the corresponding request's ID attribute value.",
+  },
+  {
     id: 'SAMLCore-3.2.2.2',
     level: 'MUST',
     source: 'SAML Core \u00a73.2.2.2',
@@ -82,7 +88,7 @@ export const SAML_REQUIREMENTS: readonly Requirement[] = [
     id: 'SAMLCore-3.3.2.2.1',
     level: 'MUST',
     source: 'SAML Core \u00a73.3.2.2.1',
-    text: 'The set of supplied references MUST be evaluated as an ordered set, where the first element is the most preferred authentication context class or declaration. If none of the specified classes or declarations can be satisfied in accordance with the rules below, then the responder MUST return a <Response> message with a second-level <StatusCode> of urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext. If Comparison is set to "exact" or omitted, then the resulting authentication context in the authentication statement MUST be the exact match of at least one of the authentication contexts specified. If Comparison is set to "minimum", then the resulting authentication context in the authentication statement MUST be at least as strong (as deemed by the responder) as one of the authentication contexts specified.',
+    text: 'The set of supplied references MUST be evaluated as an ordered set, where the first element is the most preferred authentication context class or declaration. If none of the specified classes or declarations can be satisfied in accordance with the rules below, then the responder MUST return a <Response> message with a second-level <StatusCode> of urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext. If Comparison is set to "exact" or omitted, then the resulting authentication context in the authentication statement MUST be the exact match of at least one of the authentication contexts specified. If Comparison is set to "minimum", then the resulting authentication context in the authentication statement MUST be at least as strong (as deemed by the responder) as one of the authentication contexts specified. [\u2026] If Comparison is set to "maximum", then the resulting authentication context in the authentication statement MUST be as strong as possible (as deemed by the responder) without exceeding the strength of at least one of the authentication contexts specified.',
   },
   {
     id: 'SAMLCore-3.4.1',

@@ -7,6 +7,7 @@ import {
   signRequestXml,
   type RedirectParams,
   type RedirectSigAlg,
+  type RequestSignOptions,
   type SigningKey,
 } from '../messages/bindings';
 import { record } from '../evidence/context';
@@ -33,6 +34,8 @@ export interface WebLoginOptions {
   /** Sign the request (Redirect: query signature; POST: enveloped). Default: what the IdP metadata asks. */
   sign?: boolean;
   signKey?: SigningKey;
+  /** POST: how the enveloped signature is made (e.g. a SHA-1 DigestMethod under RSA-SHA256). */
+  signOptions?: RequestSignOptions;
   sigAlg?: RedirectSigAlg;
   /** Which gateway entity sends it: the default one, the one registered with AuthnRequestsSigned, or the one with the encryption key. */
   entity?: GatewayEntity;
@@ -117,7 +120,7 @@ export async function webLogin(s: RunContext, opts: WebLoginOptions = {}): Promi
     opts.sign ??
     (builder.issuer === s.config.gateway.signedEntityId || s.idp.wantAuthnRequestsSigned === 'true');
   const key = opts.signKey ?? s.gatewayKey;
-  if (sign && binding === 'post') xml = signRequestXml(xml, builder.id, key);
+  if (sign && binding === 'post') xml = signRequestXml(xml, builder.id, key, opts.signOptions);
   if (opts.afterSigning) xml = opts.afterSigning(xml);
   const ssoUrl = ssoUrlFor(s.idp, binding);
   record({
