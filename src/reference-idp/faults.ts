@@ -172,7 +172,7 @@ const DEFS = [
   f(
     'accept-sha1-digest-requests',
     'a request signed with an allowed SignatureMethod (RSA-SHA256) over a SHA-1 DigestMethod is accepted (browser and device-token requests alike)',
-    ['DT-SIG-06', 'SDP-ALG01'],
+    ['DT-SIG-06', 'IDPC-SEC-03'],
   ),
   f(
     'request-signature-first-reference-only',

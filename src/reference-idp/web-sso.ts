@@ -150,12 +150,10 @@ function subjectIdentifiers(
   if (req === 'none') return [];
   // The release policy (admin) narrows every path, the signalled ones and the one without a signal.
   const can = releasable(sp, faults);
+  // pairwise-id when signalled, or for "any" where the policy allows it; else subject-id (signalled,
+  // "any" under a subject-id-only policy, or no signal: SDP-IDP17 leaves that choice to the IdP).
   const release: SubjectIdentifier =
-    req === 'subject-id' || req === 'pairwise-id'
-      ? req
-      : req === 'any' && can.includes('pairwise-id')
-        ? 'pairwise-id'
-        : 'subject-id';
+    req === 'pairwise-id' || (req === 'any' && can.includes('pairwise-id')) ? 'pairwise-id' : 'subject-id';
   // A fault: "any" gets pairwise-id whatever the release policy allows, which then withholds it.
   if (faults.has('subject-id-any-pairwise-despite-policy') && req === 'any' && !can.includes('pairwise-id'))
     return [];

@@ -41,6 +41,13 @@ export const IDPC_REQUIREMENTS: readonly Requirement[] = [
     text: 'A signed request whose ds:Signature is not schema-valid XML Signature (SignedInfo not its first child, two SignatureMethod in SignedInfo, two DigestMethod in a Reference) SHOULD be refused even when its SignatureValue verifies: verifiers read an ambiguous signature differently (the signature-confusion class of CVE-2025-29774).',
   },
   {
+    id: 'IDPC-SEC-03',
+    level: 'SHOULD',
+    source:
+      'idp-conformance algorithm policy (saml2int SDP-ALG01: deployments "MUST support, and use" digest sha256 and signature rsa-sha256 or ecdsa-sha256 "when communicating with peers" — it fixes what a deployment uses, and no sentence says a receiver refuses a SHA-1 signature; the device-token profile states it as DT-SIG-06; attack catalogue S-12, P-39)',
+    text: 'A signed request whose signature uses SHA-1 (a SHA-1 DigestMethod, even under an RSA-SHA256 SignatureMethod) SHOULD be refused: SHA-1 collisions are practical, and a digest the IdP would not use itself is not one to act on.',
+  },
+  {
     id: 'IDPC-SEC-01',
     level: 'MUST',
     source: 'idp-conformance security baseline (attack catalogue §3; W3C XML Signature Best Practices)',
