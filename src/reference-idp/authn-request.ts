@@ -232,6 +232,7 @@ export function attribute(tenant: Tenant, req: InboundRequest, faults: Faults): 
     !(req.binding === 'redirect' && faults.has('redirect-unsigned-accepted'));
   const known = sp;
   const signatureReject = (message: string) =>
+    // Stryker disable next-line StringLiteral: the refused request's ID is answered only under mode refuse-with-error-response (mutation analysis runs no modes); under it the shared InResponseTo rule FAILs this mutant (SDP-IDP05-post-tampered).
     new SignatureReject(message, known.entityId, known.defaultAcs, attr(receivedRoot, 'ID'));
   if (faults.has('skip-request-signature-check') || !registered) {
     // nothing verified (faults only)

@@ -99,10 +99,12 @@ export async function processDeviceTokenRequest(i: DeviceTokenInput): Promise<De
       // Stryker disable next-line ConditionalExpression,LogicalOperator: tokenCrashes (fault-behaviours.ts) is true only under a *-crashes fault, so without faults this test is false whatever the operator.
       if (faults.has('5xx-on-bad-header') || tokenCrashes(presented.raw, faults))
         return { kind: 'server-error' };
-      const echoed = faults.has('status-message-echoes-header')
-        ? `: ${authorizationValues(i.rawHeaders).join(', ')}`
-        : '';
-      return err('Responder', 'AuthnFailed', `malformed Authorization header${echoed}`);
+      return err(
+        'Responder',
+        'AuthnFailed',
+        // Fault status-message-echoes-header: the StatusMessage echoes the header's value.
+        `malformed Authorization header${faults.has('status-message-echoes-header') ? `: ${authorizationValues(i.rawHeaders).join(', ')}` : ''}`,
+      );
     } else {
       value = presented.value;
     }

@@ -120,15 +120,16 @@ export class SsoHandler {
           return this.answerError(res, tenant, target, d.error, now);
         case 'success':
           return this.answerSuccess(res, tenant, target, d.subject, now);
-        // Stryker disable all: the device-token decision gives login-form, server-error and browser only under faults (interactive-device-login, the *-crashes faults, missing-device-context-tolerated); the kill matrix covers them.
+        // Stryker disable next-line ConditionalExpression: the device-token decision is login-form only under the interactive-device-login fault (the kill matrix covers it).
         case 'login-form':
           return this.showLogin(res, tenant, target, a, now);
+        // Stryker disable next-line ConditionalExpression: server-error only under the *-crashes faults (the kill matrix covers them).
         case 'server-error':
           sendHtml(res, 500, errorPage(500, 'internal error'));
           return;
+        // Stryker disable next-line ConditionalExpression: browser only under the missing-device-context-tolerated fault (the kill matrix covers it).
         case 'browser':
           break;
-        // Stryker restore all
       }
     }
     return this.browser(req, res, tenant, a, target, now);
