@@ -187,8 +187,8 @@ export const FINDINGS = {
   },
   'S-39': {
     meaning:
-      'Character data inside an element of the Assertion whose schema content is element-only (Assertion, Subject, SubjectConfirmation, Conditions, AudienceRestriction, AuthnStatement, AuthnContext, AttributeStatement, Attribute, …): the Assertion is not schema-valid.',
-    source: '[CORE] §2 (saml-schema-assertion-2.0)',
+      'Character data inside an element whose schema content is element-only: of the Assertion (Assertion, Subject, SubjectConfirmation, Conditions, AudienceRestriction, AuthnStatement, AuthnContext, AttributeStatement, Attribute, …) or of the status (samlp:Status, samlp:StatusCode): the message is not schema-valid.',
+    source: '[CORE] §2 (saml-schema-assertion-2.0), §3.2.2.1–3.2.2.2 (saml-schema-protocol-2.0)',
   },
   'C-01': {
     meaning: 'A ds:Signature holds more than one ds:SignedInfo (SAMLStorm).',

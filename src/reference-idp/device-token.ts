@@ -221,6 +221,7 @@ export function readAuthorization(rawHeaders: string[], faults?: Faults): Presen
   if (values.length === 0) return { kind: 'none' };
   if (values.length > 1 && !faults?.has('repeated-auth-header-first-wins')) return { kind: 'malformed' };
   const raw = values[0] as string;
+  // Stryker disable next-line Regex: [^ ]* matches from the first character and .* (with s) to the end, so neither anchor changes a match.
   const m = /^([^ ]*) (.*)$/s.exec(raw);
   const scheme = faults?.has('token-scheme-case-sensitive') ? m?.[1] : m?.[1]?.toLowerCase();
   const expected = faults?.has('token-scheme-case-sensitive') ? 'DeviceToken' : 'devicetoken';

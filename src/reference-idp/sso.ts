@@ -147,6 +147,7 @@ export class SsoHandler {
       req.method === 'POST'
         ? parseUrlEncoded(strictUtf8(await readBody(req, LIMITS.bodyBytes), 'the form'))
         : parseUrlEncoded(query);
+    // Stryker disable next-line StringLiteral: any fallback names no pending login, which is refused alike.
     const state = singleParam(params, 'state')?.value ?? '';
     const pending = tenant.pending.get(state);
     // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: how long a login form stays valid is the IdP's own (no requirement governs the lifetime of its pending-login state).

@@ -1116,6 +1116,12 @@ describe('strict gateway verifier', function () {
           el,
         ).to.not.include('S-15');
       }
+      // The status elements too (samlp:Status, samlp:StatusCode).
+      for (const el of ['Status', 'StatusCode']) {
+        const xml = responseXml().replace(`</samlp:${el}>`, `Stryker was here!</samlp:${el}>`);
+        expect(xml, el).to.include('Stryker was here!');
+        expectRejected(v(signAssertion(xml)), 'S-39');
+      }
       // Whitespace between elements (a pretty-printed Assertion) is not text: accepted.
       expectAccepted(v(signAssertion(responseXml().replace('</saml:Conditions>', '\n  </saml:Conditions>'))));
     });

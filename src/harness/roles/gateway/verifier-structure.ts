@@ -215,13 +215,18 @@ export function inspectStructure(doc: XmlDocument, f: Findings): Structure | und
     if (!inside) f.reject('S-09', `ds:${e.localName} outside any ds:Signature`, { where: pathOf(e) });
   }
 
-  // S-39: character data in a saml: element whose schema content is element-only.
+  // S-39: character data in a saml: or samlp: element whose schema content is element-only.
   for (const e of all) {
-    if (e.namespaceURI !== NS.saml || !ELEMENT_ONLY.has(e.localName ?? '')) continue;
+    const local = e.localName ?? '';
+    const elementOnly =
+      (e.namespaceURI === NS.saml && ELEMENT_ONLY.has(local)) ||
+      (e.namespaceURI === NS.samlp && PROTOCOL_ELEMENT_ONLY.has(local));
+    if (!elementOnly) continue;
     for (let c = e.firstChild; c; c = c.nextSibling) {
       if (c.nodeType !== NODE_TYPES.TEXT && c.nodeType !== NODE_TYPES.CDATA) continue;
       if ((c.nodeValue ?? '').trim() === '') continue;
-      f.reject('S-39', `text inside saml:${e.localName}, whose content is element-only`, {
+      const prefix = e.namespaceURI === NS.samlp ? 'samlp' : 'saml';
+      f.reject('S-39', `text inside ${prefix}:${local}, whose content is element-only`, {
         where: pathOf(e),
         actual: JSON.stringify((c.nodeValue ?? '').trim().slice(0, 40)),
       });
@@ -280,6 +285,13 @@ const ELEMENT_ONLY = new Set([
   'AuthzDecisionStatement',
   'Evidence',
 ]);
+
+/**
+ * samlp: elements of a Response's status whose content model in saml-schema-protocol-2.0 is element-only:
+ * Status (StatusCode, StatusMessage?, StatusDetail?) and StatusCode (StatusCode?). StatusMessage is a
+ * string and StatusDetail holds any content.
+ */
+const PROTOCOL_ELEMENT_ONLY = new Set(['Status', 'StatusCode']);
 
 /**
  * S-03: the unsigned envelope is the part an attacker can edit freely, so its content model is strict:
