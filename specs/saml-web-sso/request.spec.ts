@@ -328,6 +328,28 @@ describe('saml-web-sso · AuthnRequest handling', function () {
   );
 
   /**
+   * IDPC-REQ-05 (the project's own): SAMLCore §3.2.1 makes Destination "[Optional]" ("If it is present,
+   * the actual recipient MUST check [...]"), and SAMLBind §3.4.5.2 requires it only "If the message is
+   * signed": an unsigned request that omits it is a conformant request and should be served.
+   */
+  h.check(
+    {
+      id: 'IDPC-REQ-05-unsigned-no-destination',
+      level: 'SHOULD',
+      requirements: ['IDPC-REQ-05', 'SAMLCore-3.2.1'],
+      title: 'an unsigned AuthnRequest without a Destination attribute gets a Success Response',
+    },
+    async (v, ctx) => {
+      if (ctx.idp.wantAuthnRequestsSigned === 'true')
+        throw new NotApplicable(
+          'the IdP metadata has WantAuthnRequestsSigned="true": no request is unsigned',
+        );
+      const r = await webLogin(ctx, { sign: false, request: (b) => b.withDestination(undefined) });
+      expectSuccess(v, r);
+    },
+  );
+
+  /**
    * IDPC-REQ-02 (the project's own: SAMLCore §1.3.4 binds whoever assigns an ID to uniqueness, not the
    * receiver to replay detection): a replayed request should not be answered twice.
    */

@@ -204,7 +204,8 @@ export function attribute(tenant: Tenant, req: InboundRequest, faults: Faults): 
     if (served && requestAcs) {
       sp = {
         entityId: issuer,
-        acs: [],
+        // The stand-in SP has the request's ACS as its only registered one (resolveAcs then returns it).
+        acs: [{ url: requestAcs, isDefault: true }],
         defaultAcs: requestAcs,
         certs: [],
         authnRequestsSigned: false,
@@ -273,7 +274,7 @@ function resolveAcs(sp: SpRecord, info: AuthnRequestInfo, faults: Faults): strin
   }
   if (info.acsUrl !== undefined) {
     const registered = faults.has('acs-url-first-registered-only') ? sp.acs.slice(0, 1) : sp.acs;
-    if (sp.acs.length === 0 || registered.some((a) => a.url === info.acsUrl)) return info.acsUrl;
+    if (registered.some((a) => a.url === info.acsUrl)) return info.acsUrl;
     if (faults.has('acs-prefix-match') && sp.acs.some((a) => (info.acsUrl as string).startsWith(a.url)))
       return info.acsUrl;
     // Stryker disable next-line all: looseAcsMatch (url-compare.ts) is true only under an acs-* fault, so without faults this line never returns (the kill matrix covers those faults).
@@ -329,6 +330,8 @@ export function checkProtocol(
     // [CORE] §3.2.1, [BIND] §3.4.5.2/§3.5.5.2: Destination must be this endpoint, and present when signed.
     const wrongDestination = !destinationMatches(info.destination ?? '', tenant.urls.ssoUrl, faults);
     const missingOk = faults.has('destination-missing-accepted') || !a.signed;
+    if (faults.has('destination-required-unsigned') && info.destination === undefined)
+      throw new Reject(400, 'the Destination is missing');
     if (info.destination === undefined ? !missingOk : wrongDestination) {
       if (faults.has('destination-mismatch-answered'))
         return { top: 'Requester', second: 'RequestDenied', message: 'the Destination is not this endpoint' };

@@ -671,6 +671,11 @@ const DEFS = [
     'Destination is compared only when present: a signed request without one is served',
     ['SAMLBind-3.4.5.2', 'DT-REQ-12'],
   ),
+  f(
+    'destination-required-unsigned',
+    'Destination is required on every request: an unsigned request without one is refused',
+    ['IDPC-REQ-05'],
+  ),
   f('destination-prefix-match', 'a Destination that starts with the SSO URL is accepted', [
     'SAMLCore-3.2.1',
     'DT-REQ-12',

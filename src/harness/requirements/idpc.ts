@@ -34,6 +34,13 @@ export const IDPC_REQUIREMENTS: readonly Requirement[] = [
     text: 'An HTTP-Redirect request whose SAMLEncoding names the DEFLATE encoding (urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE) is decoded as such; one whose SAMLEncoding names an encoding the IdP does not support SHOULD be refused, not decoded as DEFLATE regardless of what the sender declared.',
   },
   {
+    id: 'IDPC-REQ-05',
+    level: 'SHOULD',
+    source:
+      'idp-conformance optional Destination (SAMLCore \u00a73.2.1: "Destination [Optional] [\u2026] If it is present, the actual recipient MUST check that the URI reference identifies the location at which the message was received"; SAML Bindings \u00a73.4.5.2 and \u00a73.5.5.2 require it only "If the message is signed"; no sentence says a receiver serves a request that omits it)',
+    text: 'An unsigned AuthnRequest without a Destination attribute (optional in SAMLCore \u00a73.2.1, required by SAML Bindings \u00a73.4.5.2/\u00a73.5.5.2 only on signed messages) SHOULD be served like the same request with it: refusing it refuses conformant SPs.',
+  },
+  {
     id: 'IDPC-SEC-02',
     level: 'SHOULD',
     source:
