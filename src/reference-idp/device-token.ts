@@ -198,6 +198,13 @@ function deviceTokenSatisfies(rac: RequestedAuthnContext, faults: Faults): boole
   const asked = rac.comparison ?? 'exact';
   const comparison = faults.has('rac-better-accepted') && asked === 'better' ? 'minimum' : asked;
   if (!['exact', 'minimum', 'maximum'].includes(comparison)) return false;
+  // Faults: one satisfiable Comparison refused each (absent, exact, minimum, maximum).
+  if (faults.has('rac-comparison-absent-refused') && rac.comparison === undefined) return false;
+  if (faults.has('rac-exact-refused') && rac.comparison === 'exact') return false;
+  if (faults.has('rac-minimum-refused') && rac.comparison === 'minimum') return false;
+  if (faults.has('rac-maximum-refused') && rac.comparison === 'maximum') return false;
+  // Fault rac-class-ignored: the listed classes are not read (any class list is served).
+  if (faults.has('rac-class-ignored')) return rac.declRefs === 0;
   return rac.declRefs === 0 && rac.classRefs.includes(AUTHN_CONTEXT.deviceToken);
 }
 

@@ -647,6 +647,31 @@ const DEFS = [
   f('rac-better-accepted', 'RequestedAuthnContext Comparison="better" is served like "minimum"', [
     'DT-TOK-10',
   ]),
+  f(
+    'rac-comparison-absent-refused',
+    'a device-token RequestedAuthnContext without a Comparison attribute gets NoAuthnContext, even naming the device-token class (the "exact" default not applied)',
+    ['DT-TOK-10'],
+  ),
+  f(
+    'rac-exact-refused',
+    'a device-token RequestedAuthnContext with Comparison="exact" gets NoAuthnContext, even naming the device-token class (the explicit value not recognised)',
+    ['DT-TOK-10'],
+  ),
+  f(
+    'rac-minimum-refused',
+    'a device-token RequestedAuthnContext with Comparison="minimum" gets NoAuthnContext, even naming the device-token class',
+    ['DT-TOK-10'],
+  ),
+  f(
+    'rac-maximum-refused',
+    'a device-token RequestedAuthnContext with Comparison="maximum" gets NoAuthnContext, even naming the device-token class',
+    ['DT-TOK-10'],
+  ),
+  f(
+    'rac-class-ignored',
+    'the AuthnContextClassRefs of a device-token RequestedAuthnContext are not read: a list without the device-token class (e.g. PasswordProtectedTransport) gets Success with the device-token class',
+    ['DT-TOK-10'],
+  ),
   f('device-attrs-lowercased', 'device attribute values are lowercased', ['DT-RSP-06']),
   f('subject-confirmation-ten-minutes', 'SubjectConfirmationData NotOnOrAfter is IssueInstant + 10 minutes', [
     'DT-RSP-03',
