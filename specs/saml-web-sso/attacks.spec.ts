@@ -70,11 +70,12 @@ describe('saml-web-sso · hostile requests', function () {
       level: 'SHOULD',
       requirements: ['IDPC-SEC-02'],
       title:
-        'a signed POST request whose ds:Signature has KeyInfo before SignedInfo, two SignatureMethod or two DigestMethod is refused',
+        'a signed POST request whose ds:Signature has KeyInfo before SignedInfo, two CanonicalizationMethod, two SignatureMethod or two DigestMethod is refused',
     },
     async (v, ctx) => {
       const cases = [
         ['KeyInfo before SignedInfo', 'keyinfo-before-signedinfo'],
+        ['two CanonicalizationMethod in SignedInfo', 'two-canonicalization-methods'],
         ['two SignatureMethod in SignedInfo', 'two-signature-methods'],
         ['two DigestMethod in the Reference', 'two-digest-methods'],
       ] as const;

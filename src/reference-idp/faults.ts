@@ -185,6 +185,11 @@ const DEFS = [
     ['IDPC-SEC-02'],
   ),
   f(
+    'c14n-method-count-unchecked',
+    'a POST request SignedInfo with two CanonicalizationMethod elements is verified with the first',
+    ['IDPC-SEC-02'],
+  ),
+  f(
     'signature-method-count-unchecked',
     'a POST request SignedInfo with two SignatureMethod elements is verified with the first',
     ['IDPC-SEC-02'],

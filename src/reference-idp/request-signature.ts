@@ -187,6 +187,8 @@ function checkSignatureRule(doc: Document, root: Element, signatures: Element[],
   if (hasCommentOrPi(si)) fail('comments or processing instructions in SignedInfo');
   const parts = childElements(si);
   const c14n = parts.filter((e) => isNamed(e, NS.ds, 'CanonicalizationMethod'));
+  // Fault c14n-method-count-unchecked: the first CanonicalizationMethod is read, the others ignored.
+  if (faults.has('c14n-method-count-unchecked')) c14n.splice(1);
   if (c14n.length !== 1 || attr(c14n[0] as Element, 'Algorithm') !== ALG.excC14n) {
     fail('CanonicalizationMethod must be exc-c14n without comments');
   }

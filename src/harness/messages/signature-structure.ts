@@ -3,13 +3,17 @@ import type { SigningKey } from './bindings';
 
 /**
  * A signed request whose ds:Signature is not schema-valid XML Signature (W3C XMLDSig §4: Signature is
- * SignedInfo, SignatureValue, KeyInfo?, Object*; SignedInfo has one SignatureMethod and one or more
+ * SignedInfo, SignatureValue, KeyInfo?, Object*; SignedInfo has one CanonicalizationMethod, one SignatureMethod and one or more
  * References; a Reference has one DigestMethod) or has a second Reference — yet a SignatureValue that
  * verifies: each edit is made to the signed request, then SignedInfo is signed again with the same key, so
  * only the structure can make a verifier refuse it.
  */
 export type SignatureStructureEdit =
-  'keyinfo-before-signedinfo' | 'two-signature-methods' | 'two-digest-methods' | 'two-references';
+  | 'keyinfo-before-signedinfo'
+  | 'two-canonicalization-methods'
+  | 'two-signature-methods'
+  | 'two-digest-methods'
+  | 'two-references';
 
 function child(parent: XmlElement, local: string): XmlElement {
   for (let n = parent.firstChild; n; n = n.nextSibling) {
@@ -28,6 +32,7 @@ const EDITS: Record<SignatureStructureEdit, (si: XmlElement, sig: XmlElement) =>
   'keyinfo-before-signedinfo': (si, sig) => {
     sig.insertBefore(child(sig, 'KeyInfo'), si);
   },
+  'two-canonicalization-methods': (si) => duplicate(child(si, 'CanonicalizationMethod')),
   'two-signature-methods': (si) => duplicate(child(si, 'SignatureMethod')),
   'two-digest-methods': (si) => duplicate(child(child(si, 'Reference'), 'DigestMethod')),
   'two-references': (si) => duplicate(child(si, 'Reference')),

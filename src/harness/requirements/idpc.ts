@@ -44,8 +44,8 @@ export const IDPC_REQUIREMENTS: readonly Requirement[] = [
     id: 'IDPC-SEC-02',
     level: 'SHOULD',
     source:
-      'idp-conformance signature structure (W3C XML Signature \u00a74: Signature is (SignedInfo, SignatureValue, KeyInfo?, Object*), SignedInfo has exactly one SignatureMethod, a Reference exactly one DigestMethod; no SAML sentence says a verifier refuses a signature that breaks the schema)',
-    text: 'A signed request whose ds:Signature is not schema-valid XML Signature (SignedInfo not its first child, two SignatureMethod in SignedInfo, two DigestMethod in a Reference) SHOULD be refused even when its SignatureValue verifies: verifiers read an ambiguous signature differently (the signature-confusion class of CVE-2025-29774).',
+      'idp-conformance signature structure (W3C XML Signature \u00a74: Signature is (SignedInfo, SignatureValue, KeyInfo?, Object*), SignedInfo has exactly one CanonicalizationMethod and one SignatureMethod, a Reference exactly one DigestMethod; no SAML sentence says a verifier refuses a signature that breaks the schema)',
+    text: 'A signed request whose ds:Signature is not schema-valid XML Signature (SignedInfo not its first child, two CanonicalizationMethod or two SignatureMethod in SignedInfo, two DigestMethod in a Reference) SHOULD be refused even when its SignatureValue verifies: verifiers read an ambiguous signature differently (the signature-confusion class of CVE-2025-29774).',
   },
   {
     id: 'IDPC-SEC-03',
