@@ -212,8 +212,6 @@ function deviceTokenSatisfies(rac: RequestedAuthnContext, faults: Faults): boole
 
 type Presented = { kind: 'none' } | { kind: 'malformed'; raw?: string } | { kind: 'token'; value: string };
 
-/** The *-crashes faults: header parsing that throws (HTTP 500) on one kind of malformed value each. */
-
 function authorizationValues(rawHeaders: string[]): string[] {
   const out: string[] = [];
   for (let k = 0; k + 1 < rawHeaders.length; k += 2) {

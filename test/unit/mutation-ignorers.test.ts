@@ -23,6 +23,14 @@ async function ignorer(file: string): Promise<Ignorer> {
   return (plugin as { value: Ignorer }).value;
 }
 
+/** The protocol files mutation analysis mutates (stryker.config.json "mutate"), with their sources. */
+function protocolFiles(): [string, string][] {
+  const config = JSON.parse(readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf8')) as {
+    mutate: string[];
+  };
+  return config.mutate.map((file) => [file, readFileSync(path.join(ROOT, file), 'utf8')]);
+}
+
 /** The source texts of the outermost nodes the ignorer ignores. */
 function ignored(code: string, ig: Ignorer): string[] {
   const ast = babel.parseSync(code, {
@@ -81,11 +89,8 @@ describe('npm run mutation: the ignorers', () => {
     // A range (`// Stryker disable all` … `// Stryker restore all`) ends only where the restore comment
     // attaches to a node: one before a closing brace attaches to none, and the range runs to the end of
     // the file (it once took 213 mutants of sso.ts out of the score).
-    const config = JSON.parse(readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf8')) as {
-      mutate: string[];
-    };
-    for (const file of config.mutate) {
-      for (const line of readFileSync(path.join(ROOT, file), 'utf8').split('\n')) {
+    for (const [file, src] of protocolFiles()) {
+      for (const line of src.split('\n')) {
         if (!/Stryker (disable|restore)/.test(line)) continue;
         expect(line, file).to.match(/\/\/ Stryker disable next-line [\w,]+: \S.{20,}/);
       }
@@ -93,11 +98,7 @@ describe('npm run mutation: the ignorers', () => {
   });
 
   it('the protocol files never branch on a text, so ignoring its wording hides no behaviour', () => {
-    const config = JSON.parse(readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf8')) as {
-      mutate: string[];
-    };
-    for (const file of config.mutate) {
-      const src = readFileSync(path.join(ROOT, file), 'utf8');
+    for (const [file, src] of protocolFiles()) {
       const truthy = src.match(/if \(!?(?:[\w.]+\.)?(?:malformed|problem|message)\)/g) ?? [];
       expect(truthy, `${file}: test a text with !== undefined, not its truthiness`).to.deep.equal([]);
     }

@@ -1,7 +1,7 @@
 import { HarnessError } from '../types';
 import type { FindingCode } from '../findings';
 import type { Verdict } from './verdict';
-import { blockIfPrecondition } from './preconditions';
+import { blockIfUntrusted } from './preconditions';
 import { verify, type Condition } from './conditions';
 import {
   ERROR_IN_RESPONSE_TO,
@@ -81,7 +81,7 @@ export function expectSuccess(v: Verdict, r: Answer, owned: readonly Condition<n
       rejects.length ? rejects.map((f) => `${f.code} ${f.message}`).join('; ') : 'none',
     );
     // One root cause, one FAIL: untrusted for the reason the preflight control found → BLOCKED by its root.
-    blockIfPrecondition(v, r.verify, failure);
+    blockIfUntrusted(v, r.verify, failure);
     throw failure;
   }
   v.asserted++;
@@ -140,7 +140,7 @@ export function expectAccepted(v: Verdict, r: Answer): void {
       f.actual ?? `${rejects.length} violation(s): ${rejects.map((x) => x.code).join(', ')}`,
       f.where,
     );
-    blockIfPrecondition(v, r.verify, failure);
+    blockIfUntrusted(v, r.verify, failure);
     throw failure;
   }
   v.asserted++;
@@ -201,12 +201,11 @@ export function expectRefusalAgainst(
   controlAnswered(control);
   stoppedMidFlow(control, 'whether the control was served');
   if (!control.verify?.assertion || !control.verify.accepted) {
-    const what = 'control: the same flow without the mutation';
     const want = 'a Success with a trusted assertion (otherwise a refusal proves nothing)';
-    // A control untrusted for the cause the preflight found (no usable metadata key, signatures that do
-    // not verify) is BLOCKED by that cause's root check, not a FAIL of this one.
-    blockIfPrecondition(v, control.verify, v.failure(what, want, describe(control)));
-    v.fail(what, want, describe(control));
+    const failure = v.failure('control: the same flow without the mutation', want, describe(control));
+    // A control untrusted for the cause the preflight found is BLOCKED by that cause's root check.
+    blockIfUntrusted(v, control.verify, failure);
+    throw failure;
   }
   v.asserted++;
   expectRefusal(v, r, how);

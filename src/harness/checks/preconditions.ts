@@ -75,24 +75,10 @@ export function failedPrecondition(v: Verdict): Precondition | undefined {
 
 /**
  * BLOCKED when this answer fails for the cause the control found (its findings show the precondition's
- * codes); otherwise nothing happens and the caller judges the answer itself. `original` is the FAIL the
- * check would have given, kept in case the root does not fail after all (the runner then restores it).
- */
-export function blockIfPrecondition(
-  v: Verdict,
-  verify: VerifyResult | undefined,
-  original: ConformanceFailure,
-): void {
-  const p = failedPrecondition(v);
-  if (!p) return;
-  if (!rejects(verify).some((f) => p.codes.includes(f.code))) return;
-  throw new Blocked(p.root, p.reason, original);
-}
-
-/**
- * For checks that judge signature validity themselves: BLOCKED when the control found the Responses
- * untrusted and this answer shows the same cause (the root judges it once). Call it after judging what
- * does not need the key (a signature is present at all); `original`: the FAIL the check would give.
+ * codes: the Responses untrusted, so the root judges it once); otherwise nothing happens and the caller
+ * judges the answer itself. Checks that judge signature validity call it after judging what needs no key
+ * (a signature is present at all). `original` is the FAIL the check would have given, kept in case the
+ * root does not fail after all (the runner then restores it).
  */
 export function blockIfUntrusted(
   v: Verdict,
