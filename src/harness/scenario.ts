@@ -272,7 +272,7 @@ export function scenario(
         startedChecks.add(def.id);
         const { result, evidence } = report(s, await checkPool.take(def.id, work));
         await annotateAllure(def);
-        await attachEvidence(evidence, s.redactor);
+        await attachEvidence(s.reportDir, result.evidence ?? [], evidence.length);
         s.results.push(result);
         if (result.outcome === 'NOT_APPLICABLE' || result.outcome === 'BLOCKED') this.skip();
         // Under mutation analysis only a verdict against the IdP kills a mutant: an ERROR is not one.

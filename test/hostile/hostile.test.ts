@@ -334,31 +334,23 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
-/** Every answer of the gateway's ACS that the evidence files record (status line and body). */
+/** Every answer of the gateway's ACS that the evidence records (items.json: status and body). */
 function acsAnswers(reportDir: string): AcsAnswer[] {
   const out: AcsAnswer[] = [];
   for (const file of filesUnder(path.join(reportDir, 'evidence'))) {
-    const text = readFileSync(file, 'utf8');
-    if (!text.split('\n', 1)[0]?.includes('(SAMLResponse to the gateway ACS)')) continue;
-    const lines = text.split('\n');
-    const at = lines.findIndex((l) => l.startsWith('-- response'));
-    if (at < 0) {
-      out.push({ file, check: path.basename(path.dirname(file)), body: '' });
-      continue;
-    }
-    const status = Number(/^HTTP (\d+)/.exec(lines[at + 1] ?? '')?.[1]);
-    const blank = lines.indexOf('', at + 1);
-    out.push({
-      file,
-      check: path.basename(path.dirname(file)),
-      status: Number.isFinite(status) ? status : undefined,
-      body:
-        blank < 0
-          ? ''
-          : lines
-              .slice(blank + 1)
-              .join('\n')
-              .trim(),
+    if (path.basename(file) !== 'items.json') continue;
+    const items = JSON.parse(readFileSync(file, 'utf8')) as {
+      label?: string;
+      http?: { status?: number; responseBody?: string };
+    }[];
+    items.forEach((item, i) => {
+      if (!item.label?.includes('(SAMLResponse to the gateway ACS)')) return;
+      out.push({
+        file: `${file}#${i + 1}`,
+        check: path.basename(path.dirname(file)),
+        status: item.http?.status,
+        body: (item.http?.responseBody ?? '').trim(),
+      });
     });
   }
   return out;
@@ -658,7 +650,7 @@ describe('hostile IdP: the harness stays safe (harness self-safety)', function (
 
       it(`never accepts a login: no ACS answer "accepted", no identity of ${VICTIM} taken`, function () {
         for (const a of run.acs) {
-          expect(a.status, `${path.basename(a.file)}: ${a.body}`).to.not.equal(200);
+          expect(a.status, `${a.file}: ${a.body}`).to.not.equal(200);
           expect(a.body).to.not.equal('accepted');
           if (a.status !== undefined && a.status !== 413) expect(a.body).to.match(/^rejected: /);
         }

@@ -204,7 +204,7 @@ describe('evidence', () => {
 
     const redactor = () => new Redactor([TOKEN, ADMIN_KEY, PASSWORD]);
 
-    it('writes one readable file per item and returns the relative paths', () => {
+    it('writes one transcript of every item, in order, and items.json beside it', () => {
       const items: EvidenceItem[] = [
         httpItem(),
         {
@@ -221,22 +221,33 @@ describe('evidence', () => {
       ];
       const paths = writeEvidence(dir, 'DT-TOK-03-revoked-token', items, redactor());
       expect(paths).to.deep.equal([
-        'evidence/DT-TOK-03-revoked-token/01-get-t-acme-sso-device-token.txt',
-        'evidence/DT-TOK-03-revoked-token/02-response-received-at-the-acs.txt',
-        'evidence/DT-TOK-03-revoked-token/03-note.txt',
+        'evidence/DT-TOK-03-revoked-token/transcript.txt',
+        'evidence/DT-TOK-03-revoked-token/items.json',
       ]);
-      const [p0 = '', p1 = '', p2 = ''] = paths; // three, as just asserted
-      const http = fs.readFileSync(path.join(dir, p0), 'utf8');
+      const transcript = fs.readFileSync(path.join(dir, paths[0] ?? ''), 'utf8');
+      const parts = transcript.split(/^=== /m).slice(1);
+      expect(parts.map((p) => p.split('\n')[0])).to.deep.equal([
+        '01 GET /t/acme/sso (device token)',
+        '02 Response received at the ACS',
+        '03 note',
+      ]);
+      const [http = '', saml = '', note = ''] = parts; // three, as just asserted
       expect(http).to.include('GET http://127.0.0.1:8080/t/acme/sso?SAMLRequest=fZBBa&token=');
       expect(http).to.include(`authorization: DeviceToken ${REDACTED}`);
       expect(http).to.include('accept: text/html');
       expect(http).to.include('HTTP 200');
       expect(http).to.include(`set-cookie: idp_session=${REDACTED}; Path=/; HttpOnly`);
       expect(http).to.include('name="SAMLResponse"');
-      const saml = fs.readFileSync(path.join(dir, p1), 'utf8');
       expect(saml).to.include('Response (HTTP-POST)');
       expect(saml).to.include('<samlp:Response>\n  <saml:Issuer>idp</saml:Issuer>\n</samlp:Response>');
-      expect(fs.readFileSync(path.join(dir, p2), 'utf8')).to.include('token revoked via admin API');
+      expect(note).to.include('token revoked via admin API');
+      const stored = JSON.parse(fs.readFileSync(path.join(dir, paths[1] ?? ''), 'utf8')) as {
+        label: string;
+        file: string;
+      }[];
+      expect(stored.map((i) => [i.label, i.file])).to.deep.equal(
+        items.map((i) => [i.label, 'evidence/DT-TOK-03-revoked-token/transcript.txt']),
+      );
     });
 
     it('never writes a registered secret, in any form, to any file', () => {
@@ -276,7 +287,7 @@ describe('evidence', () => {
         },
       ];
       const paths = writeEvidence(dir, 'DT-TOK-09-no-token-echo', items, redactor());
-      expect(paths).to.have.length(4);
+      expect(paths).to.have.length(2);
       const forms = [
         TOKEN,
         encodeURIComponent(TOKEN),

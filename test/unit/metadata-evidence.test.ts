@@ -44,20 +44,32 @@ describe('metadata checks keep the metadata as evidence', function () {
     for (const id of ['SDP-MD08-signing-certificate', 'DT-MD-01-idp-metadata']) {
       const r = report.results.find((x) => x.id === id);
       expect(r?.outcome, id).to.equal('FAIL');
-      expect(r?.evidence[0], id).to.match(/\/01-get-t-[a-z]+-metadata-idp-metadata\.txt$/);
-      expect(r?.evidence[1], id).to.match(/\/02-idp-metadata-document\.txt$/);
-      const text = fs.readFileSync(path.join(dir, r?.evidence[1] ?? 'missing'), 'utf8');
-      expect(text).to.match(/^ {2}<md:IDPSSODescriptor /m); // indented
-      expect(fs.readFileSync(path.join(dir, r?.evidence[0] ?? 'missing'), 'utf8')).to.match(/^HTTP 200$/m);
-    }
-    for (const p of report.preflight ?? [])
       expect(
-        p.evidence.slice(0, 2).map((f) => path.basename(f)),
+        r?.evidence.map((f) => path.posix.basename(f)),
+        id,
+      ).to.deep.equal(['transcript.txt', 'items.json']);
+      const [fetch = '', doc = ''] = fs
+        .readFileSync(path.join(dir, r?.evidence[0] ?? 'missing'), 'utf8')
+        .split(/^=== /m)
+        .slice(1);
+      expect(fetch, id).to.match(/^01 GET \/t\/[a-z]+\/metadata \(IdP metadata\)/);
+      expect(fetch).to.match(/^HTTP 200$/m);
+      expect(doc, id).to.match(/^02 IdP metadata document/);
+      expect(doc).to.match(/^ {2}<md:IDPSSODescriptor /m); // indented
+    }
+    for (const p of report.preflight ?? []) {
+      const text = fs.readFileSync(path.join(dir, p.evidence[0] ?? 'missing'), 'utf8');
+      expect(
+        text
+          .split(/^=== /m)
+          .slice(1, 3)
+          .map((x) => x.split('\n')[0]),
         p.profile,
       ).to.deep.equal([
-        `01-get-t-${p.profile === 'device-token' ? 'acme' : 'web'}-metadata-idp-metadata.txt`,
-        '02-idp-metadata-document.txt',
+        `01 GET /t/${p.profile === 'device-token' ? 'acme' : 'web'}/metadata (IdP metadata)`,
+        '02 IdP metadata document',
       ]);
+    }
   });
 
   it('report.html shows the document inline for the failure', () => {
@@ -69,10 +81,11 @@ describe('metadata checks keep the metadata as evidence', function () {
     expect(own).to.include('GET http://127.0.0.1:');
   });
 
-  it('Allure attaches the fetch and the document', () => {
+  it('Allure attaches the transcript, the fetch and the document first', () => {
     interface Attachment {
       name: string;
       type: string;
+      source: string;
     }
     const results = fs
       .readdirSync(path.join(dir, 'allure-results'))
@@ -87,9 +100,12 @@ describe('metadata checks keep the metadata as evidence', function () {
       );
     const md08 = results.find((r) => r.name.startsWith('SDP-MD08-signing-certificate'));
     const attachments = [...(md08?.attachments ?? []), ...(md08?.steps ?? []).flatMap((x) => x.attachments)];
-    expect(attachments.map((a) => [a.name.replace(/ → \d+$/, ''), a.type])).to.deep.equal([
-      ['01 GET /t/web/metadata (IdP metadata)', 'text/plain'],
-      ['02 IdP metadata document', 'application/xml'],
-    ]);
+    expect(attachments.map((a) => [a.name, a.type])).to.deep.equal([['evidence: 2 items', 'text/plain']]);
+    const text = fs.readFileSync(
+      path.join(dir, 'allure-results', attachments[0]?.source ?? 'missing'),
+      'utf8',
+    );
+    expect(text).to.match(/^=== 01 GET \/t\/web\/metadata \(IdP metadata\)/);
+    expect(text).to.match(/^=== 02 IdP metadata document/m);
   });
 });

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Redactor } from '../../src/harness/evidence/redact';
+import { writeEvidence } from '../../src/harness/evidence/transcript';
 import {
   ALLURE_REPORTER,
   allureActive,
@@ -116,17 +117,19 @@ describe('reporting: allure', () => {
   it('is silent outside an allure run', async () => {
     expect(allureActive()).to.equal(false);
     await annotateAllure(DEF);
-    await attachEvidence(ITEMS, new Redactor([TOKEN]));
+    await attachEvidence(os.tmpdir(), ['evidence/x/transcript.txt', 'evidence/x/items.json'], 2);
   });
 
-  it('writes labels, links and ordered, redacted attachments in a real allure-mocha run', async function () {
+  it('writes labels, links and the redacted transcript, linked, in a real allure-mocha run', async function () {
     this.timeout(20000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idpc-allure-'));
+    const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idpc-allure-report-'));
     try {
+      const files = writeEvidence(reportDir, DEF.id, ITEMS, new Redactor([TOKEN]));
       const results = await runUnderAllure(dir, async () => {
         expect(allureActive()).to.equal(true);
         await annotateAllure(DEF);
-        await attachEvidence(ITEMS, new Redactor([TOKEN]));
+        await attachEvidence(reportDir, files, ITEMS.length);
       });
       expect(results).to.have.length(1);
       const r = results[0]!; // one, as just asserted
@@ -142,17 +145,25 @@ describe('reporting: allure', () => {
         ['SDP-IDP09', 'https://kantarainitiative.github.io/SAMLprofiles/saml2int.html'],
       ]);
       expect(attachmentsOf(r).map((a) => [a.name, a.type])).to.deep.equal([
-        ['01 GET /t/acme/sso (HTTP-Redirect AuthnRequest) → 200', 'text/plain'],
-        ['02 Response received at the ACS', 'application/xml'],
+        ['evidence: 2 items', 'text/plain'],
       ]);
-      const files = attachmentsOf(r).map((a) => fs.readFileSync(path.join(dir, a.source), 'utf8'));
-      expect(files[0]).to.include('GET http://127.0.0.1:8080/t/acme/sso?SAMLRequest=abc');
-      expect(files[0]).to.include('DeviceToken [REDACTED]');
-      expect(files[1]).to.equal('<Response>\n  <Token>[REDACTED]</Token>\n</Response>');
+      const [source = 'missing'] = attachmentsOf(r).map((a) => a.source);
+      const text = fs.readFileSync(path.join(dir, source), 'utf8');
+      expect(text).to.equal(fs.readFileSync(path.join(reportDir, files[0] ?? 'missing'), 'utf8'));
+      expect(text).to.match(/^=== 01 GET \/t\/acme\/sso \(HTTP-Redirect AuthnRequest\)$/m);
+      expect(text).to.include('GET http://127.0.0.1:8080/t/acme/sso?SAMLRequest=abc');
+      expect(text).to.include('DeviceToken [REDACTED]');
+      expect(text).to.match(/^=== 02 Response received at the ACS$/m);
+      expect(text).to.include('<Response>\n  <Token>[REDACTED]</Token>\n</Response>');
+      // linked, not copied: the same file
+      expect(fs.statSync(path.join(dir, source)).ino).to.equal(
+        fs.statSync(path.join(reportDir, files[0] ?? 'missing')).ino,
+      );
       for (const f of fs.readdirSync(dir))
         expect(fs.readFileSync(path.join(dir, f), 'utf8')).not.to.include(TOKEN);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(reportDir, { recursive: true, force: true });
     }
     expect(allureActive()).to.equal(false);
   });

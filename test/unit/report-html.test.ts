@@ -169,7 +169,7 @@ describe('report.html', () => {
     expect(html).to.include(
       '&lt;samlp:Response&gt;\n  &lt;saml:Issuer&gt;idp&lt;/saml:Issuer&gt;\n  &lt;!--',
     );
-    expect(html).to.include('href="evidence/SAMLCore-3.2.1-destination/01-');
+    expect(html).to.include('href="evidence/SAMLCore-3.2.1-destination/transcript.txt"');
     expect(html).to.include('Evidence (2 items)');
   });
 
@@ -214,7 +214,7 @@ describe('report.html', () => {
     for (const id of ['SAMLCore-1.3.3-passed', 'SAMLCore-3.2.2-blocked']) {
       const own = section(id);
       expect(own, id).to.include('Evidence (1 item, in files)');
-      expect(own, id).to.match(/<li><a href="evidence\/SAMLCore-[^"]+\/01-post-acs[^"]*\.txt">01 /);
+      expect(own, id).to.match(/<li><a href="evidence\/SAMLCore-[^"]+\/transcript\.txt">01 /);
       expect(own, id).to.not.include('<pre class="req">');
       expect(own, id).to.not.include('Reproduce with curl');
       expect(own, id).to.not.include(b64.slice(0, 200));

@@ -23,6 +23,10 @@ export class Redactor {
   private forms: string[] = [];
   /** The forms indexed for one scan (rebuilt after addSecret). */
   private index?: FormIndex;
+  /** Bumped by each new secret: a result kept by `once` is reused only while it is unchanged. */
+  private generation = 0;
+  /** `once`'s results, per object (an evidence item), with the generation they were computed in. */
+  private readonly perObject = new WeakMap<object, { generation: number; value: unknown }>();
 
   constructor(secrets: string[] = []) {
     for (const s of secrets) this.addSecret(s);
@@ -33,6 +37,19 @@ export class Redactor {
     this.secrets.add(s);
     this.forms = [...new Set([...this.forms, ...formsOf(s)])].sort((a, b) => b.length - a.length);
     this.index = undefined;
+    this.generation++;
+  }
+
+  /**
+   * compute(), or what it returned for the same object when no secret was added since: an evidence item
+   * a shared flow recorded appears in every check that read the flow, and is redacted once.
+   */
+  once<T>(key: object, compute: () => T): T {
+    const hit = this.perObject.get(key);
+    if (hit && hit.generation === this.generation) return hit.value as T;
+    const value = compute();
+    this.perObject.set(key, { generation: this.generation, value });
+    return value;
   }
 
   redact(text: string): string {
@@ -63,8 +80,9 @@ export class Redactor {
   redactHeaders(h: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(h ?? {})) {
+      // The name too: it is the IdP's as much as the value is, and written beside it.
       const v = this.redact(String(value));
-      out[name] = redactHeaderValue(name, v);
+      out[this.redact(name)] = redactHeaderValue(name, v);
     }
     return out;
   }

@@ -11,12 +11,16 @@ import { prettyXml } from './pretty-xml';
 /** Bodies above this are cut, with a marker saying how much was left out. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-/** Beside the text files: the same items, redacted and bounded, as JSON (what report.html renders). */
+/** A check's evidence as one readable text file: every item in order, each under its numbered heading. */
+export const EVIDENCE_TRANSCRIPT = 'transcript.txt';
+/** Beside it: the same items, redacted and bounded, as JSON (what report.html renders). */
 export const EVIDENCE_ITEMS_JSON = 'items.json';
 
 /**
- * Writes each item to `<dir>/evidence/<checkId>/NN-<slug>.txt`, redacted and bounded.
- * Returns the paths relative to dir (forward slashes), in order.
+ * Writes a check's evidence, redacted and bounded, as two files: `<dir>/evidence/<checkId>/transcript.txt`
+ * (every item as text, in order) and `items.json` beside it. Two files per check, not one per item: on
+ * this kind of disk creating a file costs several times writing one, and a full run has ~700 items.
+ * Returns the two paths relative to dir (forward slashes), the transcript first.
  */
 export function writeEvidence(
   dir: string,
@@ -33,32 +37,37 @@ export function writeEvidence(
   }
   const absDir = path.join(dir, ...relDir.split('/'));
   fs.mkdirSync(absDir, { recursive: true });
-  const width = Math.max(2, String(items.length).length);
-  const files = items.map((item, i) => {
-    const name = `${String(i + 1).padStart(width, '0')}-${slug(redactor.redact(item.label || item.kind))}.txt`;
-    const text = renderEvidenceText(item, redactor);
-    rendered.set(item, text);
-    if (item.saml && !item.http) samlRendered.set(item, renderSamlXml(item, redactor));
-    fs.writeFileSync(path.join(absDir, name), text);
-    return path.posix.join(relDir, name);
+  const transcriptFile = path.posix.join(relDir, EVIDENCE_TRANSCRIPT);
+  const itemsFile = path.posix.join(relDir, EVIDENCE_ITEMS_JSON);
+  // Each part of each item is redacted (redactItem) and the item rendered from the redacted parts, once
+  // per item: the rendering adds only fixed text around them.
+  const done = items.map((item) => redactedItem(item, redactor));
+  fs.writeFileSync(path.join(absDir, EVIDENCE_TRANSCRIPT), transcriptOf(done));
+  const stored = done.map((d) => ({ ...d.stored, file: transcriptFile }));
+  fs.writeFileSync(path.join(absDir, EVIDENCE_ITEMS_JSON), `${JSON.stringify(stored, null, 1)}\n`);
+  return [transcriptFile, itemsFile];
+}
+
+interface RedactedItem {
+  stored: EvidenceItem;
+  text: string;
+}
+
+/** An item redacted (items.json) and rendered (the transcript), computed once per item and secret set. */
+function redactedItem(item: EvidenceItem, redactor: Redactor): RedactedItem {
+  return redactor.once(item, () => {
+    const stored = redactItem(item, redactor);
+    return { stored, text: renderRedacted(stored) };
   });
-  const structured = items.map((item, i) => ({ ...redactItem(item, redactor), file: files[i] }));
-  fs.writeFileSync(path.join(absDir, EVIDENCE_ITEMS_JSON), `${JSON.stringify(structured, null, 1)}\n`);
-  return files;
 }
 
-/** The text writeEvidence wrote for an item, so the Allure attachment reuses it instead of redacting again. */
-const rendered = new WeakMap<EvidenceItem, string>();
-
-/** renderEvidenceText(item), as writeEvidence already rendered it when it did. */
-export function evidenceText(item: EvidenceItem, redactor: Redactor): string {
-  return rendered.get(item) ?? renderEvidenceText(item, redactor);
+/** The readable text of redacted items, each under `=== NN label`. */
+function transcriptOf(done: readonly RedactedItem[]): string {
+  const width = Math.max(2, String(done.length).length);
+  return done.map((d, i) => `=== ${String(i + 1).padStart(width, '0')} ${d.text}`).join('\n');
 }
 
-/** renderSamlXml as writeEvidence computed it (the XML attachment of a SAML-only item). */
-const samlRendered = new WeakMap<EvidenceItem, string>();
-
-/** prettyXml of an item's SAML message, computed once per item (text file, items.json, attachment). */
+/** prettyXml of an item's SAML message, computed once per item. */
 const pretty = new WeakMap<EvidenceItem, string>();
 function prettySaml(item: EvidenceItem): string {
   let p = pretty.get(item);
@@ -69,10 +78,10 @@ function prettySaml(item: EvidenceItem): string {
   return p;
 }
 
-/** One item as written to items.json: every string redacted, every body bounded; `file` is its text file. */
+/** One item as written to items.json: every string redacted, every body bounded; `file` is its transcript. */
 export type StoredEvidenceItem = EvidenceItem & { file?: string };
 
-/** A redacted, bounded copy of one item (the structured twin of renderEvidenceText). */
+/** A redacted, bounded copy of one item: what items.json holds and the transcript is rendered from. */
 export function redactItem(item: EvidenceItem, redactor: Redactor): EvidenceItem {
   const r = (s: string | undefined) => (s === undefined ? undefined : bound(redactor.redact(s)));
   const out: EvidenceItem = { kind: item.kind, label: redactor.redact(item.label ?? ''), at: item.at };
@@ -118,45 +127,37 @@ export function readEvidenceItems(
   }
 }
 
-/** The readable text of one item, redacted and bounded: what an evidence file or text attachment holds. */
-export function renderEvidenceText(item: EvidenceItem, redactor: Redactor): string {
-  const lines: string[] = [`# ${oneLine(item.label)}`, `# ${item.kind} at ${item.at}`, ''];
-  if (item.http) lines.push(...renderHttp(item.http, redactor));
+/** The text of one item already redacted and bounded (redactItem): its label line, then its parts. */
+function renderRedacted(item: EvidenceItem): string {
+  const lines: string[] = [oneLine(item.label), `# ${item.kind} at ${item.at}`, ''];
+  if (item.http) lines.push(...renderHttp(item.http));
   if (item.saml) {
     if (item.http) lines.push('', '-- SAML --');
     lines.push(`${item.saml.messageType}${item.saml.binding ? ` (${item.saml.binding})` : ''}`, '');
-    lines.push(bound(redactor.redact(prettySaml(item))));
+    lines.push(item.saml.xml);
   }
   if (item.text !== undefined) {
     if (item.http || item.saml) lines.push('');
-    lines.push(bound(redactor.redact(item.text)));
+    lines.push(item.text);
   }
-  // A last pass over the assembled text: anything the per-part passes could not see in context.
-  return redactor.redact(`${trimNewlines(lines.join('\n'))}\n`);
+  return `${trimNewlines(lines.join('\n'))}\n`;
 }
 
-/** The pretty, redacted, bounded XML of a SAML item (for application/xml attachments). */
-export function renderSamlXml(item: EvidenceItem, redactor: Redactor): string {
-  return samlRendered.get(item) ?? bound(redactor.redact(prettySaml(item)));
-}
-
-function renderHttp(h: NonNullable<EvidenceItem['http']>, redactor: Redactor): string[] {
+function renderHttp(h: NonNullable<EvidenceItem['http']>): string[] {
   const out: string[] = [];
   out.push(`-- request (${h.direction}) --`);
-  out.push(`${h.method} ${redactor.redact(h.url)}`);
-  out.push(...headerLines(redactor.redactHeaders(h.requestHeaders ?? {})));
-  if (h.requestBody !== undefined && h.requestBody !== '')
-    out.push('', bound(redactor.redact(h.requestBody)));
+  out.push(`${h.method} ${h.url}`);
+  out.push(...headerLines(h.requestHeaders ?? {}));
+  if (h.requestBody !== undefined && h.requestBody !== '') out.push('', h.requestBody);
   out.push('');
   if (h.error !== undefined) {
-    out.push(`-- no response: ${oneLine(redactor.redact(h.error))} --`);
+    out.push(`-- no response: ${oneLine(h.error)} --`);
   }
   if (h.status !== undefined) {
     out.push(`-- response${h.durationMs !== undefined ? ` (${h.durationMs} ms)` : ''} --`);
     out.push(`HTTP ${h.status}`);
-    out.push(...headerLines(redactor.redactHeaders(h.responseHeaders ?? {})));
-    if (h.responseBody !== undefined && h.responseBody !== '')
-      out.push('', bound(redactor.redact(h.responseBody)));
+    out.push(...headerLines(h.responseHeaders ?? {}));
+    if (h.responseBody !== undefined && h.responseBody !== '') out.push('', h.responseBody);
   } else if (h.error === undefined) {
     out.push('-- no response recorded --');
   }
@@ -180,16 +181,6 @@ export function bound(text: string, max = MAX_BODY_BYTES): string {
     .toString('utf8')
     .replace(/\uFFFD+$/, '');
   return `${head}\n[… truncated: ${size - Buffer.byteLength(head, 'utf8')} of ${size} bytes not shown …]`;
-}
-
-export function slug(label: string): string {
-  const s = label
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-  return s || 'item';
 }
 
 /** A check ID as a folder name: IDs are already safe, but never trust a path segment. */

@@ -1,14 +1,13 @@
 /**
  * Allure mapping, called from inside a running mocha test whose reporter is allure-mocha: labels and
- * requirement links from the check definition, evidence as ordered attachments.
+ * requirement links from the check definition, the evidence transcript as one attachment.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as allure from 'allure-js-commons';
-import type { Redactor } from '../evidence/redact';
-import { evidenceText, renderSamlXml } from '../evidence/transcript';
+import { EVIDENCE_TRANSCRIPT } from '../evidence/transcript';
 import { requirementUrl } from '../requirements';
-import type { CheckDef, CheckResult, EvidenceItem, Level } from '../types';
+import type { CheckDef, CheckResult, Level } from '../types';
 
 /** The mocha reporter module (pass as `reporter`, e.g. `new Mocha({ reporter: ALLURE_REPORTER })`). */
 export const ALLURE_REPORTER: string = require.resolve('allure-mocha');
@@ -40,8 +39,14 @@ export class PlainWriter {
   writeAttachment(name: string, content: Buffer | string): void {
     fs.writeFileSync(this.file(name), content);
   }
+  /** A hard link to the file (the evidence transcript: no second copy written), else a copy. */
   writeAttachmentFromPath(name: string, from: string): void {
-    fs.copyFileSync(from, this.file(name));
+    const to = this.file(name);
+    try {
+      fs.linkSync(from, to);
+    } catch {
+      fs.copyFileSync(from, to);
+    }
   }
   writeEnvironmentInfo(info: Record<string, string | undefined>): void {
     // Not configured by the runner; kept for the interface (allure's format: key=value lines).
@@ -122,34 +127,23 @@ export async function annotateAllure(def: CheckDef): Promise<void> {
   if (links.length > 0) await allure.links(...links);
 }
 
-/** Each item as one attachment, named in order (`01 GET /x …`): HTTP as text/plain, SAML as application/xml. */
-export async function attachEvidence(items: EvidenceItem[], redactor: Redactor): Promise<void> {
-  if (!allureActive()) return;
-  const width = Math.max(2, String(items.length).length);
-  for (const [i, item] of items.entries()) {
-    const name = `${String(i + 1).padStart(width, '0')} ${redactor.redact(attachmentLabel(item))}`;
-    if (item.kind === 'saml' && item.saml && !item.http) {
-      await allure.attachment(name, renderSamlXml(item, redactor), allure.ContentType.XML);
-    } else {
-      await allure.attachment(name, evidenceText(item, redactor), allure.ContentType.TEXT);
-    }
-  }
-}
-
-function attachmentLabel(item: EvidenceItem): string {
-  let label = (item.label || '').replace(/\s+/g, ' ').trim();
-  if (!label && item.http) {
-    let p = item.http.url;
-    try {
-      p = new URL(item.http.url).pathname;
-    } catch {
-      // keep the raw URL
-    }
-    label = `${item.http.method} ${p}`;
-  }
-  if (!label) label = item.saml?.messageType ?? item.kind;
-  if (item.http?.status !== undefined && !/→\s*\d{3}/.test(label)) label += ` → ${item.http.status}`;
-  return label.length > 120 ? `${label.slice(0, 119)}…` : label;
+/**
+ * The check's evidence as one text attachment: the transcript writeEvidence wrote (every HTTP exchange
+ * and decoded SAML message, in order, redacted), linked into allure-results rather than written again.
+ * `files` are the result's evidence paths, relative to reportDir.
+ */
+export async function attachEvidence(
+  reportDir: string,
+  files: readonly string[],
+  items: number,
+): Promise<void> {
+  const transcript = files.find((f) => path.posix.basename(f) === EVIDENCE_TRANSCRIPT);
+  if (!allureActive() || transcript === undefined) return;
+  const name = `evidence: ${items} ${items === 1 ? 'item' : 'items'}`;
+  await allure.attachmentPath(name, path.join(reportDir, ...transcript.split('/')), {
+    contentType: allure.ContentType.TEXT,
+    fileExtension: 'txt',
+  });
 }
 
 interface AllureResultFile {
