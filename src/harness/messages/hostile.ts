@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { deflateRawSync } from 'node:zlib';
+import { constants, deflateRawSync } from 'node:zlib';
 import { signedOctets, type RedirectParams } from './bindings';
 import { ALG, certKeyInfo, resignSignature } from '../xml';
 
@@ -64,15 +64,21 @@ export const hostileSignature = {
 
 /** Encoded SAMLRequest values no parser should accept (catalogue C-13, C-14, C-B64, C-ENC-1). */
 export const hostileEncoding = {
-  /** 20 MB of spaces inside an element, raw-deflated (about 20 kB): the inflate must be bounded. */
-  deflateBomb: () =>
-    deflateRawSync(
-      Buffer.concat([
-        Buffer.from('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">'),
-        Buffer.alloc(20 * 1024 * 1024, 0x20),
-        Buffer.from('</samlp:AuthnRequest>'),
-      ]),
-    ).toString('base64'),
+  /**
+   * 20 MB of spaces inside an element, raw-deflated (about 20 kB): the inflate must be bounded. Built
+   * from independently compressed pieces (each flushed to a byte boundary, only the last one final), so
+   * the 20 MB is never in the harness's memory: one MiB of spaces compressed once, repeated 20 times.
+   */
+  deflateBomb: () => {
+    const piece = (b: Buffer, last = false) =>
+      deflateRawSync(b, { finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH });
+    const mib = piece(Buffer.alloc(1024 * 1024, 0x20));
+    return Buffer.concat([
+      piece(Buffer.from('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">')),
+      ...Array.from({ length: 20 }, () => mib),
+      piece(Buffer.from('</samlp:AuthnRequest>'), true),
+    ]).toString('base64');
+  },
   /** 300 KiB once decoded: over the 256 KiB request limit. */
   oversize: (xml: string) =>
     Buffer.from(
