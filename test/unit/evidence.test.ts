@@ -305,6 +305,35 @@ describe('evidence', () => {
       }
     });
 
+    it('an HTTP item still waiting for its answer is rendered afresh once answered (not cached)', () => {
+      const r = redactor();
+      const item = httpItem({ status: undefined, responseHeaders: undefined, responseBody: undefined });
+      const [first = ''] = writeEvidence(dir, 'DT-A-in-flight', [item], r);
+      expect(fs.readFileSync(path.join(dir, first), 'utf8')).to.include('-- no response recorded --');
+      Object.assign(item.http ?? {}, { status: 302, responseBody: 'answered' });
+      const [second = ''] = writeEvidence(dir, 'DT-B-answered', [item], r);
+      const text = fs.readFileSync(path.join(dir, second), 'utf8');
+      expect(text).to.include('HTTP 302');
+      expect(text).to.include('answered');
+    });
+
+    it('redacts each line of a multi-line credential header, and keeps both of two names that redact alike', () => {
+      const item = httpItem({
+        requestHeaders: {
+          authorization: 'Bearer first-line-credential\nsecond-line-credential',
+          cookie: 'a=1\nsid=session-value',
+          [`x-${TOKEN}`]: 'one',
+          [`x-${encodeURIComponent(TOKEN)}`]: 'two',
+        },
+      });
+      const [p = ''] = writeEvidence(dir, 'DT-C-headers', [item], redactor());
+      const text = fs.readFileSync(path.join(dir, p), 'utf8');
+      for (const secret of ['first-line-credential', 'second-line-credential', 'session-value', TOKEN])
+        expect(text).not.to.include(secret);
+      expect(text).to.include('sid=[REDACTED]');
+      expect(text).to.include(`x-${REDACTED}: one, two`);
+    });
+
     it('truncates bodies over 256 KiB with a marker, after redacting', () => {
       const big = `${'x'.repeat(MAX_BODY_BYTES - 5)}${TOKEN}${'y'.repeat(1000)}`;
       const [p = 'missing'] = writeEvidence(dir, 'big', [httpItem({ responseBody: big })], redactor());

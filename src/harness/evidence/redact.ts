@@ -59,8 +59,9 @@ export class Redactor {
   }
 
   /**
-   * A view of this redactor that remembers its results for texts of 1 KiB and more: one check's evidence
-   * redacts the same bodies for its text files, items.json and Allure attachments. Use it for one batch.
+   * A view of this redactor that remembers its results for texts of 1 KiB and more: the items of one
+   * check's evidence often carry the same bodies (a form posted on, a document fetched twice). Use it for
+   * one batch.
    */
   memoized(): Redactor {
     const memo = new Map<string, string>();
@@ -80,9 +81,15 @@ export class Redactor {
   redactHeaders(h: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(h ?? {})) {
-      // The name too: it is the IdP's as much as the value is, and written beside it.
-      const v = this.redact(String(value));
-      out[this.redact(name)] = redactHeaderValue(name, v);
+      // The name too: it is the IdP's as much as the value is, and written beside it. Each line of a
+      // value on its own: a transcript writes every line as `name: line`.
+      const v = this.redact(String(value))
+        .split('\n')
+        .map((line) => redactHeaderValue(name, line))
+        .join('\n');
+      const key = this.redact(name);
+      // Two names that redact alike keep both values (nothing recorded is dropped).
+      out[key] = key in out ? `${out[key]}, ${v}` : v;
     }
     return out;
   }

@@ -19,7 +19,8 @@ export const EVIDENCE_ITEMS_JSON = 'items.json';
 /**
  * Writes a check's evidence, redacted and bounded, as two files: `<dir>/evidence/<checkId>/transcript.txt`
  * (every item as text, in order) and `items.json` beside it. Two files per check, not one per item: on
- * this kind of disk creating a file costs several times writing one, and a full run has ~700 items.
+ * a busy disk creating a file costs several times writing one, and a full run records ~2,000 items
+ * (711 HTTP exchanges and the SAML messages decoded from them, shared flows' items in each check).
  * Returns the two paths relative to dir (forward slashes), the transcript first.
  */
 export function writeEvidence(
@@ -39,8 +40,9 @@ export function writeEvidence(
   fs.mkdirSync(absDir, { recursive: true });
   const transcriptFile = path.posix.join(relDir, EVIDENCE_TRANSCRIPT);
   const itemsFile = path.posix.join(relDir, EVIDENCE_ITEMS_JSON);
-  // Each part of each item is redacted (redactItem) and the item rendered from the redacted parts, once
-  // per item: the rendering adds only fixed text around them.
+  // Each item is redacted part by part (items.json), rendered, and its text redacted once more as a
+  // whole (what the parts cannot show in context), once per item: a shared flow's items appear in
+  // several checks.
   const done = items.map((item) => redactedItem(item, redactor));
   fs.writeFileSync(path.join(absDir, EVIDENCE_TRANSCRIPT), transcriptOf(done));
   const stored = done.map((d) => ({ ...d.stored, file: transcriptFile }));
@@ -53,12 +55,19 @@ interface RedactedItem {
   text: string;
 }
 
-/** An item redacted (items.json) and rendered (the transcript), computed once per item and secret set. */
+/**
+ * An item redacted (items.json) and rendered (the transcript), computed once per item and secret set —
+ * once it is settled: an HTTP item still waiting for its answer is completed later (context.ts record),
+ * so it is rendered afresh each time until then.
+ */
 function redactedItem(item: EvidenceItem, redactor: Redactor): RedactedItem {
-  return redactor.once(item, () => {
+  const compute = () => {
     const stored = redactItem(item, redactor);
-    return { stored, text: renderRedacted(stored) };
-  });
+    return { stored, text: redactor.redact(renderRedacted(stored)) };
+  };
+  const h = item.http;
+  const settled = !h || h.status !== undefined || h.error !== undefined;
+  return settled ? redactor.once(item, compute) : compute();
 }
 
 /** The readable text of redacted items, each under `=== NN label`. */

@@ -250,7 +250,7 @@ function evidenceHtml(r: Result, items: StoredEvidenceItem[] | undefined): strin
   const count = `${items.length} ${items.length === 1 ? 'item' : 'items'}`;
   const number = (i: number) => String(i + 1).padStart(width, '0');
   if (!INLINE_OUTCOMES.has(r.outcome)) {
-    // Linked, not inlined: one line per item, its file one click away.
+    // Linked, not inlined: one line per item, the transcript holding it one click away.
     const lis = items.map((item, i) => {
       const file = item.file ?? files[i];
       const label = itemSummary(item, number(i));
@@ -273,7 +273,7 @@ ${body}
   });
   const more =
     budget <= 0
-      ? ' <span class="muted">(the last items only as files: the page keeps each check small)</span>'
+      ? ' <span class="muted">(the last items only in the evidence files: the page keeps each check small)</span>'
       : '';
   return `<div class="evidence"><h3>Evidence (${count})${more}</h3>${lis.join('\n')}</div>`;
 }
