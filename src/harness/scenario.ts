@@ -242,7 +242,7 @@ export function scenario(
       // target was found gone keeps it, even when reported later (--jobs N judges ahead of mocha); one in
       // flight then, or started after, is ERROR naming the death (Liveness.lostVerdict) — the same with
       // --jobs 1 and N. Then expectations, redaction and its evidence files.
-      const report = (s: RunContext, w: Worked): { result: CheckResult; evidence: EvidenceItem[] } => {
+      const report = (s: RunContext, w: Worked): { result: CheckResult; items: number } => {
         w = asReported(def.id, w, s.liveness);
         const { j } = w;
         let result: CheckResult = {
@@ -263,16 +263,16 @@ export function scenario(
         // the IdP echoed (a password, a token) in its message, expected or actual.
         Object.assign(result, redactJudged(result, s.redactor));
         result.evidence = writeEvidence(s.reportDir, def.id, w.evidence, s.redactor);
-        return { result, evidence: w.evidence };
+        return { result, items: w.evidence.length };
       };
       checkPool.define(def.id, { exclusive: spec.exclusive ?? opts.exclusive, run: work });
       it(`${def.id} ${def.title}`, async function () {
         const s = activeRun();
         this.timeout(0);
         startedChecks.add(def.id);
-        const { result, evidence } = report(s, await checkPool.take(def.id, work));
+        const { result, items } = report(s, await checkPool.take(def.id, work));
         await annotateAllure(def);
-        await attachEvidence(s.reportDir, result.evidence ?? [], evidence.length);
+        await attachEvidence(s.reportDir, result.evidence ?? [], items);
         s.results.push(result);
         if (result.outcome === 'NOT_APPLICABLE' || result.outcome === 'BLOCKED') this.skip();
         // Under mutation analysis only a verdict against the IdP kills a mutant: an ERROR is not one.

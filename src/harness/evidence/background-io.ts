@@ -1,12 +1,12 @@
 /**
  * The previous run's reports removed off the critical path: a run renames them away at once (no
- * verdict outlives the start of a run) and a detached `rm -rf` deletes them on another core (about
- * 730 files, two per check and Allure's; deleting ~3,000 here once cost ~0.3 s of CPU and up to a second
- * of wall on a busy disk). The
- * renamed folders go outside the report dir, so it never holds trash: to the OS temp dir when it is on
- * the same filesystem (a rename cannot cross filesystems), else beside the report dir, as hidden
- * `.<report dir name>.removing-*` folders; the next run deletes what an interrupted removal left there
- * (and, from older versions, `.removing-*` inside the report dir) the same way.
+ * verdict outlives the start of a run) and a detached `rm -rf` deletes them on another core (about 730
+ * files, two per check and Allure's; deleting ~3,000 here once cost ~0.3 s of CPU and up to a second of
+ * wall on a busy disk). The renamed folders go outside the report dir, so it never holds trash: to the
+ * OS temp dir when it is on the same filesystem (a rename cannot cross filesystems), else beside the
+ * report dir, as hidden `.<report dir name>.removing-*` folders; the next run deletes what an
+ * interrupted removal left there (and, from older versions, `.removing-*` inside the report dir) the
+ * same way.
  * Report files themselves are written synchronously: measured here, fs.promises.writeFile for ~3,000
  * small files cost 3x the CPU of writeFileSync, and callback writes of today's ~730 gave no gain in wall.
  */

@@ -58,26 +58,6 @@ export class Redactor {
     return redactPatterns(this.index.replace(text));
   }
 
-  /**
-   * A view of this redactor that remembers its results for texts of 1 KiB and more: the items of one
-   * check's evidence often carry the same bodies (a form posted on, a document fetched twice). Use it for
-   * one batch.
-   */
-  memoized(): Redactor {
-    const memo = new Map<string, string>();
-    const view = Object.create(this) as Redactor;
-    view.redact = (text: string): string => {
-      if (!text || text.length < 1024) return this.redact(text);
-      let r = memo.get(text);
-      if (r === undefined) {
-        r = this.redact(text);
-        memo.set(text, r);
-      }
-      return r;
-    };
-    return view;
-  }
-
   redactHeaders(h: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(h ?? {})) {

@@ -30,7 +30,6 @@ export function writeEvidence(
   redactor: Redactor,
 ): string[] {
   if (items.length === 0) return [];
-  redactor = redactor.memoized();
   // A second write for the same ID (another profile, a retry) gets its own folder instead of mixing files.
   let relDir = path.posix.join('evidence', safeName(checkId));
   for (let n = 2; fs.existsSync(path.join(dir, ...relDir.split('/'))); n++) {

@@ -3,10 +3,10 @@ import type { SigningKey } from './bindings';
 
 /**
  * A signed request whose ds:Signature is not schema-valid XML Signature (W3C XMLDSig §4: Signature is
- * SignedInfo, SignatureValue, KeyInfo?, Object*; SignedInfo has one CanonicalizationMethod, one SignatureMethod and one or more
- * References; a Reference has one DigestMethod) or has a second Reference — yet a SignatureValue that
- * verifies: each edit is made to the signed request, then SignedInfo is signed again with the same key, so
- * only the structure can make a verifier refuse it.
+ * SignedInfo, SignatureValue, KeyInfo?, Object*; SignedInfo has one CanonicalizationMethod, one
+ * SignatureMethod and one or more References; a Reference has one DigestMethod) or has a second
+ * Reference — yet a SignatureValue that verifies: each edit is made to the signed request, then
+ * SignedInfo is signed again with the same key, so only the structure can make a verifier refuse it.
  */
 export type SignatureStructureEdit =
   | 'keyinfo-before-signedinfo'
