@@ -10,6 +10,7 @@ import type { Param } from './codec';
 import { strictBase64 } from './codec';
 import { ALG, NS } from './constants';
 import { Reject } from './errors';
+import { withIdLookup } from './id-lookup';
 import { hmacKeyConfusion, type RedirectParams } from './fault-behaviours';
 import type { Faults } from './faults';
 import type { SpCert } from './sp-metadata';
@@ -243,7 +244,7 @@ function runXmlCrypto(signature: Element, xml: string, certs: SpCert[], faults: 
     try {
       sx.loadSignature(signature as unknown as Parameters<SignedXml['loadSignature']>[0]);
       // Stryker disable next-line ConditionalExpression: xml-crypto 6's checkSignature throws when a signature does not verify (caught below: the next certificate is tried), so `ok` is true whenever this line completes.
-      const ok = sx.checkSignature(xml) === true;
+      const ok = withIdLookup(() => sx.checkSignature(xml)) === true;
       if (ok) return sx.getSignedReferences();
     } catch {
       // a wrong key or a malformed signature throws: try the next certificate
