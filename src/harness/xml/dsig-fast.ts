@@ -2,26 +2,29 @@
  * A shortcut to what xml-crypto's checkSignature concludes, for the one shape IdPs send almost always
  * (SAML core §5.4): a ds:Signature that is a child of the element it signs, one Reference "#ID" to that
  * element, transforms enveloped-signature + exclusive C14N, exclusive C14N for SignedInfo, an RSA
- * method. It proves validity only, by the same computation on the document already parsed (xml-crypto
- * re-parses the text with its bundled xmldom 0.8 and deep-clones the signed element, ~3 ms a signature):
- * SignedInfo and the signed element canonicalized with xml-crypto's own ExclusiveCanonicalization, the
- * digest compared, SignatureValue verified with each trusted certificate in turn.
+ * method. It proves validity only, by xml-crypto's own computation on the same inputs, read the same
+ * way, without its costs (~3 ms a signature: the text parsed again for each signature, the signed
+ * element deep-cloned, xpath's general evaluator): SignedInfo from the given node, canonicalized and
+ * parsed again with xml-crypto's xmldom 0.8 to read the Reference; the ID lookup, the enveloped
+ * signature and the signed element from xml-crypto's 0.8 parse of the text (parsed once for a Response's
+ * two signatures); xml-crypto's own ExclusiveCanonicalization, the digest, RSA with each trusted
+ * certificate in turn. The two xmldom versions can build different trees from one text (duplicate
+ * expanded attribute names, names outside the BMP): everything xml-crypto reads from its tree is read
+ * from that tree here.
  *
  * Every condition under which xml-crypto could judge differently sends the signature back to xml-crypto
  * (`undefined`): another shape, an InclusiveNamespaces prefix list, an ID or a SignatureValue that is not
  * unique in the document (xml-crypto refuses both), a CanonicalizationMethod child of the signed element
- * (xml-crypto's exclusive C14N would take a prefix list from it), a digest or signature that does not
- * verify (the error text is xml-crypto's), a document not parsed by parseXml from exactly `xml` (xml-crypto
- * reads the text, this the tree: verifyEnveloped's callers never edit the tree they verify). Both xmldom
- * versions build the same tree from the same text (parse.ts aligns line endings; both normalize
- * attribute whitespace).
- * test/unit/xml-dsig-fast.test.ts compares the shortcut with xml-crypto on every shape.
+ * (xml-crypto's exclusive C14N would take a prefix list from it), anything xmldom 0.8 complains about, a
+ * digest or signature that does not verify (the error text is xml-crypto's).
+ * test/unit/xml-dsig-fast.test.ts compares the shortcut with xml-crypto on every shape, including the
+ * cases a second reviewer found where the two xmldom versions disagree.
  */
 import * as crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import { ExclusiveCanonicalization } from 'xml-crypto';
-import { ALG, NS, type XmlElement, type XmlNode } from './constants';
+import { ALG, NS, type XmlDocument, type XmlElement, type XmlNode } from './constants';
 import { fastSelect } from './fast-xpath';
-import { parsedFrom } from './parse';
 import { verificationKey } from './keys';
 
 /** What verifyUncached returns for a valid signature (dsig.ts SignatureCheck without the description). */
@@ -70,6 +73,27 @@ export function exclusiveC14n(el: XmlElement, leaveOut?: XmlNode): string {
     defaultNsForPrefix: DEFAULT_NS_FOR_PREFIX,
     ancestorNamespaces: [],
   });
+}
+
+/** xml-crypto's own xmldom (0.8, its dependency): the parser its checkSignature reads the text with. */
+const Dom08 = (createRequire(require.resolve('xml-crypto'))('@xmldom/xmldom') as { DOMParser: Dom08Parser })
+  .DOMParser;
+type Dom08Parser = new (o?: { errorHandler?: (level: string, msg: string) => void }) => {
+  parseFromString(text: string, mime?: string): XmlDocument;
+};
+
+/** The text as xmldom 0.8 reads it, or undefined when that parser reports anything at all. */
+function parse08(text: string): XmlDocument | undefined {
+  let complaint = false;
+  const doc = new Dom08({ errorHandler: () => (complaint = true) }).parseFromString(text);
+  return complaint ? undefined : doc;
+}
+
+/** xml-crypto's tree of the last text (a Response's two signatures are verified one after the other). */
+let last: { xml: string; doc: XmlDocument | undefined } | undefined;
+function documentOf(xml: string): XmlDocument | undefined {
+  if (last?.xml !== xml) last = { xml, doc: parse08(xml) };
+  return last.doc;
 }
 
 /** Element children with this local name, any namespace (xml-crypto's utils.findChildren). */
@@ -133,26 +157,29 @@ export function fastVerify(xml: string, signature: XmlElement, certsPem: string[
 }
 
 function proveValid(xml: string, signature: XmlElement, certsPem: string[]): FastValid | undefined {
-  const signed = signature.parentNode as XmlElement | null;
-  const doc = signature.ownerDocument;
-  if (!signed || signed.nodeType !== ELEMENT || !doc || parsedFrom(doc) !== xml) return undefined;
+  // What loadSignature reads from the node it is given (this tree): SignedInfo, and the first
+  // CanonicalizationMethod, SignatureMethod and SignatureValue anywhere below the Signature, each of
+  // which must be the only one, in its place.
   if (signature.localName !== 'Signature' || signature.namespaceURI !== NS.ds) return undefined;
   const si = onlyChild(signature, 'SignedInfo');
   if (!si || si.namespaceURI !== NS.ds) return undefined;
-  // loadSignature reads the first of each anywhere below the Signature: each must be the only one.
   const [cm, ...moreCm] = descendants(signature, 'CanonicalizationMethod');
   const [sm, ...moreSm] = descendants(signature, 'SignatureMethod');
   const [sv, ...moreSv] = descendants(signature, 'SignatureValue');
   if (!cm || !sm || !sv || moreCm.length || moreSm.length || moreSv.length) return undefined;
   if (cm.parentNode !== si || sm.parentNode !== si || sv.parentNode !== signature) return undefined;
   if (elementChildren(cm).length || soleAttr(cm, 'Algorithm') !== ALG.excC14n) return undefined;
-  const hash = RSA_HASH[soleAttr(sm, 'Algorithm') ?? ''];
+  const method = soleAttr(sm, 'Algorithm');
+  const hash = RSA_HASH[method ?? ''];
   const svText = sv.firstChild;
   if (!hash || !svText || svText.nodeType !== TEXT || svText.nextSibling) return undefined;
   const signatureValue = (svText as unknown as { data: string }).data;
   if (!signatureValue) return undefined;
 
-  const ref = onlyChild(si, 'Reference');
+  // checkSignature: the canonical SignedInfo, parsed again by xmldom 0.8, is where the Reference is read.
+  const canonicalSignedInfo = exclusiveC14n(si);
+  const siRoot = parse08(canonicalSignedInfo)?.documentElement;
+  const ref = siRoot ? onlyChild(siRoot, 'Reference') : undefined;
   if (!ref || elementChildren(ref).length !== 3) return undefined;
   const transforms = onlyChild(ref, 'Transforms');
   const dm = onlyChild(ref, 'DigestMethod');
@@ -168,35 +195,40 @@ function proveValid(xml: string, signature: XmlElement, certsPem: string[]): Fas
   if (!digestHash || !uri || !uri.startsWith('#') || uri.length < 2 || uri.includes("'")) return undefined;
   const id = uri.slice(1);
 
-  // The reference resolves as in xml-crypto: one element in all for the ID attributes it knows, the
-  // signature's parent; the loaded signature is the only one carrying its SignatureValue.
+  // validateReference, on xml-crypto's own parse of the text: one element in all for the ID attributes
+  // it knows; the loaded signature is the only Signature carrying its SignatureValue, a child of it.
+  const doc = documentOf(xml);
+  if (!doc) return undefined;
+  let signed: XmlNode | undefined;
   let holders = 0;
   for (const name of ['Id', 'ID', 'id']) {
     const found = fastSelect(`//*[@*[local-name(.)='${name}']='${id}']`, doc);
     if (!found) return undefined;
     holders += found.length;
-    if (found.some((e) => e !== (signed as unknown))) return undefined;
+    signed = (found[0] as unknown as XmlNode | undefined) ?? signed;
   }
-  if (holders !== 1) return undefined;
+  if (holders !== 1 || !signed) return undefined;
+  const loadedValue = children(signature, 'SignatureValue')[0]?.textContent;
   const sigs = fastSelect(
     `.//*[local-name(.)='Signature' and namespace-uri(.)='http://www.w3.org/2000/09/xmldsig#']`,
     doc,
   );
-  const sameValue = sigs?.filter(
-    (s) => children(s as unknown as XmlNode, 'SignatureValue')[0]?.textContent === signatureValue,
+  const loaded = sigs?.filter(
+    (x) => children(x as unknown as XmlNode, 'SignatureValue')[0]?.textContent === loadedValue,
   );
-  if (sameValue?.length !== 1) return undefined;
-  // The exclusive C14N of the signed element would take a prefix list from such a child (xml-crypto).
+  const enveloped = loaded?.length === 1 ? (loaded[0] as unknown as XmlNode) : undefined;
+  if (!loadedValue || !enveloped || enveloped.parentNode !== signed) return undefined;
+  // The exclusive C14N of the signed element would take a prefix list from such a child.
   if (children(signed, 'CanonicalizationMethod').length) return undefined;
 
-  const signedXml = exclusiveC14n(signed, signature);
+  const signedXml = exclusiveC14n(signed as XmlElement, enveloped);
   const digest = crypto.createHash(digestHash).update(signedXml, 'utf8').digest('base64');
   if (digest !== dv.textContent) return undefined;
-  const material = Buffer.from(exclusiveC14n(si), 'utf8');
+  const material = Buffer.from(canonicalSignedInfo, 'utf8');
   const value = Buffer.from(signatureValue.replace(/\r?\n/g, ''), 'base64');
   // Certificates in order, as verifyUncached tries them; one that is not an RSA key goes to xml-crypto.
   for (let i = 0; i < certsPem.length; i++) {
-    const key = verificationKey(soleAttr(sm, 'Algorithm'), certsPem[i] as string);
+    const key = verificationKey(method, certsPem[i] as string);
     if (key?.asymmetricKeyType !== 'rsa') return undefined;
     if (crypto.verify(hash, material, key, value)) return { signedXml, certIndex: i };
   }

@@ -106,16 +106,7 @@ export function parseXml(text: string): XmlDocument {
       }
     }
   });
-  sources.set(doc, text);
   return doc;
-}
-
-/** The text each document was parsed from. */
-const sources = new WeakMap<XmlDocument, string>();
-
-/** The text `doc` was parsed from by parseXml (undefined for a document built otherwise). */
-export function parsedFrom(doc: XmlDocument): string | undefined {
-  return sources.get(doc);
 }
 
 /**
