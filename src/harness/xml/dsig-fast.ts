@@ -96,6 +96,27 @@ function documentOf(xml: string): XmlDocument | undefined {
   return last.doc;
 }
 
+/**
+ * True when an element or attribute at or below `root` has a prefix but no namespace (a prefix bound to
+ * "" or not at all; xmldom 0.8 reads both without complaint). xml-crypto canonicalizes a deep copy, and
+ * 0.8's cloneNode turns such a name's undefined namespace into null, which exclusive C14N renders and
+ * sorts differently from the original (a second review found it).
+ */
+function prefixWithoutNamespace(root: XmlNode): boolean {
+  const stack: XmlNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop() as XmlElement;
+    if (n.nodeType !== ELEMENT) continue;
+    if (n.prefix && !n.namespaceURI) return true;
+    for (let i = 0; i < n.attributes.length; i++) {
+      const a = n.attributes.item(i) as { prefix?: string | null; namespaceURI?: string | null } | null;
+      if (a?.prefix && a.prefix !== 'xmlns' && !a.namespaceURI) return true;
+    }
+    for (let c = n.firstChild; c; c = c.nextSibling) stack.push(c);
+  }
+  return false;
+}
+
 /** Element children with this local name, any namespace (xml-crypto's utils.findChildren). */
 function children(el: XmlNode, local: string): XmlElement[] {
   const out: XmlElement[] = [];
@@ -169,6 +190,7 @@ function proveValid(xml: string, signature: XmlElement, certsPem: string[]): Fas
   if (!cm || !sm || !sv || moreCm.length || moreSm.length || moreSv.length) return undefined;
   if (cm.parentNode !== si || sm.parentNode !== si || sv.parentNode !== signature) return undefined;
   if (elementChildren(cm).length || soleAttr(cm, 'Algorithm') !== ALG.excC14n) return undefined;
+  if (prefixWithoutNamespace(si)) return undefined;
   const method = soleAttr(sm, 'Algorithm');
   const hash = RSA_HASH[method ?? ''];
   const svText = sv.firstChild;
@@ -219,7 +241,7 @@ function proveValid(xml: string, signature: XmlElement, certsPem: string[]): Fas
   const enveloped = loaded?.length === 1 ? (loaded[0] as unknown as XmlNode) : undefined;
   if (!loadedValue || !enveloped || enveloped.parentNode !== signed) return undefined;
   // The exclusive C14N of the signed element would take a prefix list from such a child.
-  if (children(signed, 'CanonicalizationMethod').length) return undefined;
+  if (children(signed, 'CanonicalizationMethod').length || prefixWithoutNamespace(signed)) return undefined;
 
   const signedXml = exclusiveC14n(signed as XmlElement, enveloped);
   const digest = crypto.createHash(digestHash).update(signedXml, 'utf8').digest('base64');
