@@ -23,7 +23,8 @@
 import * as crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { ExclusiveCanonicalization } from 'xml-crypto';
-import { ALG, NS, type XmlDocument, type XmlElement, type XmlNode } from './constants';
+import { ALG, ASYMMETRIC_SIG_ALGS, NS, type XmlDocument, type XmlElement, type XmlNode } from './constants';
+import { childElements, descendantElements } from './parse';
 import { fastSelect } from './fast-xpath';
 import { verificationKey } from './keys';
 
@@ -33,14 +34,7 @@ export interface FastValid {
   certIndex: number;
 }
 
-const ELEMENT = 1;
 const TEXT = 3;
-const RSA_HASH: Record<string, string> = {
-  [ALG.rsaSha1]: 'sha1',
-  [ALG.rsaSha256]: 'sha256',
-  [ALG.rsaSha384]: 'sha384',
-  [ALG.rsaSha512]: 'sha512',
-};
 const DIGEST_HASH: Record<string, string> = {
   [ALG.sha1]: 'sha1',
   [ALG.sha256]: 'sha256',
@@ -103,42 +97,13 @@ function documentOf(xml: string): XmlDocument | undefined {
  * sorts differently from the original (a second review found it).
  */
 function prefixWithoutNamespace(root: XmlNode): boolean {
-  const stack: XmlNode[] = [root];
-  while (stack.length) {
-    const n = stack.pop() as XmlElement;
-    if (n.nodeType !== ELEMENT) continue;
-    if (n.prefix && !n.namespaceURI) return true;
-    for (let i = 0; i < n.attributes.length; i++) {
-      const a = n.attributes.item(i) as { prefix?: string | null; namespaceURI?: string | null } | null;
-      if (a?.prefix && a.prefix !== 'xmlns' && !a.namespaceURI) return true;
-    }
-    for (let c = n.firstChild; c; c = c.nextSibling) stack.push(c);
-  }
-  return false;
-}
-
-/** Element children with this local name, any namespace (xml-crypto's utils.findChildren). */
-function children(el: XmlNode, local: string): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let c = el.firstChild; c; c = c.nextSibling)
-    if (c.nodeType === ELEMENT && (c as XmlElement).localName === local) out.push(c as XmlElement);
-  return out;
-}
-
-function elementChildren(el: XmlNode): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let c = el.firstChild; c; c = c.nextSibling) if (c.nodeType === ELEMENT) out.push(c as XmlElement);
-  return out;
-}
-
-/** Descendant elements (not el) with this local name, any namespace. */
-function descendants(el: XmlNode, local: string): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (const c of elementChildren(el)) {
-    if (c.localName === local) out.push(c);
-    out.push(...descendants(c, local));
-  }
-  return out;
+  return descendantElements(root).some(
+    (e) =>
+      (e.prefix && !e.namespaceURI) ||
+      Array.from({ length: e.attributes.length }, (_, i) => e.attributes.item(i)).some(
+        (a) => a?.prefix && a.prefix !== 'xmlns' && !a.namespaceURI,
+      ),
+  );
 }
 
 /** The value of the one attribute whose local name is `local`, when it is unprefixed and alone. */
@@ -160,8 +125,8 @@ function soleAttr(el: XmlElement, local: string): string | undefined {
 }
 
 /** The one child element with this local name, or undefined. */
-function onlyChild(el: XmlNode, local: string): XmlElement | undefined {
-  const c = children(el, local);
+function onlyChild(el: XmlElement, local: string): XmlElement | undefined {
+  const c = childElements(el, undefined, local);
   return c.length === 1 ? c[0] : undefined;
 }
 
@@ -184,15 +149,16 @@ function proveValid(xml: string, signature: XmlElement, certsPem: string[]): Fas
   if (signature.localName !== 'Signature' || signature.namespaceURI !== NS.ds) return undefined;
   const si = onlyChild(signature, 'SignedInfo');
   if (!si || si.namespaceURI !== NS.ds) return undefined;
-  const [cm, ...moreCm] = descendants(signature, 'CanonicalizationMethod');
-  const [sm, ...moreSm] = descendants(signature, 'SignatureMethod');
-  const [sv, ...moreSv] = descendants(signature, 'SignatureValue');
+  const [cm, ...moreCm] = descendantElements(signature, undefined, 'CanonicalizationMethod');
+  const [sm, ...moreSm] = descendantElements(signature, undefined, 'SignatureMethod');
+  const [sv, ...moreSv] = descendantElements(signature, undefined, 'SignatureValue');
   if (!cm || !sm || !sv || moreCm.length || moreSm.length || moreSv.length) return undefined;
   if (cm.parentNode !== si || sm.parentNode !== si || sv.parentNode !== signature) return undefined;
-  if (elementChildren(cm).length || soleAttr(cm, 'Algorithm') !== ALG.excC14n) return undefined;
+  if (childElements(cm).length || soleAttr(cm, 'Algorithm') !== ALG.excC14n) return undefined;
   if (prefixWithoutNamespace(si)) return undefined;
   const method = soleAttr(sm, 'Algorithm');
-  const hash = RSA_HASH[method ?? ''];
+  const alg = ASYMMETRIC_SIG_ALGS.get(method ?? '');
+  const hash = alg?.type === 'rsa' ? alg.hash : undefined;
   const svText = sv.firstChild;
   if (!hash || !svText || svText.nodeType !== TEXT || svText.nextSibling) return undefined;
   const signatureValue = (svText as unknown as { data: string }).data;
@@ -202,13 +168,13 @@ function proveValid(xml: string, signature: XmlElement, certsPem: string[]): Fas
   const canonicalSignedInfo = exclusiveC14n(si);
   const siRoot = parse08(canonicalSignedInfo)?.documentElement;
   const ref = siRoot ? onlyChild(siRoot, 'Reference') : undefined;
-  if (!ref || elementChildren(ref).length !== 3) return undefined;
+  if (!ref || childElements(ref).length !== 3) return undefined;
   const transforms = onlyChild(ref, 'Transforms');
   const dm = onlyChild(ref, 'DigestMethod');
   const dv = onlyChild(ref, 'DigestValue');
   if (!transforms || !dm || !dv) return undefined;
-  const t = elementChildren(transforms);
-  if (t.length !== 2 || t.some((x) => x.localName !== 'Transform' || elementChildren(x).length))
+  const t = childElements(transforms);
+  if (t.length !== 2 || t.some((x) => x.localName !== 'Transform' || childElements(x).length))
     return undefined;
   if (soleAttr(t[0] as XmlElement, 'Algorithm') !== ALG.enveloped) return undefined;
   if (soleAttr(t[1] as XmlElement, 'Algorithm') !== ALG.excC14n) return undefined;
@@ -230,18 +196,23 @@ function proveValid(xml: string, signature: XmlElement, certsPem: string[]): Fas
     signed = (found[0] as unknown as XmlNode | undefined) ?? signed;
   }
   if (holders !== 1 || !signed) return undefined;
-  const loadedValue = children(signature, 'SignatureValue')[0]?.textContent;
+  const loadedValue = childElements(signature, undefined, 'SignatureValue')[0]?.textContent;
   const sigs = fastSelect(
     `.//*[local-name(.)='Signature' and namespace-uri(.)='http://www.w3.org/2000/09/xmldsig#']`,
     doc,
   );
   const loaded = sigs?.filter(
-    (x) => children(x as unknown as XmlNode, 'SignatureValue')[0]?.textContent === loadedValue,
+    (x) =>
+      childElements(x as unknown as XmlElement, undefined, 'SignatureValue')[0]?.textContent === loadedValue,
   );
   const enveloped = loaded?.length === 1 ? (loaded[0] as unknown as XmlNode) : undefined;
   if (!loadedValue || !enveloped || enveloped.parentNode !== signed) return undefined;
   // The exclusive C14N of the signed element would take a prefix list from such a child.
-  if (children(signed, 'CanonicalizationMethod').length || prefixWithoutNamespace(signed)) return undefined;
+  if (
+    childElements(signed as XmlElement, undefined, 'CanonicalizationMethod').length ||
+    prefixWithoutNamespace(signed)
+  )
+    return undefined;
 
   const signedXml = exclusiveC14n(signed as XmlElement, enveloped);
   const digest = crypto.createHash(digestHash).update(signedXml, 'utf8').digest('base64');

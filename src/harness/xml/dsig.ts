@@ -318,10 +318,10 @@ function verificationCacheKey(xml: string, signature: XmlElement, certsPem: stri
 }
 
 function verifyUncached(xml: string, signature: XmlElement, certsPem: string[]): SignatureCheck {
-  const info = describeSignature(signature);
-  if (certsPem.length === 0) return { valid: false, ...info, error: 'no trusted certificate to verify with' };
   const fast = fastVerify(xml, signature, certsPem);
-  return fast ? { valid: true, ...info, ...fast } : verifyWithXmlCrypto(xml, signature, certsPem);
+  return fast
+    ? { valid: true, ...describeSignature(signature), ...fast }
+    : verifyWithXmlCrypto(xml, signature, certsPem);
 }
 
 /** xml-crypto's judgement alone, each certificate in turn (verifyUncached without dsig-fast's shortcut). */
