@@ -167,7 +167,7 @@ function profilesFor(requirements: string[]): string[] {
 
 /**
  * How the fault and mode runs share the machine: `workers` long-lived worker processes, each run with an
- * explicit `--jobs` so that workers × jobs ≤ cores (a run's default --jobs is the core count: three
+ * explicit `--jobs` so that workers × jobs ≤ cores (a run's default --jobs is two per core; at the core count, three
  * workers at that default on 2 cores kept six checks' work in flight beside the faultless run and the
  * unit tests).
  */

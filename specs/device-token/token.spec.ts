@@ -19,6 +19,7 @@ import {
   type Verdict,
   WHERE,
   unissuedToken,
+  CLIENT_SOURCE_ADDRESSES,
 } from '../../src/harness';
 
 const PASSWORD_CLASS = 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport';
@@ -336,6 +337,7 @@ describe('device-token · tokens', function () {
     {
       id: 'DT-TOK-11-throttling',
       exclusive: 'the throttling window (failed token presentations)',
+      holds: [CLIENT_SOURCE_ADDRESSES],
       level: 'SHOULD',
       requirements: ['DT-TOK-11'],
       title:

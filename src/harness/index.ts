@@ -125,7 +125,7 @@ export {
   deleteToken,
   registerDtGateway,
 } from './roles/tenant';
-export { adminCall } from './roles/admin';
+export { adminCall, CLIENT_SOURCE_ADDRESSES } from './roles/admin';
 export { isNoAnswer } from './roles/client/http';
 export { registerExtraEntity, type ExtraEntity } from './roles/sp-registration';
 export { wrapRequest, type XswVariant } from './messages/xsw';

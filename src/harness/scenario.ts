@@ -36,11 +36,17 @@ export interface CheckSpec {
    */
   judgesNoAnswer?: string;
   /**
-   * The IdP state this check changes or counts, which other checks would see (tenant settings, the
-   * SP's registered keys, a throttling window, token or provisioning counts): under --jobs N it runs
-   * alone. Say which state, e.g. 'tenant settings (jitProvisioning)'.
+   * The IdP state this check changes or counts, which other checks of its profile would see (tenant
+   * settings, the SP's registered keys, a throttling window, token or provisioning counts): under
+   * --jobs N it runs alone among them (checks/pool.ts). Say which state, e.g. 'tenant settings
+   * (jitProvisioning)'.
    */
   exclusive?: string;
+  /**
+   * With `exclusive`: state beyond the profile that it changes or counts too, e.g. CLIENT_SOURCE_ADDRESSES
+   * (a source address's throttling window): it also runs alone among every check holding the same.
+   */
+  holds?: readonly string[];
 }
 
 /** BLOCKED checks' own would-be FAILs, by check ID: the runner restores one whose root did not fail. */
@@ -265,7 +271,12 @@ export function scenario(
         result.evidence = writeEvidence(s.reportDir, def.id, w.evidence, s.redactor);
         return { result, items: w.evidence.length };
       };
-      checkPool.define(def.id, { exclusive: spec.exclusive ?? opts.exclusive, run: work });
+      checkPool.define(def.id, {
+        exclusive: spec.exclusive ?? opts.exclusive,
+        profile: def.profile,
+        ...(spec.holds ? { holds: spec.holds } : {}),
+        run: work,
+      });
       it(`${def.id} ${def.title}`, async function () {
         const s = activeRun();
         this.timeout(0);

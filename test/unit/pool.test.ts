@@ -4,7 +4,7 @@ import { duringCheck } from '../../src/harness/liveness';
 import { HarnessError } from '../../src/harness/types';
 import { createToken, dtApi, registerDtGateway, withSettings } from '../../src/harness/roles/tenant';
 import { silentLogin } from '../../src/harness/roles/silent-login';
-import { adminCall } from '../../src/harness/roles/admin';
+import { adminCall, CLIENT_SOURCE_ADDRESSES } from '../../src/harness/roles/admin';
 import { newBrowser } from '../../src/harness/roles/web-login';
 import { webLogout, type WebLogoutOptions } from '../../src/harness/roles/slo';
 import type { AdminApiConfig } from '../../src/harness/targets/config-types';
@@ -12,8 +12,11 @@ import type { RunContext } from '../../src/harness/run-context';
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
-/** N checks whose work records when it runs; `exclusive` ones are marked. */
-function world(ids: string[], exclusive: string[] = []) {
+/**
+ * N checks whose work records when it runs; `exclusive` ones are marked. A check's profile is its ID's
+ * part before `:` (none: one profile); `holds` gives the resources of exclusive checks.
+ */
+function world(ids: string[], exclusive: string[] = [], holds: Record<string, string[]> = {}) {
   const pool = new CheckPool();
   const log: string[] = [];
   let running = 0;
@@ -24,8 +27,11 @@ function world(ids: string[], exclusive: string[] = []) {
     running++;
     peak = Math.max(peak, running);
     active.add(id);
+    const profile = (x: string) => (x.includes(':') ? x.split(':')[0] : '');
+    const shares = (a: string, b: string) =>
+      profile(a) === profile(b) || (holds[a] ?? []).some((r) => (holds[b] ?? []).includes(r));
     for (const other of active)
-      if (other !== id && (exclusive.includes(id) || exclusive.includes(other)))
+      if (other !== id && (exclusive.includes(id) || exclusive.includes(other)) && shares(id, other))
         overlaps.push(`${id}+${other}`);
     log.push(`start ${id}`);
     await tick(id.endsWith('slow') ? 30 : 5);
@@ -35,7 +41,12 @@ function world(ids: string[], exclusive: string[] = []) {
     return id.toUpperCase();
   };
   for (const id of ids)
-    pool.define(id, { exclusive: exclusive.includes(id) ? 'state' : undefined, run: work(id) });
+    pool.define(id, {
+      exclusive: exclusive.includes(id) ? 'state' : undefined,
+      ...(id.includes(':') ? { profile: id.split(':')[0] } : {}),
+      ...(holds[id] ? { holds: holds[id] } : {}),
+      run: work(id),
+    });
   return { pool, log, overlaps, peak: () => peak, work };
 }
 
@@ -60,6 +71,48 @@ describe('check pool (--jobs)', () => {
     expect(w.overlaps).to.deep.equal([]);
     expect(w.log.indexOf('start x-slow')).to.be.greaterThan(w.log.indexOf('end b'));
     expect(w.log.indexOf('start c')).to.be.greaterThan(w.log.indexOf('end x-slow'));
+  });
+
+  it('runs an exclusive check alone among its profile, beside the other profile; each profile in mocha order', async () => {
+    const ids = [
+      'web:a',
+      'web:b',
+      'web:c',
+      'web:d',
+      'web:e',
+      'web:f',
+      'dt:p',
+      'dt:x-slow',
+      'dt:q',
+      'dt:y-slow',
+    ];
+    const w = world(ids, ['dt:x-slow', 'dt:y-slow']);
+    w.pool.plan(ids, 2);
+    const got: string[] = [];
+    for (const id of ids) got.push(await w.pool.take(id, w.work(id)));
+    expect(got).to.deep.equal(ids.map((id) => id.toUpperCase()));
+    expect(w.overlaps).to.deep.equal([]);
+    // The last profile's work starts first; its exclusive checks ran while the first profile's did.
+    expect(w.log[0]).to.equal('start dt:p');
+    const during = (x: string) =>
+      w.log
+        .slice(w.log.indexOf(`start ${x}`), w.log.indexOf(`end ${x}`))
+        .filter((l) => l.startsWith('start web'));
+    expect(during('dt:x-slow').length + during('dt:y-slow').length).to.be.greaterThan(0);
+    // Within each profile, checks started in mocha's order.
+    for (const p of ['web', 'dt']) {
+      const started = w.log.filter((l) => l.startsWith(`start ${p}:`)).map((l) => l.slice(6));
+      expect(started).to.deep.equal(ids.filter((id) => id.startsWith(`${p}:`)));
+    }
+  });
+
+  it('never runs two exclusive checks holding the same resource at once, whatever their profiles', async () => {
+    const ids = ['web:a', 'web:s-slow', 'web:b', 'dt:t-slow', 'dt:c'];
+    const holds = { 'web:s-slow': ['addr'], 'dt:t-slow': ['addr'] };
+    const w = world(ids, ['web:s-slow', 'dt:t-slow'], holds);
+    w.pool.plan(ids, 3);
+    for (const id of ids) await w.pool.take(id, w.work(id));
+    expect(w.overlaps).to.deep.equal([]);
   });
 
   it('with --jobs 1, or for a check outside the plan, runs the work in place', async () => {
@@ -127,7 +180,12 @@ describe('check pool (--jobs)', () => {
 
     beforeEach(() => {
       checkPool.define('T-shared', { run: async () => undefined });
-      checkPool.define('T-alone', { exclusive: 'tenant settings', run: async () => undefined });
+      checkPool.define('T-alone', {
+        exclusive: 'tenant settings',
+        holds: [CLIENT_SOURCE_ADDRESSES],
+        run: async () => undefined,
+      });
+      checkPool.define('T-profile-only', { exclusive: 'tenant settings', run: async () => undefined });
     });
     afterEach(() => checkPool.reset());
 
@@ -149,6 +207,18 @@ describe('check pool (--jobs)', () => {
         checkPool.plan(['T-shared', 'T-alone'], 1);
         const single = await thrown('T-shared', fn);
         expect((single as HarnessError | undefined)?.code).to.not.equal('ERR_NOT_EXCLUSIVE');
+      });
+    }
+
+    for (const [name, fn] of helpers.filter(([n]) => n.endsWith('from a source address'))) {
+      it(`${name}: ERR_NOT_EXCLUSIVE from an exclusive check that does not hold the source addresses`, async () => {
+        checkPool.plan(['T-shared', 'T-profile-only'], 2);
+        const e = (await thrown('T-profile-only', fn)) as HarnessError;
+        expect(e.code).to.equal('ERR_NOT_EXCLUSIVE');
+        expect(e.message).to.match(/shared beyond its profile, but does not hold `client source addresses`/);
+        expect(e.oneLine()).to.match(
+          / — declare it in the check's spec: holds: \['client source addresses'\]/,
+        );
       });
     }
 

@@ -1,17 +1,24 @@
 /**
- * `--jobs N`: the checks' work runs up to N at a time, in the order mocha will run their `it`s, a few
- * checks ahead of mocha; each `it` takes its own check's outcome when mocha reaches it. Results, console
- * lines, evidence folders and Allure results therefore keep mocha's order whatever N is.
+ * `--jobs N`: the checks' work runs up to N at a time, ahead of mocha; each `it` takes its own check's
+ * outcome when mocha reaches it. Results, console lines, evidence folders and Allure results therefore
+ * keep mocha's order whatever N is.
  *
- * A check that declares `exclusive` (IdP state other checks would see: tenant settings, the SP's
- * registered keys, a throttling window, token or provisioning counts) runs alone: it starts only when
- * nothing else runs, and nothing starts before it ends. With N = 1, or outside a planned run (a plain
- * mocha run with the plugin), each `it` runs its check itself, as before.
+ * A check that declares `exclusive` (IdP state other checks of its profile would see: tenant settings,
+ * the SP's registered keys, a throttling window, token or provisioning counts) runs alone among the
+ * checks of its profile: it starts only when none of them runs, and none starts before it ends. Within a
+ * profile, checks start in mocha's order, as with --jobs 1 (an exclusive check is a barrier there). The
+ * profiles' checks may run beside each other: each profile reaches the IdP through its own gateway
+ * registration, tenant and users, and the one state two profiles could share, a client source address
+ * (its throttling window), is only used by a check that declares it (`holds`), which then runs alone
+ * among every check holding it too. So an exclusive device-token check (a serial chain of logins)
+ * overlaps saml-web-sso checks instead of leaving a core idle. Work starts with the profile mocha reaches
+ * last: mocha's current profile fills what is left, and finished work waits to be taken. With N = 1, or
+ * outside a planned run (a plain mocha run with the plugin), each `it` runs its check itself, as before.
  *
  * The declaration is enforced, not trusted: the helpers that change or count such state call
  * `requireExclusive` (roles/admin.ts `requireAlone`; every mutating admin call goes through it in
  * `adminCall`), which throws ERR_NOT_EXCLUSIVE when the check calling them is not declared exclusive
- * while N > 1.
+ * (or does not hold the shared resource it names) while N > 1.
  */
 
 import type Mocha from 'mocha';
@@ -19,6 +26,13 @@ import { HarnessError } from '../types';
 
 interface Planned {
   exclusive?: string;
+  /** The check's profile: exclusivity is among the checks of one profile. */
+  profile?: string;
+  /**
+   * State beyond its profile that an exclusive check changes or counts (a client source address): it
+   * also runs alone among every check holding the same.
+   */
+  holds?: readonly string[];
   run: () => Promise<unknown>;
 }
 
@@ -40,16 +54,26 @@ function deferred(): Deferred {
   return { promise, resolve, reject };
 }
 
+/** The checks of one profile, in mocha's order, and how far their work has got. */
+interface Lane {
+  ids: string[];
+  /** The first check not started yet. */
+  next: number;
+  running: number;
+  /** An exclusive check of the lane runs. */
+  alone: boolean;
+}
+
 export class CheckPool {
   private jobs = 1;
-  private order: string[] = [];
   private readonly position = new Map<string, number>();
   private readonly defs = new Map<string, Planned>();
   private readonly outcomes = new Map<string, Deferred>();
-  private next = 0;
-  private horizon = 0;
+  /** One lane per profile, the profile mocha reaches last first (the order work is started in). */
+  private lanes: Lane[] = [];
   private running = 0;
-  private alone = false;
+  /** The `holds` resources an exclusive check holds now. */
+  private readonly held = new Set<string>();
 
   /** Called by each check as it is declared (spec load time). */
   define(id: string, def: Planned): void {
@@ -62,31 +86,43 @@ export class CheckPool {
    */
   plan(ids: readonly string[], jobs: number): void {
     this.jobs = Math.max(1, Math.floor(jobs));
-    this.order = ids.filter((id) => this.defs.has(id));
     this.position.clear();
     this.outcomes.clear();
-    this.order.forEach((id, i) => {
-      this.position.set(id, i);
-      this.outcomes.set(id, deferred());
-    });
-    this.next = 0;
-    this.horizon = 0;
+    this.held.clear();
+    const lanes = new Map<string, Lane>();
+    ids
+      .filter((id) => this.defs.has(id))
+      .forEach((id, i) => {
+        this.position.set(id, i);
+        this.outcomes.set(id, deferred());
+        const profile = this.defs.get(id)?.profile ?? '';
+        let lane = lanes.get(profile);
+        if (!lane) lanes.set(profile, (lane = { ids: [], next: 0, running: 0, alone: false }));
+        lane.ids.push(id);
+      });
+    this.lanes = [...lanes.values()].reverse();
     this.running = 0;
-    this.alone = false;
   }
 
   /**
    * Throws ERR_NOT_EXCLUSIVE unless check `checkId` may change or count `state` under the current plan:
-   * with N > 1 it must declare `exclusive` (on its check or its scenario block). Outside a check (the
-   * run's setup) and with N = 1 nothing runs beside it.
+   * with N > 1 it must declare `exclusive` (on its check or its scenario block), and hold `resource`
+   * when the state is one beyond its profile. Outside a check (the run's setup) and with N = 1 nothing
+   * runs beside it.
    */
-  requireExclusive(checkId: string | undefined, state: string): void {
+  requireExclusive(checkId: string | undefined, state: string, resource?: string): void {
     if (this.jobs <= 1 || checkId === undefined || !this.defs.has(checkId)) return;
-    if (this.defs.get(checkId)?.exclusive) return;
+    const def = this.defs.get(checkId) as Planned;
+    if (def.exclusive && (resource === undefined || def.holds?.includes(resource))) return;
+    const fix = def.exclusive
+      ? `declare it in the check's spec: holds: ['${resource}'] beside exclusive`
+      : `declare it in the check's spec: exclusive: '${state}'${resource ? `, holds: ['${resource}']` : ''} (h.check({ id: '${checkId}', exclusive, ... }) or the scenario block's option)`;
     throw new HarnessError(
       'ERR_NOT_EXCLUSIVE',
-      `check ${checkId} changes or counts ${state} but does not declare \`exclusive\`: under --jobs ${this.jobs} a check running beside it would see that state`,
-      `declare it in the check's spec: exclusive: '${state}' (h.check({ id: '${checkId}', exclusive, ... }) or the scenario block's option)`,
+      def.exclusive
+        ? `check ${checkId} changes or counts ${state}, shared beyond its profile, but does not hold \`${resource}\`: under --jobs ${this.jobs} a check of another profile running beside it would see that state`
+        : `check ${checkId} changes or counts ${state} but does not declare \`exclusive\`: under --jobs ${this.jobs} a check running beside it would see that state`,
+      fix,
     );
   }
 
@@ -97,37 +133,56 @@ export class CheckPool {
 
   /** The outcome of check `id`'s work (started now, or earlier by the pool). */
   take<T>(id: string, run: () => Promise<T>): Promise<T> {
-    const at = this.position.get(id);
     const d = this.outcomes.get(id);
-    if (this.jobs <= 1 || at === undefined || !d) return run();
-    // Work may start up to a window beyond the check mocha is on; finished work waits to be taken.
-    this.horizon = Math.max(this.horizon, at + 2 * this.jobs + 2);
+    if (this.jobs <= 1 || !this.position.has(id) || !d) return run();
     this.pump();
     return d.promise.finally(() => this.outcomes.delete(id)) as Promise<T>;
   }
 
-  /** Starts what the plan, the window, N and exclusivity allow. */
+  /**
+   * Starts what N and exclusivity allow: a lane's next check whose exclusive turn has come first (a
+   * serial chain started early overlaps the other lanes' work), then the lanes' next checks, the lane
+   * mocha reaches last first.
+   */
   private pump(): void {
-    while (this.next < this.order.length && this.next < this.horizon && !this.alone) {
-      const id = this.order[this.next] as string;
-      // plan() keeps only declared checks and gives each an outcome, which is forgotten only once taken
-      // (after this loop started its work): both are there.
-      const def = this.defs.get(id) as Planned;
-      const d = this.outcomes.get(id) as Deferred;
-      if (def.exclusive && this.running > 0) return;
-      if (this.running >= this.jobs) return;
-      this.next++;
-      this.running++;
-      if (def.exclusive) this.alone = true;
-      def
-        .run()
-        .then(d.resolve, d.reject)
-        .finally(() => {
-          this.running--;
-          if (def.exclusive) this.alone = false;
-          this.pump();
-        });
+    while (this.running < this.jobs) {
+      const lane =
+        this.lanes.find((l) => this.startable(l) && this.defs.get(l.ids[l.next] as string)?.exclusive) ??
+        this.lanes.find((l) => this.startable(l));
+      if (!lane) return;
+      this.start(lane);
     }
+  }
+
+  /** Whether the lane's next check may start now. */
+  private startable(lane: Lane): boolean {
+    const id = lane.ids[lane.next];
+    if (id === undefined || lane.alone) return false;
+    const def = this.defs.get(id) as Planned; // plan() keeps only declared checks
+    if (!def.exclusive) return true;
+    return lane.running === 0 && !(def.holds ?? []).some((r) => this.held.has(r));
+  }
+
+  private start(lane: Lane): void {
+    const id = lane.ids[lane.next++] as string;
+    // plan() gives each check an outcome, which is forgotten only once taken (after this started it)
+    const def = this.defs.get(id) as Planned;
+    const d = this.outcomes.get(id) as Deferred;
+    const holds = def.exclusive ? (def.holds ?? []) : [];
+    this.running++;
+    lane.running++;
+    if (def.exclusive) lane.alone = true;
+    for (const r of holds) this.held.add(r);
+    def
+      .run()
+      .then(d.resolve, d.reject)
+      .finally(() => {
+        this.running--;
+        lane.running--;
+        if (def.exclusive) lane.alone = false;
+        for (const r of holds) this.held.delete(r);
+        this.pump();
+      });
   }
 }
 

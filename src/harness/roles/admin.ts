@@ -8,11 +8,18 @@ import { HarnessError } from '../types';
  * Called by every helper that changes or counts IdP state other checks would see (tenant settings, the
  * SP's registered keys, token and directory counts, a throttling window, the gateway's logout handler),
  * and by adminCall for every mutating call that names such state: under --jobs N > 1 the calling check
- * must declare `exclusive`, or this throws ERR_NOT_EXCLUSIVE.
+ * must declare `exclusive` (and hold `resource`, state shared beyond its profile), or this throws
+ * ERR_NOT_EXCLUSIVE.
  */
-export function requireAlone(state: string): void {
-  checkPool.requireExclusive(currentCheckId(), state);
+export function requireAlone(state: string, resource?: string): void {
+  checkPool.requireExclusive(currentCheckId(), state, resource);
 }
+
+/**
+ * The client.sourceAddresses: a source address's throttling window is the IdP's state for every
+ * profile, so a check using one holds this (CheckSpec.holds) beside `exclusive`.
+ */
+export const CLIENT_SOURCE_ADDRESSES = 'client source addresses';
 
 /**
  * What a mutating admin call (every method but GET) changes. A string names IdP state other checks

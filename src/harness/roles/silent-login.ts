@@ -14,7 +14,7 @@ import { UserAgent } from './client/user-agent';
 import type { VerifyResult } from './gateway/verifier';
 import { NotApplicable } from '../checks/verdict';
 import { provision } from './gateway/provisioning';
-import { requireAlone } from './admin';
+import { CLIENT_SOURCE_ADDRESSES, requireAlone } from './admin';
 import { deviceContextXml, newDevice, newUserName, type DeviceFacts } from './client/device-agent';
 import { dtTarget } from './tenant';
 
@@ -76,7 +76,8 @@ export interface SilentLogin extends FlowResult {
 /** One silent device-token login: gateway builds and signs, the agent presents the token, the ACS verifies. */
 export async function silentLogin(s: RunContext, opts: SilentLoginOptions = {}): Promise<SilentLogin> {
   // A client.sourceAddresses address exists for throttling: its failure window is shared state.
-  if (opts.localAddress !== undefined) requireAlone('the throttling window of a client source address');
+  if (opts.localAddress !== undefined)
+    requireAlone('the throttling window of a client source address', CLIENT_SOURCE_ADDRESSES);
   const t = await dtTarget(s);
   const idp = opts.tenant === 'other' ? t.other?.idp : t.idp;
   if (!idp) throw new NotApplicable('the target config has no deviceToken.otherTenant metadata');

@@ -17,7 +17,7 @@ import { UserAgent } from './client/user-agent';
 import type { VerifyResult } from './gateway/verifier';
 import { NotApplicable } from '../checks/verdict';
 import type { IdpMetadata } from '../targets/idp-metadata';
-import { requireAlone } from './admin';
+import { CLIENT_SOURCE_ADDRESSES, requireAlone } from './admin';
 
 export type Binding = 'redirect' | 'post';
 export type GatewayEntity = 'default' | 'signed' | 'encrypted';
@@ -81,7 +81,8 @@ export function ssoUrlFor(idp: IdpMetadata, binding: Binding): string {
 
 export function newBrowser(s: RunContext, localAddress?: string): UserAgent {
   // A client.sourceAddresses address exists for throttling: its failure window is shared state.
-  if (localAddress !== undefined) requireAlone('the throttling window of a client source address');
+  if (localAddress !== undefined)
+    requireAlone('the throttling window of a client source address', CLIENT_SOURCE_ADDRESSES);
   return new UserAgent({ timeoutMs: s.config.timeouts.exchangeMs, localAddress });
 }
 
