@@ -1,5 +1,6 @@
 import { ALG, encodePostBinding, encodeRedirectBinding, signEnveloped, signRedirectQuery } from '../xml';
 import { HarnessError } from '../types';
+import { AFTER_ROOT_ISSUER } from '../xml/dsig-sign-fast';
 
 export type RedirectSigAlg = 'rsa-sha256' | 'rsa-sha1' | 'rsa-sha512';
 
@@ -99,7 +100,7 @@ export function signRequestXml(
     privateKeyPem: key.keyPem,
     certPem: key.certPem,
     referenceId: opts.referenceId ?? id,
-    placeAfter: "/*/*[local-name()='Issuer']",
+    placeAfter: AFTER_ROOT_ISSUER,
     signatureAlgorithm: opts.sha1 ? 'rsa-sha1' : 'rsa-sha256',
     digestAlgorithm: opts.sha1 || opts.sha1Digest ? 'sha1' : 'sha256',
     referenceUri: opts.referenceUri,

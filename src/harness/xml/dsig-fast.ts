@@ -77,7 +77,7 @@ type Dom08Parser = new (o?: { errorHandler?: (level: string, msg: string) => voi
 };
 
 /** The text as xmldom 0.8 reads it, or undefined when that parser reports anything at all. */
-function parse08(text: string): XmlDocument | undefined {
+export function parse08(text: string): XmlDocument | undefined {
   let complaint = false;
   const doc = new Dom08({ errorHandler: () => (complaint = true) }).parseFromString(text);
   return complaint ? undefined : doc;
@@ -96,7 +96,7 @@ function documentOf(xml: string): XmlDocument | undefined {
  * 0.8's cloneNode turns such a name's undefined namespace into null, which exclusive C14N renders and
  * sorts differently from the original (a second review found it).
  */
-function prefixWithoutNamespace(root: XmlNode): boolean {
+export function prefixWithoutNamespace(root: XmlNode): boolean {
   return descendantElements(root).some(
     (e) =>
       (e.prefix && !e.namespaceURI) ||
