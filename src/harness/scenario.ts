@@ -13,7 +13,7 @@ import { Blocked, ConformanceFailure, NotApplicable, Verdict } from './checks/ve
 import { isSelected, registerCheck } from './checks/catalogue';
 import { currentEvidence, withEvidence } from './evidence/context';
 import { activeRun, type RunContext } from './run-context';
-import { writeEvidence } from './evidence/transcript';
+import { writeEvidenceAsync } from './evidence/transcript';
 import type { Redactor } from './evidence/redact';
 import { applyExpectations } from './reporting/expectations';
 import { annotateAllure, attachEvidence } from './reporting/allure';
@@ -248,7 +248,7 @@ export function scenario(
       // target was found gone keeps it, even when reported later (--jobs N judges ahead of mocha); one in
       // flight then, or started after, is ERROR naming the death (Liveness.lostVerdict) — the same with
       // --jobs 1 and N. Then expectations, redaction and its evidence files.
-      const report = (s: RunContext, w: Worked): { result: CheckResult; items: number } => {
+      const report = (s: RunContext, w: Worked): { result: CheckResult; items: EvidenceItem[] } => {
         w = asReported(def.id, w, s.liveness);
         const { j } = w;
         let result: CheckResult = {
@@ -268,8 +268,7 @@ export function scenario(
         // Every text of a verdict passes the redactor before any report sees it: a check may quote what
         // the IdP echoed (a password, a token) in its message, expected or actual.
         Object.assign(result, redactJudged(result, s.redactor));
-        result.evidence = writeEvidence(s.reportDir, def.id, w.evidence, s.redactor);
-        return { result, items: w.evidence.length };
+        return { result, items: w.evidence };
       };
       checkPool.define(def.id, {
         exclusive: spec.exclusive ?? opts.exclusive,
@@ -282,8 +281,10 @@ export function scenario(
         this.timeout(0);
         startedChecks.add(def.id);
         const { result, items } = report(s, await checkPool.take(def.id, work));
+        // Its files are written off the main thread; the result is recorded once they are there.
+        result.evidence = await writeEvidenceAsync(s.reportDir, def.id, items, s.redactor);
         await annotateAllure(def);
-        await attachEvidence(s.reportDir, result.evidence ?? [], items);
+        await attachEvidence(s.reportDir, result.evidence, items.length);
         s.results.push(result);
         if (result.outcome === 'NOT_APPLICABLE' || result.outcome === 'BLOCKED') this.skip();
         // Under mutation analysis only a verdict against the IdP kills a mutant: an ERROR is not one.

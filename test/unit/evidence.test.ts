@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { currentEvidence, record, withEvidence } from '../../src/harness/evidence/context';
 import { prettyXml } from '../../src/harness/evidence/pretty-xml';
 import { REDACTED, Redactor } from '../../src/harness/evidence/redact';
-import { MAX_BODY_BYTES, writeEvidence } from '../../src/harness/evidence/transcript';
+import { MAX_BODY_BYTES, writeEvidence, writeEvidenceAsync } from '../../src/harness/evidence/transcript';
 import type { EvidenceItem } from '../../src/harness/types';
 
 const TOKEN = 'dt_9f8e7d6c5b4a39281706f5e4d3c2b1a0+/=x';
@@ -349,6 +349,24 @@ describe('evidence', () => {
       expect(a[0]).to.match(/^evidence\/DT-TOK-01-x\//);
       expect(b[0]).to.match(/^evidence\/DT-TOK-01-x_2\//);
       expect(writeEvidence(dir, 'none', [], redactor())).to.deep.equal([]);
+    });
+
+    it('writeEvidenceAsync writes what writeEvidence writes, and gives a second write its own folder', async () => {
+      const items = () => [httpItem(), { kind: 'note' as const, label: 'x', at: 't', text: TOKEN }];
+      const sync = writeEvidence(dir, 'DT-TOK-02-sync', items(), redactor());
+      const [a, b] = await Promise.all([
+        writeEvidenceAsync(dir, 'DT-TOK-02-async', items(), redactor()),
+        writeEvidenceAsync(dir, 'DT-TOK-02-async', items(), redactor()),
+      ]);
+      expect(a![0]).to.equal('evidence/DT-TOK-02-async/transcript.txt');
+      expect(b![0]).to.equal('evidence/DT-TOK-02-async_2/transcript.txt');
+      const read = (files: string[], i: number) =>
+        fs.readFileSync(path.join(dir, files[i] as string), 'utf8').replace(/DT-TOK-02-[a-z]+(_2)?/g, 'ID');
+      for (const i of [0, 1]) expect(read(a!, i)).to.equal(read(sync, i));
+      expect(read(a!, 0)).not.to.include(TOKEN);
+      expect(await writeEvidenceAsync(dir, 'none', [], redactor())).to.deep.equal([]);
+      const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'idpc-ev-'));
+      expect(await writeEvidenceAsync(fresh, 'X-1', items(), redactor())).to.have.length(2);
     });
 
     it('keeps check IDs from escaping the evidence folder', () => {

@@ -31,22 +31,74 @@ export function writeEvidence(
 ): string[] {
   if (items.length === 0) return [];
   // A second write for the same ID (another profile, a retry) gets its own folder instead of mixing files.
-  let relDir = path.posix.join('evidence', safeName(checkId));
-  for (let n = 2; fs.existsSync(path.join(dir, ...relDir.split('/'))); n++) {
-    relDir = path.posix.join('evidence', `${safeName(checkId)}_${n}`);
-  }
+  let relDir = folderFor(checkId, 1);
+  for (let n = 2; fs.existsSync(path.join(dir, ...relDir.split('/'))); n++) relDir = folderFor(checkId, n);
   const absDir = path.join(dir, ...relDir.split('/'));
   fs.mkdirSync(absDir, { recursive: true });
-  const transcriptFile = path.posix.join(relDir, EVIDENCE_TRANSCRIPT);
-  const itemsFile = path.posix.join(relDir, EVIDENCE_ITEMS_JSON);
-  // Each item is redacted part by part (items.json), rendered, and its text redacted once more as a
-  // whole (what the parts cannot show in context), once per item: a shared flow's items appear in
-  // several checks.
+  const texts = evidenceTexts(items, redactor);
+  fs.writeFileSync(path.join(absDir, EVIDENCE_TRANSCRIPT), texts.transcript);
+  fs.writeFileSync(path.join(absDir, EVIDENCE_ITEMS_JSON), texts.itemsJson(relDir));
+  return [path.posix.join(relDir, EVIDENCE_TRANSCRIPT), path.posix.join(relDir, EVIDENCE_ITEMS_JSON)];
+}
+
+/**
+ * writeEvidence with its file system calls off the main thread (libuv's pool): the text is redacted and
+ * rendered at once, then the folder is made (the first free name, as writeEvidence picks it) and both
+ * files written while other checks' work goes on. Resolves to the same two paths once both are written.
+ */
+export async function writeEvidenceAsync(
+  dir: string,
+  checkId: string,
+  items: EvidenceItem[],
+  redactor: Redactor,
+): Promise<string[]> {
+  if (items.length === 0) return [];
+  const texts = evidenceTexts(items, redactor);
+  await fs.promises.mkdir(path.join(dir, 'evidence'), { recursive: true });
+  let relDir = folderFor(checkId, 1);
+  for (let n = 2; ; n++) {
+    try {
+      await fs.promises.mkdir(path.join(dir, ...relDir.split('/')));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      relDir = folderFor(checkId, n);
+    }
+  }
+  const absDir = path.join(dir, ...relDir.split('/'));
+  await Promise.all([
+    fs.promises.writeFile(path.join(absDir, EVIDENCE_TRANSCRIPT), texts.transcript),
+    fs.promises.writeFile(path.join(absDir, EVIDENCE_ITEMS_JSON), texts.itemsJson(relDir)),
+  ]);
+  return [path.posix.join(relDir, EVIDENCE_TRANSCRIPT), path.posix.join(relDir, EVIDENCE_ITEMS_JSON)];
+}
+
+/** `evidence/<id>`, or `evidence/<id>_<n>` for the n-th write of one ID. */
+function folderFor(checkId: string, n: number): string {
+  return path.posix.join('evidence', n === 1 ? safeName(checkId) : `${safeName(checkId)}_${n}`);
+}
+
+/**
+ * The two files' texts. Each item is redacted part by part (items.json), rendered, and its text redacted
+ * once more as a whole (what the parts cannot show in context), once per item: a shared flow's items
+ * appear in several checks.
+ */
+function evidenceTexts(
+  items: EvidenceItem[],
+  redactor: Redactor,
+): { transcript: string; itemsJson: (relDir: string) => string } {
   const done = items.map((item) => redactedItem(item, redactor));
-  fs.writeFileSync(path.join(absDir, EVIDENCE_TRANSCRIPT), transcriptOf(done));
-  const stored = done.map((d) => ({ ...d.stored, file: transcriptFile }));
-  fs.writeFileSync(path.join(absDir, EVIDENCE_ITEMS_JSON), `${JSON.stringify(stored, null, 1)}\n`);
-  return [transcriptFile, itemsFile];
+  return {
+    transcript: transcriptOf(done),
+    itemsJson: (relDir) => {
+      const file = path.posix.join(relDir, EVIDENCE_TRANSCRIPT);
+      return `${JSON.stringify(
+        done.map((d) => ({ ...d.stored, file })),
+        null,
+        1,
+      )}\n`;
+    },
+  };
 }
 
 interface RedactedItem {
