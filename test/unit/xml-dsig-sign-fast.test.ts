@@ -4,7 +4,8 @@
  * declines, signEnveloped still gives xml-crypto's text (or its error). Over requests the harness builds,
  * hand-made texts aimed at each condition (escaping, CR, comments, PIs, CDATA, namespaces, where the
  * Issuer is, IDs held twice or by a prefixed attribute, a Signature or CanonicalizationMethod already
- * inside, a prefix without namespace) and seeded random documents.
+ * inside, a prefix without namespace, an `iD` that xml-crypto's xpath reads as an ID) and seeded random
+ * documents.
  */
 import { expect } from 'chai';
 import * as fs from 'node:fs';
@@ -128,6 +129,14 @@ const TEXTS: [string, string, boolean][] = [
     `<samlp:AuthnRequest ${P} xmlns:q="urn:q" q:ID="_a"><saml:Issuer>sp</saml:Issuer></samlp:AuthnRequest>`,
     false,
   ],
+  // found by a second review: xml-crypto's xpath matches @ID case-insensitively when it looks for the Issuer
+  ['an iD elsewhere, with an Issuer', `<r ID="_a"><b iD="_a"><Issuer/></b></r>`, false],
+  [
+    'an iD elsewhere, before the Issuer',
+    `<r ID="_a"><b iD="_a"><Issuer>in</Issuer></b><Issuer>out</Issuer></r>`,
+    false,
+  ],
+  ['an iD on the target', `<r iD="_a"><Issuer/></r>`, false],
   [
     'no such ID',
     `<samlp:AuthnRequest ${P} ID="_b"><saml:Issuer>sp</saml:Issuer></samlp:AuthnRequest>`,
@@ -250,9 +259,8 @@ describe('xml/dsig-sign-fast: the signing shortcut gives xml-crypto’s text', f
     const names = ['a', 'b', 'p:c', 'q:d', 'Issuer', 'saml:Issuer'];
     const element = (depth: number): string => {
       const name = pick(names);
-      const attrs = Array.from(
-        { length: Math.floor(rand() * 3) },
-        (_, i) => ` ${pick(['x', 'y', 'p:z'])}${i}="${pick(attrValues)}"`,
+      const attrs = Array.from({ length: Math.floor(rand() * 3) }, (_, i) =>
+        rand() < 0.05 ? ` iD="_a"` : ` ${pick(['x', 'y', 'p:z'])}${i}="${pick(attrValues)}"`,
       ).join('');
       const ns = rand() < 0.2 ? ' xmlns="urn:d"' : '';
       if (depth > 3 || rand() < 0.3) return `<${name}${ns}${attrs}>${pick(texts)}</${name}>`;

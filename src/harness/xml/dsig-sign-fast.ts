@@ -11,7 +11,7 @@
  *
  * Anything else goes to xml-crypto (`undefined`): other options, anything xmldom 0.8 complains about,
  * an ID held by no element or by more than one, an ID attribute with a prefix or a namespace, or two on
- * one element; a Signature, a CanonicalizationMethod or a name with a prefix but no namespace inside the
+ * one element, or one spelled otherwise (`iD`: xml-crypto's xpath reads names case-insensitively); a Signature, a CanonicalizationMethod or a name with a prefix but no namespace inside the
  * signed element (the enveloped transform, the prefix list xml-crypto's C14N reads from such a child,
  * and the deep copy's null namespace could each make a difference).
  * test/unit/xml-dsig-sign-fast.test.ts compares the text with xml-crypto's on every request shape.
@@ -105,8 +105,10 @@ function target(doc: XmlDocument, id: string): XmlElement | undefined {
         value: string;
       };
       const local = a.localName || a.name;
-      if (!ID_NAMES.includes(local) && !ID_NAMES.includes(a.name)) continue;
-      if (a.prefix || a.namespaceURI || a.name !== local) return undefined;
+      // xml-crypto's xpath (on xmldom 0.8, which says it is an HTML DOM) matches @ID case-insensitively,
+      // so an `iD` counts where it looks for the Issuer (a second review found it): decline those too.
+      if (local.toLowerCase() !== 'id' && a.name.toLowerCase() !== 'id') continue;
+      if (a.prefix || a.namespaceURI || a.name !== local || !ID_NAMES.includes(local)) return undefined;
       idAttrs++;
       matches ||= a.value === id;
     }
