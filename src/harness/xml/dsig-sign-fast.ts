@@ -20,7 +20,7 @@ import * as crypto from 'node:crypto';
 import { ALG, NS, type XmlDocument, type XmlElement, type XmlNode } from './constants';
 import { childElements, descendantElements } from './parse';
 import { exclusiveC14n, parse08, prefixWithoutNamespace } from './dsig-fast';
-import type { SignOptions } from './dsig';
+import { type SignOptions } from './sign-options';
 import { privateKeyOf } from './keys';
 
 /** What signEnveloped has worked out from its options (the method URIs) and xml-crypto's KeyInfo. */
@@ -30,20 +30,6 @@ export interface SignAlgorithms {
   /** What xml-crypto's getKeyInfoContent gives for the certificate (null: no KeyInfo). */
   keyInfoContent: () => string | null;
 }
-
-/** signEnveloped's algorithm names. */
-export const SIG_ALGS: Record<NonNullable<SignOptions['signatureAlgorithm']>, string> = {
-  'rsa-sha1': ALG.rsaSha1,
-  'rsa-sha256': ALG.rsaSha256,
-  'rsa-sha384': ALG.rsaSha384,
-  'rsa-sha512': ALG.rsaSha512,
-};
-export const DIGEST_ALGS: Record<NonNullable<SignOptions['digestAlgorithm']>, string> = {
-  sha1: ALG.sha1,
-  sha256: ALG.sha256,
-  sha384: ALG.sha384,
-  sha512: ALG.sha512,
-};
 
 /** The placeAfter the request signer gives (bindings.ts signRequestXml): the root's Issuer child. */
 export const AFTER_ROOT_ISSUER = "/*/*[local-name()='Issuer']";

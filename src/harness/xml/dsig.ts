@@ -20,25 +20,11 @@ import { decodeBase64Strict } from './codec';
 import { childElements, descendantElements, parseXml, serialize } from './parse';
 import { withFastXPath } from './fast-xpath';
 import { fastVerify } from './dsig-fast';
-import { DIGEST_ALGS, fastSignEnveloped, SIG_ALGS } from './dsig-sign-fast';
-import { certificateOf, privateKeyOf, publicKeyOf, verificationKey } from './keys';
+import { fastSignEnveloped } from './dsig-sign-fast';
+import { DIGEST_ALGS, SIG_ALGS, type SignOptions } from './sign-options';
 
-export interface SignOptions {
-  privateKeyPem: string;
-  /** When given, KeyInfo/X509Data/X509Certificate carries it. */
-  certPem?: string;
-  /** The ID (ID, Id or id attribute) of the element to sign. */
-  referenceId: string;
-  /** XPath of the sibling after which the Signature goes; default: the signed element's Issuer child, else its first child. */
-  placeAfter?: string;
-  signatureAlgorithm?: 'rsa-sha256' | 'rsa-sha384' | 'rsa-sha512' | 'rsa-sha1';
-  digestAlgorithm?: 'sha256' | 'sha384' | 'sha512' | 'sha1';
-  /** Full URIs; default enveloped-signature + exc-c14n. */
-  transforms?: string[];
-  canonicalization?: string;
-  /** Override the Reference URI (e.g. '' for hostile fixtures). */
-  referenceUri?: string;
-}
+export type { SignOptions } from './sign-options';
+import { certificateOf, privateKeyOf, publicKeyOf, verificationKey } from './keys';
 
 export interface SignatureCheck {
   valid: boolean;
