@@ -70,8 +70,9 @@ Options:
   --mode NAME        embedded reference IdP only: a conformant but unusual behaviour (listed with the faults)
   --no-preflight     run: skip the preflight (metadata is IdP metadata, one control login per profile)
   --shard I/N        run: only the checks of shard I of N (stable hash of the check ID)
-  --jobs N           run: checks whose work may run at once (default: 2 per core, at most 16); the output order and
-                     the verdicts do not depend on it; checks that change shared IdP state run alone
+  --jobs N           run: checks whose work may run at once (default: 2 per core, at most 16); the output
+                     order and the verdicts do not depend on it; checks that change shared IdP state run
+                     alone among their profile's checks
   --rerun-failed F   run: only the checks that failed, errored or were blocked in conformance.json F
   --merge DIR...     report: the report dirs of the shards of one run (all following arguments)
   --diff OLD NEW     report: compare two conformance.json files
@@ -218,7 +219,7 @@ function startWorker(faults: string[], modes: string[]): Promise<EmbeddedIdp> {
 /**
  * `--jobs`' default: two checks per core, at most 16. A check mostly waits for the IdP (a login is a
  * chain of exchanges), so two per core keep the cores busy: on 2 cores a full run took 5.2 s at 4,
- * 5.5 s at 3, 5.5 s at 6 and 8 (medians, README "Speed").
+ * 5.5 s at 3, 5.5 s at 6 and 8 (medians of 5–8 interleaved runs, 2026-12-08).
  */
 export function defaultJobs(): number {
   return Math.min(16, 2 * availableParallelism());

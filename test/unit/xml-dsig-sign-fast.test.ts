@@ -11,8 +11,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { signEnveloped, signWithXmlCrypto, type SignOptions } from '../../src/harness/xml/dsig';
-import { AFTER_ROOT_ISSUER, fastSignEnveloped } from '../../src/harness/xml/dsig-sign-fast';
-import { DIGEST_ALGS, SIG_ALGS } from '../../src/harness/xml/sign-options';
+import { fastSignEnveloped } from '../../src/harness/xml/dsig-sign-fast';
+import { AFTER_ROOT_ISSUER, DIGEST_ALGS, SIG_ALGS } from '../../src/harness/xml/sign-options';
 import { AuthnRequestBuilder } from '../../src/harness/messages/authn-request';
 
 const KEYS = path.resolve(__dirname, '..', '..', '..', 'fixtures', 'keys');

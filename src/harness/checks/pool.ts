@@ -66,7 +66,6 @@ interface Lane {
 
 export class CheckPool {
   private jobs = 1;
-  private readonly position = new Map<string, number>();
   private readonly defs = new Map<string, Planned>();
   private readonly outcomes = new Map<string, Deferred>();
   /** One lane per profile, the profile mocha reaches last first (the order work is started in). */
@@ -86,14 +85,12 @@ export class CheckPool {
    */
   plan(ids: readonly string[], jobs: number): void {
     this.jobs = Math.max(1, Math.floor(jobs));
-    this.position.clear();
     this.outcomes.clear();
     this.held.clear();
     const lanes = new Map<string, Lane>();
     ids
       .filter((id) => this.defs.has(id))
-      .forEach((id, i) => {
-        this.position.set(id, i);
+      .forEach((id) => {
         this.outcomes.set(id, deferred());
         const profile = this.defs.get(id)?.profile ?? '';
         let lane = lanes.get(profile);
@@ -134,7 +131,7 @@ export class CheckPool {
   /** The outcome of check `id`'s work (started now, or earlier by the pool). */
   take<T>(id: string, run: () => Promise<T>): Promise<T> {
     const d = this.outcomes.get(id);
-    if (this.jobs <= 1 || !this.position.has(id) || !d) return run();
+    if (this.jobs <= 1 || !d) return run();
     this.pump();
     return d.promise.finally(() => this.outcomes.delete(id)) as Promise<T>;
   }

@@ -267,20 +267,17 @@ function needsOf(text: string): Needs {
     else if (word === 'cookie') n.cookie = true;
     else if (word !== 'pass') followedBy(text, end, n, true);
     else {
-      // pass, passwd, password
+      // pass, and passwd or password when it goes on so
       followedBy(text, end, n, false);
-      WD.lastIndex = end;
-      if (WD.test(text)) followedBy(text, end + 2, n, false);
-      ORD.lastIndex = end + 1;
-      if (text.charCodeAt(end) === 119 /* w */ || text.charCodeAt(end) === 87 /* W */)
-        if (ORD.test(text)) followedBy(text, end + 4, n, false);
+      PASS_TAIL.lastIndex = end;
+      if (PASS_TAIL.test(text)) followedBy(text, PASS_TAIL.lastIndex, n, false);
     }
   }
   return n;
 }
 
-const WD = /wd/iy;
-const ORD = /ord/iy;
+/** What makes `pass` passwd or password (the two never both match at one place). */
+const PASS_TAIL = /w(?:or)?d/iy;
 
 function followedBy(text: string, end: number, n: Needs, header: boolean): void {
   const c = text.charCodeAt(end);

@@ -38,7 +38,7 @@ export function writeEvidence(
   const texts = evidenceTexts(items, redactor);
   fs.writeFileSync(path.join(absDir, EVIDENCE_TRANSCRIPT), texts.transcript);
   fs.writeFileSync(path.join(absDir, EVIDENCE_ITEMS_JSON), texts.itemsJson(relDir));
-  return [path.posix.join(relDir, EVIDENCE_TRANSCRIPT), path.posix.join(relDir, EVIDENCE_ITEMS_JSON)];
+  return filesIn(relDir);
 }
 
 /**
@@ -70,12 +70,17 @@ export async function writeEvidenceAsync(
     fs.promises.writeFile(path.join(absDir, EVIDENCE_TRANSCRIPT), texts.transcript),
     fs.promises.writeFile(path.join(absDir, EVIDENCE_ITEMS_JSON), texts.itemsJson(relDir)),
   ]);
-  return [path.posix.join(relDir, EVIDENCE_TRANSCRIPT), path.posix.join(relDir, EVIDENCE_ITEMS_JSON)];
+  return filesIn(relDir);
 }
 
 /** `evidence/<id>`, or `evidence/<id>_<n>` for the n-th write of one ID. */
 function folderFor(checkId: string, n: number): string {
   return path.posix.join('evidence', n === 1 ? safeName(checkId) : `${safeName(checkId)}_${n}`);
+}
+
+/** The two files of an evidence folder, relative to the report dir (forward slashes), the transcript first. */
+function filesIn(relDir: string): [string, string] {
+  return [path.posix.join(relDir, EVIDENCE_TRANSCRIPT), path.posix.join(relDir, EVIDENCE_ITEMS_JSON)];
 }
 
 /**
@@ -91,7 +96,7 @@ function evidenceTexts(
   return {
     transcript: transcriptOf(done),
     itemsJson: (relDir) => {
-      const file = path.posix.join(relDir, EVIDENCE_TRANSCRIPT);
+      const [file] = filesIn(relDir);
       return `${JSON.stringify(
         done.map((d) => ({ ...d.stored, file })),
         null,

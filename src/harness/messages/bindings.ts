@@ -1,6 +1,12 @@
-import { ALG, encodePostBinding, encodeRedirectBinding, signEnveloped, signRedirectQuery } from '../xml';
+import {
+  AFTER_ROOT_ISSUER,
+  ALG,
+  encodePostBinding,
+  encodeRedirectBinding,
+  signEnveloped,
+  signRedirectQuery,
+} from '../xml';
 import { HarnessError } from '../types';
-import { AFTER_ROOT_ISSUER } from '../xml/dsig-sign-fast';
 
 export type RedirectSigAlg = 'rsa-sha256' | 'rsa-sha1' | 'rsa-sha512';
 

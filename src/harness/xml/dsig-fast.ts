@@ -35,7 +35,8 @@ export interface FastValid {
 }
 
 const TEXT = 3;
-const DIGEST_HASH: Record<string, string> = {
+/** node:crypto hash name of each digest method URI. */
+export const DIGEST_HASH: Record<string, string> = {
   [ALG.sha1]: 'sha1',
   [ALG.sha256]: 'sha256',
   [ALG.sha384]: 'sha384',

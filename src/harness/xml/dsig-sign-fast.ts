@@ -2,25 +2,27 @@
  * A shortcut to xml-crypto's computeSignature for the signature the harness puts on almost every request
  * it sends (signEnveloped's defaults: one Reference to the element with the ID, enveloped-signature +
  * exclusive C14N, exclusive C14N for SignedInfo, an RSA method, after the element's Issuer or first in
- * it, or after the root's Issuer as the request signer asks). It builds the same thing the same way, so the text is byte for byte xml-crypto's: the text parsed
- * by xml-crypto's xmldom 0.8, the Signature parsed from the same string inside the same wrapper, the
- * Reference built with the same DOM calls, inserted at the same place, SignatureValue made the same way,
- * the document serialized by the same serializer. What it skips is work that cannot change the result
- * here: xpath's general evaluator (for the ID, the Issuer, ancestor namespaces, comments), the deep
- * copies before canonicalization, and a serialization of the whole document xml-crypto keeps for itself.
+ * it, or after the root's Issuer as the request signer asks). It builds the same thing the same way, so
+ * the text is byte for byte xml-crypto's: the text parsed by xml-crypto's xmldom 0.8, the Signature
+ * parsed from the same string inside the same wrapper, the Reference built with the same DOM calls,
+ * inserted at the same place, SignatureValue made the same way, the document serialized by the same
+ * serializer. What it skips is work that cannot change the result here: xpath's general evaluator (for
+ * the ID, the Issuer, ancestor namespaces, comments), the deep copies before canonicalization, and a
+ * serialization of the whole document xml-crypto keeps for itself.
  *
  * Anything else goes to xml-crypto (`undefined`): other options, anything xmldom 0.8 complains about,
- * an ID held by no element or by more than one, an ID attribute with a prefix or a namespace, or two on
- * one element, or one spelled otherwise (`iD`: xml-crypto's xpath reads names case-insensitively); a Signature, a CanonicalizationMethod or a name with a prefix but no namespace inside the
- * signed element (the enveloped transform, the prefix list xml-crypto's C14N reads from such a child,
- * and the deep copy's null namespace could each make a difference).
+ * an ID held by no element or by more than one, an ID attribute with a prefix or a namespace, two on one
+ * element, or one spelled otherwise (`iD`: xml-crypto's xpath reads names case-insensitively); a
+ * Signature, a CanonicalizationMethod or a name with a prefix but no namespace inside the signed element
+ * (the enveloped transform, the prefix list xml-crypto's C14N reads from such a child, and the deep
+ * copy's null namespace could each make a difference).
  * test/unit/xml-dsig-sign-fast.test.ts compares the text with xml-crypto's on every request shape.
  */
 import * as crypto from 'node:crypto';
-import { ALG, NS, type XmlDocument, type XmlElement, type XmlNode } from './constants';
+import { ALG, ASYMMETRIC_SIG_ALGS, NS, type XmlDocument, type XmlElement, type XmlNode } from './constants';
 import { childElements, descendantElements } from './parse';
-import { exclusiveC14n, parse08, prefixWithoutNamespace } from './dsig-fast';
-import { type SignOptions } from './sign-options';
+import { DIGEST_HASH, exclusiveC14n, parse08, prefixWithoutNamespace } from './dsig-fast';
+import { AFTER_ROOT_ISSUER, type SignOptions } from './sign-options';
 import { privateKeyOf } from './keys';
 
 /** What signEnveloped has worked out from its options (the method URIs) and xml-crypto's KeyInfo. */
@@ -31,22 +33,7 @@ export interface SignAlgorithms {
   keyInfoContent: () => string | null;
 }
 
-/** The placeAfter the request signer gives (bindings.ts signRequestXml): the root's Issuer child. */
-export const AFTER_ROOT_ISSUER = "/*/*[local-name()='Issuer']";
-
-/** node:crypto hash names of the RSA methods and digests xml-crypto signs with here. */
-const RSA_HASH: Record<string, string> = {
-  [ALG.rsaSha1]: 'sha1',
-  [ALG.rsaSha256]: 'sha256',
-  [ALG.rsaSha384]: 'sha384',
-  [ALG.rsaSha512]: 'sha512',
-};
-const DIGEST_HASH: Record<string, string> = {
-  [ALG.sha1]: 'sha1',
-  [ALG.sha256]: 'sha256',
-  [ALG.sha384]: 'sha384',
-  [ALG.sha512]: 'sha512',
-};
+/** The ID attributes xml-crypto reads (its idAttributes). */
 const ID_NAMES = ['Id', 'ID', 'id'];
 
 interface Dom08Element extends XmlElement {
@@ -93,7 +80,7 @@ function target(doc: XmlDocument, id: string): XmlElement | undefined {
       const local = a.localName || a.name;
       // xml-crypto's xpath (on xmldom 0.8, which says it is an HTML DOM) matches @ID case-insensitively,
       // so an `iD` counts where it looks for the Issuer (a second review found it): decline those too.
-      if (local.toLowerCase() !== 'id' && a.name.toLowerCase() !== 'id') continue;
+      if (local.toLowerCase() !== 'id') continue;
       if (a.prefix || a.namespaceURI || a.name !== local || !ID_NAMES.includes(local)) return undefined;
       idAttrs++;
       matches ||= a.value === id;
@@ -113,7 +100,8 @@ function sign(
   algs: SignAlgorithms,
 ): string | undefined {
   const id = opts.referenceId;
-  const hash = RSA_HASH[algs.signatureAlgorithm];
+  const method = ASYMMETRIC_SIG_ALGS.get(algs.signatureAlgorithm);
+  const hash = method?.type === 'rsa' ? method.hash : undefined;
   const digestHash = DIGEST_HASH[algs.digestAlgorithm];
   if (!hash || !digestHash || privateKey.asymmetricKeyType !== 'rsa') return undefined;
   const doc = parse08(xml) as Dom08Document | undefined;

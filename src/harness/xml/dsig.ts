@@ -22,9 +22,9 @@ import { withFastXPath } from './fast-xpath';
 import { fastVerify } from './dsig-fast';
 import { fastSignEnveloped } from './dsig-sign-fast';
 import { DIGEST_ALGS, SIG_ALGS, type SignOptions } from './sign-options';
+import { certificateOf, privateKeyOf, publicKeyOf, verificationKey } from './keys';
 
 export type { SignOptions } from './sign-options';
-import { certificateOf, privateKeyOf, publicKeyOf, verificationKey } from './keys';
 
 export interface SignatureCheck {
   valid: boolean;

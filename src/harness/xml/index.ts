@@ -36,5 +36,6 @@ export {
 } from './dsig';
 export { signRedirectQuery, verifyRedirectQuery } from './redirect-sig';
 export type { SignOptions, SignatureCheck, ResignOptions } from './dsig';
+export { AFTER_ROOT_ISSUER } from './sign-options';
 export { ENC_ALG, describeEncrypted, decryptElement, unwrapContentKey, DecryptionFailed } from './xmlenc';
 export type { EncryptedParts } from './xmlenc';

@@ -31,3 +31,6 @@ export const DIGEST_ALGS: Record<NonNullable<SignOptions['digestAlgorithm']>, st
   sha384: ALG.sha384,
   sha512: ALG.sha512,
 };
+
+/** The placeAfter the request signer gives (messages/bindings.ts signRequestXml): the root's Issuer child. */
+export const AFTER_ROOT_ISSUER = "/*/*[local-name()='Issuer']";
